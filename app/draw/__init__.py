@@ -1,0 +1,1 @@
+"""The draw package of the app."""

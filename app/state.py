@@ -1,0 +1,85 @@
+"""The state the tabs share: the active network and the MNIST data.
+
+A network trained in the Train tab becomes the Draw tab's network with one call to
+:meth:`AppState.set_network`, and the other way round; views listen to ``network_changed``.
+MNIST loads once, off the GUI thread, on first need.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from superqt.utils import thread_worker
+
+from core.data import MNIST, load_mnist
+from core.io import ModelFileError, load_network, save_network
+from core.network import Network
+
+
+class AppState(QObject):
+    network_changed = Signal(object)  # the new active Network
+    data_ready = Signal(object)  # MNIST, once loaded
+    data_failed = Signal(str)  # the DataError message
+    status = Signal(str)  # a transient message for the status bar
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.network: Network | None = None
+        self.network_label = ""
+        self.network_path: Path | None = None
+        self.data: MNIST | None = None
+        self._data_worker = None
+
+    # --- network -----------------------------------------------------------------------------------
+    def set_network(self, net: Network, label: str, path: Path | None = None) -> None:
+        """Make ``net`` the active network (views redraw through ``network_changed``)."""
+        self.network, self.network_label, self.network_path = net, label, Path(path) if path else None
+        self.network_changed.emit(net)
+
+    def open_network(self, path: str | Path, label: str | None = None) -> Network:
+        """Load and activate a network file. On a bad file, raises ModelFileError and keeps the
+        current network."""
+        net = load_network(path)
+        self.set_network(net, label or net.info.get("title") or net.name or Path(path).stem, Path(path))
+        return net
+
+    def save_network(self, path: str | Path) -> None:
+        if self.network is None:
+            raise ModelFileError("there is no network to save")
+        save_network(self.network, path)
+        self.network_path = Path(path)
+
+    def test_accuracy(self) -> float | None:
+        """The active network's test accuracy as recorded in its file, if known."""
+        if self.network is None:
+            return None
+        metrics = self.network.info.get("metrics") or {}
+        value = metrics.get("test_accuracy")
+        return float(value) if isinstance(value, (int, float)) else None
+
+    # --- data --------------------------------------------------------------------------------------
+    def request_data(self) -> None:
+        """Start loading MNIST in the background (once); ``data_ready`` fires when it is there
+        (immediately if it already is)."""
+        if self.data is not None:
+            self.data_ready.emit(self.data)
+            return
+        if self._data_worker is not None:
+            return
+        worker = thread_worker(load_mnist, start_thread=False)()
+        worker.returned.connect(self._data_loaded)
+        worker.errored.connect(lambda exc: self.data_failed.emit(str(exc)))
+        worker.finished.connect(lambda: setattr(self, "_data_worker", None))
+        self._data_worker = worker
+        worker.start()
+
+    def _data_loaded(self, data: MNIST) -> None:
+        self.data = data
+        self.data_ready.emit(data)
+
+    def data_blocking(self) -> MNIST:
+        """MNIST now, loading it on this thread if needed (for scripts and tests)."""
+        if self.data is None:
+            self.data = load_mnist()
+            self.data_ready.emit(self.data)
+        return self.data

@@ -1,0 +1,1 @@
+"""The train package of the app."""

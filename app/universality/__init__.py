@@ -1,0 +1,1 @@
+"""The universality package of the app."""

@@ -1,0 +1,1 @@
+"""Shared views: image mosaics, probability bars, curve plots."""

@@ -1,0 +1,173 @@
+"""Layers: each one's forward pass with its backward pass right beside it.
+
+Every layer works on a whole mini-batch at once, one example per row (batch-first tensors:
+(m, features) or (m, channels, height, width)); the book stores one example per column, so where it
+writes wᵀδ we write δ w. ``backward`` receives ∂C/∂(this layer's output), summed over the examples
+of the mini-batch, stores the gradients of its parameters in ``grads`` (also sums, as the book's
+``nabla_w``/``nabla_b``) and returns ∂C/∂(its input) unless ``need_input_grad`` is False (the
+first layer skips that matrix product).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from core import activations, initializers
+
+
+class Layer:
+    kind = ""
+    regularized: tuple[str, ...] = ()  # parameters that L1/L2 shrink (weights, never biases)
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.input_shape: tuple[int, ...] = ()
+        self.output_shape: tuple[int, ...] = ()
+
+    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator, dtype, init: str) -> tuple[int, ...]:
+        """Create the parameters for inputs of ``input_shape`` (without the batch axis); return the
+        output shape."""
+        self.input_shape = tuple(input_shape)
+        self.output_shape = self.input_shape
+        return self.output_shape
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def spec(self) -> dict:
+        """A JSON-able description from which :func:`from_spec` rebuilds the layer (without weights)."""
+        return {"type": self.kind}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v}" for k, v in self.spec().items() if k != "type")
+        return f"{type(self).__name__}({args})"
+
+
+class Dense(Layer):
+    """A fully connected layer: z = x wᵀ + b, a = σ(z) (chapter 1, equation 25, row-major).
+
+    ``w`` has shape (n_out, n_in) as in the book (w[j, k] joins input k to neuron j), so row j of a
+    first-layer ``w`` is neuron j's 784 weights, a 28×28 image.
+    """
+
+    kind = "dense"
+    regularized = ("w",)
+
+    def __init__(self, n_out: int, activation: str = "sigmoid", n_in: int | None = None):
+        super().__init__()
+        if int(n_out) < 1:
+            raise ValueError(f"a dense layer needs at least one neuron, not {n_out}")
+        self.n_out = int(n_out)
+        self.n_in = n_in
+        self.activation = activations.get(activation)
+
+    def build(self, input_shape, rng, dtype, init):
+        n_in = int(np.prod(input_shape))
+        if len(input_shape) != 1:
+            raise ValueError(f"a dense layer needs flat inputs, got shape {input_shape}: add a Flatten layer")
+        if self.n_in is not None and self.n_in != n_in:
+            raise ValueError(f"dense layer expects {self.n_in} inputs but receives {n_in}")
+        self.n_in = n_in
+        self.params = {
+            "w": initializers.weights(init, (self.n_out, n_in), n_in, rng, dtype),
+            "b": initializers.biases(init, (self.n_out,), rng, dtype),
+        }
+        self.input_shape, self.output_shape = (n_in,), (self.n_out,)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        w, b = self.params["w"], self.params["b"]
+        z = x @ w.T  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
+        z += b
+        self.x, self.z = x, z
+        self.a = self.activation(z) if self.activation.name != "linear" else z
+        return self.a
+
+    def backward(self, grad, need_input_grad=True):
+        """BP2's Hadamard product, δˡ = ∂C/∂aˡ ⊙ σ'(zˡ), then :meth:`backward_delta`."""
+        return self.backward_delta(self.activation.backward(self.z, self.a, grad), need_input_grad)
+
+    def backward_delta(self, delta, need_input_grad=True):
+        """From δˡ (m, n_out): BP3 ∂C/∂b = Σₓ δˡ, BP4 ∂C/∂w = Σₓ δˡ (aˡ⁻¹)ᵀ, and the (wˡ)ᵀ δˡ of BP2."""
+        self.delta = delta
+        self.grads["w"] = delta.T @ self.x  # (n_out, m) @ (m, n_in)
+        self.grads["b"] = np.add.reduce(delta, axis=0)
+        return delta @ self.params["w"] if need_input_grad else None
+
+    def spec(self):
+        return {"type": self.kind, "n_in": self.n_in, "n_out": self.n_out, "activation": self.activation.name}
+
+
+class Dropout(Layer):
+    """Inverted dropout (chapter 3): while training, each input is zeroed with probability ``p`` and
+    the survivors are scaled by 1/(1 − p), so nothing needs rescaling at test time (the book halves
+    the outgoing weights instead; the two are equivalent in expectation)."""
+
+    kind = "dropout"
+
+    def __init__(self, p: float):
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f"dropout probability must be in [0, 1), not {p}")
+        self.p = float(p)
+        self.rng = np.random.default_rng(0)
+        self.mask: np.ndarray | None = None
+
+    def build(self, input_shape, rng, dtype, init):
+        self.rng = rng
+        return super().build(input_shape, rng, dtype, init)
+
+    def forward(self, x, training=False):
+        if not training or self.p == 0:
+            self.mask = None
+            return x
+        keep = self.rng.random(x.shape, dtype=np.float32) >= self.p
+        self.mask = keep.astype(x.dtype)
+        self.mask *= 1 / (1 - self.p)
+        return x * self.mask
+
+    def backward(self, grad, need_input_grad=True):
+        if self.mask is None:
+            return grad
+        return grad * self.mask
+
+    def spec(self):
+        return {"type": self.kind, "p": self.p}
+
+
+class Flatten(Layer):
+    """(m, c, h, w) -> (m, c·h·w)."""
+
+    kind = "flatten"
+
+    def build(self, input_shape, rng, dtype, init):
+        self.input_shape = tuple(input_shape)
+        self.output_shape = (int(np.prod(input_shape)),)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        return x.reshape(len(x), -1)
+
+    def backward(self, grad, need_input_grad=True):
+        return grad.reshape((len(grad),) + self.input_shape) if need_input_grad else None
+
+
+LAYER_TYPES: dict[str, type[Layer]] = {cls.kind: cls for cls in (Dense, Dropout, Flatten)}
+
+
+def register(cls: type[Layer]) -> type[Layer]:
+    """Make a layer class known to :func:`from_spec` (used by the convolutional layers)."""
+    LAYER_TYPES[cls.kind] = cls
+    return cls
+
+
+def from_spec(spec: dict) -> Layer:
+    """Rebuild a layer (unbuilt, without weights) from :meth:`Layer.spec`."""
+    spec = dict(spec)
+    kind = spec.pop("type", None)
+    if kind not in LAYER_TYPES:
+        raise ValueError(f"unknown layer type {kind!r}")
+    return LAYER_TYPES[kind](**spec)

@@ -1,0 +1,119 @@
+"""What the views look at: activations and feature maps, conv filters, per-layer gradient sizes
+(chapter 5's speed of learning), saturation statistics, and input saliency.
+
+Every probe runs the network in inference mode (no dropout) and leaves its weights untouched; probes
+that backpropagate do so on a copy of the network, so they are safe to call on a network that the GUI
+shows while another copy trains.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from core.layers import Dense, Layer
+from core.network import Network
+
+
+def _forward(net: Network, images: np.ndarray) -> np.ndarray:
+    return net.feedforward(net.prepare(images), training=False)
+
+
+def activations(net: Network, images: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Each layer's output for ``images``, in order, as (label, array (n, ...)) pairs: the hidden
+    activations of an MLP, the feature maps (n, channels, h, w) of a CNN."""
+    x = net.prepare(images)
+    out = []
+    for i, layer in enumerate(net.layers):
+        x = layer.forward(x, training=False)
+        out.append((f"{i}: {layer_label(layer)}", x.copy()))
+    return out
+
+
+def layer_label(layer: Layer) -> str:
+    s = layer.spec()
+    return {
+        "dense": lambda: f"dense {s['n_out']} {s['activation']}",
+        "conv2d": lambda: f"conv {s.get('filters')}×{s.get('size')}×{s.get('size')} {s.get('activation')}",
+        "maxpool2d": lambda: f"max-pool {s.get('size')}×{s.get('size')}",
+    }.get(s["type"], lambda: s["type"])()
+
+
+def hidden_param_layers(net: Network) -> list[Layer]:
+    """Layers with biases, except the output layer: chapter 5's "hidden layers"."""
+    return [l for l in net.layers[:-1] if "b" in l.params]
+
+
+def _backprop_mean(net: Network, images: np.ndarray, labels: np.ndarray) -> Network:
+    """A copy of ``net`` holding in ``layer.grads`` the gradient of the mean cost over the examples
+    (no regularisation, no dropout)."""
+    probe = net.copy()
+    x = probe.prepare(images)
+    probe.backprop(x, probe.one_hot(labels), training=False)
+    n = max(len(x), 1)
+    for layer in probe.layers:
+        for g in layer.grads.values():
+            g /= n
+    return probe
+
+
+def layer_speeds(net: Network, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Chapter 5's speed of learning of each hidden layer: ‖∂C/∂bˡ‖ = ‖mean over the examples of δˡ‖
+    (BP3), for C the mean cost over the given examples. One value per hidden layer, input side first."""
+    probe = _backprop_mean(net, images, labels)
+    return np.array([np.linalg.norm(l.grads["b"]) for l in hidden_param_layers(probe)], dtype=np.float64)
+
+
+def gradient_norms(net: Network, images: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
+    """For every layer with parameters (output included): ‖∂C/∂bˡ‖ (``"delta"``) and ‖∂C/∂wˡ‖ (``"w"``)."""
+    probe = _backprop_mean(net, images, labels)
+    layers = [l for l in probe.layers if l.params]
+    return {"delta": np.array([np.linalg.norm(l.grads["b"]) for l in layers]),
+            "w": np.array([np.linalg.norm(l.grads["w"]) for l in layers]),
+            "labels": [layer_label(l) for l in layers]}
+
+
+def saturation(net: Network, images: np.ndarray) -> list[dict[str, np.ndarray]]:
+    """Per dense layer (output excluded): the values of σ'(zˡ) over the examples and neurons, and of
+    |wˡ⁺¹ⱼₖ σ'(zˡₖ)|, the factors by which BP2 multiplies the error on its way back through the layer
+    (chapter 5: for sigmoid neurons σ' ≤ 1/4, so these are usually below 1 and the gradient shrinks)."""
+    x = net.prepare(images)
+    net.feedforward(x, training=False)
+    dense = [l for l in net.layers if isinstance(l, Dense)]
+    out = []
+    for layer, following in zip(dense[:-1], dense[1:]):
+        sp = layer.activation.prime(layer.z, layer.a) if layer.activation.elementwise else np.ones_like(layer.z)
+        mean_sp = sp.mean(axis=0)  # (n_out,)
+        factors = np.abs(following.params["w"] * mean_sp[None, :])  # |w_jk σ'(z_k)|
+        out.append({"sigma_prime": sp.ravel().copy(), "weighted": factors.ravel().copy(), "label": layer_label(layer)})
+    return out
+
+
+def saliency(net: Network, images: np.ndarray, outputs: np.ndarray | None = None) -> np.ndarray:
+    """∂aᴸⱼ/∂x for each image: how much each input pixel moves output j (by default the top output).
+
+    Returns (n, 28, 28)-shaped gradients (the input's shape) in the network's dtype. Backpropagates
+    e_j through the output activation, then BP2 all the way to the input.
+    """
+    probe = net.copy()
+    x = probe.prepare(images)
+    a = probe.feedforward(x, training=False)
+    j = a.argmax(axis=1) if outputs is None else np.asarray(outputs)
+    grad_a = np.zeros_like(a)
+    grad_a[np.arange(len(a)), j] = 1
+    out = probe.output_layer
+    grad = out.backward_delta(out.activation.backward(out.z, out.a, grad_a), need_input_grad=True)
+    for layer in reversed(probe.layers[:-1]):
+        grad = layer.backward(grad, need_input_grad=True)
+    return grad.reshape(np.shape(images)) if np.size(images) == grad.size else grad
+
+
+def first_layer_weight_images(net: Network) -> np.ndarray | None:
+    """The first dense layer's weights as images (n_hidden, 28, 28), when it reads the raw pixels."""
+    first = net.layers[0]
+    if isinstance(first, Dense) and first.n_in == 784:
+        return first.params["w"].reshape(-1, 28, 28)
+    return None
+
+
+def conv_filters(layer: Layer) -> np.ndarray:
+    """A conv layer's filters as images (filters, channels, f, f)."""
+    return layer.params["w"]
