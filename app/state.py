@@ -21,6 +21,11 @@ class AppState(QObject):
     data_ready = Signal(object)  # MNIST, once loaded
     data_failed = Signal(str)  # the DataError message
     status = Signal(str)  # a transient message for the status bar
+    # The Train tab's run, for the other tabs:
+    training_network_changed = Signal(object)  # a snapshot copy of the network being trained (or None)
+    batch_gradients = Signal(object)  # {"run": str, "steps": [int], "labels": [str],
+    #                                    "delta": (k, layers) array of ‖∂C/∂bˡ‖, "w": (k, layers) of ‖∂C/∂wˡ‖}
+    show_digit = Signal(object, object)  # (28×28 float image, label or None): open it in the Draw tab
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -28,6 +33,8 @@ class AppState(QObject):
         self.network_label = ""
         self.network_path: Path | None = None
         self.data: MNIST | None = None
+        self.training_network: Network | None = None
+        self.training_label = ""
         self._data_worker = None
 
     # --- network -----------------------------------------------------------------------------------
@@ -42,6 +49,11 @@ class AppState(QObject):
         net = load_network(path)
         self.set_network(net, label or net.info.get("title") or net.name or Path(path).stem, Path(path))
         return net
+
+    def set_training_network(self, net: Network | None, label: str = "") -> None:
+        """Publish a snapshot copy of the network the Train tab is training (None when there is none)."""
+        self.training_network, self.training_label = net, label
+        self.training_network_changed.emit(net)
 
     def save_network(self, path: str | Path) -> None:
         if self.network is None:

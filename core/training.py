@@ -162,7 +162,7 @@ class Trainer:
         self._axpy = get_blas_funcs("axpy", dtype=net.dtype)
         self._velocity = {key: np.zeros_like(p) for key, p, _, _ in self._params} if config.momentum else {}
         self.halvings = 0
-        self.stopped = False
+        self.epochs = config.epochs  # may be raised while the run goes on ("+1 epoch")
 
     def _check_fit(self) -> None:
         if self.n == 0:
@@ -187,7 +187,9 @@ class Trainer:
         good = self._snapshot()
         # Small mini-batches are dominated by per-call overhead: one BLAS thread is faster for them.
         with threadpool_limits(limits=1 if m * int(np.prod(net.input_shape)) < 64 * 784 else None, user_api="blas"):
-            for epoch in range(1, cfg.epochs + 1):
+            epoch = 0
+            while epoch < self.epochs:
+                epoch += 1
                 start = time.perf_counter()
                 order = self.rng.permutation(self.n)
                 for k in range(batches):
@@ -229,11 +231,12 @@ class Trainer:
                         yield Finished(f"η was halved {self.halvings} times", epoch, *best)
                         return
                     self.eta /= 2
-        yield Finished("completed", cfg.epochs, *best)
+        yield Finished("completed", epoch, *best)
 
     # --- pieces ----------------------------------------------------------------------------------
     def _update(self, m: int) -> None:
-        """One gradient-descent step from the gradients backprop left in the layers.
+        """One gradient-descent step from the gradients backprop left in the layers (which it does
+        not modify, so probes can still read them).
 
         ``axpy`` (BLAS: y ← y + αx, in place) does "p −= (η/m) g" in one call instead of two.
         """
@@ -241,20 +244,19 @@ class Trainer:
         step, decay = eta / m, eta * lmbda / n
         for key, p, grads, regularized in self._params:
             g = grads[key[1]].reshape(-1)
+            target = self._velocity[key] if cfg.momentum else p  # momentum: the step goes into v
+            if cfg.momentum:
+                target *= cfg.momentum  # v ← μv ...
             if decay and regularized:
                 if cfg.regularization == "l1":
-                    axpy(np.sign(p), p, a=-decay)  # −(ηλ/n) sgn(w)
+                    axpy(np.sign(p), target, a=-decay)  # − (ηλ/n) sgn(w)
                 elif cfg.momentum:
-                    axpy(p, g, a=decay / step)  # the L2 term joins the gradient, inside the velocity
+                    axpy(p, target, a=-decay)  # − (ηλ/n) w
                 else:
                     p *= 1 - decay  # (1 − ηλ/n) w
+            axpy(g, target, a=-step)  # − (η/m) Σₓ ∂Cₓ/∂w
             if cfg.momentum:
-                v = self._velocity[key]
-                v *= cfg.momentum
-                axpy(g, v, a=-step)  # v ← μv − (η/m) g
-                axpy(v, p)  # w ← w + v
-            else:
-                axpy(g, p, a=-step)  # w ← w − (η/m) Σₓ ∂Cₓ/∂w
+                axpy(target, p)  # w ← w + v
 
     def _evaluate(self, epoch: int, seconds: float) -> EpochDone:
         cfg, net = self.config, self.net
@@ -265,7 +267,7 @@ class Trainer:
             train_cost, train_acc = net.evaluate(subset.images, subset.labels, self.lmbda, self.n, cfg.regularization)
         val = net.accuracy(self.data.validation.images, self.data.validation.labels) if len(self.data.validation) else None
         test = net.accuracy(self.data.test.images, self.data.test.labels) if len(self.data.test) else None
-        return EpochDone(epoch, cfg.epochs, train_cost, train_acc, val, test, seconds,
+        return EpochDone(epoch, self.epochs, train_cost, train_acc, val, test, seconds,
                          time.perf_counter() - start, self.eta)
 
     def _snapshot(self) -> list[dict[str, np.ndarray]]:

@@ -1,0 +1,146 @@
+"""Runs a ``core.training.Trainer`` off the GUI thread and reports to the views at a throttled rate.
+
+The worker thread pulls events from the trainer's iterator; between mini-batches it honours pause,
+step, stop and "+1 epoch". Views never see the live network: ``snapshot(trainer)`` runs on the worker
+thread and returns copies of what they draw (weights, activations, ...); the worker emits
+
+- ``progress(dict)`` at most every ``interval`` seconds: ``{"epoch", "batch", "batches", "step",
+  "batch_costs": [(step, cost), ...] since the last progress, "per_batch": [...], "snapshot": ...}``
+- ``epoch_done(EpochDone, snapshot)`` after every epoch (never dropped),
+- ``finished(event)`` once, with the trainer's ``Finished`` or ``Diverged``, or :class:`Stopped`.
+
+Hand-written ``QThread`` rather than superqt's generator worker: pause and stop must be checked after
+every mini-batch without crossing threads each time, and only throttled reports cross.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QThread, Signal
+
+from core.training import BatchDone, Diverged, EpochDone, Finished, Trainer
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """The user stopped the run; ``epochs_run`` complete epochs were kept."""
+
+    epochs_run: int
+    reason: str = "stopped by the user"
+
+
+class TrainingWorker(QThread):
+    progress = Signal(object)
+    epoch_done = Signal(object, object)
+    finished_run = Signal(object)
+    error = Signal(str)
+
+    def __init__(self, trainer: Trainer, snapshot: Callable[[Trainer], Any] | None = None,
+                 per_batch: Callable[[Trainer, BatchDone], Any] | None = None, interval: float = 0.1,
+                 parent=None):
+        """``snapshot`` and ``per_batch`` run on the worker thread; ``per_batch`` is called after every
+        mini-batch (keep it cheap) and its results are delivered in the next ``progress``."""
+        super().__init__(parent)
+        self.trainer = trainer
+        self.snapshot = snapshot or (lambda t: None)
+        self.per_batch = per_batch
+        self.interval = interval
+        self._run_flag = threading.Event()  # set = running, clear = paused
+        self._run_flag.set()
+        self._stop = False
+        self._steps_allowed = 0
+        self.step_count = 0
+        self.epochs_run = 0
+
+    # --- control (any thread) ------------------------------------------------------------------------
+    def pause(self) -> None:
+        self._run_flag.clear()
+
+    def resume(self) -> None:
+        self._steps_allowed = 0
+        self._run_flag.set()
+
+    def step(self) -> None:
+        """When paused: train exactly one more mini-batch, then report and pause again."""
+        self._steps_allowed += 1
+        self._run_flag.set()
+
+    def stop(self) -> None:
+        self._stop = True
+        self._run_flag.set()
+
+    def add_epochs(self, n: int = 1) -> None:
+        self.trainer.epochs += n
+
+    @property
+    def paused(self) -> bool:
+        return not self._run_flag.is_set()
+
+    # --- the thread --------------------------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            self._loop()
+        except Exception as exc:  # a bug must not kill the app silently: report it to the view
+            self.error.emit(f"{type(exc).__name__}: {exc}")
+            self.finished_run.emit(Stopped(self.epochs_run, f"stopped by an error: {exc}"))
+
+    def _loop(self) -> None:
+        last = 0.0
+        costs: list[tuple[int, float]] = []
+        extras: list[Any] = []
+        events = self.trainer.run()
+        for event in events:
+            if isinstance(event, BatchDone):
+                self.step_count += 1
+                costs.append((self.step_count, event.cost))
+                if self.per_batch is not None:
+                    extras.append(self.per_batch(self.trainer, event))
+                stepping = self._steps_allowed > 0
+                now = time.perf_counter()
+                if stepping or now - last >= self.interval:
+                    self._report(event, costs, extras)
+                    costs, extras, last = [], [], now
+                if stepping:
+                    self._steps_allowed -= 1
+                    if self._steps_allowed == 0:
+                        self._run_flag.clear()
+                self._wait_if_paused()
+                if self._stop:
+                    events.close()
+                    self.finished_run.emit(Stopped(self.epochs_run))
+                    return
+            elif isinstance(event, EpochDone):
+                self.epochs_run = event.epoch
+                if costs or extras:
+                    self._report(None, costs, extras)
+                    costs, extras = [], []
+                self.epoch_done.emit(event, self.snapshot(self.trainer))
+                if self._stop:
+                    events.close()
+                    self.finished_run.emit(Stopped(self.epochs_run))
+                    return
+            elif isinstance(event, (Finished, Diverged)):
+                if costs or extras:
+                    self._report(None, costs, extras)
+                self.finished_run.emit(event)
+                return
+
+    def _report(self, event: BatchDone | None, costs, extras) -> None:
+        self.progress.emit({
+            "epoch": event.epoch if event else self.epochs_run,
+            "batch": event.batch if event else None,
+            "batches": event.batches if event else None,
+            "step": self.step_count,
+            "batch_costs": costs,
+            "per_batch": extras,
+            "eta": self.trainer.eta,
+            "snapshot": self.snapshot(self.trainer),
+        })
+
+    def _wait_if_paused(self) -> None:
+        while not self._run_flag.wait(0.05):
+            if self._stop:
+                return
