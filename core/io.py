@@ -50,6 +50,7 @@ def save_network(net: Network, path: str | os.PathLike, info: dict | None = None
                 np.savez_compressed(f, **arrays)
                 f.flush()
                 os.fsync(f.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; a saved network is an ordinary file
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -116,6 +117,12 @@ def _decode(blob: bytes) -> Network:
         target[...] = value
     net.info = meta.get("info") if isinstance(meta.get("info"), dict) else {}
     return net
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _jsonable(value):
