@@ -163,6 +163,10 @@ class Trainer:
         self._velocity = {key: np.zeros_like(p) for key, p, _, _ in self._params} if config.momentum else {}
         self.halvings = 0
         self.epochs = config.epochs  # may be raised while the run goes on ("+1 epoch")
+        # Set to True to keep each epoch's validation outputs (n, 10) in ``validation_outputs`` (the GUI's
+        # confusion matrix and gallery of mistakes read them instead of running the network again).
+        self.keep_validation_outputs = False
+        self.validation_outputs: np.ndarray | None = None
 
     def _check_fit(self) -> None:
         if self.n == 0:
@@ -265,10 +269,17 @@ class Trainer:
         if cfg.monitor_training:
             subset = self.train.take(cfg.monitor_limit)
             train_cost, train_acc = net.evaluate(subset.images, subset.labels, self.lmbda, self.n, cfg.regularization)
-        val = net.accuracy(self.data.validation.images, self.data.validation.labels) if len(self.data.validation) else None
+        val = self._validation_accuracy() if len(self.data.validation) else None
         test = net.accuracy(self.data.test.images, self.data.test.labels) if len(self.data.test) else None
         return EpochDone(epoch, self.epochs, train_cost, train_acc, val, test, seconds,
                          time.perf_counter() - start, self.eta)
+
+    def _validation_accuracy(self) -> float:
+        v = self.data.validation
+        if not self.keep_validation_outputs:
+            return self.net.accuracy(v.images, v.labels)
+        self.validation_outputs = self.net.output(v.images)
+        return float(np.mean(self.validation_outputs.argmax(axis=1) == v.labels))
 
     def _snapshot(self) -> list[dict[str, np.ndarray]]:
         return [{k: v.copy() for k, v in l.params.items()} for l in self.net.layers]
