@@ -5,7 +5,8 @@ Every layer works on a whole mini-batch at once, one example per row (batch-firs
 writes wᵀδ we write δ w. ``backward`` receives ∂C/∂(this layer's output), summed over the examples
 of the mini-batch, stores the gradients of its parameters in ``grads`` (also sums, as the book's
 ``nabla_w``/``nabla_b``) and returns ∂C/∂(its input) unless ``need_input_grad`` is False (the
-first layer skips that matrix product).
+first layer skips that matrix product). ``backward`` may overwrite ``grad`` in place: every layer
+hands back a fresh array (or a view of one).
 """
 from __future__ import annotations
 
@@ -166,8 +167,23 @@ def register(cls: type[Layer]) -> type[Layer]:
 
 def from_spec(spec: dict) -> Layer:
     """Rebuild a layer (unbuilt, without weights) from :meth:`Layer.spec`."""
+    _load_layer_modules()
     spec = dict(spec)
     kind = spec.pop("type", None)
     if kind not in LAYER_TYPES:
+        import core.normalization  # noqa: F401  (registers the batch-norm and residual layers on first need)
+    if kind not in LAYER_TYPES:
         raise ValueError(f"unknown layer type {kind!r}")
     return LAYER_TYPES[kind](**spec)
+
+
+def _load_layer_modules() -> None:
+    """Import the modules that register further layer types (convolutions, normalisation)."""
+    import importlib
+
+    for name in ("core.conv", "core.normalization"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise

@@ -89,14 +89,10 @@ class Network:
         if all(isinstance(l, (Dense, Dropout)) for l in self.layers):
             acts = {l.activation.name for l in self.dense_layers}
             return f"{'-'.join(map(str, self.sizes))} {'/'.join(sorted(acts))}, {self.cost.name}"
-        parts = []
-        for l in self.layers:
-            s = l.spec()
-            parts.append({"conv2d": lambda: f"conv {s['filters']}×{s['size']}×{s['size']}",
-                          "maxpool2d": lambda: f"pool {s['size']}×{s['size']}",
-                          "dense": lambda: f"FC {s['n_out']}",
-                          "dropout": lambda: f"dropout {s['p']:g}"}.get(s["type"], lambda: "")())
-        return " → ".join(p for p in parts if p) + f", {self.cost.name}"
+        from core.probes import layer_label
+
+        parts = [layer_label(l) for l in self.layers if l.kind != "flatten"]
+        return " → ".join(parts) + f", {self.cost.name}"
 
     def spec(self) -> dict:
         return {"layers": [l.spec() for l in self.layers], "cost": self.cost.name,
@@ -136,11 +132,18 @@ class Network:
             x = layer.forward(x, training)
         return x
 
-    def output(self, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    @property
+    def eval_batch(self) -> int:
+        """Examples per forward pass when evaluating: fewer for convolutional networks, whose patch
+        matrices grow with the batch (about 0.1 MB per image for chapter 6's second conv layer)."""
+        return 1000 if len(self.input_shape) == 1 else 200
+
+    def output(self, images: np.ndarray, batch_size: int | None = None) -> np.ndarray:
         """The output layer's activations, (n, n_out) float32, for (n, 28, 28) images."""
         x = self.prepare(images)
         if len(x) == 0:
             return np.zeros((0,) + self.output_shape, np.float32)
+        batch_size = batch_size or self.eval_batch
         out = [self.feedforward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
         return np.concatenate(out).astype(np.float32, copy=False)
 
@@ -155,7 +158,7 @@ class Network:
         return float(np.mean(self.predict(images) == labels))
 
     def evaluate(self, images: np.ndarray, labels: np.ndarray, lmbda: float = 0.0, n: int | None = None,
-                 regularization: str = "l2", batch_size: int = 1000) -> tuple[float, float]:
+                 regularization: str = "l2", batch_size: int | None = None) -> tuple[float, float]:
         """(cost, accuracy) in one pass: the mean cost plus the regularisation term as the book
         reports it, (λ/2n) Σ w² for L2 (chapter 3, equation 85) or (λ/n) Σ |w| for L1 (equation 95)."""
         x = self.prepare(images)
@@ -163,6 +166,7 @@ class Network:
             return float("nan"), float("nan")
         total, correct = 0.0, 0
         out = self.output_layer
+        batch_size = batch_size or self.eval_batch
         for i in range(0, len(x), batch_size):
             a = self.feedforward(x[i:i + batch_size])
             batch_labels = labels[i:i + batch_size]

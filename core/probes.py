@@ -29,12 +29,19 @@ def activations(net: Network, images: np.ndarray) -> list[tuple[str, np.ndarray]
 
 
 def layer_label(layer: Layer) -> str:
+    """A short name for a layer, e.g. ``FC 100 relu``, ``conv 20×5×5 + pool 2×2 sigmoid``."""
     s = layer.spec()
-    return {
-        "dense": lambda: f"dense {s['n_out']} {s['activation']}",
-        "conv2d": lambda: f"conv {s.get('filters')}×{s.get('size')}×{s.get('size')} {s.get('activation')}",
-        "maxpool2d": lambda: f"max-pool {s.get('size')}×{s.get('size')}",
-    }.get(s["type"], lambda: s["type"])()
+    kind = s["type"]
+    if kind == "dense":
+        return f"FC {s['n_out']} {s['activation']}"
+    if kind in ("conv2d", "convpool2d"):
+        pool = f" + pool {s['pool']}×{s['pool']}" if kind == "convpool2d" else ""
+        return f"conv {s['filters']}×{s['size']}×{s['size']}{pool} {s['activation']}"
+    if kind == "maxpool2d":
+        return f"max-pool {s['size']}×{s['size']}"
+    if kind == "dropout":
+        return f"dropout {s['p']:g}"
+    return kind
 
 
 def hidden_param_layers(net: Network) -> list[Layer]:
@@ -104,6 +111,39 @@ def saliency(net: Network, images: np.ndarray, outputs: np.ndarray | None = None
     for layer in reversed(probe.layers[:-1]):
         grad = layer.backward(grad, need_input_grad=True)
     return grad.reshape(np.shape(images)) if np.size(images) == grad.size else grad
+
+
+def contributions(net: Network, images: np.ndarray, outputs: np.ndarray | None = None) -> list[np.ndarray]:
+    """How much each neuron of each layer (the output layer excepted) pushes output j (by default
+    the top output): its activation times ∂aᴸⱼ/∂(that activation), "gradient × activation".
+
+    For the last hidden layer of an MLP this is aₖ wⱼₖ σ'(zᴸⱼ): neuron k's term in zᴸⱼ = Σₖ wⱼₖ aₖ + bⱼ,
+    scaled by the output's slope. One array per layer, shaped like that layer's output (n, ...).
+    """
+    return explain(net, images, outputs)["contributions"]
+
+
+def explain(net: Network, images: np.ndarray, outputs: np.ndarray | None = None) -> dict:
+    """Everything the Draw tab shows about why the network reads ``images`` as it does, from one
+    forward and one backward pass (on a copy of the network):
+
+    ``"activations"`` (each layer's output, as :func:`activations`), ``"output"`` (n, 10),
+    ``"contributions"`` (as :func:`contributions`) and ``"saliency"`` (as :func:`saliency`).
+    """
+    probe = net.copy()
+    acts = [o for _, o in activations(probe, images)]  # the forward pass, caching what backward needs
+    a = acts[-1]
+    j = a.argmax(axis=1) if outputs is None else np.asarray(outputs)
+    grad_a = np.zeros_like(a)
+    grad_a[np.arange(len(a)), j] = 1
+    out = probe.output_layer
+    grad = out.backward_delta(out.activation.backward(out.z, out.a, grad_a), need_input_grad=True)
+    contribs: list[np.ndarray] = [np.empty(0)] * (len(probe.layers) - 1)
+    for i in range(len(probe.layers) - 2, -1, -1):  # here grad is ∂aᴸⱼ/∂(output of layer i)
+        contribs[i] = acts[i] * grad
+        grad = probe.layers[i].backward(grad, need_input_grad=True)  # BP2, one layer back
+    saliency_ = grad.reshape(np.shape(images)) if np.size(images) == grad.size else grad
+    return {"activations": acts[:-1], "output": a, "contributions": contribs, "saliency": saliency_}
 
 
 def first_layer_weight_images(net: Network) -> np.ndarray | None:

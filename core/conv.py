@@ -1,0 +1,262 @@
+"""Convolutional layers (chapter 6): Conv2D, MaxPool2D, and ConvPool2D, network3's fused layer.
+
+Layers exchange batch-first tensors, (m, channels, height, width). Inside, the convolutional layers
+keep their arrays batch-last in memory, (channels, height, width, m), and hand them on as
+(m, channels, height, width) views, so that consecutive layers never transpose. With the batch
+innermost, every strided copy below moves runs of (width × m) contiguous numbers, not runs of a few.
+
+Convolution is one matrix product over patches ("im2col"): the f×f patches of every position and
+example become the columns of one matrix, gathered with one strided copy per kernel offset (at most
+25), so z = w · patches is a single GEMM, and so are ∂C/∂w and ∂C/∂(patches) going back.
+
+Like network3 (and Theano's ``conv2d``), "convolution" is cross-correlation with valid borders and
+stride 1: z[n, k, i, j] = b[k] + Σ_c Σ_p Σ_q w[k, c, p, q] · x[n, c, i + p, j + q].
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from core import activations, initializers
+from core.layers import Layer, register
+
+
+def batch_last(x: np.ndarray) -> np.ndarray:
+    """x (m, c, h, w) as a C-contiguous (c, h, w, m) array (no copy when it already is one underneath)."""
+    return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+
+
+def batch_first(x: np.ndarray) -> np.ndarray:
+    """The (m, c, h, w) view of a batch-last (c, h, w, m) array."""
+    return x.transpose(3, 0, 1, 2)
+
+
+def im2col(x: np.ndarray, f: int) -> np.ndarray:
+    """Patches of a batch-last x (c, h, w, m) as a (c·f·f, h'·w'·m) matrix, h' = h − f + 1:
+    row (c, p, q) holds x[c, p:p + h', q:q + w', :]."""
+    c, h, w, m = x.shape
+    ho, wo = h - f + 1, w - f + 1
+    cols = np.empty((c, f, f, ho, wo, m), dtype=x.dtype)
+    for p in range(f):
+        for q in range(f):
+            cols[:, p, q] = x[:, p:p + ho, q:q + wo]
+    return cols.reshape(c * f * f, ho * wo * m)
+
+
+def col2im(dcols: np.ndarray, shape: tuple[int, int, int, int], f: int) -> np.ndarray:
+    """The adjoint of :func:`im2col`: add each patch's gradient back where the patch came from.
+    ``shape`` is the batch-last input shape (c, h, w, m); returns that shape."""
+    c, h, w, m = shape
+    ho, wo = h - f + 1, w - f + 1
+    d = dcols.reshape(c, f, f, ho, wo, m)
+    dx = np.zeros(shape, dtype=dcols.dtype)
+    for p in range(f):
+        for q in range(f):
+            dx[:, p:p + ho, q:q + wo] += d[:, p, q]
+    return dx
+
+
+def pool_forward(z: np.ndarray, s: int) -> tuple[np.ndarray, np.ndarray]:
+    """Max over non-overlapping s×s blocks of a batch-last z (c, h, w, m); a border that does not fill
+    a block is dropped (network3's ``ignore_border``). Rows are pooled first, then columns; returns
+    the result (c, h/s, w/s, m) and the row-pooled intermediate, which :func:`pool_masks` needs."""
+    c, h, w, m = z.shape
+    ho, wo = h // s, w // s
+    rows = z[:, :ho * s].reshape(c, ho, s, w, m)
+    r = rows[:, :, 0].copy()
+    for t in range(1, s):
+        np.maximum(r, rows[:, :, t], out=r)
+    cols = r[:, :, :wo * s].reshape(c, ho, wo, s, m)
+    out = cols[:, :, :, 0].copy()
+    for t in range(1, s):
+        np.maximum(out, cols[:, :, :, t], out=out)
+    return out, r
+
+
+def pool_masks(z: np.ndarray, r: np.ndarray, out: np.ndarray, s: int):
+    """Which input won each block of :func:`pool_forward` (the first one on ties, so that a block
+    passes its gradient to exactly one input): boolean masks per offset, for rows then columns.
+    Computed only when backpropagating."""
+    c, h, w, m = z.shape
+    ho, wo = h // s, w // s
+    rows = z[:, :ho * s].reshape(c, ho, s, w, m)
+    cols = r[:, :, :wo * s].reshape(c, ho, wo, s, m)
+    return _first_max_masks(rows, r, 2), _first_max_masks(cols, out, 3)
+
+
+def _first_max_masks(parts: np.ndarray, best: np.ndarray, axis: int) -> list[np.ndarray]:
+    """For each offset t along ``axis``: where parts[..t..] is the maximum and no earlier offset was."""
+    masks, free = [], np.ones(best.shape, bool)
+    for t in range(parts.shape[axis]):
+        hit = np.take(parts, t, axis=axis) == best
+        hit &= free
+        free &= ~hit
+        masks.append(hit)
+    return masks
+
+
+def pool_backward(grad: np.ndarray, masks, shape: tuple[int, int, int, int], s: int) -> np.ndarray:
+    """Route each block's gradient (batch-last grad (c, h/s, w/s, m)) to the input that was its
+    maximum; zeros elsewhere. Returns the batch-last input shape."""
+    c, h, w, m = shape
+    ho, wo = h // s, w // s
+    row_masks, col_masks = masks
+    g_rows = np.zeros((c, ho, w, m), grad.dtype)
+    g_cols = g_rows[:, :, :wo * s].reshape(c, ho, wo, s, m)
+    for t, mask in enumerate(col_masks):
+        np.multiply(grad, mask, out=g_cols[:, :, :, t])
+    dz = np.zeros(shape, grad.dtype)
+    d_rows = dz[:, :ho * s].reshape(c, ho, s, w, m)
+    for t, mask in enumerate(row_masks):
+        np.multiply(g_rows, mask, out=d_rows[:, :, t])
+    return dz
+
+
+class _ConvBase(Layer):
+    regularized = ("w",)
+
+    def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid"):
+        super().__init__()
+        if int(filters) < 1 or int(size) < 1:
+            raise ValueError(f"a convolution needs ≥ 1 filter of size ≥ 1, not {filters} of {size}×{size}")
+        self.filters, self.size = int(filters), int(size)
+        self.activation = activations.get(activation)
+        if not self.activation.elementwise:
+            raise ValueError(f"{activation} cannot be a convolution's activation")
+
+    def _build_conv(self, input_shape, rng, dtype, init) -> tuple[int, int, int]:
+        if len(input_shape) != 3:
+            raise ValueError(f"a convolution needs (channels, height, width) inputs, got {tuple(input_shape)}")
+        c, h, w = (int(d) for d in input_shape)
+        if h < self.size or w < self.size:
+            raise ValueError(f"{self.size}×{self.size} filters do not fit {h}×{w} inputs")
+        fan_in = c * self.size * self.size
+        self.params = {
+            "w": initializers.weights(init, (self.filters, c, self.size, self.size), fan_in, rng, dtype),
+            "b": initializers.biases(init, (self.filters,), rng, dtype),
+        }
+        self.input_shape = (c, h, w)
+        return self.filters, h - self.size + 1, w - self.size + 1
+
+    def _conv(self, x: np.ndarray) -> np.ndarray:
+        """z without the bias, batch-last (k, h', w', m); keeps the patch matrix for backward."""
+        x = batch_last(x)
+        self.x_shape = x.shape
+        c, h, w, m = x.shape
+        self.cols = im2col(x, self.size)
+        z = self.params["w"].reshape(self.filters, -1) @ self.cols  # (k, c·f·f) @ (c·f·f, h'·w'·m)
+        return z.reshape(self.filters, h - self.size + 1, w - self.size + 1, m)
+
+    def _conv_backward(self, delta: np.ndarray, need_input_grad: bool):
+        """From δ, batch-last (k, h', w', m): BP3 and BP4 summed over positions and examples, and
+        ∂C/∂x (as an (m, c, h, w) view) through the transposed product and :func:`col2im`."""
+        d = delta.reshape(self.filters, -1)
+        self.grads["w"] = (d @ self.cols.T).reshape(self.params["w"].shape)  # Σ δ · patch
+        self.grads["b"] = d.sum(axis=1)
+        if not need_input_grad:
+            return None
+        dcols = self.params["w"].reshape(self.filters, -1).T @ d  # (c·f·f, h'·w'·m)
+        return batch_first(col2im(dcols, self.x_shape, self.size))
+
+    def spec(self):
+        return {"type": self.kind, "filters": self.filters, "size": self.size, "activation": self.activation.name}
+
+
+@register
+class Conv2D(_ConvBase):
+    """k filters of f×f over all input channels, valid borders, stride 1, then σ."""
+
+    kind = "conv2d"
+
+    def build(self, input_shape, rng, dtype, init):
+        self.output_shape = self._build_conv(input_shape, rng, dtype, init)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        z = self._conv(x)
+        z += self.params["b"][:, None, None, None]
+        a = self.activation(z) if self.activation.name != "linear" else z
+        self.z, self.a = z, a
+        return batch_first(a)
+
+    def backward(self, grad, need_input_grad=True):
+        delta = self.activation.backward(self.z, self.a, batch_last(grad))  # BP2's Hadamard product
+        return self._conv_backward(delta, need_input_grad)
+
+
+@register
+class MaxPool2D(Layer):
+    """Max over non-overlapping size×size blocks (chapter 6's 2×2 max-pooling)."""
+
+    kind = "maxpool2d"
+
+    def __init__(self, size: int = 2):
+        super().__init__()
+        if int(size) < 1:
+            raise ValueError(f"pool size must be ≥ 1, not {size}")
+        self.size = int(size)
+
+    def build(self, input_shape, rng, dtype, init):
+        if len(input_shape) != 3:
+            raise ValueError(f"max-pooling needs (channels, height, width) inputs, got {tuple(input_shape)}")
+        c, h, w = input_shape
+        if h < self.size or w < self.size:
+            raise ValueError(f"{self.size}×{self.size} pooling does not fit {h}×{w} inputs")
+        self.input_shape = tuple(input_shape)
+        self.output_shape = (c, h // self.size, w // self.size)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        self.x = batch_last(x)
+        self.out, self.r = pool_forward(self.x, self.size)
+        return batch_first(self.out)
+
+    def backward(self, grad, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        masks = pool_masks(self.x, self.r, self.out, self.size)
+        return batch_first(pool_backward(batch_last(grad), masks, self.x.shape, self.size))
+
+    def spec(self):
+        return {"type": self.kind, "size": self.size}
+
+
+@register
+class ConvPool2D(_ConvBase):
+    """network3's ``ConvPoolLayer``: convolution, max-pooling, then σ(pooled + b).
+
+    For the increasing activations allowed here, max-pooling commutes with σ and with a per-filter
+    bias, so this equals Conv2D followed by MaxPool2D, with σ evaluated on a quarter of the values.
+    """
+
+    kind = "convpool2d"
+
+    def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", pool: int = 2):
+        if activation not in ("sigmoid", "tanh", "relu", "linear"):
+            raise ValueError(f"conv-pool needs an increasing activation (sigmoid, tanh, relu, linear), not {activation}")
+        super().__init__(filters, size, activation)
+        if int(pool) < 1:
+            raise ValueError(f"pool size must be ≥ 1, not {pool}")
+        self.pool = int(pool)
+
+    def build(self, input_shape, rng, dtype, init):
+        k, h, w = self._build_conv(input_shape, rng, dtype, init)
+        if h < self.pool or w < self.pool:
+            raise ValueError(f"{self.pool}×{self.pool} pooling does not fit the {h}×{w} feature maps")
+        self.output_shape = (k, h // self.pool, w // self.pool)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        self.z_full = self._conv(x)
+        self.pooled, self.r = pool_forward(self.z_full, self.pool)
+        self.z = self.pooled + self.params["b"][:, None, None, None]
+        self.a = self.activation(self.z) if self.activation.name != "linear" else self.z
+        return batch_first(self.a)
+
+    def backward(self, grad, need_input_grad=True):
+        delta = self.activation.backward(self.z, self.a, batch_last(grad))  # BP2's Hadamard product
+        masks = pool_masks(self.z_full, self.r, self.pooled, self.pool)
+        dz = pool_backward(delta, masks, self.z_full.shape, self.pool)
+        return self._conv_backward(dz, need_input_grad)
+
+    def spec(self):
+        return {**super().spec(), "pool": self.pool}
