@@ -40,12 +40,14 @@ class TrainingWorker(QThread):
 
     def __init__(self, trainer: Trainer, snapshot: Callable[[Trainer], Any] | None = None,
                  per_batch: Callable[[Trainer, BatchDone], Any] | None = None, interval: float = 0.1,
-                 parent=None):
+                 parent=None, epoch_snapshot: Callable[[Trainer], Any] | None = None):
         """``snapshot`` and ``per_batch`` run on the worker thread; ``per_batch`` is called after every
-        mini-batch (keep it cheap) and its results are delivered in the next ``progress``."""
+        mini-batch (keep it cheap) and its results are delivered in the next ``progress``.
+        ``epoch_snapshot`` (default: ``snapshot``) makes the snapshot that ``epoch_done`` carries."""
         super().__init__(parent)
         self.trainer = trainer
         self.snapshot = snapshot or (lambda t: None)
+        self.epoch_snapshot = epoch_snapshot or self.snapshot
         self.per_batch = per_batch
         self.interval = interval
         self._run_flag = threading.Event()  # set = running, clear = paused
@@ -107,6 +109,9 @@ class TrainingWorker(QThread):
                     self._steps_allowed -= 1
                     if self._steps_allowed == 0:
                         self._run_flag.clear()
+                if self.paused and (costs or extras):  # the views show exactly where the run paused
+                    self._report(event, costs, extras)
+                    costs, extras, last = [], [], time.perf_counter()
                 self._wait_if_paused()
                 if self._stop:
                     events.close()
@@ -117,7 +122,7 @@ class TrainingWorker(QThread):
                 if costs or extras:
                     self._report(None, costs, extras)
                     costs, extras = [], []
-                self.epoch_done.emit(event, self.snapshot(self.trainer))
+                self.epoch_done.emit(event, self.epoch_snapshot(self.trainer))
                 if self._stop:
                     events.close()
                     self.finished_run.emit(Stopped(self.epochs_run))

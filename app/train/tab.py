@@ -1,7 +1,66 @@
-"""The Train tab (being built: see its issue)."""
+"""The Train tab: train the book's networks (or your own) and watch them learn, live.
+
+Left: the set-up form (a preset with the book's figure, or a custom network) and the list of runs.
+Right: the run controls and the live views: accuracy and cost curves (with the book's figure as a
+reference line and other runs overlaid), the weights as images (or a CNN's filters and feature maps),
+per-layer weight histograms, and on the validation set the confusion matrix and the mistakes.
+
+Training runs in an ``app.worker.TrainingWorker`` thread; the views are fed copies prepared on that
+thread (``app.train.live``) at about ten frames a second. Each epoch's network is published to the
+other tabs (``AppState.set_training_network``), and per-mini-batch gradient sizes go to the
+Gradients tab (``AppState.batch_gradients``).
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QMessageBox, QScrollArea, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
+from superqt.utils import thread_worker
+
+from app.train.controls import RunControls
+from app.train.form import SetupForm
+from app.train.live import BatchGradients, EpochFrame, Frame, LiveProbe
+from app.train.plan import RunPlan
+from app.train.runs import Run, write_csv
+from app.train.runs_panel import RunsPanel
+from app.train.weights_view import WeightsPanel
+from app.widgets.confusion import ConfusionMatrix
+from app.widgets.curves import CurvePlot
+from app.widgets.gallery import DigitGallery
+from app.widgets.histogram import LayerHistograms
+from app.worker import Stopped, TrainingWorker
+from core.io import ModelFileError, save_network
+from core.network import Network
+from core.training import Diverged, EpochDone, Finished, Trainer
+
+RUN_COLOURS = ["#ff6b6b", "#ffd166", "#06d6a0", "#c77dff", "#ff9f1c", "#4ea8de", "#f4a261", "#2ec4b6",
+               "#ff99c8", "#a3b18a"]
+TRAIN, VALIDATION, TEST, COST, BATCH = "#b5e48c", "#4cc9f0", "#f72585", "#fb8500", "#8b96a3"
+FRAME_INTERVAL = 0.1  # seconds between live-view updates (10 a second)
+
+STYLE = """
+QLabel#hint { color: #8b96a3; font-size: 11px; }
+QLabel#status { color: #aeb8c2; }
+QLabel#fieldError { color: #ff6b6b; font-size: 11px; }
+QLabel#card { background: #161b21; border: 1px solid #26303a; border-radius: 4px; padding: 6px; }
+QLineEdit[invalid="true"] { border: 1px solid #e63946; border-radius: 2px; }
+QPushButton#primary:enabled { background: #1f6f8b; color: white; font-weight: bold; }
+"""
+
+
+def _prepare(plan: RunPlan, data):
+    """Off the GUI thread: build the network and the trainer (expanding the data can take seconds)
+    and the probe that feeds the views."""
+    net = plan.build_network()
+    trainer = Trainer(net, data, plan.config)
+    trainer.keep_validation_outputs = True
+    probe = LiveProbe(net, data.validation, seed=plan.config.seed)
+    return plan, trainer, probe
 
 
 class TrainTab(QWidget):
@@ -10,5 +69,515 @@ class TrainTab(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Train"))
+        self.setStyleSheet(STYLE)
+        self.worker: TrainingWorker | None = None
+        self.run: Run | None = None  # the run going on (or the last one)
+        self.runs: list[Run] = []
+        self.latest_network: Network | None = None  # the current run's network after its last epoch
+        self._preparer = None
+        self._pending_plan: RunPlan | None = None
+        self._rate = (0.0, 0, 0.0)  # (time, step, images per second) for the status line
+        self._build()
+        self.controls.start.clicked.connect(self.start)
+        self.controls.pause.clicked.connect(self.toggle_pause)
+        self.controls.step.clicked.connect(self.step)
+        self.controls.more.clicked.connect(self.add_epoch)
+        self.controls.stop.clicked.connect(self.stop)
+        self.controls.eta_changed.connect(self._set_eta)
+        self.controls.lmbda_changed.connect(self._set_lmbda)
+        self.controls.send.clicked.connect(lambda: self.send_to_draw(self.run))
+        self.controls.save.clicked.connect(lambda: self.save_dialog(self.run))
+        self.runs_panel.overlays_changed.connect(self._draw_overlays)
+        self.runs_panel.send.clicked.connect(lambda: self.send_to_draw(self.runs_panel.selected()))
+        self.runs_panel.save.clicked.connect(lambda: self.save_dialog(self.runs_panel.selected()))
+        self.runs_panel.remove.clicked.connect(self._remove_selected)
+        self.runs_panel.export_csv.clicked.connect(self.export_csv_dialog)
+        self.runs_panel.export_png.clicked.connect(self.export_png_dialog)
+        self.form.plan_changed.connect(lambda _plan: self._update_controls())
+        self.gallery.clicked.connect(self._gallery_clicked)
+        self.confusion.cell_clicked.connect(self._confusion_clicked)
+        state.data_ready.connect(self._data_ready)
+        state.data_failed.connect(self._data_failed)
+        if state.data is not None:
+            self.form.set_training_images(len(state.data.train))
+        self._mistakes: EpochFrame | None = None
+        self._mistake_filter: tuple[int, int] | None = None
+        self._gallery_indices: list[int] = []
+        self._update_controls()
+
+    # --- layout --------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.form = SetupForm()
+        form_page = QWidget()
+        form_layout = QVBoxLayout(form_page)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addWidget(self.form)
+        form_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(form_page)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.runs_panel = RunsPanel()
+        self.side = QTabWidget()
+        self.side.addTab(scroll, "Set-up")
+        self.side.addTab(self.runs_panel, "Runs")
+        self.side.setMinimumWidth(360)
+        self.side.setMaximumWidth(420)
+
+        self.controls = RunControls()
+        self.accuracy = CurvePlot("Accuracy", "epoch", "accuracy (%)")
+        self.cost = CurvePlot("Cost", "epoch", "cost (log scale)", legend_corner="top-right", log_y=True)
+        self.weights = WeightsPanel()
+        self.histograms = LayerHistograms("Weights per layer: start (grey) and now")
+        self.confusion = ConfusionMatrix("Confusion (validation)")
+        self.confusion.setToolTip("Rows: the true digit; columns: the network's answer. Click a red cell to "
+                                  "see those mistakes in the gallery (again to see all).")
+        self.gallery = DigitGallery("Mistakes (validation)", cols=8)
+        self.gallery.setToolTip("The validation digits the network gets wrong, the ones it is surest about "
+                                "first (true → answer). Click one to open it in the Draw tab.")
+
+        self.curves = QWidget()
+        curves_layout = QHBoxLayout(self.curves)
+        curves_layout.setContentsMargins(0, 0, 0, 0)
+        curves_layout.setSpacing(2)
+        curves_layout.addWidget(self.accuracy)
+        curves_layout.addWidget(self.cost)
+
+        top = QSplitter(Qt.Horizontal)
+        top.addWidget(self.curves)
+        top.addWidget(self.weights)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        top.setSizes([560, 370])
+        bottom = QSplitter(Qt.Horizontal)
+        bottom.addWidget(self.histograms)
+        bottom.addWidget(self.confusion)
+        bottom.addWidget(self.gallery)
+        bottom.setSizes([330, 250, 350])
+        self.views = QSplitter(Qt.Vertical)
+        self.views.addWidget(top)
+        self.views.addWidget(bottom)
+        self.views.setSizes([400, 300])
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(4, 4, 4, 4)
+        right_layout.setSpacing(4)
+        right_layout.addWidget(self.controls)
+        right_layout.addWidget(self.views, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.side)
+        layout.addWidget(right, 1)
+
+    def export_widget(self) -> QWidget:
+        return self.views
+
+    # --- starting a run ------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def start(self) -> bool:
+        """Start a run with the form's set-up; False (with the reason shown) when it cannot start."""
+        if self.running or self._preparer is not None or self._pending_plan is not None:
+            return False
+        plan = self.form.validate_now()
+        if plan is None:
+            self.controls.status.setText("Fix the fields marked in red first.")
+            return False
+        self.controls.hide_banner()
+        if self.state.data is None:
+            self._pending_plan = plan
+            self.controls.status.setText("Loading MNIST…")
+            self.controls.set_state("preparing")
+            self.state.request_data()
+            return True
+        self._prepare(plan)
+        return True
+
+    def _prepare(self, plan: RunPlan) -> None:
+        self.controls.set_state("preparing")
+        self.controls.status.setText("Preparing the network and the data…" + (
+            " (expanding to 250,000 images)" if plan.config.expand else ""))
+        worker = thread_worker(_prepare, start_thread=False)(plan, self.state.data)
+        worker.returned.connect(self._launch)
+        worker.errored.connect(self._prepare_failed)
+        self._preparer = worker
+        worker.start()
+
+    def _prepare_failed(self, exc: Exception) -> None:
+        self._preparer = None
+        self.controls.show_banner(f"Cannot start: {exc}", "error")
+        self.controls.status.setText("")
+        self._update_controls()
+
+    def _launch(self, prepared) -> None:
+        self._preparer = None
+        plan, trainer, probe = prepared
+        batches = math.ceil(trainer.n / plan.config.mini_batch_size)
+        run = Run(len(self.runs) + 1, plan, RUN_COLOURS[len(self.runs) % len(RUN_COLOURS)], batches)
+        self.runs.append(run)
+        self.run, self.latest_network = run, None
+        self.runs_panel.add_run(run)
+        self._reset_views(run, probe)
+        worker = TrainingWorker(trainer, snapshot=probe.frame, epoch_snapshot=probe.epoch, interval=FRAME_INTERVAL,
+                                per_batch=BatchGradients(trainer.net, plan.config.mini_batch_size, trainer.n))
+        worker.progress.connect(self._on_progress)
+        worker.epoch_done.connect(self._on_epoch)
+        worker.finished_run.connect(self._on_finished)
+        worker.error.connect(lambda message: self.controls.show_banner(f"Training stopped by an error: {message}", "error"))
+        self.worker = worker
+        self.controls.set_live_values(trainer.eta, trainer.lmbda)
+        self._rate = (time.perf_counter(), 0, 0.0)
+        self._update_controls()
+        self.controls.status.setText(f"{run.name}: training…")
+        worker.start()
+
+    def _reset_views(self, run: Run, probe: LiveProbe) -> None:
+        for plot in (self.accuracy, self.cost):
+            plot.remove_curves("run:")
+        preset = run.plan.preset
+        if preset is not None:
+            suffix = "" if not run.plan.changes else " (preset as is)"
+            self.accuracy.set_reference(100 * preset.book.accuracy, f"book {preset.book.accuracy:.2%}{suffix}")
+            self.accuracy.reference.setToolTip(f"The book's figure for {preset.name}: {preset.book}")
+        else:
+            self.accuracy.set_reference(None)
+        self.accuracy.setYRange(0, 100)  # until the first epoch; then the plot follows the data
+        self.weights.configure(probe)
+        self.histograms.set_layers(probe.hist_names)
+        self.confusion.set_counts(self.confusion.counts * 0)
+        self._mistakes, self._mistake_filter = None, None
+        self.gallery.set_digits(np.zeros((0, 28, 28), np.float32), [],
+                                empty_text="Mistakes appear after the first epoch")
+        self.gallery.set_title("Mistakes (validation)")
+        self._draw_overlays()
+
+    # --- the run's reports ---------------------------------------------------------------------------
+    def _on_progress(self, report: dict) -> None:
+        run = self.run
+        if run is None or self.sender() is not self.worker:
+            return
+        if report["batch_costs"]:
+            steps, costs = zip(*report["batch_costs"])
+            run.batch.add(steps, costs)
+            x, y = run.batch.arrays()
+            self.cost.set_curve("run:batch", x, y, BATCH, width=1, name="mini-batch cost (smoothed)", alpha=200, z=-1)
+        frame: Frame = report["snapshot"]
+        if frame is not None and frame.finite:
+            self.weights.show_frame(frame)
+            self.histograms.set_counts(frame.hist)
+        grads = [g for g in report["per_batch"] if g is not None]
+        if grads:
+            self.state.batch_gradients.emit({
+                "run": run.name, "steps": [g[0] for g in grads], "labels": list(self.worker.per_batch.labels),
+                "delta": np.array([g[1] for g in grads]), "w": np.array([g[2] for g in grads])})
+        self.controls.set_live_values(report["eta"], self.worker.trainer.lmbda)
+        if report["batch"] is not None:
+            self._show_status(report["epoch"], report["batch"], report["batches"], report["step"])
+
+    def _show_status(self, epoch: int, batch: int, batches: int, step: int) -> None:
+        run = self.run
+        now = time.perf_counter()
+        last_time, last_step, rate = self._rate
+        if now - last_time > 0.5:
+            instant = (step - last_step) * run.plan.config.mini_batch_size / (now - last_time)
+            rate = instant if rate == 0 else 0.7 * rate + 0.3 * instant
+            self._rate = (now, step, rate)
+        self.controls.progress.setMaximum(batches)
+        self.controls.progress.setValue(batch)
+        paused = " · paused" if self.worker and self.worker.paused else ""
+        text = (f"{run.name} · epoch {epoch}/{self.worker.trainer.epochs} · mini-batch {batch:,}/{batches:,}"
+                f" · {rate:,.0f} images/s{paused}")
+        if run.epochs:
+            last = run.epochs[-1]
+            if last.validation_accuracy is not None:
+                text += f" · validation {last.validation_accuracy:.2%} after epoch {last.epoch}"
+        self.controls.status.setText(text)
+
+    def _on_epoch(self, event: EpochDone, result: EpochFrame) -> None:
+        run = self.run
+        if run is None or self.sender() is not self.worker:
+            return
+        run.epochs.append(event)
+        self._draw_run_curves(run)
+        if result.frame.finite:
+            self.weights.show_frame(result.frame)
+            self.histograms.set_counts(result.frame.hist)
+        if result.confusion is not None:
+            self.confusion.set_counts(result.confusion)
+            self._mistakes = result
+            self._show_mistakes()
+        if result.network is not None:
+            net = result.network
+            net.info.update(self._network_info(run))
+            self.latest_network = net
+            self.state.set_training_network(net, f"{run.name} (epoch {event.epoch})")
+        self.runs_panel.update_run(run)
+        self.controls.progress.setValue(self.controls.progress.maximum())
+
+    def _draw_run_curves(self, run: Run) -> None:
+        if len(run.epochs) == 1:
+            self.accuracy.enableAutoRange(y=True)
+        for key, colour, name in (("training_accuracy", TRAIN, "training"), ("validation_accuracy", VALIDATION, "validation"),
+                                  ("test_accuracy", TEST, "test")):
+            x, y = run.column(key)
+            if len(x):
+                self.accuracy.set_curve(f"run:{key}", x, 100 * y, colour, name=name, symbol="o")
+        x, y = run.column("training_cost")
+        if len(x):
+            self.cost.set_curve("run:training_cost", x, y, COST, name="training cost (epoch)", symbol="o")
+
+    def _on_finished(self, event) -> None:
+        worker, run = self.worker, self.run
+        if worker is None or self.sender() is not worker:
+            return
+        worker.wait()
+        self.worker = None
+        net = worker.trainer.net  # the thread is over: the network is ours now (restored if it diverged)
+        net.info.update(self._network_info(run))
+        run.network = net
+        if isinstance(event, Diverged):
+            run.status, run.message = "diverged", event.message
+            self.controls.show_banner(f"<b>The run diverged.</b> {event.message}. The views show the last "
+                                      "good state.", "error")
+        elif isinstance(event, Finished):
+            run.status = "finished"
+            run.message = self._finished_message(run, event)
+            self.controls.show_banner(run.message, "info")
+        elif isinstance(event, Stopped):
+            run.status, run.message = "stopped", f"Stopped after {event.epochs_run} complete epoch(s): {event.reason}."
+            self.controls.show_banner(run.message, "warning")
+        self.state.set_training_network(net, f"{run.name} ({run.status})")
+        self.runs_panel.update_run(run)
+        self.controls.status.setText(f"{run.name} {run.status}.")
+        self._update_controls()
+        worker.deleteLater()
+
+    def _finished_message(self, run: Run, event: Finished) -> str:
+        text = f"<b>{run.name} finished</b> ({event.reason}, {event.epochs_run} epochs)."
+        if event.best_epoch is not None:
+            text += f" Best validation accuracy {event.best_validation_accuracy:.2%} at epoch {event.best_epoch}"
+            if event.test_accuracy_at_best is not None:
+                text += f"; test accuracy there {event.test_accuracy_at_best:.2%}"
+            text += "."
+        preset = run.plan.preset
+        if preset is not None:
+            text += f" The book: {preset.book}" + ("" if not run.plan.changes else ", for the unmodified preset") + "."
+        return text
+
+    def _network_info(self, run: Run) -> dict:
+        best = run.best()
+        metrics = {}
+        if best is not None:
+            metrics = {"epoch": best.epoch, "validation_accuracy": best.validation_accuracy,
+                       "test_accuracy": best.test_accuracy}
+        return {"title": run.name, "preset": run.plan.preset.name if run.plan.preset else None,
+                "description": run.plan.describe(), "config": run.plan.config.to_dict(),
+                "epochs_trained": len(run.epochs), "metrics": metrics}
+
+    # --- run control ---------------------------------------------------------------------------------
+    def toggle_pause(self) -> None:
+        if self.worker is None:
+            return
+        if self.worker.paused:
+            self.worker.resume()
+            self.run.status = "running"
+        else:
+            self.worker.pause()
+            self.run.status = "paused"
+        self.runs_panel.update_run(self.run)
+        self._update_controls()
+
+    def pause(self) -> None:
+        if self.worker is not None and not self.worker.paused:
+            self.toggle_pause()
+
+    def resume(self) -> None:
+        if self.worker is not None and self.worker.paused:
+            self.toggle_pause()
+
+    def step(self) -> None:
+        if self.worker is not None and self.worker.paused:
+            self.worker.step()
+
+    def add_epoch(self) -> None:
+        if self.worker is not None:
+            self.worker.add_epochs(1)
+            self.controls.status.setText(f"{self.run.name}: now {self.worker.trainer.epochs} epochs.")
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+        elif self._pending_plan is not None:
+            self._pending_plan = None
+            self.controls.status.setText("Start cancelled.")
+            self._update_controls()
+
+    def _set_eta(self, value: float) -> None:
+        if self.worker is not None and value > 0:
+            self.worker.trainer.eta = float(value)  # used from the next mini-batch
+
+    def _set_lmbda(self, value: float) -> None:
+        if self.worker is not None and value >= 0:
+            self.worker.trainer.lmbda = float(value)
+
+    def _update_controls(self) -> None:
+        if self.worker is not None:
+            state = "paused" if self.worker.paused else "running"
+        elif self._preparer is not None or self._pending_plan is not None:
+            state = "preparing"
+        else:
+            state = "idle"
+        self.controls.set_state(state, can_start=self.form.plan is not None)
+        has_net = self.run is not None and (self.run.network is not None or self.latest_network is not None)
+        self.controls.send.setEnabled(has_net)
+        self.controls.save.setEnabled(has_net)
+        self.form.setEnabled(state == "idle")
+
+    def shutdown(self) -> None:
+        """Stop a run (the window is closing) and wait for its thread."""
+        self._pending_plan = None
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker.wait(5000)
+
+    # --- data ----------------------------------------------------------------------------------------
+    def _data_ready(self, data) -> None:
+        self.form.set_training_images(len(data.train))
+        plan, self._pending_plan = self._pending_plan, None
+        if plan is not None:
+            plan = self.form.validate_now()  # checked again now that the number of images is known
+            if plan is None:
+                self.controls.status.setText("Fix the fields marked in red first.")
+                self._update_controls()
+                return
+            self._prepare(plan)
+
+    def _data_failed(self, message: str) -> None:
+        if self._pending_plan is not None:
+            self._pending_plan = None
+            self.controls.show_banner(f"Cannot load MNIST: {message}", "error")
+            self._update_controls()
+
+    # --- mistakes ------------------------------------------------------------------------------------
+    def _show_mistakes(self) -> None:
+        result = self._mistakes
+        data = self.state.data
+        if result is None or result.wrong is None or data is None:
+            return
+        wrong, guess, confidence = result.wrong, result.wrong_guess, result.wrong_confidence
+        labels = data.validation.labels
+        if self._mistake_filter is not None:
+            true, answer = self._mistake_filter
+            keep = (labels[wrong] == true) & (guess == answer)
+            wrong, guess, confidence = wrong[keep], guess[keep], confidence[keep]
+            title = f"{true} read as {answer}: {int(keep.sum()):,} (surest first)"
+        else:
+            title = f"Mistakes: {len(result.wrong):,} of {len(labels):,} (surest first)"
+        shown = wrong[:self.gallery.capacity]
+        self._gallery_indices = [int(i) for i in shown]
+        captions = [f"{labels[i]}→{g}" for i, g in zip(shown, guess[:len(shown)])]
+        self.gallery.set_digits(data.validation.images[shown], captions)
+        self.gallery.set_title(title)
+
+    def _confusion_clicked(self, true: int, answer: int) -> None:
+        if true == answer or self._mistake_filter == (true, answer):
+            self._mistake_filter = None
+        else:
+            self._mistake_filter = (true, answer)
+        self._show_mistakes()
+
+    def _gallery_clicked(self, index: int) -> None:
+        data = self.state.data
+        if data is None or not 0 <= index < len(self._gallery_indices):
+            return
+        i = self._gallery_indices[index]
+        self.state.show_digit.emit(data.validation.images[i].copy(), int(data.validation.labels[i]))
+
+    # --- runs: overlays, export, save, send ------------------------------------------------------------
+    def _draw_overlays(self) -> None:
+        for plot in (self.accuracy, self.cost):
+            plot.remove_curves("overlay:")
+        for run in self.runs_panel.overlaid():
+            if run is self.run and self.running:
+                continue
+            x, y = run.column("validation_accuracy")
+            if len(x):
+                self.accuracy.set_curve(f"overlay:{run.id}", x, 100 * y, run.colour, dash=True, width=1.6,
+                                        name=f"{run.name} validation")
+            x, y = run.column("training_cost")
+            if len(x):
+                self.cost.set_curve(f"overlay:{run.id}", x, y, run.colour, dash=True, width=1.6,
+                                    name=f"{run.name} training cost")
+
+    def _remove_selected(self) -> None:
+        run = self.runs_panel.selected()
+        if run is None or (run is self.run and self.running):
+            return
+        self.runs_panel.remove_run(run)
+        self.runs.remove(run)
+
+    def network_of(self, run: Run | None) -> Network | None:
+        """A copy of a run's network (during a run: as it was after the last epoch)."""
+        if run is None:
+            return None
+        if run.network is not None:
+            return run.network.copy()
+        if run is self.run and self.latest_network is not None:
+            return self.latest_network.copy()
+        return None
+
+    def send_to_draw(self, run: Run | None) -> bool:
+        net = self.network_of(run)
+        if net is None:
+            self.controls.status.setText("No network yet: wait for the first epoch to finish.")
+            return False
+        self.state.set_network(net, run.name)
+        self.state.status.emit(f"{run.name} is now the Draw tab's network")
+        return True
+
+    def save_run_network(self, run: Run, path: str | Path) -> bool:
+        net = self.network_of(run)
+        if net is None:
+            return False
+        try:
+            save_network(net, path)
+        except ModelFileError as exc:
+            QMessageBox.warning(self, "Cannot save the network", str(exc))
+            return False
+        self.state.status.emit(f"Saved {Path(path).name}")
+        return True
+
+    def save_dialog(self, run: Run | None) -> None:
+        if run is None:
+            return
+        name = f"{run.plan.label.split()[0]}-run{run.id}.npz"
+        path, _ = QFileDialog.getSaveFileName(self, "Save network", str(Path.home() / name),
+                                              "NNDL networks (*.npz)")
+        if path:
+            self.save_run_network(run, path if path.endswith(".npz") else path + ".npz")
+
+    def export_csv(self, path: str | Path) -> Path:
+        runs = self.runs_panel.overlaid() or self.runs
+        return write_csv(runs, path)
+
+    def export_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export runs as CSV", str(Path.home() / "nndl-runs.csv"),
+                                              "CSV files (*.csv)")
+        if path:
+            try:
+                self.export_csv(path)
+            except OSError as exc:
+                QMessageBox.warning(self, "Cannot export", f"Could not write {path}: {exc.strerror or exc}")
+
+    def export_png(self, path: str | Path) -> bool:
+        return self.curves.grab().save(str(path), "PNG")
+
+    def export_png_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export plots as PNG", str(Path.home() / "nndl-curves.png"),
+                                              "PNG images (*.png)")
+        if path and not self.export_png(path if path.lower().endswith(".png") else path + ".png"):
+            QMessageBox.warning(self, "Cannot export", f"Could not write {path}.")

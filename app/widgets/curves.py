@@ -1,0 +1,113 @@
+"""Line plots whose curves are made once and then only fed new data.
+
+``CurvePlot`` keeps its curves by key: the first ``set_curve(key, ...)`` creates the item, later calls
+only ``setData`` (cheap enough for ten updates a second). A horizontal reference line (a figure from
+the book, say) can be drawn with its label.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from app import theme  # noqa: F401  (pyqtgraph options: dark background, row-major images)
+
+TEXT = "#d0d6dc"
+MUTED = "#8b96a3"
+
+
+def small_font(points: int) -> pg.QtGui.QFont:
+    """The application's font at ``points`` size (for tick labels and captions)."""
+    font = pg.QtGui.QFont()
+    font.setPointSize(points)
+    return font
+
+
+class CurvePlot(pg.PlotWidget):
+    """One plot with named curves, a legend and an optional horizontal reference line."""
+
+    def __init__(self, title: str = "", x_label: str = "", y_label: str = "", legend_corner: str = "bottom-right",
+                 log_y: bool = False, parent=None):
+        super().__init__(parent)
+        self.setMinimumSize(120, 100)
+        plot = self.getPlotItem()
+        if title:
+            plot.setTitle(title, color=TEXT, size="10pt")
+        plot.setLabel("bottom", x_label, color=MUTED)
+        plot.setLabel("left", y_label, color=MUTED)
+        for side in ("left", "bottom"):
+            plot.getAxis(side).enableAutoSIPrefix(False)
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setLogMode(y=log_y)
+        offset = {"bottom-right": (-8, -8), "top-right": (-8, 8)}[legend_corner]
+        self.legend = plot.addLegend(offset=offset, labelTextColor=TEXT, labelTextSize="8pt",
+                                     brush=pg.mkBrush(16, 20, 24, 200), verSpacing=-6)
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self.reference = pg.InfiniteLine(angle=0, movable=False,
+                                         pen=pg.mkPen("#ffb703", width=1.5, style=Qt.DashLine),
+                                         label="", labelOpts={"position": 0.02, "color": "#ffb703",
+                                                              "anchors": [(0, 1), (0, 1)]})
+        self.reference.setZValue(-5)
+        self.reference.hide()
+        plot.addItem(self.reference)  # the plot's range includes it
+
+    # --- curves ------------------------------------------------------------------------------------
+    def set_curve(self, key: str, x, y, color: str = "#4cc9f0", width: float = 2.0, dash: bool = False,
+                  name: str | None = None, symbol: str | None = None, alpha: int = 255, z: float = 0) -> pg.PlotDataItem:
+        """Create the curve ``key`` on first use, then only replace its data."""
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        item = self._curves.get(key)
+        if item is None:
+            qcolor = pg.mkColor(color)
+            qcolor.setAlpha(alpha)
+            pen = pg.mkPen(qcolor, width=width, style=Qt.DashLine if dash else Qt.SolidLine)
+            options = {"pen": pen, "name": name}
+            if symbol:
+                options.update(symbol=symbol, symbolSize=5, symbolBrush=qcolor, symbolPen=None)
+            item = pg.PlotDataItem(**options)
+            item.setZValue(z)
+            self.getPlotItem().addItem(item)
+            self._curves[key] = item
+        item.setData(x, y)
+        return item
+
+    def curve(self, key: str) -> pg.PlotDataItem | None:
+        return self._curves.get(key)
+
+    def keys(self) -> list[str]:
+        return list(self._curves)
+
+    def remove_curve(self, key: str) -> None:
+        item = self._curves.pop(key, None)
+        if item is not None:
+            self.getPlotItem().removeItem(item)  # also takes it out of the legend
+
+    def remove_curves(self, prefix: str) -> None:
+        for key in [k for k in self._curves if k.startswith(prefix)]:
+            self.remove_curve(key)
+
+    def curve_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """The data of curve ``key`` (empty arrays when there is no such curve or it has no points)."""
+        item = self._curves.get(key)
+        if item is None or item.xData is None:
+            return np.zeros(0), np.zeros(0)
+        return item.xData, item.yData
+
+    # --- the reference line --------------------------------------------------------------------------
+    def set_reference(self, value: float | None, text: str = "") -> None:
+        """Draw a dashed horizontal line at ``value`` labelled ``text`` (None hides it)."""
+        if value is None or not np.isfinite(value):
+            self.reference.hide()
+            return
+        self.reference.show()  # first: a hidden line's label ignores new text
+        self.reference.setValue(np.log10(value) if self.getPlotItem().ctrl.logYCheck.isChecked() else value)
+        self.reference.label.setFormat(text)
+
+    def reference_value(self) -> float | None:
+        if not self.reference.isVisible():
+            return None
+        value = float(self.reference.value())
+        return 10 ** value if self.getPlotItem().ctrl.logYCheck.isChecked() else value

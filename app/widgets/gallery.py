@@ -1,0 +1,81 @@
+"""A gallery of small digits in one mosaic image, each with a caption; clicking one emits its index.
+
+Used for the misclassified validation digits ("true 4 → 9"). The captions are text items made
+once (up to ``capacity``) and only re-labelled; the digits are one ``ImageItem``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+
+from app import theme
+from app.widgets.image_view import tile, tile_index
+from app.widgets.curves import small_font
+
+TEXT = "#d0d6dc"
+
+
+class DigitGallery(pg.GraphicsLayoutWidget):
+    clicked = Signal(int)  # index into the images last given to set_digits
+
+    def __init__(self, title: str = "", cols: int = 10, capacity: int = 40, parent=None):
+        super().__init__(parent)
+        self.setMinimumSize(160, 100)
+        self.cols, self.capacity = cols, capacity
+        self.title = self.ci.addLabel(title, row=0, col=0, color=TEXT, size="10pt")
+        self.view = self.ci.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
+        self.view.setMenuEnabled(False)
+        self.item = pg.ImageItem(axisOrder="row-major")
+        self.item.setColorMap(theme.GREY)
+        self.view.addItem(self.item)
+        self.placeholder = pg.TextItem("", color="#8b96a3", anchor=(0.5, 0.5))
+        self.view.addItem(self.placeholder)
+        font = small_font(7)
+        self.captions = []
+        for _ in range(capacity):
+            text = pg.TextItem("", color="#ffd166", anchor=(0, 0), fill=(10, 12, 14, 170))
+            text.setFont(font)
+            text.setZValue(5)
+            self.view.addItem(text)
+            self.captions.append(text)
+        self.n = 0
+        self.shape = (28, 28)
+        self.set_digits(np.zeros((0, 28, 28), np.float32), [], empty_text="Mistakes appear after the first epoch")
+        self.scene().sigMouseClicked.connect(self._clicked)
+
+    def set_title(self, text: str) -> None:
+        self.title.setText(text)
+
+    def set_digits(self, images: np.ndarray, captions: list[str], empty_text: str = "No mistakes") -> None:
+        images = np.asarray(images, dtype=np.float32)[:self.capacity]
+        self.n = len(images)
+        self.shape = images.shape[1:] if images.ndim == 3 else (28, 28)
+        h, w = self.shape
+        rows = max(1, math.ceil(max(self.n, 1) / self.cols))
+        mosaic = tile(images, cols=self.cols, pad=2, fill=0.12) if self.n else np.full(
+            (rows * (h + 2) - 2, self.cols * (w + 2) - 2), 0.06, np.float32)
+        full = np.full((rows * (h + 2) - 2, self.cols * (w + 2) - 2), 0.06, np.float32)
+        full[:mosaic.shape[0], :mosaic.shape[1]] = mosaic
+        self.item.setImage(full, autoLevels=False, levels=(0, 1))
+        self.view.autoRange(padding=0.01)
+        for i, text in enumerate(self.captions):
+            if i < self.n:
+                r, c = divmod(i, self.cols)
+                text.setPos(c * (w + 2), r * (h + 2))
+                text.setText(captions[i] if i < len(captions) else "")
+                text.show()
+            else:
+                text.hide()
+        self.placeholder.setText("" if self.n else empty_text)
+        self.placeholder.setPos(full.shape[1] / 2, full.shape[0] / 2)
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton or not self.n:
+            return
+        point = self.item.mapFromScene(event.scenePos())
+        index = tile_index(point.y(), point.x(), self.shape, self.n, self.cols, pad=2)
+        if index is not None:
+            self.clicked.emit(index)

@@ -1,0 +1,71 @@
+"""Histograms of each layer's weights, now against the start of training, side by side.
+
+The plots are made when the layers are known (``set_layers``); each update only swaps the counts of
+two step curves per layer: the start as a grey filled area, now as a coloured line.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from app import theme
+from app.widgets.curves import small_font
+
+TEXT = "#d0d6dc"
+START = (139, 150, 163)
+
+
+class LayerHistograms(pg.GraphicsLayoutWidget):
+    """One small histogram per layer: fraction of the layer's weights per bin."""
+
+    def __init__(self, title: str = "", parent=None):
+        super().__init__(parent)
+        self.setMinimumSize(160, 100)
+        self.title = title
+        self.plots: list[pg.PlotItem] = []
+        self.start_curves: list[pg.PlotDataItem] = []
+        self.now_curves: list[pg.PlotDataItem] = []
+        self.set_layers([])
+
+    def set_layers(self, names: list[str]) -> None:
+        """Make one plot per layer (called when a run starts, never per frame)."""
+        self.ci.clear()
+        self.plots, self.start_curves, self.now_curves = [], [], []
+        if self.title:
+            self.ci.addLabel(self.title, row=0, col=0, colspan=max(1, len(names)), color=TEXT, size="10pt")
+        if not names:
+            self.ci.addLabel("Start a run to see how each layer's weights spread out",
+                             row=1, col=0, color="#8b96a3", size="9pt")
+        for i, name in enumerate(names):
+            plot = self.ci.addPlot(row=1, col=i)
+            plot.setTitle(name, color=TEXT, size="8pt")
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setMouseEnabled(x=False, y=False)
+            plot.getAxis("left").setStyle(showValues=False)
+            plot.getAxis("left").setWidth(4)
+            plot.getAxis("bottom").setStyle(tickFont=small_font(7), maxTickLevel=0)
+            start = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=pg.mkPen(START, width=1),
+                                    brush=pg.mkBrush(*START, 70))
+            now = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(theme.SERIES[i % len(theme.SERIES)], width=1.6))
+            plot.addItem(start)
+            plot.addItem(now)
+            self.plots.append(plot)
+            self.start_curves.append(start)
+            self.now_curves.append(now)
+
+    def set_counts(self, hists: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+        """``hists[i] = (bin centres, start fractions, now fractions)`` for layer i."""
+        for plot, start, now, (centres, start_counts, now_counts) in zip(self.plots, self.start_curves,
+                                                                           self.now_curves, hists):
+            if len(centres) < 2:
+                continue
+            width = centres[1] - centres[0]
+            edges = np.append(centres - width / 2, centres[-1] + width / 2)
+            start.setData(edges, start_counts)
+            now.setData(edges, now_counts)
+            plot.setXRange(edges[0], edges[-1], padding=0)
+
+    def counts(self, layer: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The (start, now) fractions shown for ``layer``."""
+        return self.start_curves[layer].yData, self.now_curves[layer].yData
