@@ -1,0 +1,71 @@
+"""Probes: activations and feature maps, layer speeds, gradient norms, saliency."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import presets, probes
+from core.network import Network
+
+
+def test_activations_of_a_cnn_are_feature_maps(mnist):
+    net = presets.get("ch6-conv2").build(seed=0)
+    acts = probes.activations(net, mnist.test.images[:3])
+    shapes = [a.shape for _, a in acts]
+    assert shapes[:2] == [(3, 20, 12, 12), (3, 40, 4, 4)] and shapes[-1] == (3, 10)
+    assert "conv 20×5×5" in acts[0][0]
+
+
+def test_layer_speeds_are_the_norms_of_the_mean_delta(mnist):
+    net = Network.mlp([784, 30, 30, 10], seed=0, dtype=np.float64)
+    images, labels = mnist.train.images[:50], mnist.train.labels[:50]
+    speeds = probes.layer_speeds(net, images, labels)
+    assert speeds.shape == (2,)
+    # by hand: run backprop per example and average δ of each hidden layer
+    deltas = [[], []]
+    for i in range(50):
+        probe = net.copy()
+        probe.backprop(probe.prepare(images[i:i + 1]), probe.one_hot(labels[i:i + 1]), training=False)
+        for j in range(2):
+            deltas[j].append(probe.layers[j].grads["b"])
+    expected = [np.linalg.norm(np.mean(d, axis=0)) for d in deltas]
+    np.testing.assert_allclose(speeds, expected, rtol=1e-10)
+
+
+def test_probes_leave_the_network_untouched(mnist):
+    net = Network.mlp([784, 20, 10], seed=1)
+    before = net.layers[0].params["w"].copy()
+    probes.layer_speeds(net, mnist.train.images[:10], mnist.train.labels[:10])
+    probes.saliency(net, mnist.test.images[:2])
+    np.testing.assert_array_equal(net.layers[0].params["w"], before)
+
+
+@pytest.mark.parametrize("preset", ["ch1", "ch6-conv2"])
+def test_saliency_is_the_derivative_of_the_top_output(mnist, preset):
+    net = presets.get(preset).build(seed=0).astype(np.float64)
+    # a little noise: on MNIST's blank background max-pooling has exact ties, where the derivative is
+    # one-sided (saliency then gives one valid subgradient, not the central difference)
+    noise = np.random.default_rng(1).uniform(0, 0.01, (1, 28, 28))
+    image = mnist.test.images[:1].astype(np.float64) + noise
+    top = int(net.output(image).argmax())
+    grad = probes.saliency(net, image)
+    assert grad.shape == (1, 28, 28)
+    rng = np.random.default_rng(0)
+    for r, c in rng.integers(4, 24, (5, 2)):
+        bumped = image.copy()
+        eps = 1e-6
+        bumped[0, r, c] += eps
+        up = net.feedforward(net.prepare(bumped))[0, top]
+        bumped[0, r, c] -= 2 * eps
+        down = net.feedforward(net.prepare(bumped))[0, top]
+        assert grad[0, r, c] == pytest.approx((up - down) / (2 * eps), rel=1e-4, abs=1e-9)
+
+
+def test_gradient_norms_and_saturation(mnist):
+    net = presets.get("ch5-deep-2").build(seed=0)
+    norms = probes.gradient_norms(net, mnist.train.images[:100], mnist.train.labels[:100])
+    assert norms["delta"].shape == norms["w"].shape == (3,)
+    assert (norms["w"] > 0).all()
+    sat = probes.saturation(net, mnist.train.images[:100])
+    assert len(sat) == 2
+    assert sat[0]["sigma_prime"].max() <= 0.25 + 1e-6
