@@ -68,6 +68,62 @@ def out_of_range(values: np.ndarray) -> float:
     return float(np.mean((values < 0) | (values > 1))) if values.size else 0.0
 
 
+def formula_target(text: str) -> Target:
+    """A target f(x) typed as a formula (see :mod:`core.formula`); ValueError if it is refused or
+    not finite on [0, 1]."""
+    from core.formula import parse_formula
+
+    formula = parse_formula(text, ("x",))
+    target = lambda x: formula(x=x)  # noqa: E731
+    target_values(target, np.linspace(0, 1, 1001))
+    return target
+
+
+def formula_target_2d(text: str) -> Target2D:
+    """A target f(x, y) typed as a formula; ValueError if it is refused or not finite on [0, 1]²."""
+    from core.formula import parse_formula
+
+    formula = parse_formula(text, ("x", "y"))
+    target = lambda x, y: formula(x=x, y=y)  # noqa: E731
+    target_values(target, *np.meshgrid(np.linspace(0, 1, 101), np.linspace(0, 1, 101)))
+    return target
+
+
+@dataclass
+class DrawnCurve:
+    """A target drawn with the mouse: values at ``xs`` (evenly spaced on [0, 1]), linear in between.
+    Drawn values are kept inside [LOW, HIGH] so that σ⁻¹ of them stays moderate."""
+
+    ys: np.ndarray
+    LOW = 0.01
+    HIGH = 0.99
+
+    def __post_init__(self):
+        self.ys = np.clip(np.asarray(self.ys, dtype=np.float64).reshape(-1), self.LOW, self.HIGH)
+        if self.ys.size < 2:
+            raise ValueError("a drawn curve needs at least two points")
+        self.xs = np.linspace(0, 1, self.ys.size)
+
+    @classmethod
+    def from_target(cls, target: Target, points: int = 201) -> "DrawnCurve":
+        return cls(target_values(target, np.linspace(0, 1, points)))
+
+    def paint(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        """A stroke from (x0, y0) to (x1, y1): the points between take the straight line's values."""
+        if x1 < x0:
+            x0, y0, x1, y1 = x1, y1, x0, y0
+        inside = (self.xs >= x0) & (self.xs <= x1)
+        if x1 - x0 < 1e-12:
+            inside = np.abs(self.xs - x0) <= 0.5 / (self.xs.size - 1)
+            values = np.full(inside.sum(), y1)
+        else:
+            values = y0 + (self.xs[inside] - x0) * (y1 - y0) / (x1 - x0)
+        self.ys[inside] = np.clip(values, self.LOW, self.HIGH)
+
+    def __call__(self, x):
+        return np.interp(np.asarray(x, dtype=np.float64), self.xs, self.ys)
+
+
 # --- one neuron and steps --------------------------------------------------------------------------
 
 def neuron(x, w: float, b: float):
@@ -168,10 +224,17 @@ def bumps_network(steps, heights, w: float = STEEP) -> OneHiddenLayer:
     return OneHiddenLayer(np.full(s.size, w), -w * s, v)
 
 
+#: how far outside [0, 1] the challenge's outermost steps sit
+OVERHANG = 0.05
+
+
 def challenge_network(heights, w: float = STEEP) -> OneHiddenLayer:
-    """The challenge's network: N bumps on the equal bins [j/N, (j+1)/N) with the given heights."""
+    """The challenge's network: N bumps on the equal bins [j/N, (j+1)/N) with the given heights. The
+    outermost steps sit just outside [0, 1] (at −0.05 and 1.05) so the first and last bumps are at full
+    height at x = 0 and x = 1 instead of half-way up a step."""
     heights = np.asarray(heights, dtype=np.float64).reshape(-1)
     edges = bin_edges(len(heights))
+    edges[0], edges[-1] = -OVERHANG, 1 + OVERHANG
     return bumps_network(np.stack([edges[:-1], edges[1:]], axis=1), heights, w)
 
 
@@ -345,9 +408,10 @@ def tower(x, y, x_steps, y_steps, h: float = 10.0, b: float | None = None, w: fl
 
 
 def grid_coords(resolution: int = 100):
-    """The sample grid of the 2-D challenge: x, y = 0, 1/r, ..., (r − 1)/r, as (X, Y) of shape (r, r)
-    with rows along y (row-major images)."""
-    s = np.arange(resolution) / resolution
+    """The sample grid of the 2-D score: the centres of an r×r grid of pixels on [0, 1]²,
+    x, y = (k + ½)/r, as (X, Y) of shape (r, r) with rows along y (row-major images). Centres rather
+    than k/r keep the samples off the towers' edges, where a step is only half-way up."""
+    s = (np.arange(resolution) + 0.5) / resolution
     return np.meshgrid(s, s)
 
 
@@ -356,7 +420,8 @@ def tower_grid_z(heights, x, y, h: float = 20.0, w: float = STEEP) -> np.ndarray
     on [j/n, (j+1)/n) × [i/n, (i+1)/n) (row i along y) with output weight cᵢⱼ = heights[i, j].
 
     The network: 2 inputs → n + 1 x-steps and n + 1 y-steps → n² tower neurons (weights ±h, bias
-    −3h/2) → output σ(z). ``x`` and ``y`` are 1-D: the result has shape (len(y), len(x))."""
+    −3h/2) → output σ(z). As in :func:`challenge_network` the outermost steps sit just outside [0, 1].
+    ``x`` and ``y`` are 1-D: the result has shape (len(y), len(x))."""
     heights = np.asarray(heights, dtype=np.float64)
     n = heights.shape[0]
     if heights.shape != (n, n) or n < 1:
@@ -364,6 +429,7 @@ def tower_grid_z(heights, x, y, h: float = 20.0, w: float = STEEP) -> np.ndarray
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     edges = np.arange(n + 1) / n
+    edges[0], edges[-1] = -OVERHANG, 1 + OVERHANG
     sx = step(x[None, :], edges[:, None], w)  # (n + 1, len(x)): the x-step neurons
     sy = step(y[None, :], edges[:, None], w)  # (n + 1, len(y))
     bx = h * (sx[:-1] - sx[1:])  # (n, len(x)): weighted x-bumps

@@ -1,7 +1,61 @@
-"""The Universality tab (being built: see its issue)."""
+"""The Universality tab: chapter 4's visual proof that a network can compute any function.
+
+Five sections, chosen from a list on the left: one neuron becoming a step, bumps from pairs of steps,
+the book's challenge (with Auto-fit, Learn and other targets), towers from two inputs, and a grid of
+towers approximating a function of (x, y). The maths is in :mod:`core.universality`.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QStyle,
+                               QStyledItemDelegate, QWidget)
+
+from app.universality.bumps_page import BumpsPage
+from app.universality.challenge_page import ChallengePage
+from app.universality.grid_page import GridPage
+from app.universality.neuron_page import NeuronPage
+from app.universality.towers_page import TowersPage
+
+SECTIONS = [
+    ("One neuron", "σ(wx + b) becomes a step at s = −b/w"),
+    ("Bumps", "two steps with weights ±h make a bump"),
+    ("The challenge", "build the book's f from N bumps"),
+    ("Towers", "two inputs: an x-bump and a y-bump"),
+    ("Many towers", "a grid of towers approximates f(x, y)"),
+]
+
+
+class _SectionDelegate(QStyledItemDelegate):
+    """A section: its number and title in bold, a one-line hint below in a muted colour."""
+
+    def paint(self, painter, option, index) -> None:
+        painter.save()
+        rect = option.rect.adjusted(4, 2, -4, -2)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        if selected or hovered:
+            painter.setRenderHint(painter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#1f3a48" if selected else "#161b21"))
+            painter.drawRoundedRect(rect, 5, 5)
+        title, hint = index.data(Qt.ItemDataRole.DisplayRole), index.data(Qt.ItemDataRole.ToolTipRole)
+        font = QFont(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff" if selected else "#d0d6dc"))
+        painter.drawText(QRect(rect.left() + 10, rect.top() + 6, rect.width() - 16, 20),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        font.setBold(False)
+        font.setPointSizeF(max(7.0, option.font.pointSizeF() - 1))
+        painter.setFont(font)
+        painter.setPen(QColor("#a9b4bf" if selected else "#7d8894"))
+        painter.drawText(QRect(rect.left() + 10, rect.top() + 26, rect.width() - 16, rect.height() - 28),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, hint)
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QSize:
+        return QSize(180, 64)
 
 
 class UniversalityTab(QWidget):
@@ -10,5 +64,42 @@ class UniversalityTab(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Universality"))
+        self.neuron = NeuronPage()
+        self.bumps = BumpsPage()
+        self.challenge = ChallengePage()
+        self.towers = TowersPage()
+        self.grid = GridPage()
+        self.pages = [self.neuron, self.bumps, self.challenge, self.towers, self.grid]
+
+        self.sections = QListWidget()
+        self.sections.setObjectName("universalitySections")
+        self.sections.setFixedWidth(190)
+        self.sections.setSpacing(2)
+        self.sections.setStyleSheet("#universalitySections { background: #0c0f12; border: none; "
+                                    "border-right: 1px solid #2a323c; padding-top: 6px; }")
+        self.sections.setItemDelegate(_SectionDelegate(self.sections))
+        self.sections.setMouseTracking(True)
+        for k, (title, hint) in enumerate(SECTIONS, 1):
+            item = QListWidgetItem(f"{k}   {title}")
+            item.setToolTip(hint)
+            self.sections.addItem(item)
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            self.stack.addWidget(page)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sections)
+        layout.addWidget(self.stack, 1)
+        self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sections.setCurrentRow(0)
+        self.sections.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def show_section(self, index: int) -> None:
+        self.sections.setCurrentRow(index)
+
+    def export_widget(self) -> QWidget:
+        """File → Export saves the section on screen."""
+        return self.stack.currentWidget()
+
+    def shutdown(self) -> None:
+        self.challenge.shutdown()

@@ -130,6 +130,9 @@ def test_challenge_network_matches_the_heights_inside_bins():
     assert net.n_hidden == 10
     # at a bin edge the two steps are half-way: the mean of the neighbouring heights
     assert net.weighted_output([0.4])[0] == pytest.approx((heights[1] + heights[2]) / 2, abs=1e-9)
+    # the ends of [0, 1] are at full height (the outer steps sit outside the interval)
+    assert net.weighted_output([0.0, 1.0]) == pytest.approx([0.3, -0.5], abs=1e-9)
+    assert net.step_positions()[[0, -1]] == pytest.approx([-u.OVERHANG, 1 + u.OVERHANG])
 
 
 # --- learning --------------------------------------------------------------------------------------
@@ -206,9 +209,10 @@ def test_fit_tower_heights_recovers_a_piecewise_constant_target():
     heights = u.fit_tower_heights(2, target)
     assert heights == pytest.approx(u.inverse_sigmoid(levels))
     X, Y = u.grid_coords(100)
+    assert X[0, :2] == pytest.approx([0.005, 0.015]) and Y[:2, 0] == pytest.approx([0.005, 0.015])
     z = u.tower_grid_z(heights, X[0], Y[:, 0], h=30.0)
-    # only samples on the internal edges are off (the steps are half-way there)
-    assert u.grid_deviation(z, target) < 0.05
+    # the samples are pixel centres, never on a tower's edge: only the arms' leak σ(−15) is left
+    assert u.grid_deviation(z, target) < 1e-4
 
 
 def test_more_towers_fit_a_smooth_target_better():
@@ -228,3 +232,28 @@ def test_presets_parse_and_stay_inside_0_1():
     for text in u.PRESETS_2D.values():
         values = parse_formula(text, ("x", "y"))(x=X, y=Y)
         assert values.min() >= 0 and values.max() <= 1, text
+
+
+# --- targets ---------------------------------------------------------------------------------------
+
+def test_formula_targets():
+    f = u.formula_target("0.5 + 0.3*sin(8*x)")
+    assert f(np.array([0.0, 0.25])) == pytest.approx([0.5, 0.5 + 0.3 * math.sin(2)])
+    g = u.formula_target_2d("x*y")
+    assert g(np.array([0.5]), np.array([0.4])) == pytest.approx([0.2])
+    with pytest.raises(ValueError, match="unknown name 'z'"):
+        u.formula_target("z + 1")
+    with pytest.raises(ValueError, match="not finite at x = 0"):
+        u.formula_target("1/x")
+    with pytest.raises(ValueError, match="not finite"):
+        u.formula_target_2d("log(x*y)")
+
+
+def test_drawn_curve_paints_strokes():
+    curve = u.DrawnCurve(np.full(11, 0.5))  # points at x = 0, 0.1, ..., 1
+    curve.paint(0.2, 0.2, 0.4, 0.6)  # a straight stroke: 0.2 at x = 0.2 rising to 0.6 at x = 0.4
+    assert curve.ys[1:6] == pytest.approx([0.5, 0.2, 0.4, 0.6, 0.5])
+    curve.paint(0.9, 2.0, 0.9, 2.0)  # a dot above the top is clipped to 0.99
+    assert curve.ys[9] == pytest.approx(0.99)
+    assert curve(np.array([0.25])) == pytest.approx([0.3])  # linear between the points
+    assert u.DrawnCurve.from_target(u.book_function, 101)(u.SAMPLES) == pytest.approx(u.book_function(u.SAMPLES))

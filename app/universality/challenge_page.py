@@ -1,0 +1,460 @@
+"""Page 3: the book's challenge, and beyond it: Auto-fit, Learn, best score against N, other targets.
+
+N bumps on equal bins of [0, 1]; the learner drags each bump's top so the hidden layer's weighted output
+follows σ⁻¹∘f, and so the output σ(Σⱼ vⱼaⱼ) follows f. Scored with the book's average deviation.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+
+from app.universality.controls import ScoreBadge, header, note_label
+from app.universality.learner import Learner
+from app.universality.plotting import (BEST, GOAL, LEARNED, MUTED, NETWORK, add_legend, label_item,
+                                       log_ticks, make_plot, pixels_per_unit)
+from app.universality.target_box import TargetBox
+from core import universality as u
+
+X = np.linspace(0, 1, 1001)
+DEFAULT_BUMPS = 5
+TOP_PICK_PIXELS = 14
+
+
+class ChallengePage(QWidget):
+    """The challenge. Public for tests and scripts: ``heights``, ``target``, ``score()``,
+    ``set_heights``, ``auto_fit``, ``reset``, ``set_bumps``, ``learn``/``stop_learning``."""
+
+    heights_changed = Signal()
+
+    def __init__(self, rng: np.random.Generator | None = None, parent=None):
+        super().__init__(parent)
+        self.rng = rng or np.random.default_rng()
+        self.target: u.Target = u.book_function
+        self.target_name = "The book's f(x)"
+        self.heights = u.random_heights(DEFAULT_BUMPS, self.rng)
+        self.selected = 0
+        self.drawn: u.DrawnCurve | None = None
+        self._grab: int | None = None
+        self._last_draw: QPointF | None = None
+        self.learned: dict | None = None  # the latest Learn snapshot for the current N and target
+        self.learned_scores: dict[int, float] = {}  # best learned deviation per N, current target
+        self._learn_n, self._learn_target = 0, None  # what the running Learn is for
+        self.learner = Learner(parent=self)
+        self.learner.progress.connect(self._learn_progress)
+        self.learner.finished.connect(self._learn_finished)
+        self._build()
+        self._target_changed_internal(autorange=True)
+
+    # --- layout -------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.top = make_plot("", "", "weighted output", handler=_BumpGestures(self), y_range=(-3, 3))
+        top = self.top
+        self.bars = pg.BarGraphItem(x0=[0], x1=[0], height=[0], pen=pg.mkPen("#2b5d70"),
+                                    brush=pg.mkBrush(76, 201, 240, 45))
+        top.addItem(self.bars)
+        top.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#3a444f")))
+        self.goal_curve = top.plot(pen=pg.mkPen(GOAL, width=2))
+        self.network_curve = top.plot(pen=pg.mkPen(NETWORK, width=2.5))
+        self.learned_z_curve = top.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
+        self.learned_steps = pg.ScatterPlotItem(size=9, symbol="t1", brush=pg.mkBrush(LEARNED), pen=None)
+        top.addItem(self.learned_steps)
+        self.handles = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen("#ffffff", width=1), brush=pg.mkBrush(NETWORK))
+        self.selected_handle = pg.ScatterPlotItem(symbol="s", size=16, pen=pg.mkPen("#ffffff", width=2),
+                                                  brush=pg.mkBrush("#f72585"))
+        top.addItem(self.handles)
+        top.addItem(self.selected_handle)
+        top.setCursor(Qt.CursorShape.SizeVerCursor)
+
+        self.bottom = make_plot("", "x", "output", handler=_DrawGestures(self), y_range=(0, 1))
+        bottom = self.bottom
+        self.f_curve = bottom.plot(pen=pg.mkPen(GOAL, width=2))
+        self.output_curve = bottom.plot(pen=pg.mkPen(NETWORK, width=2.5))
+        self.learned_output_curve = bottom.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
+
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(top)
+        plots.addWidget(bottom)
+        plots.setSizes([430, 290])
+
+        # target
+        self.target_box = TargetBox(u.PRESETS_1D, ("x",), drawable=True)
+        self.target_box.target_changed.connect(self.set_target)
+        self.target_box.draw_toggled.connect(self._draw_toggled)
+
+        # bumps
+        self.n_spin = QSpinBox()
+        self.n_spin.setRange(1, u.MAX_BUMPS)
+        self.n_spin.setValue(len(self.heights))
+        self.n_spin.setPrefix("N = ")
+        self.n_spin.setSuffix(" bumps")
+        self.n_spin.setKeyboardTracking(False)
+        self.h_label = QLabel()
+        self.h_spin = QDoubleSpinBox()
+        self.h_spin.setRange(-8, 8)
+        self.h_spin.setDecimals(3)
+        self.h_spin.setSingleStep(0.05)
+        self.h_spin.setKeyboardTracking(False)
+        self.h_spin.setToolTip("the height h of the selected bump (click a bump to select it)")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("random heights, like the book's reset")
+        self.fit_button = QPushButton("Auto-fit")
+        self.fit_button.setToolTip("the heights with the best possible score: each bump at the median of "
+                                   "σ⁻¹∘f over its bin")
+        bumps = QGroupBox("Bumps")
+        grid = QGridLayout(bumps)
+        grid.addWidget(self.n_spin, 0, 0)
+        grid.addWidget(self.reset_button, 0, 1)
+        grid.addWidget(self.fit_button, 0, 2)
+        grid.addWidget(self.h_label, 1, 0)
+        grid.addWidget(self.h_spin, 1, 1, 1, 2)
+
+        # score
+        self.badge = ScoreBadge("Average deviation |σ⁻¹(f(x)) − h|, x = 0.00 … 0.99", u.SUCCESS)
+        self.best_label = note_label()
+
+        # learn
+        self.eta_spin = QDoubleSpinBox()
+        self.eta_spin.setRange(0.001, 10)
+        self.eta_spin.setDecimals(3)
+        self.eta_spin.setSingleStep(0.05)
+        self.eta_spin.setPrefix("η = ")
+        self.eta_spin.setToolTip("learning rate for gradient descent with momentum μ = 0.9")
+        self.steps_spin = QSpinBox()
+        self.steps_spin.setRange(10, 1_000_000)
+        self.steps_spin.setSingleStep(1000)
+        self.steps_spin.setValue(20_000)
+        self.steps_spin.setGroupSeparatorShown(True)
+        self.steps_spin.setSuffix(" steps")
+        self.learn_button = QPushButton("Learn")
+        self.learn_button.setToolTip("train the same network (2N hidden neurons: every weight and bias "
+                                     "free) by gradient descent on ½(z − σ⁻¹(f))²")
+        self.show_learned = QCheckBox("show")
+        self.show_learned.setChecked(True)
+        self.learn_label = note_label("Train the same network, 2N hidden sigmoid neurons, by gradient "
+                                      "descent: steps and heights both move.")
+        learn = QGroupBox("Learn by gradient descent")
+        lg = QGridLayout(learn)
+        lg.addWidget(self.eta_spin, 0, 0)
+        lg.addWidget(self.steps_spin, 0, 1)
+        lg.addWidget(self.learn_button, 0, 2)
+        lg.addWidget(self.learn_label, 1, 0, 1, 2)
+        lg.addWidget(self.show_learned, 1, 2, Qt.AlignmentFlag.AlignTop)
+
+        # best score against N
+        # x is log10(N), labelled with plain numbers
+        self.n_plot = make_plot("Score against the number of bumps N", "N", "average deviation",
+                                x_range=(-0.03, 2.04), y_range=(0, 1.2))
+        log_ticks(self.n_plot)
+        self.n_plot.setMinimumHeight(170)
+        add_legend(self.n_plot, offset=(-6, 6))
+        self.ns = np.arange(1, u.MAX_BUMPS + 1)
+        self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2), name="best heights (Auto-fit)")
+        self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(MUTED, style=Qt.PenStyle.DotLine)))
+        success = label_item("Success! ≤ 0.40", MUTED, anchor=(0, 1), size=8)
+        success.setPos(0.02, u.SUCCESS)
+        self.n_plot.addItem(success)
+        self.learned_points = self.n_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=LEARNED,
+                                               symbolPen=None, name="learned")
+        self.yours_point = self.n_plot.plot(pen=None, symbol="s", symbolSize=10, symbolBrush=NETWORK,
+                                            symbolPen="#ffffff", name="yours")
+        self.n_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a444f"))
+        self.n_plot.addItem(self.n_line)
+
+        side = QVBoxLayout()
+        side.setSpacing(6)
+        side.addWidget(self.target_box)
+        side.addWidget(bumps)
+        side.addWidget(self.badge)
+        side.addWidget(self.best_label)
+        side.addWidget(learn)
+        side.addWidget(self.n_plot, 1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMaximumWidth(440)
+        side_widget.setMinimumWidth(380)
+        body = QHBoxLayout()
+        body.addWidget(plots, 1)
+        body.addWidget(side_widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header(
+            "The challenge: any function from bumps",
+            "Drag each bump's top so the hidden layer's weighted output follows σ⁻¹∘f: then the output "
+            "neuron σ(·) turns it into f itself. The book's score is the average deviation over "
+            "x = 0.00, 0.01, …, 0.99; reach 0.40 for <b>Success!</b> Then compare with the best possible "
+            "heights (Auto-fit) and with a network that learns its steps too (Learn)."))
+        layout.addLayout(body, 1)
+
+        self.n_spin.valueChanged.connect(self.set_bumps)
+        self.h_spin.valueChanged.connect(lambda h: self.set_height(self.selected, h))
+        self.reset_button.clicked.connect(self.reset)
+        self.fit_button.clicked.connect(self.auto_fit)
+        self.learn_button.clicked.connect(self._learn_clicked)
+        self.show_learned.toggled.connect(lambda _: self._redraw_learned())
+
+    # --- the model ----------------------------------------------------------------------------------
+    @property
+    def n_bumps(self) -> int:
+        return len(self.heights)
+
+    def score(self) -> float:
+        return u.average_deviation(self.heights, self.target)
+
+    def set_heights(self, heights) -> None:
+        heights = np.asarray(heights, dtype=np.float64).reshape(-1)
+        if len(heights) != self.n_bumps:
+            self._change_bump_count(len(heights))
+        self.heights = heights.copy()
+        self.selected = min(self.selected, self.n_bumps - 1)
+        self._redraw_bumps()
+
+    def set_height(self, j: int, h: float) -> None:
+        self.selected = int(j)
+        self.heights[j] = float(h)
+        self._redraw_bumps()
+
+    def set_bumps(self, n: int) -> None:
+        """N bumps, heights resampled from the old ones (so the shape is kept)."""
+        if n == self.n_bumps:
+            return
+        old = self.heights
+        centres = (np.arange(n) + 0.5) / n
+        heights = old[u.bin_index(centres, len(old))]
+        self._change_bump_count(n)
+        self.heights = heights
+        self.selected = min(self.selected, n - 1)
+        self._redraw_bumps()
+
+    def reset(self) -> None:
+        self.set_heights(u.random_heights(self.n_bumps, self.rng))
+
+    def auto_fit(self) -> None:
+        self.set_heights(u.fit_heights(self.n_bumps, self.target))
+
+    def set_target(self, target: u.Target, name: str = "") -> None:
+        self.target, self.target_name = target, name
+        self.drawn = None
+        self._target_changed_internal(autorange=True)
+
+    def _change_bump_count(self, n: int) -> None:
+        self.stop_learning()
+        self.learned = None
+        self.n_spin.blockSignals(True)
+        self.n_spin.setValue(n)
+        self.n_spin.blockSignals(False)
+        self.eta_spin.setValue(u.LearnConfig.default_eta(2 * n))
+        self._redraw_learned()
+
+    def _target_changed_internal(self, autorange: bool) -> None:
+        self.stop_learning()
+        self.learned = None
+        self.learned_scores = {}
+        self.eta_spin.setValue(u.LearnConfig.default_eta(2 * self.n_bumps))
+        values = u.target_values(self.target, X)
+        self.goal = u.inverse_sigmoid(values)
+        self.f_curve.setData(X, values)
+        self.goal_curve.setData(X, self.goal)
+        self.best = u.best_scores(u.MAX_BUMPS, self.target)
+        self.best_curve.setData(np.log10(self.ns), self.best)
+        outside = u.out_of_range(values)
+        self.target_box.set_note(
+            f"f leaves [0, 1] on {outside:.0%} of the interval; the output σ(·) cannot, so σ⁻¹ uses f "
+            f"clipped to [{u.CLIP}, {1 - u.CLIP}]." if outside else "")
+        if autorange:
+            low, high = float(self.goal.min()), float(self.goal.max())
+            pad = max(0.4, 0.15 * (high - low))
+            low, high = min(low - pad, -1.0), max(high + pad, 1.0)
+            self.top.getPlotItem().getViewBox().setYRange(low, high, padding=0)
+            top = max(1.2, float(self.best[0]) * 1.15)
+            self.n_plot.getPlotItem().getViewBox().setYRange(0, top, padding=0)
+        self._redraw_bumps()
+        self._redraw_learned()
+
+    # --- drawing ------------------------------------------------------------------------------------
+    def _redraw_bumps(self) -> None:
+        n = self.n_bumps
+        edges = u.bin_edges(n)
+        net = u.challenge_network(self.heights)
+        self.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=self.heights, y0=np.zeros(n))
+        centres = (edges[:-1] + edges[1:]) / 2
+        size = float(np.clip(260 / n, 5, 12))
+        self.handles.setData(centres, self.heights, size=size)
+        self.selected_handle.setData([centres[self.selected]], [self.heights[self.selected]],
+                                     size=size + 4)
+        self.network_curve.setData(X, net.weighted_output(X))
+        self.output_curve.setData(X, net.output(X))
+        score = self.score()
+        self.badge.set_score(score)
+        best = self.best[n - 1]
+        self.best_label.setText(f"Best possible with N = {n}: <b>{best:.3f}</b> (Auto-fit) · all heights 0: "
+                                f"{u.average_deviation(np.zeros(n), self.target):.3f}")
+        self.h_label.setText(f"h of bump {self.selected + 1} (x ∈ [{edges[self.selected]:.2f}, "
+                             f"{edges[self.selected + 1]:.2f}))")
+        self.h_spin.blockSignals(True)
+        self.h_spin.setValue(self.heights[self.selected])
+        self.h_spin.blockSignals(False)
+        self.yours_point.setData([np.log10(n)], [score])
+        n_view = self.n_plot.getPlotItem().getViewBox()
+        if score > n_view.viewRange()[1][1]:
+            n_view.setYRange(0, score * 1.1, padding=0)
+        self.n_line.setValue(np.log10(n))
+        self.heights_changed.emit()
+
+    def _redraw_learned(self) -> None:
+        shown = self.learned is not None and self.show_learned.isChecked()
+        if shown:
+            net: u.OneHiddenLayer = self.learned["net"]
+            self.learned_z_curve.setData(X, net.z(X))
+            self.learned_output_curve.setData(X, net.output(X))
+            s = net.step_positions()
+            s = s[(s >= 0) & (s <= 1)]
+            low = self.top.getPlotItem().getViewBox().viewRange()[1][0]
+            self.learned_steps.setData(s, np.full(s.size, low + 0.02 * abs(low)))
+        for item in (self.learned_z_curve, self.learned_output_curve, self.learned_steps):
+            item.setVisible(shown)
+        self._titles(shown)
+        ns = sorted(self.learned_scores)
+        self.learned_points.setData(np.log10(ns), [self.learned_scores[n] for n in ns])
+
+    def _titles(self, learned: bool) -> None:
+        """Colour-coded titles serve as the legends (a legend box would sit on top of bumps)."""
+        def span(colour, text):
+            return f"<span style='color:{colour}'>{text}</span>"
+        extra = f" &nbsp; {span(LEARNED, '- - z of the learned network')}" if learned else ""
+        self.top.getPlotItem().setTitle(
+            f"<span style='font-size:10.5pt'>{span(NETWORK, 'Weighted output Σⱼ vⱼaⱼ of your bumps')} vs "
+            f"{span(GOAL, 'σ⁻¹∘f')}{extra}</span>")
+        extra = f" &nbsp; {span(LEARNED, '- - learned network')}" if learned else ""
+        self.bottom.getPlotItem().setTitle(
+            f"<span style='font-size:10.5pt'>{span(NETWORK, 'Output σ(Σⱼ vⱼaⱼ) of your network')} vs "
+            f"{span(GOAL, 'f(x)')}{extra}</span>")
+
+    # --- Learn --------------------------------------------------------------------------------------
+    def learn(self) -> None:
+        """Start gradient descent on the same architecture (2N hidden neurons) for the current target."""
+        if self.learner.running:
+            return
+        config = u.LearnConfig(n_hidden=2 * self.n_bumps, eta=self.eta_spin.value(),
+                               seed=int(self.rng.integers(1 << 31)))
+        self._learn_n = self.n_bumps
+        self._learn_target = self.target
+        self.learner.start(self.target, config, self.steps_spin.value())
+        self.learn_button.setText("Stop")
+        self.learn_label.setText("Starting…")
+
+    def stop_learning(self) -> None:
+        self.learner.stop()
+
+    def _learn_clicked(self) -> None:
+        if self.learner.running:
+            self.stop_learning()
+        else:
+            self.learn()
+
+    def _learn_progress(self, snap: dict) -> None:
+        if self._learn_target is not self.target or self._learn_n != self.n_bumps:
+            return  # a report from a run that no longer applies
+        self.learned = snap
+        n = self.n_bumps
+        self.learned_scores[n] = min(self.learned_scores.get(n, np.inf), snap["deviation"])
+        self.learn_label.setText(
+            f"{2 * n} hidden neurons · step {snap['steps']:,} · cost {snap['cost']:.4f}<br>"
+            f"average deviation of the learned network: <b style='color:{LEARNED}'>{snap['deviation']:.3f}</b>")
+        self._redraw_learned()
+
+    def _learn_finished(self, reason: str) -> None:
+        self.learn_button.setText("Learn")
+        if self.learned is not None and reason in ("done", "stopped"):
+            self.learn_label.setText(self.learn_label.text() + f" ({reason})")
+        elif reason not in ("done", "stopped"):
+            self.learn_label.setText(f"<span style='color:#ff6b6b'>{reason}</span>")
+
+    # --- drawing the target with the mouse ----------------------------------------------------------
+    def _draw_toggled(self, on: bool) -> None:
+        self.bottom.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
+
+    @property
+    def drawing(self) -> bool:
+        return self.target_box.draw_button.isChecked()
+
+    def draw_stroke(self, start: QPointF, end: QPointF) -> None:
+        """Paint the target along a stroke (in plot coordinates) and make the drawn curve the target."""
+        if self.drawn is None:
+            self.drawn = u.DrawnCurve.from_target(self.target)
+        self.drawn.paint(start.x(), start.y(), end.x(), end.y())
+        self.target, self.target_name = self.drawn, "Drawn with the mouse"
+        self.target_box.set_drawn()
+        self._target_changed_internal(autorange=False)
+
+    def finish_drawing(self) -> None:
+        self._target_changed_internal(autorange=True)
+
+    def shutdown(self) -> None:
+        self.stop_learning()
+
+
+class _BumpGestures:
+    """On the upper plot: press on a bump (anywhere in its column) to select it and set its height;
+    drag up and down to change it."""
+
+    def __init__(self, page: ChallengePage):
+        self.page = page
+
+    def bump_at(self, pos: QPointF) -> int | None:
+        if not 0 <= pos.x() <= 1:
+            return None
+        return int(u.bin_index(pos.x(), self.page.n_bumps))
+
+    def drag_started(self, pos: QPointF) -> bool:
+        j = self.bump_at(pos)
+        if j is None:
+            return False
+        self.page._grab = j
+        _, py = pixels_per_unit(self.page.top)
+        near_top = abs(pos.y() - self.page.heights[j]) * py <= TOP_PICK_PIXELS
+        self._offset = self.page.heights[j] - pos.y() if near_top else 0.0
+        self.dragged(pos)
+        return True
+
+    def dragged(self, pos: QPointF) -> None:
+        j = self.page._grab
+        if j is None:
+            return
+        low, high = self.page.top.getPlotItem().getViewBox().viewRange()[1]
+        self.page.set_height(j, float(np.clip(pos.y() + self._offset, low, high)))
+
+    def drag_finished(self, pos: QPointF) -> None:
+        self.dragged(pos)
+        self.page._grab = None
+
+    def clicked(self, pos: QPointF) -> None:
+        j = self.bump_at(pos)
+        if j is not None:
+            self.page.selected = j
+            self.page._redraw_bumps()
+
+
+class _DrawGestures:
+    """On the lower plot, when "Draw f" is on: drag to draw the target f(x)."""
+
+    def __init__(self, page: ChallengePage):
+        self.page = page
+        self.last: QPointF | None = None
+
+    def drag_started(self, pos: QPointF) -> bool:
+        if not self.page.drawing:
+            return False
+        self.last = pos
+        self.page.draw_stroke(pos, pos)
+        return True
+
+    def dragged(self, pos: QPointF) -> None:
+        self.page.draw_stroke(self.last, pos)
+        self.last = pos
+
+    def drag_finished(self, pos: QPointF) -> None:
+        self.page.draw_stroke(self.last, pos)
+        self.last = None
+        self.page.finish_drawing()

@@ -1,0 +1,167 @@
+"""Small controls for the Universality pages: a slider tied to a spin box, a page header, a score badge."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout,
+                               QWidget)
+
+from app.universality.plotting import FOREGROUND, MUTED
+
+SUCCESS_GREEN = "#7bd88f"
+SCORE_AMBER = "#ffb703"
+
+
+class ValueSlider(QWidget):
+    """A labelled slider with a spin box for typing exact values.
+
+    ``scale="cubic"`` maps the slider's travel as value = max·t³ (t in [−1, 1]), so small values get
+    fine control and the ends still reach ±max (weights from 0.1 to 1000 on one slider)."""
+
+    valueChanged = Signal(float)
+
+    STEPS = 1000
+
+    def __init__(self, label: str, minimum: float, maximum: float, value: float, decimals: int = 2,
+                 scale: str = "linear", tooltip: str = "", parent=None):
+        super().__init__(parent)
+        self.minimum, self.maximum, self.scale = float(minimum), float(maximum), scale
+        self.label = QLabel(label)
+        self.label.setMinimumWidth(28)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(-self.STEPS if scale == "cubic" else 0, self.STEPS)
+        self.slider.setMinimumWidth(120)
+        self.spin = QDoubleSpinBox()
+        self.spin.setRange(self.minimum, self.maximum)
+        self.spin.setDecimals(decimals)
+        self.spin.setSingleStep(10 ** -(decimals - 1) if decimals > 0 else 1)
+        self.spin.setKeyboardTracking(False)
+        self.spin.setMinimumWidth(86)
+        self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        if tooltip:
+            for w in (self.label, self.slider, self.spin):
+                w.setToolTip(tooltip)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.spin)
+        self._value = float("nan")
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.spin.valueChanged.connect(self._spin_changed)
+        self.setValue(value)
+
+    def value(self) -> float:
+        return self._value
+
+    def setValue(self, value: float, emit: bool = True) -> None:
+        value = min(max(float(value), self.minimum), self.maximum)
+        changed = value != self._value
+        self._value = value
+        for w, v in ((self.slider, self._to_slider(value)), (self.spin, value)):
+            w.blockSignals(True)
+            w.setValue(v)
+            w.blockSignals(False)
+        if changed and emit:
+            self.valueChanged.emit(value)
+
+    def setLabel(self, text: str) -> None:
+        self.label.setText(text)
+
+    def _to_slider(self, value: float) -> int:
+        if self.scale == "cubic":
+            t = math.copysign(abs(value / self.maximum) ** (1 / 3), value)
+            return round(t * self.STEPS)
+        return round((value - self.minimum) / (self.maximum - self.minimum) * self.STEPS)
+
+    def _from_slider(self, position: int) -> float:
+        t = position / self.STEPS
+        if self.scale == "cubic":
+            return self.maximum * t ** 3
+        return self.minimum + t * (self.maximum - self.minimum)
+
+    def _slider_moved(self, position: int) -> None:
+        value = round(self._from_slider(position), self.spin.decimals())
+        self.setValue(value)
+
+    def _spin_changed(self, value: float) -> None:
+        self.setValue(value)
+
+
+def header(title: str, text: str) -> QWidget:
+    """A page's title and a one-paragraph explanation in the book's notation."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(2, 0, 2, 4)
+    layout.setSpacing(2)
+    t = QLabel(title)
+    t.setStyleSheet(f"font-size: 15pt; font-weight: 600; color: {FOREGROUND};")
+    body = QLabel(text)
+    body.setWordWrap(True)
+    body.setTextFormat(Qt.TextFormat.RichText)
+    body.setStyleSheet(f"color: {MUTED}; font-size: 10pt;")
+    body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    layout.addWidget(t)
+    layout.addWidget(body)
+    return box
+
+
+def note_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setStyleSheet(f"color: {MUTED}; font-size: 9pt;")
+    return label
+
+
+def error_label() -> QLabel:
+    """An inline message for refused input (empty = hidden)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #ff6b6b; font-size: 9pt;")
+    label.setVisible(False)
+    return label
+
+
+def show_error(label: QLabel, message: str) -> None:
+    label.setText(message)
+    label.setVisible(bool(message))
+
+
+class ScoreBadge(QFrame):
+    """The book's score in large type, green with "Success!" at or below the threshold."""
+
+    def __init__(self, caption: str, threshold: float | None = None, parent=None):
+        super().__init__(parent)
+        self.threshold = threshold
+        self.setObjectName("scoreBadge")
+        self.setStyleSheet("#scoreBadge { background: #161b21; border: 1px solid #2a323c; border-radius: 6px; }")
+        self.caption = QLabel(caption)
+        self.caption.setStyleSheet(f"color: {MUTED}; font-size: 9pt; border: none;")
+        self.value = QLabel("—")
+        self.value.setStyleSheet(f"color: {FOREGROUND}; font-size: 22pt; font-weight: 600; border: none;")
+        self.verdict = QLabel("")
+        self.verdict.setStyleSheet("border: none; font-size: 13pt; font-weight: 600;")
+        row = QHBoxLayout()
+        row.addWidget(self.value)
+        row.addStretch(1)
+        row.addWidget(self.verdict)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(0)
+        layout.addWidget(self.caption)
+        layout.addLayout(row)
+
+    def set_score(self, score: float) -> None:
+        self.value.setText(f"{score:.3f}")
+        success = self.threshold is not None and round(score, 3) <= self.threshold
+        colour = SUCCESS_GREEN if success else (SCORE_AMBER if self.threshold is not None else FOREGROUND)
+        self.value.setStyleSheet(f"color: {colour}; font-size: 22pt; font-weight: 600; border: none;")
+        self.verdict.setText("Success!" if success else "")
+        self.verdict.setStyleSheet(f"border: none; font-size: 13pt; font-weight: 600; color: {SUCCESS_GREEN};")
+
+    @property
+    def success(self) -> bool:
+        return self.verdict.text() == "Success!"

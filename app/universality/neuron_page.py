@@ -1,0 +1,158 @@
+"""Page 1: one sigmoid neuron σ(wx + b), which becomes a step at s = −b/w as w grows."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
+
+from app.universality import diagram
+from app.universality.controls import ValueSlider, header, note_label
+from app.universality.plotting import ACCENT, NETWORK, label_item, make_plot
+from core import universality as u
+
+X = np.linspace(0, 1, 1001)
+
+
+class NeuronPage(QWidget):
+    """σ(wx + b) with w and b on sliders, or the step position s with w = 1000 and b = −ws.
+    Dragging on the plot moves the step; the mouse wheel makes it steeper or shallower."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.w, self.b = 8.0, -4.0
+        self.plot = make_plot("Output of one hidden neuron", "x", "σ(wx + b)", handler=self,
+                              x_range=(0, 1), y_range=(-0.02, 1.02))
+        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
+        self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(ACCENT, width=1, style=Qt.PenStyle.DashLine))
+        self.handle = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("#ffffff", width=1.5))
+        self.step_label = label_item(color=ACCENT, anchor=(0, 1))
+        for item in (self.step_line, self.handle, self.step_label):
+            self.plot.addItem(item)
+        self.plot.setCursor(Qt.CursorShape.SizeHorCursor)
+
+        self.diagram = diagram.NetworkDiagram()
+        self.diagram.setMinimumHeight(170)
+        self.by_weight = QRadioButton("weight and bias (w, b)")
+        self.by_step = QRadioButton("step position s (w = 1000, b = −ws)")
+        self.by_weight.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.by_weight)
+        group.addButton(self.by_step)
+        self.w_slider = ValueSlider("<i>w</i>", -1000, 1000, self.w, 2, "cubic", "the weight w")
+        self.b_slider = ValueSlider("<i>b</i>", -1000, 1000, self.b, 2, "cubic", "the bias b")
+        self.s_slider = ValueSlider("<i>s</i>", -0.2, 1.2, 0.5, 3, "linear", "the step position s = −b/w")
+        self.readout = note_label()
+        self.readout.setStyleSheet("color: #d0d6dc; font-size: 10pt;")
+
+        params = QGroupBox("Parameters")
+        box = QVBoxLayout(params)
+        box.addWidget(self.by_weight)
+        box.addWidget(self.by_step)
+        box.addWidget(self.w_slider)
+        box.addWidget(self.b_slider)
+        box.addWidget(self.s_slider)
+        box.addWidget(self.readout)
+        box.addWidget(note_label("Drag on the plot to move the step; turn the mouse wheel over it to "
+                                 "change w (steeper or shallower)."))
+
+        side = QVBoxLayout()
+        side.addWidget(params)
+        side.addWidget(self.diagram, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.plot, 3)
+        body.addLayout(side, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header(
+            "One neuron: a step",
+            "A sigmoid neuron with one input outputs σ(wx + b). Make the weight <i>w</i> large and the output "
+            "becomes a step function; the step sits where wx + b = 0, at <i>s</i> = −<i>b</i>/<i>w</i>. From "
+            "here on a neuron is described by its step position <i>s</i> alone, as in the book."))
+        layout.addLayout(body, 1)
+
+        self.w_slider.valueChanged.connect(self._w_changed)
+        self.b_slider.valueChanged.connect(self._b_changed)
+        self.s_slider.valueChanged.connect(self._s_changed)
+        self.by_step.toggled.connect(self._mode_changed)
+        self._mode_changed()
+
+    # --- the model ----------------------------------------------------------------------------------
+    @property
+    def step_mode(self) -> bool:
+        return self.by_step.isChecked()
+
+    def set_parameters(self, w: float, b: float) -> None:
+        self.w, self.b = float(w), float(b)
+        self.w_slider.setValue(self.w, emit=False)
+        self.b_slider.setValue(self.b, emit=False)
+        if self.w != 0:
+            self.s_slider.setValue(u.step_position(self.w, self.b), emit=False)
+        self.redraw()
+
+    def move_step(self, s: float) -> None:
+        """Put the step at s, keeping w: b = −ws."""
+        self.set_parameters(self.w, u.step_bias(s, self.w))
+
+    def redraw(self) -> None:
+        self.curve.setData(X, u.neuron(X, self.w, self.b))
+        if self.w != 0:
+            s = u.step_position(self.w, self.b)
+            self.step_line.setValue(s)
+            self.handle.setData([s], [0.5])
+            self.step_label.setText(f"s = −b/w = {s:.3f}")
+            self.step_label.setPos(min(max(s, 0.0), 0.78) + 0.01, 0.62)
+            visible = -0.5 < s < 1.5
+        else:
+            visible = False
+        for item in (self.step_line, self.handle, self.step_label):
+            item.setVisible(visible)
+        self.diagram.set_network(*diagram.one_neuron(self.w, self.b), caption="weights on the connections")
+        self.readout.setText(f"σ(<i>wx</i> + <i>b</i>) with <i>w</i> = {self.w:.4g}, <i>b</i> = {self.b:.4g}"
+                             + (f" &nbsp;→&nbsp; step at <i>s</i> = {u.step_position(self.w, self.b):.3f}"
+                                if self.w else " (no step: w = 0)"))
+
+    # --- controls -----------------------------------------------------------------------------------
+    def _mode_changed(self) -> None:
+        step = self.step_mode
+        self.w_slider.setVisible(not step)
+        self.b_slider.setVisible(not step)
+        self.s_slider.setVisible(step)
+        if step:
+            s = u.step_position(self.w, self.b) if self.w else 0.5
+            self.set_parameters(u.STEEP, u.step_bias(min(max(s, -0.2), 1.2), u.STEEP))
+        else:
+            self.redraw()
+
+    def _w_changed(self, w: float) -> None:
+        self.set_parameters(w, self.b)
+
+    def _b_changed(self, b: float) -> None:
+        self.set_parameters(self.w, b)
+
+    def _s_changed(self, s: float) -> None:
+        self.move_step(s)
+
+    # --- gestures on the plot -----------------------------------------------------------------------
+    def drag_started(self, pos: QPointF) -> bool:
+        if self.w == 0:
+            self.set_parameters(8.0, self.b)
+        self.move_step(pos.x())
+        return True
+
+    def dragged(self, pos: QPointF) -> None:
+        self.move_step(min(max(pos.x(), -0.2), 1.2))
+
+    def drag_finished(self, pos: QPointF) -> None:
+        self.dragged(pos)
+
+    def clicked(self, pos: QPointF) -> None:
+        self.drag_started(pos)
+
+    def wheel(self, delta: float) -> None:
+        """Steeper (up) or shallower (down) around the same step position."""
+        if self.step_mode or self.w == 0:
+            return
+        s = u.step_position(self.w, self.b)
+        w = float(np.clip(self.w * 1.25 ** np.sign(delta), -1000, 1000))
+        self.set_parameters(w, u.step_bias(s, w))
+

@@ -1,0 +1,208 @@
+"""Page 4: two inputs. An x-bump plus a y-bump, fed to one more neuron with bias ≈ −3h/2, make a tower."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from app import theme
+from app.universality import diagram
+from app.universality.controls import ValueSlider, header, note_label
+from app.universality.heatmap import HeatMap
+from app.universality.plotting import LEARNED, NETWORK, GestureViewBox, add_legend, make_plot, pixels_per_unit
+from app.universality.surface import SurfaceView
+from core import universality as u
+
+RESOLUTION = 101
+EDGE_PICK_PIXELS = 8
+MIN_WIDTH = 0.02
+OUTPUT = "tower neuron's output σ(h·(x-bump + y-bump) + b)"
+WEIGHTED = "its weighted input h·(x-bump + y-bump) + b"
+
+
+class TowersPage(QWidget):
+    """Steps s₁, s₂ on x and t₁, t₂ on y, height h, output bias b (locked to −3h/2 unless unticked)."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.x_steps = [0.3, 0.6]
+        self.y_steps = [0.4, 0.7]
+        self.h = 10.0
+        self.b = -15.0
+        self._drag: str | None = None
+        self._drag_from: QPointF | None = None
+        coords = np.linspace(0, 1, RESOLUTION)
+        self.X, self.Y = np.meshgrid(coords, coords)
+
+        self.heat = HeatMap("Tower neuron output", theme.SEQUENTIAL, (0, 1), view_box=GestureViewBox(self))
+        self.surface = SurfaceView("The same, as a surface")
+        self.slices = make_plot("Cross-sections along x", "x", "", y_range=(-0.05, 1.05))
+        add_legend(self.slices, offset=(-6, 4))
+        self.slice_in = self.slices.plot(pen=pg.mkPen(NETWORK, width=2.5), name="through the tower")
+        self.slice_out = self.slices.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine),
+                                          name="beside it (an arm of the x-bump)")
+        self.mode = QComboBox()
+        self.mode.addItems([OUTPUT, WEIGHTED])
+        self.s1 = ValueSlider("s₁", 0, 1, self.x_steps[0], 3, tooltip="x-bump: first step")
+        self.s2 = ValueSlider("s₂", 0, 1, self.x_steps[1], 3, tooltip="x-bump: second step")
+        self.t1 = ValueSlider("t₁", 0, 1, self.y_steps[0], 3, tooltip="y-bump: first step")
+        self.t2 = ValueSlider("t₂", 0, 1, self.y_steps[1], 3, tooltip="y-bump: second step")
+        self.h_slider = ValueSlider("h", 0, 50, self.h, 2, tooltip="the bumps' output weights ±h")
+        self.b_slider = ValueSlider("b", -100, 50, self.b, 2, tooltip="the tower neuron's bias")
+        self.lock = QCheckBox("keep b = −3h/2")
+        self.lock.setChecked(True)
+        self.readout = note_label()
+        self.readout.setStyleSheet("color: #d0d6dc; font-size: 9pt;")
+
+        box = QGroupBox("Tower")
+        lay = QVBoxLayout(box)
+        lay.addWidget(self.mode)
+        for w in (self.s1, self.s2, self.t1, self.t2, self.h_slider, self.b_slider):
+            lay.addWidget(w)
+        lay.addWidget(self.lock)
+        lay.addWidget(self.readout)
+        lay.addWidget(note_label("Drag inside the tower on the heat map to move it, or drag one of its "
+                                 "sides; drag the surface to turn it."))
+        self.diagram = diagram.NetworkDiagram(max_labelled=8)
+        self.diagram.setMinimumHeight(200)
+
+        side = QVBoxLayout()
+        side.addWidget(box)
+        side.addWidget(self.diagram, 1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMaximumWidth(380)
+        views = QGridLayout()
+        views.addWidget(self.heat, 0, 0)
+        views.addWidget(self.surface, 0, 1)
+        views.addWidget(self.slices, 1, 0, 1, 2)
+        views.setRowStretch(0, 3)
+        views.setRowStretch(1, 2)
+        body = QHBoxLayout()
+        body.addLayout(views, 1)
+        body.addWidget(side_widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header(
+            "Two inputs: towers",
+            "Step neurons on x at <i>s</i>₁, <i>s</i>₂ and on y at <i>t</i>₁, <i>t</i>₂, with output weights "
+            "±<i>h</i>, make an x-bump and a y-bump. Their sum is 2<i>h</i> where they cross, <i>h</i> on the "
+            "rest of each bump and 0 elsewhere; one more neuron with bias <i>b</i> ≈ −3<i>h</i>/2 keeps only "
+            "the crossing: a <b>tower</b>, sharper as <i>h</i> grows."))
+        layout.addLayout(body, 1)
+
+        for slider, setter in ((self.s1, lambda v: self.set_step("s1", v)), (self.s2, lambda v: self.set_step("s2", v)),
+                               (self.t1, lambda v: self.set_step("t1", v)), (self.t2, lambda v: self.set_step("t2", v)),
+                               (self.h_slider, self.set_h), (self.b_slider, self.set_b)):
+            slider.valueChanged.connect(setter)
+        self.lock.toggled.connect(lambda on: self.set_h(self.h))
+        self.mode.currentIndexChanged.connect(lambda _: self.refresh())
+        self.refresh()
+
+    # --- the model ----------------------------------------------------------------------------------
+    def set_h(self, h: float) -> None:
+        self.h = float(h)
+        if self.lock.isChecked():
+            self.b = -1.5 * self.h
+        self.refresh()
+
+    def set_b(self, b: float) -> None:
+        self.b = float(b)
+        if self.lock.isChecked() and abs(self.b + 1.5 * self.h) > 1e-9:
+            self.lock.blockSignals(True)
+            self.lock.setChecked(False)
+            self.lock.blockSignals(False)
+        self.refresh()
+
+    def set_step(self, which: str, value: float) -> None:
+        """Move one step, keeping each bump at least MIN_WIDTH wide and inside [0, 1]."""
+        steps = self.x_steps if which[0] == "s" else self.y_steps
+        k = int(which[1]) - 1
+        if k == 0:
+            steps[0] = float(np.clip(value, 0, steps[1] - MIN_WIDTH))
+        else:
+            steps[1] = float(np.clip(value, steps[0] + MIN_WIDTH, 1))
+        self.refresh()
+
+    def move_tower(self, dx: float, dy: float) -> None:
+        for steps, d in ((self.x_steps, dx), (self.y_steps, dy)):
+            width = steps[1] - steps[0]
+            steps[0] = float(np.clip(steps[0] + d, 0, 1 - width))
+            steps[1] = steps[0] + width
+        self.refresh()
+
+    def values(self) -> np.ndarray:
+        """What the views show, on a 101×101 grid (rows along y)."""
+        if self.mode.currentText() == OUTPUT:
+            return u.tower(self.X, self.Y, self.x_steps, self.y_steps, self.h, self.b)
+        return u.tower_weighted_output(self.X, self.Y, self.x_steps, self.y_steps, self.h) + self.b
+
+    def refresh(self) -> None:
+        z = self.values()
+        if self.mode.currentText() == OUTPUT:
+            levels, title = (0.0, 1.0), "Tower neuron output σ(·)"
+        else:
+            top = max(abs(self.b), abs(2 * self.h + self.b), 1.0)
+            levels, title = (-top, top), "Weighted input h·(x-bump + y-bump) + b"
+        self.heat.getPlotItem().setTitle(f"<span style='color:#d0d6dc; font-size:10pt'>{title}</span>")
+        self.heat.set_data(z, levels)
+        self.surface.set_data(z, levels)
+        self._draw_slices(z, levels)
+        for slider, value in ((self.s1, self.x_steps[0]), (self.s2, self.x_steps[1]), (self.t1, self.y_steps[0]),
+                              (self.t2, self.y_steps[1]), (self.h_slider, self.h), (self.b_slider, self.b)):
+            slider.setValue(value, emit=False)
+        inside = u.sigmoid(2 * self.h + self.b)
+        arm = u.sigmoid(self.h + self.b)
+        outside = u.sigmoid(self.b)
+        self.readout.setText(f"output ≈ σ(2h + b) = <b>{inside:.3f}</b> in the tower, σ(h + b) = {arm:.3f} on "
+                             f"the arms, σ(b) = {outside:.3f} outside")
+        self.diagram.set_network(*diagram.tower(u.STEEP, self.x_steps, self.y_steps, self.h, self.b),
+                                 caption="step weights w = 1000, biases −ws; output weights ±h")
+        self.changed.emit()
+
+    def _draw_slices(self, z: np.ndarray, levels) -> None:
+        """z along x at the tower's middle y, and at a y outside the tower (on the x-bump's arm)."""
+        t1, t2 = self.y_steps
+        y_in = (t1 + t2) / 2
+        y_out = t1 / 2 if t1 >= 1 - t2 else (t2 + 1) / 2
+        coords = self.X[0]
+        rows = [int(round(y * (RESOLUTION - 1))) for y in (y_in, y_out)]
+        self.slice_in.setData(coords, z[rows[0]])
+        self.slice_out.setData(coords, z[rows[1]])
+        pad = 0.05 * (levels[1] - levels[0])
+        self.slices.getPlotItem().getViewBox().setYRange(levels[0] - pad, levels[1] + pad, padding=0)
+        self.slices.getPlotItem().setLabel("left", "output" if levels == (0.0, 1.0) else "weighted input",
+                                           color="#8a96a3")
+
+    # --- gestures on the heat map -------------------------------------------------------------------
+    def pick(self, pos: QPointF) -> str | None:
+        px, py = pixels_per_unit(self.heat)
+        x, y = pos.x(), pos.y()
+        (s1, s2), (t1, t2) = self.x_steps, self.y_steps
+        in_x, in_y = s1 - 0.02 <= x <= s2 + 0.02, t1 - 0.02 <= y <= t2 + 0.02
+        candidates = [(abs(x - s1) * px, "s1", in_y), (abs(x - s2) * px, "s2", in_y),
+                      (abs(y - t1) * py, "t1", in_x), (abs(y - t2) * py, "t2", in_x)]
+        near = [(d, name) for d, name, ok in candidates if ok and d <= EDGE_PICK_PIXELS]
+        if near:
+            return min(near)[1]
+        if s1 <= x <= s2 and t1 <= y <= t2:
+            return "move"
+        return None
+
+    def drag_started(self, pos: QPointF) -> bool:
+        self._drag = self.pick(pos)
+        self._drag_from = pos
+        return self._drag is not None
+
+    def dragged(self, pos: QPointF) -> None:
+        if self._drag == "move":
+            self.move_tower(pos.x() - self._drag_from.x(), pos.y() - self._drag_from.y())
+            self._drag_from = pos
+        elif self._drag is not None:
+            self.set_step(self._drag, pos.x() if self._drag[0] == "s" else pos.y())
+
+    def drag_finished(self, pos: QPointF) -> None:
+        self.dragged(pos)
+        self._drag = None
