@@ -56,6 +56,7 @@ class TrainingWorker(QThread):
         self._steps_allowed = 0
         self.step_count = 0
         self.epochs_run = 0
+        self.waiting = False  # True while paused and idle (no mini-batch in progress)
 
     # --- control (any thread) ------------------------------------------------------------------------
     def pause(self) -> None:
@@ -146,6 +147,12 @@ class TrainingWorker(QThread):
         })
 
     def _wait_if_paused(self) -> None:
-        while not self._run_flag.wait(0.05):
-            if self._stop:
-                return
+        if self._run_flag.is_set():
+            return
+        self.waiting = True  # the thread is idle, between two mini-batches
+        try:
+            while not self._run_flag.wait(0.05):
+                if self._stop:
+                    return
+        finally:
+            self.waiting = False

@@ -57,10 +57,10 @@ class BatchSeries:
         self.bin_size *= 2
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """(x in epochs, mean cost) of the complete bins plus the open one."""
+        """(x in epochs, mean cost) of the complete bins, and of the open one once it is half full."""
         sums, ends = list(self._sums), list(self._ends)
         counts = [self.bin_size] * len(sums)
-        if self._open_count:
+        if self._open_count and (self._open_count * 2 >= self.bin_size or not sums):  # a bin of one batch is noise
             sums.append(self._open_sum)
             ends.append(self._open_last)
             counts.append(self._open_count)
@@ -82,6 +82,8 @@ class Run:
     epochs: list[EpochDone] = field(default_factory=list)
     network: Network | None = None
     overlay: bool = False
+    started: float = 0.0  # time.perf_counter() when its thread started, and when it ended
+    ended: float = 0.0
 
     def __post_init__(self):
         self.batch = BatchSeries(self.batches_per_epoch)

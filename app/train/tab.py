@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QMessageBox, QScrollArea, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 from superqt.utils import thread_worker
@@ -65,6 +65,7 @@ def _prepare(plan: RunPlan, data):
 
 class TrainTab(QWidget):
     book_url = "http://neuralnetworksanddeeplearning.com/chap3.html"
+    run_started = Signal(object)  # the Run, just before its worker thread starts (tab.worker is set)
 
     def __init__(self, state, parent=None):
         super().__init__(parent)
@@ -126,7 +127,7 @@ class TrainTab(QWidget):
 
         self.controls = RunControls()
         self.accuracy = CurvePlot("Accuracy", "epoch", "accuracy (%)")
-        self.cost = CurvePlot("Cost", "epoch", "cost (log scale)", legend_corner="top-right", log_y=True)
+        self.cost = CurvePlot("Cost", "epoch", "cost (log scale)", legend_corner="top-right", log_y=True, grid=False)
         self.weights = WeightsPanel()
         self.histograms = LayerHistograms("Weights per layer: start (grey) and now")
         self.confusion = ConfusionMatrix("Confusion (validation)")
@@ -233,6 +234,8 @@ class TrainTab(QWidget):
         self._rate = (time.perf_counter(), 0, 0.0)
         self._update_controls()
         self.controls.status.setText(f"{run.name}: training…")
+        self.run_started.emit(run)
+        run.started = time.perf_counter()
         worker.start()
 
     def _reset_views(self, run: Run, probe: LiveProbe) -> None:
@@ -246,8 +249,12 @@ class TrainTab(QWidget):
         else:
             self.accuracy.set_reference(None)
         self.accuracy.setYRange(0, 100)  # until the first epoch; then the plot follows the data
+        self._show_epochs(run.plan.config.epochs)
         self.weights.configure(probe)
         self.histograms.set_layers(probe.hist_names)
+        first = probe.frame()  # the initial weights (the worker thread has not started yet)
+        self.weights.show_frame(first)
+        self.histograms.set_counts(first.hist)
         self.confusion.set_counts(self.confusion.counts * 0)
         self._mistakes, self._mistake_filter = None, None
         self.gallery.set_digits(np.zeros((0, 28, 28), np.float32), [],
@@ -258,13 +265,15 @@ class TrainTab(QWidget):
     # --- the run's reports ---------------------------------------------------------------------------
     def _on_progress(self, report: dict) -> None:
         run = self.run
-        if run is None or self.sender() is not self.worker:
+        if run is None or self.worker is None:
             return
         if report["batch_costs"]:
             steps, costs = zip(*report["batch_costs"])
             run.batch.add(steps, costs)
             x, y = run.batch.arrays()
-            self.cost.set_curve("run:batch", x, y, BATCH, width=1, name="mini-batch cost (smoothed)", alpha=200, z=-1)
+            self.cost.set_curve("run:batch", x, y, BATCH, width=1, name="mini-batch cost (smoothed)", alpha=200, z=-1,
+                                antialias=False)
+            self.cost.keep_y_in_view(y)
         frame: Frame = report["snapshot"]
         if frame is not None and frame.finite:
             self.weights.show_frame(frame)
@@ -299,7 +308,7 @@ class TrainTab(QWidget):
 
     def _on_epoch(self, event: EpochDone, result: EpochFrame) -> None:
         run = self.run
-        if run is None or self.sender() is not self.worker:
+        if run is None or self.worker is None:
             return
         run.epochs.append(event)
         self._draw_run_curves(run)
@@ -329,12 +338,19 @@ class TrainTab(QWidget):
         x, y = run.column("training_cost")
         if len(x):
             self.cost.set_curve("run:training_cost", x, y, COST, name="training cost (epoch)", symbol="o")
+        self._show_epochs(max(run.epochs[-1].epochs, run.epochs[-1].epoch))
+
+    def _show_epochs(self, epochs: int) -> None:
+        """Both plots span the planned epochs (fixed, so the axes are not redrawn every frame)."""
+        self.accuracy.set_x_span(0.5, epochs + 0.5)
+        self.cost.set_x_span(0, epochs)
 
     def _on_finished(self, event) -> None:
         worker, run = self.worker, self.run
-        if worker is None or self.sender() is not worker:
+        if worker is None:
             return
         worker.wait()
+        run.ended = time.perf_counter()
         self.worker = None
         net = worker.trainer.net  # the thread is over: the network is ours now (restored if it diverged)
         net.info.update(self._network_info(run))

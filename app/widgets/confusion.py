@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
 from app import theme  # noqa: F401
 from app.widgets.curves import small_font
+from app.widgets.text_labels import TextLabels
 
 TEXT = "#d0d6dc"
 EMPTY = np.array([22, 27, 33], np.float32)
@@ -60,15 +61,8 @@ class ConfusionMatrix(pg.GraphicsLayoutWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.plot.setRange(xRange=(0, classes), yRange=(0, classes), padding=0.01)
-        font = small_font(7)
-        self.labels = []
-        for r in range(classes):
-            for c in range(classes):
-                text = pg.TextItem("", color="#f0f3f5", anchor=(0.5, 0.5))
-                text.setFont(font)
-                text.setPos(c + 0.5, r + 0.5)
-                self.plot.addItem(text)
-                self.labels.append(text)
+        self.labels = TextLabels(small_font(7))
+        self.plot.addItem(self.labels)
         self.counts = np.zeros((classes, classes), np.int64)
         self.set_counts(self.counts)
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -77,8 +71,13 @@ class ConfusionMatrix(pg.GraphicsLayoutWidget):
         self.counts = np.asarray(counts, dtype=np.int64)
         self.image.setImage(confusion_colors(self.counts), autoLevels=False, levels=(0, 255))
         self.image.setRect(0, 0, self.classes, self.classes)
-        for text, value in zip(self.labels, self.counts.ravel()):
-            text.setText(str(value) if value else "")
+        k = self.classes
+        centres = [(c + 0.5, r + 0.5) for r in range(k) for c in range(k)]
+        self.labels.set_labels(centres, [str(v) if v else "" for v in self.counts.ravel()], QRectF(0, 0, k, k))
+
+    def cell_texts(self) -> list[str]:
+        """The numbers written in the cells, row by row ("" for an empty cell)."""
+        return list(self.labels.texts)
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.LeftButton:

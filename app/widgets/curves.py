@@ -27,7 +27,9 @@ class CurvePlot(pg.PlotWidget):
     """One plot with named curves, a legend and an optional horizontal reference line."""
 
     def __init__(self, title: str = "", x_label: str = "", y_label: str = "", legend_corner: str = "bottom-right",
-                 log_y: bool = False, parent=None):
+                 log_y: bool = False, grid: bool = True, parent=None):
+        """``grid=False`` for plots updated many times a second: grid lines make every data update
+        repaint the axes too."""
         super().__init__(parent)
         self.setMinimumSize(120, 100)
         plot = self.getPlotItem()
@@ -37,7 +39,9 @@ class CurvePlot(pg.PlotWidget):
         plot.setLabel("left", y_label, color=MUTED)
         for side in ("left", "bottom"):
             plot.getAxis(side).enableAutoSIPrefix(False)
-        plot.showGrid(x=True, y=True, alpha=0.15)
+        if grid:
+            plot.showGrid(x=True, y=True, alpha=0.15)
+        self.log_y = log_y
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setLogMode(y=log_y)
@@ -55,8 +59,10 @@ class CurvePlot(pg.PlotWidget):
 
     # --- curves ------------------------------------------------------------------------------------
     def set_curve(self, key: str, x, y, color: str = "#4cc9f0", width: float = 2.0, dash: bool = False,
-                  name: str | None = None, symbol: str | None = None, alpha: int = 255, z: float = 0) -> pg.PlotDataItem:
-        """Create the curve ``key`` on first use, then only replace its data."""
+                  name: str | None = None, symbol: str | None = None, alpha: int = 255, z: float = 0,
+                  antialias: bool = True) -> pg.PlotDataItem:
+        """Create the curve ``key`` on first use, then only replace its data. (Long curves updated
+        often draw faster with ``antialias=False``.)"""
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         item = self._curves.get(key)
@@ -64,7 +70,7 @@ class CurvePlot(pg.PlotWidget):
             qcolor = pg.mkColor(color)
             qcolor.setAlpha(alpha)
             pen = pg.mkPen(qcolor, width=width, style=Qt.DashLine if dash else Qt.SolidLine)
-            options = {"pen": pen, "name": name}
+            options = {"pen": pen, "name": name, "antialias": antialias, "skipFiniteCheck": False}
             if symbol:
                 options.update(symbol=symbol, symbolSize=5, symbolBrush=qcolor, symbolPen=None)
             item = pg.PlotDataItem(**options)
@@ -95,6 +101,36 @@ class CurvePlot(pg.PlotWidget):
         if item is None or item.xData is None:
             return np.zeros(0), np.zeros(0)
         return item.xData, item.yData
+
+    # --- ranges that change rarely (each change repaints the axes) --------------------------------------
+    def set_x_span(self, low: float, high: float) -> None:
+        """Fix the x range (e.g. 0 to the planned number of epochs)."""
+        plot = self.getPlotItem()
+        current = plot.vb.viewRange()[0]
+        if plot.vb.autoRangeEnabled()[0] or abs(current[0] - low) > 1e-9 or abs(current[1] - high) > 1e-9:
+            plot.setXRange(low, high, padding=0.02)
+
+    def keep_y_in_view(self, values) -> None:
+        """Widen or narrow the y range only when ``values`` leave it or fill less than a third of it:
+        whole decades on a log axis, a 10 % margin on a linear one."""
+        values = np.asarray(values, dtype=np.float64)
+        values = values[np.isfinite(values) & ((values > 0) if self.log_y else True)]
+        if not values.size:
+            return
+        plot = self.getPlotItem()
+        low, high = plot.vb.viewRange()[1]
+        if self.log_y:
+            want = (np.floor(np.log10(values.min())), np.ceil(np.log10(values.max())))
+            if want[1] - want[0] < 1:
+                want = (want[0], want[0] + 1)
+            if plot.vb.autoRangeEnabled()[1] or want[0] < low - 1e-9 or want[1] > high + 1e-9 or \
+                    want[1] - want[0] < (high - low) - 1.5:
+                plot.setYRange(*want, padding=0)
+            return
+        v_low, v_high = float(values.min()), float(values.max())
+        span = max(v_high - v_low, 1e-12)
+        if plot.vb.autoRangeEnabled()[1] or v_low < low or v_high > high or span < (high - low) / 3:
+            plot.setYRange(v_low - 0.1 * span, v_high + 0.1 * span, padding=0)
 
     # --- the reference line --------------------------------------------------------------------------
     def set_reference(self, value: float | None, text: str = "") -> None:

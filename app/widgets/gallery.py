@@ -9,11 +9,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 
 from app import theme
 from app.widgets.image_view import tile, tile_index
 from app.widgets.curves import small_font
+from app.widgets.text_labels import TextLabels
 
 TEXT = "#d0d6dc"
 
@@ -33,14 +34,9 @@ class DigitGallery(pg.GraphicsLayoutWidget):
         self.view.addItem(self.item)
         self.placeholder = pg.TextItem("", color="#8b96a3", anchor=(0.5, 0.5))
         self.view.addItem(self.placeholder)
-        font = small_font(7)
-        self.captions = []
-        for _ in range(capacity):
-            text = pg.TextItem("", color="#ffd166", anchor=(0, 0), fill=(10, 12, 14, 170))
-            text.setFont(font)
-            text.setZValue(5)
-            self.view.addItem(text)
-            self.captions.append(text)
+        self.captions = TextLabels(small_font(7), "#ffd166", anchor=(0, 0), background=(10, 12, 14, 170))
+        self.captions.setZValue(5)
+        self.view.addItem(self.captions)
         self.n = 0
         self.shape = (28, 28)
         self.set_digits(np.zeros((0, 28, 28), np.float32), [], empty_text="Mistakes appear after the first epoch")
@@ -61,14 +57,8 @@ class DigitGallery(pg.GraphicsLayoutWidget):
         full[:mosaic.shape[0], :mosaic.shape[1]] = mosaic
         self.item.setImage(full, autoLevels=False, levels=(0, 1))
         self.view.autoRange(padding=0.01)
-        for i, text in enumerate(self.captions):
-            if i < self.n:
-                r, c = divmod(i, self.cols)
-                text.setPos(c * (w + 2), r * (h + 2))
-                text.setText(captions[i] if i < len(captions) else "")
-                text.show()
-            else:
-                text.hide()
+        corners = [(c * (w + 2), r * (h + 2)) for r, c in (divmod(i, self.cols) for i in range(self.n))]
+        self.captions.set_labels(corners, list(captions[:self.n]), QRectF(0, 0, full.shape[1], full.shape[0]))
         self.placeholder.setText("" if self.n else empty_text)
         self.placeholder.setPos(full.shape[1] / 2, full.shape[0] / 2)
 

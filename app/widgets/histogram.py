@@ -42,8 +42,9 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.setMouseEnabled(x=False, y=False)
-            plot.getAxis("left").setStyle(showValues=False)
-            plot.getAxis("left").setWidth(4)
+            plot.hideAxis("left")
+            plot.enableAutoRange(False)
+            plot.setYRange(0, 0.1, padding=0)
             plot.getAxis("bottom").setStyle(tickFont=small_font(7), maxTickLevel=0)
             start = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=pg.mkPen(START, width=1),
                                     brush=pg.mkBrush(*START, 70))
@@ -62,9 +63,14 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
                 continue
             width = centres[1] - centres[0]
             edges = np.append(centres - width / 2, centres[-1] + width / 2)
-            start.setData(edges, start_counts)
+            if start.xData is None or len(start.xData) != len(edges) or start.xData[0] != edges[0]:
+                start.setData(edges, start_counts)  # the start changes only when the range widens
+                plot.setXRange(edges[0], edges[-1], padding=0)
             now.setData(edges, now_counts)
-            plot.setXRange(edges[0], edges[-1], padding=0)
+            top = float(max(np.max(start_counts), np.max(now_counts)))
+            low, high = plot.vb.viewRange()[1]
+            if top > high or top < high / 2.5:  # rescale rarely: each change repaints the axes
+                plot.setYRange(0, top * 1.25, padding=0)
 
     def counts(self, layer: int) -> tuple[np.ndarray | None, np.ndarray | None]:
         """The (start, now) fractions shown for ``layer``."""

@@ -1,0 +1,62 @@
+"""Many short text labels drawn by one graphics item, at data positions, in screen-sized type.
+
+A pyqtgraph ``TextItem`` per label costs one Python ``paint`` call per label per repaint; while a
+training thread holds the GIL, each such call can wait for it. One item that paints all its labels
+in one call keeps a repaint cheap however many labels there are (a confusion matrix has 100).
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTransform
+
+
+class TextLabels(pg.GraphicsObject):
+    """Labels anchored at points in the parent's (data) coordinates; ``anchor`` (0..1, 0..1) is which
+    point of each label's box sits on its position, e.g. (0.5, 0.5) centred, (0, 0) top-left."""
+
+    def __init__(self, font: QFont, colour: str = "#f0f3f5", anchor: tuple[float, float] = (0.5, 0.5),
+                 background: tuple[int, int, int, int] | None = None, padding: float = 1.0):
+        super().__init__()
+        self.font = font
+        self.colour = QColor(colour)
+        self.anchor = anchor
+        self.background = QColor(*background) if background else None
+        self.padding = padding
+        self.positions: list[tuple[float, float]] = []
+        self.texts: list[str] = []
+        self._rect = QRectF(0, 0, 1, 1)
+        self._metrics = QFontMetricsF(font)
+
+    def set_labels(self, positions, texts: list[str], rect: QRectF) -> None:
+        """Show ``texts[i]`` at ``positions[i]``; ``rect`` (data coordinates) bounds them all."""
+        self.prepareGeometryChange()
+        self.positions = [(float(x), float(y)) for x, y in positions]
+        self.texts = list(texts)
+        self._rect = QRectF(rect)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter, *args) -> None:
+        if not self.texts:
+            return
+        to_device = painter.transform()
+        painter.save()
+        painter.setTransform(QTransform())  # draw in device pixels: the text keeps its size at any zoom
+        painter.setFont(self.font)
+        painter.setPen(self.colour)
+        height = self._metrics.height()
+        ax, ay, pad = self.anchor[0], self.anchor[1], self.padding
+        for (x, y), text in zip(self.positions, self.texts):
+            if not text:
+                continue
+            point = to_device.map(QPointF(x, y))
+            width = self._metrics.horizontalAdvance(text)
+            box = QRectF(point.x() - ax * (width + 2 * pad), point.y() - ay * (height + 2 * pad),
+                         width + 2 * pad, height + 2 * pad)
+            if self.background is not None:
+                painter.fillRect(box, self.background)
+            painter.drawText(box, Qt.AlignCenter, text)
+        painter.restore()

@@ -1,0 +1,305 @@
+"""The Train tab driven like a user would: fill the form, click Start/Pause/Step/Stop, and check what
+the views show. Runs are small (1,000 training images, 500 validation and test) to stay fast."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from app.state import AppState
+from app.train.tab import TrainTab
+from core.io import load_network
+from core.network import Network
+from core.training import subset
+
+WAIT = 30_000  # ms; runs finish in well under a second, but the machine may be busy
+
+
+@pytest.fixture
+def small_data(mnist):
+    return subset(mnist, 1000, 500, 500)
+
+
+@pytest.fixture
+def tab(qtbot, small_data):
+    state = AppState()
+    state.data = small_data
+    widget = TrainTab(state)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 820)
+    widget.show()
+    widget.form.set_training_images(len(small_data.train))
+    yield widget
+    widget.shutdown()
+
+
+def set_fields(tab, preset="ch1", **fields):
+    tab.form.select_preset(preset)
+    for key, value in fields.items():
+        tab.form.set_field(key, str(value))
+
+
+def click_start(qtbot, tab):
+    assert tab.controls.start.isEnabled(), tab.form.errors
+    runs = len(tab.runs)
+    qtbot.mouseClick(tab.controls.start, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(tab.runs) == runs + 1, timeout=WAIT)  # the network is built and the run started
+
+
+def wait_until_done(qtbot, tab):
+    qtbot.waitUntil(lambda: tab.worker is None and tab.run is not None and tab.run.status != "running", timeout=WAIT)
+
+
+def test_small_run_started_from_the_gui_reports_progress_and_updates_the_views(qtbot, tab):
+    set_fields(tab, "ch1", train_size=1000, epochs=1)
+    gradients, published, progress, initial = [], [], [], []
+    tab.state.batch_gradients.connect(gradients.append)
+    tab.state.training_network_changed.connect(published.append)
+
+    def started(_run):
+        initial.append(tab.weights.image("mosaic").copy())  # the initial weights, shown at once
+        tab.worker.progress.connect(progress.append)
+
+    tab.run_started.connect(started)
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    initial = initial[0]
+
+    run = tab.run
+    assert run.status == "finished" and len(run.epochs) == 1
+    assert progress, "the worker reported no progress"
+    # the weight mosaic changed as the network learned (NaN is the padding between tiles)
+    final = tab.weights.image("mosaic")
+    assert final.shape == initial.shape == (5 * 29 - 1, 6 * 29 - 1)  # 30 tiles of 28×28
+    tiles = np.isfinite(initial)
+    assert np.abs(final[tiles] - initial[tiles]).max() > 1e-3
+    # the curves gained points: one per epoch, and the smoothed per-mini-batch cost
+    x, y = tab.accuracy.curve_data("run:validation_accuracy")
+    assert list(x) == [1.0] and 15 < y[0] <= 100  # above chance (10 %) after one epoch on 1,000 images
+    assert len(tab.cost.curve_data("run:batch")[0]) > 10
+    assert tab.accuracy.reference_value() == pytest.approx(95.42)  # the book's figure for ch1
+    # confusion matrix and mistakes on the validation set
+    counts = tab.confusion.counts
+    assert counts.sum() == 500 and np.trace(counts) == round(run.epochs[0].validation_accuracy * 500)
+    assert tab.gallery.n == min(40, 500 - np.trace(counts))
+    # histograms: one per layer, fractions summing to 1
+    start, now = tab.histograms.counts(0)
+    assert len(tab.histograms.plots) == 2 and now.sum() == pytest.approx(1.0, abs=0.01)
+    # the other tabs got the network and per-mini-batch gradient norms
+    assert published and isinstance(published[-1], Network)
+    assert tab.state.training_network is published[-1]
+    assert gradients and gradients[0]["labels"] == ["FC 30", "FC 10"]
+    steps = np.concatenate([g["steps"] for g in gradients])
+    assert np.all(np.diff(steps) > 0) and steps[-1] <= 100
+    assert gradients[0]["delta"].shape == (len(gradients[0]["steps"]), 2)
+    assert np.all(np.isfinite(gradients[0]["w"])) and np.all(gradients[0]["w"] > 0)
+    assert "finished" in tab.controls.banner.text() and "95.42%" in tab.controls.banner.text()
+
+
+def test_pause_step_resume_and_stop(qtbot, tab):
+    set_fields(tab, "ch1", train_size=1000, epochs=200)
+    click_start(qtbot, tab)
+    worker = tab.worker
+    qtbot.waitUntil(lambda: worker.step_count > 20, timeout=WAIT)
+
+    qtbot.mouseClick(tab.controls.pause, Qt.LeftButton)
+    assert worker.paused and tab.controls.pause.text().endswith("Resume") and tab.controls.step.isEnabled()
+    qtbot.waitUntil(lambda: worker.waiting, timeout=WAIT)  # the mini-batch under way when we paused is done
+    paused_at = worker.step_count
+    qtbot.wait(200)
+    assert worker.step_count == paused_at  # nothing trains while paused
+
+    qtbot.mouseClick(tab.controls.step, Qt.LeftButton)
+    qtbot.waitUntil(lambda: worker.step_count == paused_at + 1 and worker.waiting, timeout=WAIT)
+    qtbot.wait(100)
+    assert worker.step_count == paused_at + 1 and worker.paused  # exactly one mini-batch
+
+    qtbot.mouseClick(tab.controls.pause, Qt.LeftButton)  # resume
+    assert not worker.paused
+    qtbot.waitUntil(lambda: worker.step_count > paused_at + 20, timeout=WAIT)
+
+    qtbot.mouseClick(tab.controls.more, Qt.LeftButton)
+    assert worker.trainer.epochs == 201
+
+    qtbot.mouseClick(tab.controls.stop, Qt.LeftButton)
+    wait_until_done(qtbot, tab)
+    assert tab.run.status == "stopped"
+    assert "Stopped" in tab.controls.banner.text()
+    assert tab.controls.start.isEnabled() and not tab.controls.pause.isEnabled()
+    assert tab.run.network is not None and tab.runs_panel.send.isEnabled()
+
+
+def test_eta_and_lambda_change_while_training(qtbot, tab):
+    set_fields(tab, "ch3", train_size=1000, epochs=200)
+    click_start(qtbot, tab)
+    assert tab.controls.eta.value() == pytest.approx(0.5) and tab.controls.lmbda.value() == pytest.approx(5.0)
+    tab.controls.eta.setValue(0.25)
+    tab.controls.lmbda.setValue(1.5)
+    assert tab.worker.trainer.eta == pytest.approx(0.25) and tab.worker.trainer.lmbda == pytest.approx(1.5)
+    tab.stop()
+    wait_until_done(qtbot, tab)
+
+
+@pytest.mark.parametrize("key, text, message", [
+    ("eta", "fast", "learning rate η must be a number"),
+    ("eta", "-1", "learning rate η must be a positive number"),
+    ("mini_batch_size", "0", "mini-batch size must be a whole number ≥ 1"),
+    ("mini_batch_size", "5000", "larger than the training set"),
+    ("layers", "784-30-9", "output layer must have 10 neurons"),
+    ("layers", "30-10", "input layer must have 784"),
+    ("momentum", "1", "momentum μ must be in [0, 1)"),
+    ("dropout", "1.5", "dropout probability must be in [0, 1)"),
+    ("train_size", "999999", "only 1,000 training images"),
+    ("epochs", "2.5", "epochs must be a whole number"),
+])
+def test_an_invalid_field_blocks_start_with_its_reason(qtbot, tab, key, text, message):
+    set_fields(tab, "ch1")
+    assert tab.controls.start.isEnabled()
+    tab.form.set_field(key, text)
+    label = tab.form.error_labels[key]
+    assert message in label.text() and label.isVisible()
+    assert tab.form.fields[key].property("invalid") is True
+    assert not tab.controls.start.isEnabled()
+    assert tab.start() is False and tab.run is None
+    tab.form.set_field(key, {"layers": "784-30-10", "train_size": "1000", "mini_batch_size": "10",
+                             "dropout": "0", "momentum": "0", "epochs": "1"}.get(key, "3"))
+    assert not label.isVisible() and tab.controls.start.isEnabled()
+
+
+def test_a_cost_that_does_not_fit_the_output_is_reported_on_the_cost_field(qtbot, tab):
+    set_fields(tab, "ch3")
+    combo = tab.form.output_activation
+    combo.setCurrentIndex(combo.findData("relu"))
+    tab.form.validate_now()
+    assert "cross-entropy cost needs outputs in (0, 1)" in tab.form.error_labels["cost"].text()
+    assert not tab.controls.start.isEnabled()
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+def test_a_diverging_run_ends_with_a_plain_explanation_and_keeps_the_last_good_views(qtbot, tab):
+    set_fields(tab, "", layers="784-30-10", eta="1e6", train_size=1000, epochs=3)
+    for key, value in (("activation", "relu"), ("output_activation", "linear"), ("cost", "quadratic")):
+        combo = tab.form.fields[key]
+        combo.setCurrentIndex(combo.findData(value))
+    tab.form.validate_now()
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    run = tab.run
+    assert run.status == "diverged"
+    banner = tab.controls.banner
+    assert banner.isVisible() and "diverged" in banner.text() and "η = 1e+06 is too large" in banner.text()
+    assert tab.weights.last is not None and tab.weights.last.finite
+    shown = tab.weights.image("mosaic")
+    assert np.isfinite(shown).any()
+    assert all(np.isfinite(p).all() for layer in run.network.layers for p in layer.params.values())
+    assert tab.state.training_network is run.network
+
+
+def test_clicking_a_mistake_opens_it_in_the_draw_tab(qtbot, tab, small_data):
+    set_fields(tab, "ch1", train_size=1000, epochs=1)
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    assert tab.gallery.n > 0
+    shown = []
+    tab.state.show_digit.connect(lambda image, label: shown.append((image, label)))
+    view = tab.gallery
+    scene_point = view.item.mapToScene(QPointF(14, 14))  # the middle of the first digit
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(scene_point))
+    assert len(shown) == 1
+    image, label = shown[0]
+    index = tab._gallery_indices[0]
+    assert image.shape == (28, 28) and np.array_equal(image, small_data.validation.images[index])
+    assert label == small_data.validation.labels[index]
+
+
+def test_a_confusion_cell_filters_the_gallery(qtbot, tab, small_data):
+    set_fields(tab, "ch1", train_size=1000, epochs=1)
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    counts = tab.confusion.counts.copy()
+    np.fill_diagonal(counts, 0)
+    true, answer = np.unravel_index(counts.argmax(), counts.shape)
+    tab.confusion.cell_clicked.emit(int(true), int(answer))
+    assert tab.gallery.n == min(40, counts[true, answer])
+    labels = small_data.validation.labels[tab._gallery_indices]
+    assert np.all(labels == true)
+    assert f"{true} read as {answer}" in tab.gallery.title.text
+
+
+def test_runs_overlay_export_save_and_send_to_draw(qtbot, tab, tmp_path, small_data):
+    for lmbda in ("0", "5"):
+        set_fields(tab, "ch3", train_size=1000, epochs=2, lmbda=lmbda)
+        click_start(qtbot, tab)
+        wait_until_done(qtbot, tab)
+    first, second = tab.runs
+    assert first.status == second.status == "finished"
+    tab.runs_panel.set_overlay(first, True)
+    assert tab.accuracy.curve("overlay:1") is not None and tab.cost.curve("overlay:1") is not None
+    assert len(tab.accuracy.curve_data("overlay:1")[0]) == 2
+    tab.runs_panel.set_overlay(first, False)
+    assert tab.accuracy.curve("overlay:1") is None
+
+    path = tab.export_csv(tmp_path / "runs.csv")
+    rows = list(csv.DictReader(path.open()))
+    assert len(rows) == 4 and {r["lmbda"] for r in rows} == {"0.0", "5.0"}
+    assert all(0 < float(r["validation_accuracy"]) <= 1 for r in rows)
+    assert tab.export_png(tmp_path / "curves.png") and (tmp_path / "curves.png").stat().st_size > 1000
+
+    assert tab.save_run_network(first, tmp_path / "net.npz")
+    loaded = load_network(tmp_path / "net.npz")
+    assert loaded.info["metrics"]["test_accuracy"] == first.best().test_accuracy
+    x = small_data.test.images[:50]
+    assert np.array_equal(loaded.predict(x), first.network.predict(x))
+
+    tab.runs_panel.select(second)
+    sent = []
+    tab.state.network_changed.connect(sent.append)
+    qtbot.mouseClick(tab.runs_panel.send, Qt.LeftButton)
+    assert len(sent) == 1 and tab.state.network_label == second.name
+    assert sent[0] is not second.network  # a copy: the run keeps its own
+    assert np.array_equal(sent[0].predict(x), second.network.predict(x))
+
+
+def test_every_book_preset_fills_a_valid_form_with_its_figure(tab):
+    from core import presets
+
+    for preset in presets.all_presets():
+        tab.form.select_preset(preset.name)
+        assert tab.form.plan is not None, (preset.name, tab.form.errors)
+        assert tab.form.plan.exact
+        assert f"{preset.book.accuracy:.2%}" in tab.form.card.text()
+
+
+def test_a_small_cnn_trains_and_shows_filters_and_feature_maps(qtbot, tab):
+    set_fields(tab, "ch6-conv1", train_size=200, epochs=1)
+    assert tab.form.kind_cnn.isChecked() and len(tab.form.cnn.editors) == 2
+    initial = []
+    tab.run_started.connect(lambda _run: initial.append(tab.weights.image("filters").copy()))
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    initial = initial[0]
+    assert tab.run.status == "finished"
+    filters, maps = tab.weights.image("filters"), tab.weights.image("maps")
+    assert filters.shape == initial.shape and np.nanmax(np.abs(filters - initial)) > 0
+    assert maps is not None and np.isfinite(maps).any()
+    assert [p.titleLabel.text for p in tab.histograms.plots] == ["conv 20×5×5", "FC 100", "FC 10 (output)"]
+
+
+def test_the_cnn_builder_edits_the_network(qtbot, tab):
+    tab.form.select_preset("")
+    tab.form.kind_cnn.setChecked(True)
+    builder = tab.form.cnn
+    assert [r.kind for r in builder.rows()] == ["conv-pool", "fc"]
+    builder.add_row()
+    builder.editors[-1].kind.setCurrentIndex(builder.editors[-1].kind.findData("conv"))  # conv after FC: invalid
+    tab.form.validate_now()
+    assert "convolution needs (channels, height, width) inputs" in tab.form.error_labels["layers"].text()
+    assert not tab.controls.start.isEnabled()
+    builder.editors[-1].remove.click()
+    tab.form.validate_now()
+    plan = tab.form.plan
+    assert plan is not None and plan.network.kind == "cnn"
+    net = plan.build_network()
+    assert [l.kind for l in net.layers] == ["convpool2d", "flatten", "dense", "dense"]
