@@ -1,7 +1,70 @@
-"""The Draw tab (being built: see its issue)."""
+"""The Draw tab: draw a digit and watch the network read it (chapter 1).
+
+Left: the canvas with its tools and MNIST samples. Middle: the live prediction, what the network
+actually sees (``core.preprocess.canvas_to_mnist``, next to a naive downscale of the whole canvas
+with its own reading) and why (saliency). Right: inside the network.
+
+Two refresh paths keep drawing smooth: the prediction (preprocessing, one forward pass for both
+images, bars) runs in the mouse-move handler itself at most every ``FAST_MS``; the inside views and
+the saliency (a forward and a backward pass, several images) follow at most every ``SLOW_MS``, from
+the event loop, so they never delay the prediction.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
+                               QSizePolicy, QSlider, QToolButton, QVBoxLayout, QWidget)
+
+from app import theme
+from app.draw.canvas import DrawingCanvas
+from app.draw.inside import CARD_BACKGROUND, InsideView
+from app.draw.network_picker import NetworkPicker
+from app.draw.samples import SamplesBar
+from app.draw.throttle import Throttle
+from app.widgets.heatmap_view import HeatmapOverlayView
+from app.widgets.image_view import ImageView
+from app.widgets.probability_bars import ProbabilityBars
+from core import probes
+from core.io import ModelFileError
+from core.preprocess import canvas_to_mnist, mnist_to_canvas, naive_downscale
+
+FAST_MS = 15
+SLOW_MS = 120
+
+STYLE = f"""
+QFrame#card {{ background: {CARD_BACKGROUND}; border: 1px solid #242c35; border-radius: 8px; }}
+QLabel#cardTitle {{ color: #8b98a5; font-weight: 600; letter-spacing: 1px; }}
+QLabel#caption, QLabel#networkInfo {{ color: #8b98a5; }}
+QLabel#bigDigit {{ color: #4cc9f0; font-size: 64px; font-weight: 600; }}
+QLabel#verdict {{ color: #d0d6dc; font-size: 15px; }}
+QLabel#seesCaption {{ color: #d0d6dc; }}
+QToolButton, QPushButton {{ background: #1f2730; border: 1px solid #2d3742; border-radius: 5px;
+                            padding: 4px 9px; color: #d0d6dc; }}
+QToolButton:hover, QPushButton:hover {{ background: #27313c; }}
+QToolButton:checked {{ background: #1d4d60; border-color: #4cc9f0; }}
+QToolButton:disabled, QPushButton:disabled {{ color: #55606b; }}
+QPushButton#digitButton {{ padding: 4px 0px; }}
+"""
+
+
+def card(title: str, *widgets: QWidget, stretch: tuple[int, ...] = ()) -> QFrame:
+    """A rounded panel with a small caps title above its widgets."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(12, 10, 12, 12)
+    layout.setSpacing(6)
+    heading = QLabel(title.upper())
+    heading.setObjectName("cardTitle")
+    layout.addWidget(heading)
+    for i, widget in enumerate(widgets):
+        if isinstance(widget, QWidget):
+            layout.addWidget(widget, stretch[i] if i < len(stretch) else 0)
+        else:
+            layout.addLayout(widget, stretch[i] if i < len(stretch) else 0)
+    return frame
 
 
 class DrawTab(QWidget):
@@ -10,5 +73,301 @@ class DrawTab(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
+        self.net = None
+        self.true_label: int | None = None
+        self.mnist_image: np.ndarray | None = None  # what the network saw last (28×28)
+        self.output: np.ndarray | None = None  # its output activations for it (10,)
+        self.naive_output: np.ndarray | None = None
+        self.setObjectName("drawTab")
+        self.setStyleSheet(STYLE)
+
+        self.canvas = DrawingCanvas()
+        self.picker = NetworkPicker(state)
+        self.picker.show_error = self._show_error
+        self.picker.open_file_requested.connect(self._open_file)
+        self.samples = SamplesBar(state)
+        self.samples.sample_chosen.connect(lambda image, label, _i: self.load_digit(image, label))
+
+        self.bars = ProbabilityBars()
+        self.big_digit = QLabel("–")
+        self.big_digit.setObjectName("bigDigit")
+        self.big_digit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.big_digit.setFixedWidth(72)
+        self.verdict = QLabel("Draw a digit")
+        self.verdict.setObjectName("verdict")
+        self.verdict.setWordWrap(True)
+        self.sees = ImageView()
+        self.naive = ImageView()
+        self.sees_caption = QLabel()
+        self.naive_caption = QLabel()
+        for view in (self.sees, self.naive):
+            view.setBackground(CARD_BACKGROUND)
+            view.setMinimumSize(110, 110)
+            view.set_image(np.zeros((28, 28), np.float32))
+        for caption in (self.sees_caption, self.naive_caption):
+            caption.setObjectName("seesCaption")
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setWordWrap(True)
+        self.saliency = HeatmapOverlayView()
+        self.saliency.setBackground(CARD_BACKGROUND)
+        self.saliency.blank()
+        self.saliency_caption = QLabel()
+        self.saliency_caption.setObjectName("caption")
+        self.saliency_caption.setWordWrap(True)
+        self.inside = InsideView()
+
+        self._build_layout()
+        self._build_actions()
+        self.fast = Throttle(self.refresh_prediction, FAST_MS, self)
+        self.slow = Throttle(self.refresh_inside, SLOW_MS, self, leading=False)
+        self.canvas.changed.connect(self._canvas_changed)
+        self.canvas.stroke_finished.connect(self._stroke_finished)
+        self.canvas.history_changed.connect(self._update_history_buttons)
+        state.network_changed.connect(self.set_network)
+        state.show_digit.connect(self.load_digit)
+        if state.network is not None:
+            self.set_network(state.network)
+        else:
+            self._show_blank()
+
+    # --- layout ------------------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        tools = QHBoxLayout()
+        tools.setSpacing(4)
+        self.brush_button = self._tool("Brush", "Draw white ink (B)", checkable=True)
+        self.eraser_button = self._tool("Eraser", "Erase (E); the right mouse button erases too", checkable=True)
+        group = QButtonGroup(self)
+        group.addButton(self.brush_button)
+        group.addButton(self.eraser_button)
+        self.brush_button.setChecked(True)
+        self.eraser_button.toggled.connect(self.canvas.set_eraser)
+        self.width_slider = QSlider(Qt.Orientation.Horizontal)
+        self.width_slider.setRange(6, 48)
+        self.width_slider.setValue(int(self.canvas.brush_width))
+        self.width_slider.setToolTip("Brush width in canvas pixels ([ and ]); the canvas is 280×280, 10× MNIST")
+        self.width_slider.setMaximumWidth(110)
+        self.width_label = QLabel()
+        self.width_label.setObjectName("caption")
+        self.width_label.setFixedWidth(26)
+        self.width_slider.valueChanged.connect(self._width_changed)
+        self._width_changed(self.width_slider.value())
+        self.undo_button = self._tool("Undo", "Undo (Ctrl+Z)")
+        self.redo_button = self._tool("Redo", "Redo (Ctrl+Shift+Z)")
+        self.clear_button = self._tool("Clear", "Clear the canvas (Esc)")
+        self.undo_button.clicked.connect(self.canvas.undo)
+        self.redo_button.clicked.connect(self.canvas.redo)
+        self.clear_button.clicked.connect(self.canvas.clear)
+        for w in (self.brush_button, self.eraser_button):
+            tools.addWidget(w)
+        tools.addSpacing(8)
+        width_title = QLabel("Width")
+        width_title.setObjectName("caption")
+        tools.addWidget(width_title)
+        tools.addWidget(self.width_slider)
+        tools.addWidget(self.width_label)
+        tools.addStretch(1)
+        for w in (self.undo_button, self.redo_button, self.clear_button):
+            tools.addWidget(w)
+        self._update_history_buttons()
+
+        left = card("Your digit", self.canvas, tools, self.samples, stretch=(1, 0, 0))
+
+        top_row = QHBoxLayout()
+        top_row.addWidget(self.big_digit)
+        top_row.addWidget(self.verdict, 1)
+        prediction = card("Prediction", top_row, self.bars, stretch=(0, 1))
+
+        sees_grid = QGridLayout()
+        sees_grid.setHorizontalSpacing(10)
+        sees_grid.addWidget(self.sees, 0, 0)
+        sees_grid.addWidget(self.naive, 0, 1)
+        sees_grid.addWidget(self.sees_caption, 1, 0)
+        sees_grid.addWidget(self.naive_caption, 1, 1)
+        sees_grid.setRowStretch(0, 1)
+        sees = card("What the network sees", sees_grid, stretch=(1,))
+        sees.setToolTip("Left: your drawing made the way MNIST was made: its bounding box scaled to 20×20, "
+                        "then centred by its centre of mass in 28×28.\nRight: the whole canvas simply shrunk to 28×28.")
+        why = card("Why: saliency", self.saliency, self.saliency_caption, stretch=(1, 0))
+        why.setToolTip("∂(top output)/∂(input pixel): red pixels, if brighter, raise the top output; "
+                       "blue ones lower it.")
+
+        middle = QVBoxLayout()
+        middle.setSpacing(10)
+        middle.addWidget(prediction, 5)
+        middle.addWidget(sees, 4)
+        middle.addWidget(why, 5)
+
+        right = card("Inside the network", self.inside, stretch=(1,))
+
+        columns = QHBoxLayout()
+        columns.setSpacing(10)
+        columns.addWidget(left, 12)
+        columns.addLayout(middle, 7)
+        columns.addWidget(right, 8)
+        hints = QLabel("Draw with the mouse or a pen · right button erases · Esc clears · Ctrl+Z / Ctrl+Shift+Z")
+        hints.setObjectName("caption")
+        hints.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header = QHBoxLayout()
+        header.addWidget(self.picker, 3)
+        header.addWidget(hints, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Draw"))
+        layout.setContentsMargins(10, 8, 10, 10)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addLayout(columns, 1)
+
+    def _tool(self, text: str, tip: str, checkable: bool = False) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setCheckable(checkable)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    def _build_actions(self) -> None:
+        """Keyboard shortcuts, active while this tab is visible."""
+        def action(shortcuts, slot):
+            a = QAction(self)
+            a.setShortcuts([QKeySequence(s) for s in shortcuts])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        self.clear_action = action(["Esc"], self.canvas.clear)
+        self.undo_action = action([QKeySequence.StandardKey.Undo], self.canvas.undo)
+        self.redo_action = action(["Ctrl+Shift+Z", "Ctrl+Y"], self.canvas.redo)
+        action(["E"], self.toggle_eraser)
+        action(["B"], lambda: self.brush_button.setChecked(True))
+        action(["["], lambda: self.width_slider.setValue(self.width_slider.value() - 2))
+        action(["]"], lambda: self.width_slider.setValue(self.width_slider.value() + 2))
+        action(["R"], lambda: self.samples.request("random"))
+
+    def toggle_eraser(self) -> None:
+        (self.brush_button if self.eraser_button.isChecked() else self.eraser_button).setChecked(True)
+
+    def _width_changed(self, value: int) -> None:
+        self.canvas.set_brush_width(value)
+        self.width_label.setText(str(value))
+
+    def _update_history_buttons(self) -> None:
+        self.undo_button.setEnabled(self.canvas.can_undo)
+        self.redo_button.setEnabled(self.canvas.can_redo)
+
+    # --- the network -------------------------------------------------------------------------------
+    def set_network(self, net) -> None:
+        """Read the drawing with ``net`` from now on."""
+        same_shape = self.net is not None and net is not None and self.net.spec() == net.spec()
+        self.net = net
+        if not same_shape:
+            self.inside.set_network(net)
+        else:
+            self.inside.update_weights(net)
+        self.slow.flush() if not self.canvas.is_blank() else None
+        self.refresh_prediction()
+
+    def _open_file(self) -> None:
+        window = self.window()
+        if hasattr(window, "open_network_dialog") and window is not self:
+            window.open_network_dialog()
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open network", "", "NNDL networks (*.npz);;All files (*)")
+        if path:
+            try:
+                self.state.open_network(path)
+            except ModelFileError as exc:
+                self._show_error("Cannot open network", str(exc))
+
+    def _show_error(self, title: str, message: str) -> None:
+        window = self.window()
+        if hasattr(window, "show_error") and window is not self:
+            window.show_error(title, message)
+        else:
+            QMessageBox.warning(self, title, message)
+
+    # --- refreshing --------------------------------------------------------------------------------
+    def _canvas_changed(self) -> None:
+        if not self.canvas.drawing:  # clear, undo, redo, a loaded image: one change, show it now
+            self.fast.flush()
+            self.slow.flush()
+            return
+        self.true_label = None  # the user is changing the drawing: it is no longer MNIST's sample
+        self.fast.request()
+        self.slow.request()
+
+    def _stroke_finished(self) -> None:
+        if self.fast.pending:
+            self.fast.flush()
+        self.slow.flush()
+
+    def refresh_prediction(self) -> None:
+        """Preprocess the canvas, run the network on both images and redraw the prediction views."""
+        canvas = self.canvas.array()
+        if self.net is None or not canvas.any():
+            self._show_blank(canvas.any())
+            return
+        self.mnist_image = canvas_to_mnist(canvas)
+        naive = naive_downscale(canvas)
+        out = self.net.output(np.stack([self.mnist_image, naive]))  # one forward pass for both
+        self.output, self.naive_output = out[0], out[1]
+        top, naive_top = int(out[0].argmax()), int(out[1].argmax())
+        self.bars.set_values(out[0], self.true_label)
+        self.big_digit.setText(str(top))
+        word = "probability" if self.net.output_layer.activation.name == "softmax" else "output activation"
+        verdict = f"reads <b>{top}</b><br><span style='color:#8b98a5'>{word} {out[0][top]:.2f}</span>"
+        if self.true_label is not None:
+            ok = top == self.true_label
+            verdict += (f"<br><span style='color:{'#b5e48c' if ok else '#ff7b6b'}'>"
+                        f"MNIST label {self.true_label}: {'right' if ok else 'wrong'}</span>")
+        self.verdict.setText(verdict)
+        self.sees.set_image(self.mnist_image)
+        self.naive.set_image(naive)
+        self.sees_caption.setText(f"MNIST-style → <b>{top}</b> ({out[0][top]:.2f})")
+        colour = "#d0d6dc" if naive_top == top else "#ffb703"
+        self.naive_caption.setText(f"whole canvas shrunk → <b style='color:{colour}'>{naive_top}</b> "
+                                   f"({out[1][naive_top]:.2f})")
+
+    def refresh_inside(self) -> None:
+        """The slower views: inside the network and the saliency map, for the last preprocessed image."""
+        if self.net is None or self.mnist_image is None or self.output is None:
+            return
+        explanation = probes.explain(self.net, self.mnist_image[None])
+        self.inside.show_explanation(explanation)
+        saliency = explanation["saliency"][0]
+        self.saliency.set_data(self.mnist_image, saliency)
+        answer = int(explanation["output"][0].argmax())
+        self.saliency_caption.setText(f"Red: more ink here would make it more of a “{answer}”; "
+                                      f"blue: less. (∂ output {answer} / ∂ pixel)")
+
+    def _show_blank(self, has_ink: bool = False) -> None:
+        self.mnist_image = self.output = self.naive_output = None
+        self.bars.set_values(None)
+        self.big_digit.setText("–")
+        self.verdict.setText("Choose a network" if self.net is None and has_ink else "Draw a digit")
+        blank = np.zeros((28, 28), np.float32)
+        self.sees.set_image(blank)
+        self.naive.set_image(blank)
+        self.sees_caption.setText("MNIST-style")
+        self.naive_caption.setText("whole canvas shrunk")
+        self.saliency.blank()
+        self.saliency_caption.setText("Which pixels matter for the answer.")
+        self.inside.clear() if self.inside.net is not None else None
+
+    # --- samples -----------------------------------------------------------------------------------
+    def load_digit(self, image: np.ndarray, label: int | None = None) -> None:
+        """Put a 28×28 image (e.g. an MNIST test digit) on the canvas, undoably."""
+        self.canvas.set_array(mnist_to_canvas(np.asarray(image, np.float32), self.canvas.size_px))
+        self.true_label = None if label is None else int(label)
+        self.fast.flush()
+        self.slow.flush()
+
+    @property
+    def prediction(self) -> int | None:
+        """The digit the view shows as the network's reading (None when blank)."""
+        return self.bars.top
+
+    def export_widget(self) -> QWidget:
+        return self
+
+    def shutdown(self) -> None:
+        self.samples.shutdown()

@@ -1,0 +1,157 @@
+"""Which network reads the drawing: a bundled one, the one the Train tab is training, or a file.
+
+The picker only changes the shared :class:`AppState`'s active network; it shows whatever network is
+active, however it became active (File → Open, another tab, ...). Choosing "the Train tab's network"
+follows that run: each new snapshot the Train tab publishes becomes the active network.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from core.io import ModelFileError
+from core.models import bundled_models
+
+TRAINING = "training"
+BUNDLED = "bundled"
+CURRENT = "current"
+FILE = "file"
+
+
+class NetworkPicker(QWidget):
+    #: the user chose "Open a file…": whoever owns the file dialog shows it
+    open_file_requested = Signal()
+
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.following_training = False
+        self.show_error: Callable[[str, str], None] = lambda title, message: None
+        self.combo = QComboBox()
+        self.combo.setObjectName("networkCombo")
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.setMinimumWidth(220)
+        self.combo.setToolTip("The network that reads your drawing")
+        self.info = QLabel()
+        self.info.setObjectName("networkInfo")
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Network")
+        title.setObjectName("cardTitle")
+        layout.addWidget(title)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.info, 1)
+        self.combo.activated.connect(self._chosen)
+        state.network_changed.connect(self._network_changed)
+        state.training_network_changed.connect(self._training_changed)
+        self._rebuild()
+
+    # --- the list ----------------------------------------------------------------------------------
+    def _entries(self) -> list[tuple[str, str, object, bool, str]]:
+        """(text, kind, payload, enabled, tooltip) for each item."""
+        entries = []
+        for model in bundled_models():
+            exists = model.path.is_file()
+            entries.append((f"{model.title} (bundled)", BUNDLED, model, exists,
+                            model.description if exists else f"{model.filename} is not installed"))
+        has_training = self.state.training_network is not None
+        entries.append(("The Train tab's network", TRAINING, None, has_training,
+                        "Follow the network the Train tab is training: it updates as it learns"
+                        if has_training else "Start training in the Train tab to use its network here"))
+        if self.state.network is not None and self._active_kind() == CURRENT:
+            entries.append((self.state.network_label or "Unnamed network", CURRENT, None, True,
+                            str(self.state.network_path or "")))
+        entries.append(("Open a file…", FILE, None, True, "Open a network saved by NNDL Explorer (.npz)"))
+        return entries
+
+    def _active_kind(self) -> str:
+        """Where the active network came from."""
+        path = self.state.network_path
+        if self.following_training and self.state.network is not None:
+            return TRAINING
+        for model in bundled_models():
+            if path is not None and model.path.is_file() and Path(path).resolve() == model.path.resolve():
+                return BUNDLED
+        return CURRENT
+
+    def _rebuild(self) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        selected = -1
+        kind = self._active_kind() if self.state.network is not None else None
+        for i, (text, item_kind, payload, enabled, tip) in enumerate(self._entries()):
+            self.combo.addItem(text)
+            item = self.combo.model().item(i)
+            item.setEnabled(enabled)
+            item.setToolTip(tip)
+            self.combo.setItemData(i, (item_kind, payload))
+            if item_kind == kind and (kind != BUNDLED or Path(self.state.network_path).resolve() == payload.path.resolve()):
+                selected = i
+        if selected < 0:  # no network yet: show a prompt rather than a wrong choice
+            self.combo.insertItem(0, "Choose a network…")
+            self.combo.model().item(0).setEnabled(False)
+            self.combo.setItemData(0, ("none", None))
+            selected = 0
+        self.combo.setCurrentIndex(selected)
+        self.combo.blockSignals(False)
+        self._update_info()
+
+    def _update_info(self) -> None:
+        net = self.state.network
+        if net is None:
+            self.info.setText("loading…" if self.state.network_path is None else "")
+            return
+        text = net.describe()
+        acc = self.state.test_accuracy()
+        if acc is not None:
+            text += f" · test accuracy {acc:.2%}"
+        self.info.setText(text)
+        self.info.setToolTip(text)
+
+    # --- choices -----------------------------------------------------------------------------------
+    def _chosen(self, index: int) -> None:
+        kind, payload = self.combo.itemData(index) or ("none", None)
+        if kind == BUNDLED:
+            self.following_training = False
+            try:
+                self.state.open_network(payload.path, label=payload.title)
+            except ModelFileError as exc:
+                self.show_error("Cannot open network", str(exc))
+        elif kind == TRAINING and self.state.training_network is not None:
+            self.following_training = True
+            self._use_training(self.state.training_network)
+        elif kind == FILE:
+            self.open_file_requested.emit()
+        self._rebuild()
+
+    def choose(self, kind: str, key: str | None = None) -> None:
+        """Pick an entry programmatically (kind: "bundled" with a model key, "training", "file")."""
+        for i in range(self.combo.count()):
+            item_kind, payload = self.combo.itemData(i) or ("none", None)
+            if item_kind == kind and (key is None or getattr(payload, "key", None) == key):
+                self.combo.setCurrentIndex(i)
+                self._chosen(i)
+                return
+        raise KeyError(f"no network choice {kind!r} {key or ''}")
+
+    def _use_training(self, net) -> None:
+        label = self.state.training_label or "Train tab"
+        self.state.set_network(net, f"Train tab: {label}" if not label.startswith("Train tab") else label)
+
+    def _network_changed(self, net) -> None:
+        if self.following_training and net is not self.state.training_network:
+            self.following_training = False  # something else chose a network
+        self._rebuild()
+
+    def _training_changed(self, net) -> None:
+        if self.following_training:
+            if net is None:
+                self.following_training = False  # the run was discarded: keep its last snapshot
+            else:
+                self._use_training(net)
+                return  # _network_changed rebuilds
+        self._rebuild()
