@@ -211,6 +211,18 @@ class LiveProbe:
         return result
 
 
+def _weight_gradient_square(layer) -> float:
+    """‖∂C/∂w‖² of a layer's summed weight gradient. A layer that keeps that gradient as factors,
+    δᵀa (``gradient_factors``), need not form it: ‖δᵀa‖² = Σ (a aᵀ) ⊙ (δ δᵀ), two m×m Gram matrices
+    for a mini-batch of m, far cheaper than the (n_out, n_in) product."""
+    factors = layer.gradient_factors("w") if hasattr(layer, "gradient_factors") and "w" not in layer.grads else None
+    if factors is not None:
+        a, delta = (f.reshape(len(f), -1) for f in factors)
+        return max(float(np.vdot(a @ a.T, delta @ delta.T)), 0.0)
+    g = layer.grads["w"]
+    return float(np.vdot(g, g))
+
+
 class BatchGradients:
     """The worker's per-mini-batch hook: for every layer with weights and biases, the lengths of the
     gradients of the mini-batch's mean cost, ‖∂C/∂bˡ‖ = ‖mean δˡ‖ (BP3) and ‖∂C/∂wˡ‖ (BP4).
@@ -239,7 +251,7 @@ class BatchGradients:
         per_batch = (start - self._last) / self._since
         m = min(self.m, self.n - (event.batch - 1) * self.m)
         delta = np.array([math.sqrt(float(np.vdot(l.grads["b"], l.grads["b"]))) for l in self.layers]) / m
-        w = np.array([math.sqrt(float(np.vdot(l.grads["w"], l.grads["w"]))) for l in self.layers]) / m
+        w = np.array([math.sqrt(_weight_gradient_square(l)) for l in self.layers]) / m
         now = time.perf_counter()
         self._cost = now - start if self._cost is None else 0.8 * self._cost + 0.2 * (now - start)
         self._batch = per_batch if self._batch is None else 0.8 * self._batch + 0.2 * per_batch

@@ -292,11 +292,26 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tu
         return None, {"epochs": str(exc)}
     exact = preset is not None and spec == preset_spec(preset)
     changes = _changes(preset, spec, config) if preset is not None else ()
-    if preset is None:
-        label = "custom"
-    else:
-        label = preset.name + ("" if not changes else " (modified)")
+    label = "custom" if preset is None else preset.name
+    summary = _change_summary(spec, config, changes if preset is not None else ("network", "eta", "lmbda"))
+    if summary:
+        label += ": " + summary
     return RunPlan(label, spec, config, preset, exact, changes), {}
+
+
+def _change_summary(spec: NetworkSpec, config: TrainConfig, changes: tuple[str, ...]) -> str:
+    """A few words on what sets a run apart, for labels and legends: "λ=0, 1,000 images"."""
+    words = {"network": lambda: spec.describe() + f", {spec.cost}", "eta": lambda: f"η={config.eta:g}",
+             "lmbda": lambda: f"λ={config.lmbda:g}" + (" L1" if config.regularization == "l1" else ""),
+             "regularization": lambda: "L1" if config.regularization == "l1" else "L2",
+             "momentum": lambda: f"μ={config.momentum:g}", "mini_batch_size": lambda: f"batch {config.mini_batch_size}",
+             "train_size": lambda: f"{config.train_size:,} images" if config.train_size else "all images",
+             "augment": lambda: f"{config.augment} augmentation", "expand": lambda: "expanded" if config.expand else "not expanded"}
+    parts = []
+    for key in changes:
+        if key in words and not (key == "regularization" and "lmbda" in changes):
+            parts.append(words[key]())
+    return ", ".join(parts)
 
 
 def _field_for_network_error(message: str, kind: str) -> str:

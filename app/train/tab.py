@@ -42,6 +42,7 @@ RUN_COLOURS = ["#ff6b6b", "#ffd166", "#06d6a0", "#c77dff", "#ff9f1c", "#4ea8de",
                "#ff99c8", "#a3b18a"]
 TRAIN, VALIDATION, TEST, COST, BATCH = "#b5e48c", "#4cc9f0", "#f72585", "#fb8500", "#8b96a3"
 FRAME_INTERVAL = 0.1  # seconds between live-view updates (10 a second)
+SPANS = (5, 10, 15, 20, 30, 40, 60, 80, 100, 150, 200, 300, 400, 600, 800, 1000)  # epochs shown on the x axes
 
 STYLE = """
 QLabel#hint { color: #8b96a3; font-size: 11px; }
@@ -126,7 +127,7 @@ class TrainTab(QWidget):
         self.side.setMaximumWidth(420)
 
         self.controls = RunControls()
-        self.accuracy = CurvePlot("Accuracy", "epoch", "accuracy (%)")
+        self.accuracy = CurvePlot("Accuracy", "epoch", "accuracy (%)", legend_corner="top-left")
         self.cost = CurvePlot("Cost", "epoch", "cost (log scale)", legend_corner="top-right", log_y=True, grid=False)
         self.weights = WeightsPanel()
         self.histograms = LayerHistograms("Weights per layer: start (grey) and now")
@@ -338,12 +339,15 @@ class TrainTab(QWidget):
         x, y = run.column("training_cost")
         if len(x):
             self.cost.set_curve("run:training_cost", x, y, COST, name="training cost (epoch)", symbol="o")
-        self._show_epochs(max(run.epochs[-1].epochs, run.epochs[-1].epoch))
+        self._show_epochs(run.epochs[-1].epochs, run.epochs[-1].epoch)
 
-    def _show_epochs(self, epochs: int) -> None:
-        """Both plots span the planned epochs (fixed, so the axes are not redrawn every frame)."""
-        self.accuracy.set_x_span(0.5, epochs + 0.5)
-        self.cost.set_x_span(0, epochs)
+    def _show_epochs(self, planned: int, done: int = 0) -> None:
+        """Both plots span the next round number of epochs past the ones done (at most the planned
+        number): the span changes rarely, so the axes are not redrawn every frame."""
+        end = next((n for n in SPANS if n >= done + 1), planned)
+        end = min(planned, end) if planned >= done else done
+        self.accuracy.set_x_span(0.5, end + 0.5)
+        self.cost.set_x_span(0, end)
 
     def _on_finished(self, event) -> None:
         worker, run = self.worker, self.run
@@ -523,11 +527,11 @@ class TrainTab(QWidget):
             x, y = run.column("validation_accuracy")
             if len(x):
                 self.accuracy.set_curve(f"overlay:{run.id}", x, 100 * y, run.colour, dash=True, width=1.6,
-                                        name=f"{run.name} validation")
+                                        name=f"#{run.id} validation")
             x, y = run.column("training_cost")
             if len(x):
                 self.cost.set_curve(f"overlay:{run.id}", x, y, run.colour, dash=True, width=1.6,
-                                    name=f"{run.name} training cost")
+                                    name=f"#{run.id} training cost")
 
     def _remove_selected(self) -> None:
         run = self.runs_panel.selected()

@@ -45,7 +45,9 @@ class CurvePlot(pg.PlotWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setLogMode(y=log_y)
-        offset = {"bottom-right": (-8, -8), "top-right": (-8, 8)}[legend_corner]
+        if log_y:  # fewer labels between decades, so they do not crowd
+            plot.getAxis("left").setStyle(textFillLimits=[(0, 0.6), (2, 0.35)])
+        offset = {"bottom-right": (-8, -8), "top-right": (-8, 8), "top-left": (8, 26)}[legend_corner]
         self.legend = plot.addLegend(offset=offset, labelTextColor=TEXT, labelTextSize="8pt",
                                      brush=pg.mkBrush(16, 20, 24, 200), verSpacing=-6)
         self._curves: dict[str, pg.PlotDataItem] = {}
