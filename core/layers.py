@@ -15,13 +15,38 @@ import numpy as np
 from core import activations, initializers
 
 
+class Gradients(dict):
+    """A layer's gradients by parameter name. A dense layer's weight gradient, Σₓ δᵀ a⁽ˡ⁻¹⁾, is kept
+    as its two factors and multiplied out only when someone reads it: the trainer folds the product
+    straight into its update (one BLAS call), so most mini-batches never form it."""
+
+    def __init__(self, layer: "Layer"):
+        super().__init__()
+        self.layer = layer
+
+    def __missing__(self, key):
+        factors = self.layer.gradient_factors(key)
+        if factors is None:
+            raise KeyError(key)
+        a, delta = factors
+        self[key] = value = delta.T @ a
+        return value
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        new = Gradients(copy.deepcopy(self.layer, memo))
+        new.update({k: v.copy() for k, v in self.items()})
+        return new
+
+
 class Layer:
     kind = ""
     regularized: tuple[str, ...] = ()  # parameters that L1/L2 shrink (weights, never biases)
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
+        self.grads: Gradients = Gradients(self)
         self.input_shape: tuple[int, ...] = ()
         self.output_shape: tuple[int, ...] = ()
 
@@ -37,6 +62,11 @@ class Layer:
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         raise NotImplementedError
+
+    def gradient_factors(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(a, δ) such that the gradient of parameter ``name`` is δᵀ a, when the layer keeps it in
+        that form (see :class:`Gradients`); None otherwise."""
+        return None
 
     def spec(self) -> dict:
         """A JSON-able description from which :func:`from_spec` rebuilds the layer (without weights)."""
@@ -94,9 +124,12 @@ class Dense(Layer):
     def backward_delta(self, delta, need_input_grad=True):
         """From δˡ (m, n_out): BP3 ∂C/∂b = Σₓ δˡ, BP4 ∂C/∂w = Σₓ δˡ (aˡ⁻¹)ᵀ, and the (wˡ)ᵀ δˡ of BP2."""
         self.delta = delta
-        self.grads["w"] = delta.T @ self.x  # (n_out, m) @ (m, n_in)
+        self.grads.pop("w", None)  # Σₓ δᵀ a⁽ˡ⁻¹⁾, (n_out, m) @ (m, n_in): formed when read
         self.grads["b"] = np.add.reduce(delta, axis=0)
         return delta @ self.params["w"] if need_input_grad else None
+
+    def gradient_factors(self, name):
+        return (self.x, self.delta) if name == "w" and getattr(self, "delta", None) is not None else None
 
     def spec(self):
         return {"type": self.kind, "n_in": self.n_in, "n_out": self.n_out, "activation": self.activation.name}
