@@ -131,7 +131,7 @@ class ChallengePage(QWidget):
         self.learn_button = QPushButton("Learn")
         self.learn_button.setToolTip("train the same network (2N hidden neurons: every weight and bias "
                                      "free) by gradient descent on ½(z − σ⁻¹(f))²")
-        self.show_learned = QCheckBox("show")
+        self.show_learned = QCheckBox("show the learned network (dashed; ▲ its steps sⱼ = −bⱼ/wⱼ)")
         self.show_learned.setChecked(True)
         self.learn_label = note_label("Train the same network, 2N hidden sigmoid neurons, by gradient "
                                       "descent: steps and heights both move.")
@@ -140,21 +140,21 @@ class ChallengePage(QWidget):
         lg.addWidget(self.eta_spin, 0, 0)
         lg.addWidget(self.steps_spin, 0, 1)
         lg.addWidget(self.learn_button, 0, 2)
-        lg.addWidget(self.learn_label, 1, 0, 1, 2)
-        lg.addWidget(self.show_learned, 1, 2, Qt.AlignmentFlag.AlignTop)
+        lg.addWidget(self.learn_label, 1, 0, 1, 3)
+        lg.addWidget(self.show_learned, 2, 0, 1, 3)
 
         # best score against N
         # x is log10(N), labelled with plain numbers
         self.n_plot = make_plot("Score against the number of bumps N", "N", "average deviation",
                                 x_range=(-0.03, 2.04), y_range=(0, 1.2))
         log_ticks(self.n_plot)
-        self.n_plot.setMinimumHeight(170)
+        self.n_plot.setMinimumHeight(120)
         add_legend(self.n_plot, offset=(-6, 6))
         self.ns = np.arange(1, u.MAX_BUMPS + 1)
         self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2), name="best heights (Auto-fit)")
         self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(MUTED, style=Qt.PenStyle.DotLine)))
         success = label_item("Success! ≤ 0.40", MUTED, anchor=(0, 1), size=8)
-        success.setPos(0.02, u.SUCCESS)
+        success.setPos(1.38, u.SUCCESS)
         self.n_plot.addItem(success)
         self.learned_points = self.n_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=LEARNED,
                                                symbolPen=None, name="learned")
@@ -181,10 +181,9 @@ class ChallengePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(header(
             "The challenge: any function from bumps",
-            "Drag each bump's top so the hidden layer's weighted output follows σ⁻¹∘f: then the output "
-            "neuron σ(·) turns it into f itself. The book's score is the average deviation over "
-            "x = 0.00, 0.01, …, 0.99; reach 0.40 for <b>Success!</b> Then compare with the best possible "
-            "heights (Auto-fit) and with a network that learns its steps too (Learn)."))
+            "Drag each bump's top so the hidden layer's weighted output follows σ⁻¹∘f; the output neuron σ(·) "
+            "then makes f itself. Score: the average deviation over x = 0.00, 0.01, …, 0.99 — reach 0.40 for "
+            "<b>Success!</b> Then compare with the best heights (Auto-fit) and a network that learns (Learn)."))
         layout.addLayout(body, 1)
 
         self.n_spin.valueChanged.connect(self.set_bumps)
@@ -267,8 +266,6 @@ class ChallengePage(QWidget):
             pad = max(0.4, 0.15 * (high - low))
             low, high = min(low - pad, -1.0), max(high + pad, 1.0)
             self.top.getPlotItem().getViewBox().setYRange(low, high, padding=0)
-            top = max(1.2, float(self.best[0]) * 1.15)
-            self.n_plot.getPlotItem().getViewBox().setYRange(0, top, padding=0)
         self._redraw_bumps()
         self._redraw_learned()
 
@@ -296,11 +293,17 @@ class ChallengePage(QWidget):
         self.h_spin.setValue(self.heights[self.selected])
         self.h_spin.blockSignals(False)
         self.yours_point.setData([np.log10(n)], [score])
-        n_view = self.n_plot.getPlotItem().getViewBox()
-        if score > n_view.viewRange()[1][1]:
-            n_view.setYRange(0, score * 1.1, padding=0)
+        self._fit_n_plot(score)
         self.n_line.setValue(np.log10(n))
         self.heights_changed.emit()
+
+    def _fit_n_plot(self, score: float) -> None:
+        """Show the best-score curve and your score (up to 3), resizing only on a clear change."""
+        top = max(float(self.best[0]), min(score, 3.0), *self.learned_scores.values()) * 1.15
+        view = self.n_plot.getPlotItem().getViewBox()
+        current = view.viewRange()[1][1]
+        if not 0.9 * current <= top <= current:
+            view.setYRange(0, top, padding=0)
 
     def _redraw_learned(self) -> None:
         shown = self.learned is not None and self.show_learned.isChecked()
@@ -361,7 +364,7 @@ class ChallengePage(QWidget):
         self.learned_scores[n] = min(self.learned_scores.get(n, np.inf), snap["deviation"])
         self.learn_label.setText(
             f"{2 * n} hidden neurons · step {snap['steps']:,} · cost {snap['cost']:.4f}<br>"
-            f"average deviation of the learned network: <b style='color:{LEARNED}'>{snap['deviation']:.3f}</b>")
+            f"learned network's average deviation: <b style='color:{LEARNED}'>{snap['deviation']:.3f}</b>")
         self._redraw_learned()
 
     def _learn_finished(self, reason: str) -> None:
@@ -392,7 +395,7 @@ class ChallengePage(QWidget):
         self._target_changed_internal(autorange=True)
 
     def shutdown(self) -> None:
-        self.stop_learning()
+        self.learner.stop_and_wait()
 
 
 class _BumpGestures:

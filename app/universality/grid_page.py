@@ -7,6 +7,8 @@ so it runs off the GUI thread; only the latest request is computed.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
@@ -17,6 +19,7 @@ from superqt.utils import thread_worker
 from app import theme
 from app.universality.controls import ScoreBadge, header, note_label
 from app.universality.heatmap import HeatMap
+from app.universality.learner import keep_alive
 from app.universality.surface import SurfaceView
 from app.universality.target_box import TargetBox
 from core import universality as u
@@ -131,6 +134,7 @@ class GridPage(QWidget):
         worker.returned.connect(self._landed)
         worker.errored.connect(lambda exc: self.status.setText(f"<span style='color:#ff6b6b'>{exc}</span>"))
         worker.finished.connect(self._finished)
+        keep_alive(worker)
         self._worker = worker
         worker.start()
 
@@ -164,3 +168,10 @@ class GridPage(QWidget):
     @property
     def busy(self) -> bool:
         return self._worker is not None
+
+    def shutdown(self, timeout: float = 3.0) -> None:
+        """Let a running computation finish (it takes well under a second) before the app goes."""
+        self._pending = False
+        end = time.monotonic() + timeout
+        while self._worker is not None and self._worker.is_running and time.monotonic() < end:
+            time.sleep(0.01)

@@ -13,6 +13,15 @@ from superqt.utils import thread_worker
 
 from core import universality as u
 
+#: workers still running, kept alive here so that their signals outlive a page closed mid-run
+_RUNNING: set = set()
+
+
+def keep_alive(worker) -> None:
+    """Hold a reference to a superqt worker until it finishes."""
+    _RUNNING.add(worker)
+    worker.finished.connect(lambda: _RUNNING.discard(worker))
+
 
 def _learn(target, config: u.LearnConfig, max_steps: int, interval: float):
     gd = u.GradientDescent(target, config)
@@ -57,6 +66,7 @@ class Learner(QObject):
         worker.errored.connect(self._errored)
         worker.aborted.connect(lambda: setattr(self, "_reason", "stopped"))
         worker.finished.connect(self._finished)
+        keep_alive(worker)
         self._worker = worker
         worker.start()
 
@@ -64,6 +74,14 @@ class Learner(QObject):
         """Ask the run to stop at its next report (``finished`` follows)."""
         if self._worker is not None:
             self._worker.quit()
+
+    def stop_and_wait(self, timeout: float = 3.0) -> None:
+        """Stop and wait (briefly) for the worker thread to leave, e.g. when the app closes."""
+        worker = self._worker
+        self.stop()
+        end = time.monotonic() + timeout
+        while worker is not None and worker.is_running and time.monotonic() < end:
+            time.sleep(0.01)
 
     def _errored(self, exc: Exception) -> None:
         self._reason = str(exc) if isinstance(exc, FloatingPointError) else f"{type(exc).__name__}: {exc}"

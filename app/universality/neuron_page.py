@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
 from app.universality import diagram
 from app.universality.controls import ValueSlider, header, note_label
@@ -12,6 +12,8 @@ from app.universality.plotting import ACCENT, NETWORK, label_item, make_plot
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)
+#: the weights of the faint comparison curves: the same step position, steeper and steeper
+COMPARE_W = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 
 
 class NeuronPage(QWidget):
@@ -23,6 +25,8 @@ class NeuronPage(QWidget):
         self.w, self.b = 8.0, -4.0
         self.plot = make_plot("Output of one hidden neuron", "x", "σ(wx + b)", handler=self,
                               x_range=(0, 1), y_range=(-0.02, 1.02))
+        self.compare = [self.plot.plot(pen=pg.mkPen(200, 208, 216, 40 + 25 * k, width=1.5))
+                        for k in range(len(COMPARE_W))]
         self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(ACCENT, width=1, style=Qt.PenStyle.DashLine))
         self.handle = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("#ffffff", width=1.5))
@@ -44,6 +48,8 @@ class NeuronPage(QWidget):
         self.s_slider = ValueSlider("<i>s</i>", -0.2, 1.2, 0.5, 3, "linear", "the step position s = −b/w")
         self.readout = note_label()
         self.readout.setStyleSheet("color: #d0d6dc; font-size: 10pt;")
+        self.compare_box = QCheckBox("faint curves: the same s with w = 1, 3, 10, 30, 100, 1000")
+        self.compare_box.setChecked(True)
 
         params = QGroupBox("Parameters")
         box = QVBoxLayout(params)
@@ -53,12 +59,15 @@ class NeuronPage(QWidget):
         box.addWidget(self.b_slider)
         box.addWidget(self.s_slider)
         box.addWidget(self.readout)
+        box.addWidget(self.compare_box)
         box.addWidget(note_label("Drag on the plot to move the step; turn the mouse wheel over it to "
                                  "change w (steeper or shallower)."))
 
         side = QVBoxLayout()
+        self.diagram.setMaximumHeight(220)
         side.addWidget(params)
         side.addWidget(self.diagram, 1)
+        side.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.plot, 3)
         body.addLayout(side, 2)
@@ -74,6 +83,7 @@ class NeuronPage(QWidget):
         self.b_slider.valueChanged.connect(self._b_changed)
         self.s_slider.valueChanged.connect(self._s_changed)
         self.by_step.toggled.connect(self._mode_changed)
+        self.compare_box.toggled.connect(lambda _: self.redraw())
         self._mode_changed()
 
     # --- the model ----------------------------------------------------------------------------------
@@ -95,12 +105,17 @@ class NeuronPage(QWidget):
 
     def redraw(self) -> None:
         self.curve.setData(X, u.neuron(X, self.w, self.b))
+        compare = self.compare_box.isChecked() and self.w != 0
+        for w, curve in zip(COMPARE_W, self.compare):
+            curve.setVisible(compare)
+            if compare:
+                curve.setData(X, u.step(X, u.step_position(self.w, self.b), w))
         if self.w != 0:
             s = u.step_position(self.w, self.b)
             self.step_line.setValue(s)
             self.handle.setData([s], [0.5])
             self.step_label.setText(f"s = −b/w = {s:.3f}")
-            self.step_label.setPos(min(max(s, 0.0), 0.78) + 0.01, 0.62)
+            self.step_label.setPos(min(max(s, 0.0), 0.76) + 0.02, 0.62)
             visible = -0.5 < s < 1.5
         else:
             visible = False

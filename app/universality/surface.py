@@ -60,9 +60,9 @@ class SurfaceView(QWidget):
         sy = -(H - 0.275) * np.cos(e) - yr * np.sin(e)  # screen y points down
         depth = -yr * np.cos(e) + (H - 0.275) * np.sin(e)  # larger = nearer the viewer
         w, h = self.width(), self.height() - 28
-        # the turned unit square spans at most √2 across and, with the height, ~1.6 down: fit that,
-        # so the size does not change while the surface turns
-        scale = min((w - 16) / 1.45, (h - 12) / 1.6)
+        # the turned unit square spans at most √2 across, and 0.55·cos e + √2·sin e down: fit that,
+        # so the size does not change while the surface turns about the vertical
+        scale = min((w - 16) / 1.45, (h - 12) / (0.55 * np.cos(e) + 1.42 * np.sin(e) + 0.05))
         points = np.stack([w / 2 + scale * sx, 26 + h / 2 + scale * sy], axis=-1)
         quad_depth = (depth[:-1, :-1] + depth[1:, 1:] + depth[:-1, 1:] + depth[1:, :-1]) / 4
         # normals from the height gradient (in box units), for Lambert shading

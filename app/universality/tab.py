@@ -59,22 +59,21 @@ class _SectionDelegate(QStyledItemDelegate):
 
 
 class UniversalityTab(QWidget):
+    """The sections are built the first time they are shown (each holds several plots), so the app
+    starts quickly; ``page(i)`` (or ``neuron``, ``bumps``, ``challenge``, ``towers``, ``grid``) builds
+    one on demand."""
+
     book_url = "http://neuralnetworksanddeeplearning.com/chap4.html"
+    PAGE_CLASSES = [NeuronPage, BumpsPage, ChallengePage, TowersPage, GridPage]
 
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
-        self.neuron = NeuronPage()
-        self.bumps = BumpsPage()
-        self.challenge = ChallengePage()
-        self.towers = TowersPage()
-        self.grid = GridPage()
-        self.pages = [self.neuron, self.bumps, self.challenge, self.towers, self.grid]
+        self._pages: list[QWidget | None] = [None] * len(self.PAGE_CLASSES)
 
         self.sections = QListWidget()
         self.sections.setObjectName("universalitySections")
         self.sections.setFixedWidth(190)
-        self.sections.setSpacing(2)
         self.sections.setStyleSheet("#universalitySections { background: #0c0f12; border: none; "
                                     "border-right: 1px solid #2a323c; padding-top: 6px; }")
         self.sections.setItemDelegate(_SectionDelegate(self.sections))
@@ -84,15 +83,40 @@ class UniversalityTab(QWidget):
             item.setToolTip(hint)
             self.sections.addItem(item)
         self.stack = QStackedWidget()
-        for page in self.pages:
-            self.stack.addWidget(page)
+        for _ in self.PAGE_CLASSES:
+            self.stack.addWidget(QWidget())  # stand-ins until a section is first shown
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.sections)
         layout.addWidget(self.stack, 1)
-        self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sections.currentRowChanged.connect(self._show)
         self.sections.setCurrentRow(0)
-        self.sections.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # --- the sections ---------------------------------------------------------------------------------
+    def page(self, index: int) -> QWidget:
+        """Section ``index``'s page, built now if it has not been yet."""
+        if self._pages[index] is None:
+            page = self.PAGE_CLASSES[index]()
+            stand_in = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self._pages[index] = page
+        return self._pages[index]
+
+    @property
+    def pages(self) -> list[QWidget]:
+        return [self.page(i) for i in range(len(self.PAGE_CLASSES))]
+
+    neuron = property(lambda self: self.page(0))
+    bumps = property(lambda self: self.page(1))
+    challenge = property(lambda self: self.page(2))
+    towers = property(lambda self: self.page(3))
+    grid = property(lambda self: self.page(4))
+
+    def _show(self, index: int) -> None:
+        page = self.page(index)
+        self.stack.setCurrentWidget(page)
 
     def show_section(self, index: int) -> None:
         self.sections.setCurrentRow(index)
@@ -102,4 +126,7 @@ class UniversalityTab(QWidget):
         return self.stack.currentWidget()
 
     def shutdown(self) -> None:
-        self.challenge.shutdown()
+        """Stop background work (Learn) when the window closes."""
+        for page in self._pages:
+            if page is not None and hasattr(page, "shutdown"):
+                page.shutdown()

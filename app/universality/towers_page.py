@@ -67,7 +67,7 @@ class TowersPage(QWidget):
         lay.addWidget(note_label("Drag inside the tower on the heat map to move it, or drag one of its "
                                  "sides; drag the surface to turn it."))
         self.diagram = diagram.NetworkDiagram(max_labelled=8)
-        self.diagram.setMinimumHeight(200)
+        self.diagram.setMinimumHeight(150)
 
         side = QVBoxLayout()
         side.addWidget(box)
