@@ -53,7 +53,8 @@ class BatchNormDense(Dense):
         self.params["gamma"] = np.ones(n, dtype)
         self.params["running_mean"] = np.zeros(n, dtype)
         self.params["running_var"] = np.ones(n, dtype)
-        self.grads = {k: np.zeros(n, dtype) for k in self.STATS}
+        for k in self.STATS:
+            self.grads[k] = np.zeros(n, dtype)
         return shape
 
     def forward(self, x, training=False):
@@ -102,8 +103,13 @@ class BatchNormDense(Dense):
             # the running statistics shape the output only in inference: their (true) gradients
             self.grads["running_mean"] = -np.add.reduce(du, axis=0)
             self.grads["running_var"] = -0.5 * np.einsum("ij,ij->j", du, self.z_hat) * self.inv_std
+        self.du = du
         self.grads["w"] = du.T @ self.x  # (n_out, m) @ (m, n_in)
         return du @ p["w"] if need_input_grad else None
+
+    def gradient_factors(self, name):
+        """∂C/∂w = (∂C/∂u)ᵀ x with u = x wᵀ, for a trainer that applies the product in one step."""
+        return (self.x, self.du) if name == "w" and getattr(self, "du", None) is not None else None
 
     def spec(self):
         return {**super().spec(), "momentum": self.momentum, "eps": self.eps}

@@ -10,9 +10,26 @@ from core.layers import Dense, from_spec
 from core.network import Network
 from core.normalization import BatchNormDense, ResidualBatchNormDense, ResidualDense
 from core.training import TrainConfig, Trainer, subset
-from tests.core.gradcheck import check_input_gradient, check_network
+from tests.core import gradcheck
+from tests.core.gradcheck import check_input_gradient
 
 TOL = 1e-5
+
+
+def check_network(net, x, y, **kwargs) -> float:
+    """gradcheck.check_network, with every parameter's gradient formed after each backprop (a dense
+    layer may keep ∂C/∂w as its two factors until read), so none escapes the check."""
+    backprop = net.backprop
+
+    def backprop_and_form(*args, **kw):
+        cost = backprop(*args, **kw)
+        for layer in net.layers:
+            for name in layer.params:
+                layer.grads[name]
+        return cost
+
+    net.backprop = backprop_and_form
+    return gradcheck.check_network(net, x, y, **kwargs)
 
 
 def batch(n_in=6, n_out=4, m=8, seed=0):
@@ -122,6 +139,19 @@ def test_spec_roundtrip_and_saving_keep_statistics(tmp_path):
         for k in a.params:
             np.testing.assert_array_equal(a.params[k], b.params[k])
     np.testing.assert_allclose(loaded.feedforward(loaded.prepare(x)), net.feedforward(net.prepare(x)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("cls", [BatchNormDense, ResidualBatchNormDense, ResidualDense])
+def test_weight_gradient_factors_match_the_gradient(cls):
+    """A trainer may apply ∂C/∂w from its factors (a, d) as dᵀa: they must give the same gradient."""
+    net = Network([Dense(5, "tanh"), cls(5, "sigmoid"), Dense(4, "sigmoid")], input_shape=(6,), seed=5,
+                  dtype=np.float64)
+    x, y = batch()
+    net.backprop(x, y, training=True)
+    layer = net.layers[1]
+    a, d = layer.gradient_factors("w")
+    np.testing.assert_allclose(d.T @ a, layer.grads["w"], rtol=1e-12)
+    assert check_network(net, x, y, training=True) < TOL
 
 
 def test_bad_batchnorm_settings_are_refused():
