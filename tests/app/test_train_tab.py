@@ -303,3 +303,26 @@ def test_the_cnn_builder_edits_the_network(qtbot, tab):
     assert plan is not None and plan.network.kind == "cnn"
     net = plan.build_network()
     assert [l.kind for l in net.layers] == ["convpool2d", "flatten", "dense", "dense"]
+
+
+def test_start_loads_mnist_first_when_needed(qtbot, small_data, monkeypatch):
+    state = AppState()
+    monkeypatch.setattr("app.state.load_mnist", lambda: small_data)  # the loader runs on its own thread
+    widget = TrainTab(state)
+    qtbot.addWidget(widget)
+    set_fields(widget, "ch1", train_size=1000, epochs=1)
+    assert widget.start()
+    assert "Loading MNIST" in widget.controls.status.text() and not widget.controls.start.isEnabled()
+    qtbot.waitUntil(lambda: widget.run is not None and widget.run.status == "finished" and widget.worker is None,
+                    timeout=WAIT)
+    assert widget.form.n_train == 1000 and len(widget.run.epochs) == 1
+
+
+def test_stop_while_preparing_cancels_the_start(qtbot, tab):
+    set_fields(tab, "ch1", train_size=1000, epochs=1)
+    tab.start()
+    assert tab._preparer is not None and tab.controls.stop.isEnabled()
+    qtbot.mouseClick(tab.controls.stop, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab._preparer is None, timeout=WAIT)
+    assert tab.run is None and tab.worker is None and "cancelled" in tab.controls.status.text()
+    assert tab.controls.start.isEnabled()
