@@ -1,0 +1,359 @@
+"""The book's experiment, one click: deep sigmoid networks trained by full-batch gradient descent,
+each hidden layer's speed of learning ‖δˡ‖ plotted against epoch as it trains, and the speeds at
+initialisation (ours, over several random initialisations) beside the book's figures."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.gradients import plots
+from app.gradients.controls import RunButtons, int_spin, real_spin
+from app.gradients.data import when_data_ready
+from app.gradients.runner import OneShot, RecordWorker
+from core import vanishing
+from core.network import Network
+
+EXPLANATION = (
+    "Stack more hidden layers of sigmoid neurons and the early layers barely learn. The speed of "
+    "learning of layer <i>l</i> is ‖δ<sup>l</sup>‖, the length of ∂C/∂b<sup>l</sup>. The book measures it on "
+    "[784, 30, …, 30, 10] networks trained by full-batch gradient descent on the first 1,000 training "
+    "images (η = 0.1, λ = 5.0, 500 epochs); each step below is one pass over all of them."
+)
+
+
+class ExperimentPage(QWidget):
+    """Speeds of learning of the book's deep networks, live, and at initialisation."""
+
+    snapshot_changed = Signal()  # a newer copy of the experiment's weights is available
+    run_finished = Signal(str)  # "completed", "stopped", a divergence message or an error
+    initial_ready = Signal()  # the bars at initialisation were (re)computed
+
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.worker: RecordWorker | None = None
+        self.net_shape: tuple[int, int] | None = None  # (depth, width) of the last run
+        self.weights: list[dict[str, np.ndarray]] | None = None
+        self.speeds = np.zeros((0, 0))
+        self.costs = np.zeros(0)
+        self.last_epoch = -1
+        self.initial: np.ndarray | None = None  # (seeds, depth) speeds at initialisation
+        self._initial_worker = None
+        self._initial_again = False
+
+        panel = plots.SidePanel("The vanishing gradient", EXPLANATION)
+        panel.section("Network and training")
+        form = panel.form()
+        self.depth = int_spin(1, 6, 4, tip="hidden layers of the [784, 30, …, 30, 10] network")
+        self.width = int_spin(2, 200, 30, tip="neurons in each hidden layer (the book: 30)")
+        self.images = int_spin(10, 50_000, 1000, 100, tip="the first n training images; one step uses them all")
+        self.eta = real_spin(0.001, 20.0, 0.1, 0.05, tip="learning rate η")
+        self.lmbda = real_spin(0.0, 100.0, 5.0, 0.5, tip="L2 regularisation λ")
+        self.epochs = int_spin(1, 10_000, 500, 50, tip="steps of full-batch gradient descent")
+        self.seed = int_spin(0, 99_999, 0, tip="random initialisation of the trained network")
+        for label, box in (("Hidden layers", self.depth), ("Neurons per layer", self.width),
+                           ("Training images", self.images), ("Learning rate η", self.eta),
+                           ("Regularisation λ", self.lmbda), ("Epochs", self.epochs), ("Seed", self.seed)):
+            form.addRow(label, box)
+        self.buttons = panel.add(RunButtons("Run"))
+        self.status = panel.status_label()
+        panel.section("At initialisation")
+        form2 = panel.form()
+        self.n_seeds = int_spin(1, 50, 10, tip="random initialisations averaged for the bars")
+        form2.addRow("Seeds averaged", self.n_seeds)
+        self.initial_note = panel.status_label()
+        panel.finish()
+
+        # --- the plots -------------------------------------------------------------------------------
+        self.view = QWidget()
+        self.curve_plot = plots.plot_widget("Speed of learning ‖δˡ‖ during training", "epoch",
+                                            "‖∂C/∂bˡ‖", log_y=True)
+        self.bar_plot = plots.plot_widget("At initialisation: ours vs the book", "hidden layer", "‖∂C/∂bˡ‖",
+                                          log_y=True, legend_corner="top-left")
+        self.curves: list[pg.PlotDataItem] = []
+        bars = self.bar_plot.getPlotItem()
+        self.our_bars = plots.LogBars(bars, plots.color(0), "ours: mean of the seeds (±1 sd)")
+        self.book_bars = plots.LogBars(bars, plots.BOOK, "the book (one network)", hatch=True, fill_alpha=230)
+        self.error_bars = pg.ErrorBarItem(x=np.zeros(1), y=np.zeros(1), top=np.zeros(1), bottom=np.zeros(1), beam=0.12,
+                                          pen=pg.mkPen("#e8ecef", width=1.2))
+        self.error_bars.setVisible(False)
+        bars.addItem(self.error_bars)
+        self.bar_labels: list[pg.TextItem] = []
+        self.caption = QLabel("")
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setStyleSheet("color: #aab4be; padding: 4px 8px;")
+        plots_row = QHBoxLayout()
+        plots_row.setSpacing(6)
+        plots_row.addWidget(self.curve_plot, 3)
+        plots_row.addWidget(self.bar_plot, 2)
+        right = QVBoxLayout(self.view)
+        right.setContentsMargins(6, 6, 6, 6)
+        right.addLayout(plots_row, 1)
+        right.addWidget(self.caption)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(panel)
+        layout.addWidget(self.view, 1)
+
+        self.buttons.run_clicked.connect(self.start)
+        self.buttons.pause_clicked.connect(self.pause)
+        self.buttons.resume_clicked.connect(self.resume)
+        self.buttons.stop_clicked.connect(self.stop)
+        self._initial_timer = QTimer(self, singleShot=True, interval=250)
+        self._initial_timer.timeout.connect(self.compute_initial)
+        for box in (self.depth, self.width, self.images, self.n_seeds):
+            box.valueChanged.connect(self._initial_timer.start)
+        self._set_layers(self.depth.value())
+        self.status.setText("Press <b>Run</b> to train; each curve is one hidden layer.")
+
+    # --- running -----------------------------------------------------------------------------------
+    def config(self):
+        return replace(vanishing.BOOK_CONFIG, epochs=self.epochs.value(), eta=self.eta.value(),
+                       lmbda=self.lmbda.value(), train_size=self.images.value(), seed=self.seed.value())
+
+    def start(self) -> None:
+        """Build the network and train it in the background (MNIST loads first if needed)."""
+        if self.running:
+            return
+        self.buttons.setEnabled(False)
+        self.status.setText("Loading MNIST…")
+        when_data_ready(self.state, self._start_with, self._data_failed)
+
+    def _data_failed(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self.status.setText(f"<span style='color:#ff7b72'>Cannot load MNIST: {message}</span>")
+
+    def _start_with(self, data) -> None:
+        self.buttons.setEnabled(True)
+        if self.running:
+            return
+        depth, width = self.depth.value(), self.width.value()
+        try:
+            config = self.config()
+            net = vanishing.deep_net(depth, width, seed=self.seed.value())
+        except ValueError as exc:
+            self.buttons.set_state("idle")
+            self.status.setText(f"<span style='color:#ff7b72'>{exc}</span>")
+            return
+        self.net_shape = (depth, width)
+        self._set_layers(depth)
+        epochs = config.epochs
+        self.speeds = np.full((depth, epochs + 1), np.nan)
+        self.costs = np.full(epochs + 1, np.nan)
+        self.last_epoch = -1
+        self.curve_plot.getPlotItem().setXRange(0, epochs, padding=0.02)
+        self.curve_plot.getPlotItem().enableAutoRange(axis="y")
+        held_out = data.validation
+        self.worker = RecordWorker(lambda: vanishing.train_speeds([net], data, config, held_out),
+                                   snapshot=lambda: [{k: v.copy() for k, v in l.params.items()} for l in net.layers])
+        self.worker.records.connect(self._on_records)
+        self.worker.snapshot.connect(self._on_snapshot)
+        self.worker.finished_run.connect(self._on_finished)
+        self.status.setText(f"Training {net.describe()} on {min(config.train_size, len(data.train)):,} images…")
+        self.buttons.set_state("running")
+        self.worker.start()
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def pause(self) -> None:
+        if self.worker is not None:
+            self.worker.pause()
+            self.buttons.set_state("paused")
+
+    def resume(self) -> None:
+        if self.worker is not None:
+            self.worker.resume()
+            self.buttons.set_state("running")
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+    def shutdown(self) -> None:
+        self._initial_timer.stop()
+        self._initial_again = False
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker.wait()
+        if self._initial_worker is not None:
+            self._initial_worker.wait()
+
+    # --- records -----------------------------------------------------------------------------------
+    def _on_snapshot(self, weights) -> None:
+        self.weights = weights
+        self.snapshot_changed.emit()
+
+    def _on_records(self, records) -> None:
+        done = None
+        for r in records:
+            if isinstance(r, vanishing.SpeedRecord):
+                self.speeds[:, r.epoch] = r.speeds
+                self.costs[r.epoch] = r.cost
+                self.last_epoch = max(self.last_epoch, r.epoch)
+            elif isinstance(r, vanishing.VariantDone):
+                done = r
+        self._redraw()
+        if done is not None:
+            self._report_done(done)
+        elif self.last_epoch >= 0:
+            self.status.setText(f"Epoch {self.last_epoch:,} of {self.speeds.shape[1] - 1:,} · "
+                                f"training cost {self.costs[self.last_epoch]:.3f}")
+
+    def _redraw(self) -> None:
+        n = self.last_epoch + 1
+        if n <= 0:
+            return
+        x = np.arange(n, dtype=np.float64)
+        for layer, curve in enumerate(self.curves):
+            curve.setData(x, plots.finite_positive(self.speeds[layer, :n]), connect="finite")
+        self._update_caption()
+
+    def _update_caption(self) -> None:
+        if self.last_epoch < 0 or self.speeds.shape[0] < 2:
+            self.caption.setText("")
+            return
+        first, last = self.speeds[0], self.speeds[-1]
+        depth = self.speeds.shape[0]
+        start = last[0] / first[0]
+        now = last[self.last_epoch] / first[self.last_epoch]
+        self.caption.setText(
+            f"At the start, hidden layer 1 learns <b>{start:,.0f}×</b> more slowly than hidden layer {depth}; "
+            f"after {self.last_epoch:,} epochs, <b>{now:,.0f}×</b>. Each layer back from the output multiplies "
+            f"the gradient by a factor w σ'(z), and σ'(z) ≤ 1/4: see <i>Why</i>.")
+
+    def _report_done(self, done: vanishing.VariantDone) -> None:
+        if done.diverged:
+            self.status.setText(f"<span style='color:#ff7b72'>{done.reason}</span>")
+            return
+        acc = f" · validation accuracy {done.accuracy:.1%}" if done.accuracy is not None else ""
+        self.status.setText(f"Done: {done.epochs:,} epochs · training cost "
+                            f"{self.costs[self.last_epoch]:.3f}{acc}")
+
+    def _on_finished(self, reason: str) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        self.buttons.set_state("idle")
+        if reason == "stopped":
+            self.status.setText(f"Stopped after {max(self.last_epoch, 0):,} epochs.")
+        elif reason.startswith("error"):
+            self.status.setText(f"<span style='color:#ff7b72'>{reason}</span>")
+        self.run_finished.emit(reason)
+
+    def network(self) -> Network | None:
+        """A copy of the experiment's network at its latest snapshot (None before any run)."""
+        if self.weights is None or self.net_shape is None:
+            return None
+        net = vanishing.deep_net(*self.net_shape)
+        for layer, params in zip(net.layers, self.weights):
+            for k, v in params.items():
+                layer.params[k][...] = v
+        return net
+
+    # --- curves and bars ---------------------------------------------------------------------------
+    def _set_layers(self, depth: int) -> None:
+        """One curve per hidden layer, colours matching the bars and the other pages."""
+        plot = self.curve_plot.getPlotItem()
+        if len(self.curves) == depth:
+            return
+        for curve in self.curves:
+            plot.removeItem(curve)
+        self.curves = [plot.plot([], [], pen=pg.mkPen(plots.color(i), width=2), name=f"hidden layer {i + 1}")
+                       for i in range(depth)]
+
+    def compute_initial(self) -> None:
+        """Average the speeds at initialisation over several seeds (in the background)."""
+        if self._initial_worker is not None:
+            self._initial_again = True
+            return
+        self.initial_note.setText("Measuring…")
+        when_data_ready(self.state, self._compute_initial_with, lambda m: self.initial_note.setText(m))
+
+    def _compute_initial_with(self, data) -> None:
+        if self._initial_worker is not None:
+            self._initial_again = True
+            return
+        depth, width, n, seeds = self.depth.value(), self.width.value(), self.images.value(), self.n_seeds.value()
+        images, labels = data.train.images[:n], data.train.labels[:n]
+        worker = OneShot(vanishing.initial_speeds, depth, images, labels, seeds=range(seeds), width=width)
+        worker.done.connect(lambda result: self._initial_done(result, depth, width, len(labels)))
+        worker.failed.connect(lambda message: self.initial_note.setText(f"Cannot measure: {message}"))
+        worker.finished.connect(self._initial_finished)
+        self._initial_worker = worker
+        worker.start()
+
+    def _initial_finished(self) -> None:
+        worker, self._initial_worker = self._initial_worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        if self._initial_again:
+            self._initial_again = False
+            self.compute_initial()
+
+    def _initial_done(self, speeds: np.ndarray, depth: int, width: int, n: int) -> None:
+        self.initial = speeds
+        mean, sd = speeds.mean(axis=0), speeds.std(axis=0)
+        book = vanishing.BOOK_INITIAL_SPEEDS.get(depth) if width == 30 else None
+        x = np.arange(1, depth + 1, dtype=float)
+        values = list(mean) + (list(book) if book else [])
+        floor = 10 ** np.floor(np.log10(max(min(values), 1e-12)) - 0.3)
+        plot = self.bar_plot.getPlotItem()
+        self.our_bars.set(x - (0.19 if book else 0), mean, floor)
+        self.book_bars.set(x + 0.19, book if book else [], floor)
+        self.book_bars.show_in_legend(bool(book))
+        lo, hi = np.maximum(mean - sd, mean * 0.05), mean + sd
+        self.error_bars.setData(x=x - (0.19 if book else 0), top=np.log10(hi) - np.log10(mean),
+                                bottom=np.log10(mean) - np.log10(lo), y=np.log10(mean))
+        self.error_bars.setVisible(len(speeds) > 1)
+        for item in self.bar_labels:
+            plot.removeItem(item)
+        self.bar_labels = []
+        for xi, v, top in zip(x - (0.19 if book else 0), mean, hi):
+            self._bar_label(plot, xi, np.log10(top), plots.value_text(v), plots.color(0))
+        for xi, v in zip(x + 0.19, book or ()):
+            self._bar_label(plot, xi, np.log10(v), plots.value_text(v), plots.BOOK)
+        plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
+        plot.getAxis("left").setTicks(plots.decade_ticks(floor, max(values) * 3))
+        plot.setXRange(0.4, depth + 0.6, padding=0)
+        plot.setYRange(np.log10(floor), np.log10(max(values)) + 0.45, padding=0)
+        note = (f"Ours: {len(speeds)} random initialisations (bar = mean, line = ±1 sd), gradient over the "
+                f"first {n:,} training images.")
+        if book:
+            note += " The book's: one network, 1,000 images."
+        elif width != 30:
+            note += " The book's figures are for 30 neurons per layer."
+        else:
+            note += " The book gives figures for 2, 3 and 4 hidden layers."
+        self.initial_note.setText(f"<span style='color:#8b96a3'>{note}</span>")
+        self.initial_ready.emit()
+
+    def _bar_label(self, plot, x: float, y: float, text: str, colour: str) -> None:
+        item = pg.TextItem(text, color=colour, anchor=(0.5, 1.0))
+        item.setFont(_small_font())
+        item.setPos(x, y + 0.02)
+        plot.addItem(item)
+        self.bar_labels.append(item)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.initial is None and self._initial_worker is None:
+            self.compute_initial()
+
+    def export_widget(self) -> QWidget:
+        return self.view
+
+
+def _small_font():
+    font = pg.QtGui.QFont()
+    font.setPointSize(8)
+    return font

@@ -1,0 +1,241 @@
+"""Small building blocks shared by the Gradients tab's pages: styled plots, log-scale bars,
+reference lines, and the side panel that holds a page's explanation and controls."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPolygonF
+from PySide6.QtWidgets import QFormLayout, QFrame, QGraphicsPolygonItem, QLabel, QVBoxLayout, QWidget
+
+from app import theme
+
+TEXT = "#d0d6dc"
+MUTED = "#8b96a3"
+BOOK = "#e9c46a"  # the book's figures, wherever they appear
+GUIDE = (200, 205, 210, 150)  # reference lines
+
+
+def color(i: int) -> str:
+    return theme.SERIES[i % len(theme.SERIES)]
+
+
+def plot_widget(title: str = "", x_label: str = "", y_label: str = "", log_x: bool = False,
+                log_y: bool = False, legend: bool = True, legend_corner: str = "top-right") -> pg.PlotWidget:
+    """A plot in the app's look: title, axis labels, faint grid, optional legend and log axes."""
+    w = pg.PlotWidget()
+    w.setMinimumSize(160, 120)
+    p = w.getPlotItem()
+    if title:
+        p.setTitle(title, color=TEXT, size="10pt")
+    p.setLabel("bottom", x_label, color=MUTED)
+    p.setLabel("left", y_label, color=MUTED)
+    for side in ("left", "bottom"):
+        p.getAxis(side).enableAutoSIPrefix(False)
+    p.showGrid(x=True, y=True, alpha=0.15)
+    p.setLogMode(x=log_x, y=log_y)
+    p.setMenuEnabled(False)
+    p.hideButtons()
+    if legend:
+        offset = {"top-right": (-8, 8), "top-left": (8, 8), "bottom-right": (-8, -8), "bottom-left": (8, -8)}
+        p.addLegend(offset=offset[legend_corner], labelTextColor=TEXT, brush=pg.mkBrush(16, 20, 24, 200),
+                    labelTextSize="8pt")
+    return w
+
+
+def finite_positive(values) -> np.ndarray:
+    """float64 copy with non-positive and non-finite values as NaN (so log plots skip them)."""
+    v = np.array(values, dtype=np.float64)
+    v[~(np.isfinite(v) & (v > 0))] = np.nan
+    return v
+
+
+def guide_line(plot: pg.PlotItem, pos: float, angle: int, label: str, anchor=(0, 1), position=0.95,
+               colour=GUIDE, style=Qt.PenStyle.DashLine) -> pg.InfiniteLine:
+    """A labelled reference line (``pos`` in the plot's own, possibly log10, coordinates)."""
+    line = pg.InfiniteLine(pos=pos, angle=angle, movable=False, pen=pg.mkPen(colour, width=1.2, style=style),
+                           label=label, labelOpts={"position": position, "color": colour, "anchors": [anchor, anchor],
+                                                   "fill": (16, 20, 24, 170)})
+    plot.addItem(line, ignoreBounds=True)
+    return line
+
+
+class LogBars:
+    """Bars drawn on a plot whose y axis is in log mode: heights are given in data units and drawn
+    as log10 from a floor (pyqtgraph's BarGraphItem knows nothing of log axes)."""
+
+    def __init__(self, plot: pg.PlotItem, colour: str, name: str, width: float = 0.36, fill_alpha: int = 200,
+                 hatch: bool = False):
+        c = pg.mkColor(colour)
+        c.setAlpha(fill_alpha)
+        brush = pg.mkBrush(c, style=Qt.BrushStyle.BDiagPattern) if hatch else pg.mkBrush(c)
+        self.item = pg.BarGraphItem(x=[0], height=[0], width=width, brush=brush, pen=pg.mkPen(colour, width=1.2))
+        self.item.setVisible(False)
+        plot.addItem(self.item)
+        self.legend = plot.legend
+        self.name = name
+        if self.legend is not None:
+            self.legend.addItem(self.item, name)
+        self.width = width
+
+    def show_in_legend(self, on: bool) -> None:
+        if self.legend is None:
+            return
+        self.legend.removeItem(self.item)
+        if on:
+            self.legend.addItem(self.item, self.name)
+
+    def set(self, x, values, floor: float) -> None:
+        v = finite_positive(values)
+        ok = ~np.isnan(v)
+        if not ok.any():
+            self.item.setVisible(False)
+            return
+        lo = np.log10(floor)
+        self.item.setOpts(x=np.asarray(x, float)[ok], y0=np.full(ok.sum(), lo), height=np.log10(v[ok]) - lo,
+                          width=self.width)
+        self.item.setVisible(True)
+
+
+def decade_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
+    """Ticks for a log10 axis drawn by hand: labelled decades, unlabelled 2…9 in between."""
+    major, minor = [], []
+    for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1):
+        major.append((float(k), f"{10.0 ** k:g}"))
+        minor.extend((k + np.log10(m), "") for m in range(2, 10))
+    return [major, minor]
+
+
+def tidy_log_axis(plot: pg.PlotItem, values) -> None:
+    """Label a log-mode y axis at decades only (and at 2 and 5 when the data span little more than a
+    decade), so short log ranges are not crowded with minor labels."""
+    v = finite_positive(values)
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return
+    lo, hi = float(v.min()), float(v.max())
+    major, minor = decade_ticks(lo, hi)
+    if np.log10(hi / lo) < 1.5:
+        major += [(k + np.log10(m), f"{10.0 ** k * m:g}") for k, _ in decade_ticks(lo, hi)[0] for m in (2, 5)]
+    plot.getAxis("left").setTicks([major, minor])
+
+
+def value_text(value: float) -> str:
+    """Speeds print like the book's: two or three significant digits."""
+    if not np.isfinite(value):
+        return "–"
+    return f"{value:.2g}" if value < 0.01 else f"{value:.3f}" if value < 1 else f"{value:.3g}"
+
+
+class SidePanel(QFrame):
+    """A page's left column: a heading, a few lines of explanation, then controls."""
+
+    def __init__(self, heading: str, text: str, width: int = 300, parent=None):
+        super().__init__(parent)
+        self.setObjectName("sidePanel")
+        self.setFixedWidth(width)
+        self.setStyleSheet(
+            "#sidePanel { background: #151a20; border-right: 1px solid #232a33; }"
+            "#sidePanel QLabel#heading { font-size: 15px; font-weight: 600; color: #e8ecef; }"
+            "#sidePanel QLabel#explain { color: #aab4be; }"
+            "#sidePanel QLabel#section { color: #7f8b97; font-size: 11px; font-weight: 600;"
+            "  text-transform: uppercase; letter-spacing: 1px; padding-top: 6px; }"
+            "#sidePanel QLabel#status { color: #d0d6dc; }"
+        )
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(14, 12, 14, 12)
+        self.layout_.setSpacing(8)
+        title = QLabel(heading)
+        title.setObjectName("heading")
+        title.setWordWrap(True)
+        self.layout_.addWidget(title)
+        self.explain = QLabel(text)
+        self.explain.setObjectName("explain")
+        self.explain.setWordWrap(True)
+        self.explain.setTextFormat(Qt.TextFormat.RichText)
+        self.explain.setOpenExternalLinks(True)
+        self.layout_.addWidget(self.explain)
+
+    def section(self, name: str) -> None:
+        label = QLabel(name)
+        label.setObjectName("section")
+        self.layout_.addWidget(label)
+
+    def form(self) -> QFormLayout:
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(5)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        holder = QWidget()
+        holder.setLayout(form)
+        self.layout_.addWidget(holder)
+        return form
+
+    def add(self, widget: QWidget) -> QWidget:
+        self.layout_.addWidget(widget)
+        return widget
+
+    def status_label(self) -> QLabel:
+        label = QLabel("")
+        label.setObjectName("status")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        self.layout_.addWidget(label)
+        return label
+
+    def finish(self) -> None:
+        self.layout_.addStretch(1)
+
+
+class Violins:
+    """One violin per position: the outline of a distribution's histogram, mirrored, with a bar from
+    its 25th to 75th percentile and a dot at the median. Values are drawn in the plot's own
+    coordinates (pass log10 values for a log axis labelled with :func:`decade_ticks`)."""
+
+    def __init__(self, plot: pg.PlotItem):
+        self.plot = plot
+        self.shapes: list[QGraphicsPolygonItem] = []
+        self.quartiles = pg.ErrorBarItem(x=np.zeros(1), y=np.zeros(1), top=np.zeros(1), bottom=np.zeros(1),
+                                         beam=0, pen=pg.mkPen("#e8ecef", width=3))
+        self.medians = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("#101418"), pen=pg.mkPen("#e8ecef", width=1.5))
+        plot.addItem(self.quartiles)
+        plot.addItem(self.medians)
+        self.quartiles.setZValue(5)
+        self.medians.setZValue(6)
+
+    def set(self, positions, samples: list[np.ndarray], lo: float, hi: float, bins: int = 40,
+            half_width: float = 0.38) -> None:
+        while len(self.shapes) > len(samples):
+            self.plot.removeItem(self.shapes.pop())
+        while len(self.shapes) < len(samples):
+            i = len(self.shapes)
+            fill = pg.mkColor(color(i))
+            fill.setAlpha(110)
+            shape = QGraphicsPolygonItem()
+            shape.setBrush(pg.mkBrush(fill))
+            shape.setPen(pg.mkPen(color(i), width=1.2))
+            self.plot.addItem(shape)
+            self.shapes.append(shape)
+        edges = np.linspace(lo, hi, bins + 1)
+        centres = (edges[:-1] + edges[1:]) / 2
+        q = []
+        for x, values, shape in zip(positions, samples, self.shapes):
+            values = np.clip(np.asarray(values, np.float64), lo, hi)
+            counts, _ = np.histogram(values, edges)
+            counts = np.convolve(counts, [0.25, 0.5, 0.25], mode="same")  # a light smoothing for the outline
+            width = half_width * counts / max(counts.max(), 1e-12)
+            keep = np.flatnonzero(counts > 0)
+            if len(keep) == 0:
+                shape.setPolygon(QPolygonF())
+                q.append((x, np.nan, np.nan, np.nan))
+                continue
+            ys = centres[keep[0]:keep[-1] + 1]
+            ws = width[keep[0]:keep[-1] + 1]
+            outline = [QPointF(x + w, y) for w, y in zip(ws, ys)] + [QPointF(x - w, y) for w, y in zip(ws[::-1], ys[::-1])]
+            shape.setPolygon(QPolygonF(outline))
+            q.append((x, *np.percentile(values, [25, 50, 75])))
+        q = np.array(q, dtype=np.float64).reshape(-1, 4)
+        ok = np.isfinite(q[:, 2])
+        self.quartiles.setData(x=q[ok, 0], y=q[ok, 2], top=q[ok, 3] - q[ok, 2], bottom=q[ok, 2] - q[ok, 1])
+        self.medians.setData(q[ok, 0], q[ok, 2])

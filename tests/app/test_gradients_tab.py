@@ -1,0 +1,248 @@
+"""The Gradients tab, driven through its real widgets: the book's experiment trains off the GUI
+thread and its curves fill in, the causes and the exploding chain are drawn, fixes train side by
+side, and any run's per-mini-batch gradients (AppState.batch_gradients) are plotted."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from app.gradients.tab import GradientsTab
+from app.state import AppState
+from core import probes, vanishing
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def state(qtbot, mnist):
+    state = AppState()
+    state.data = mnist  # loaded once per session by conftest
+    return state
+
+
+@pytest.fixture
+def tab(qtbot, state):
+    tab = GradientsTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1280, 780)
+    yield tab
+    tab.shutdown()
+
+
+def show(qtbot, tab, page):
+    tab.pages.setCurrentWidget(page.parentWidget())
+    with qtbot.waitExposed(tab):
+        tab.show()
+
+
+def curve_y(curve) -> np.ndarray:
+    """A curve's data as given to it (before any log-mode transform)."""
+    return np.asarray(curve.yData if curve.yData is not None else [], dtype=float)
+
+
+def test_tab_basics(tab):
+    assert tab.book_url == "http://neuralnetworksanddeeplearning.com/chap5.html"
+    assert [tab.pages.tabText(i) for i in range(tab.pages.count())] == [
+        "Vanishing gradient", "Why", "Exploding gradient", "Fixes", "Any run"]
+    assert tab.slots["experiment"].page is not None and tab.slots["any_run"].page is not None
+    assert tab.slots["fixes"].page is None  # built when first shown
+    for i, key in enumerate(tab.slots):
+        tab.pages.setCurrentIndex(i)
+        page = tab.slots[key].page
+        assert page is not None and getattr(tab, key) is page
+        view = tab.export_widget()
+        assert view is page.export_widget() and not view.grab().isNull()
+
+
+# --- the book's experiment ---------------------------------------------------------------------------
+def test_experiment_runs_off_the_gui_thread_and_draws_one_curve_per_layer(qtbot, tab):
+    page = tab.experiment
+    page.n_seeds.setValue(2)
+    page.depth.setValue(3)
+    page.images.setValue(200)
+    page.epochs.setValue(6)
+    page.seed.setValue(2)
+    show(qtbot, tab, page)
+    with qtbot.waitSignal(page.run_finished, timeout=60_000) as finished:
+        QTest.mouseClick(page.buttons.run_button, LEFT)
+        assert page.buttons.run_button.text() in ("Pause", "Run")  # "Pause" once the worker is on
+    assert finished.args == ["completed"]
+    assert len(page.curves) == 3
+    data = tab.state.data
+    fresh = vanishing.deep_net(3, seed=2)
+    at_start = probes.layer_speeds(fresh, data.train.images[:200], data.train.labels[:200])
+    for layer, curve in enumerate(page.curves):
+        y = curve_y(curve)
+        assert len(y) == 7 and np.isfinite(y).all()  # epochs 0 … 6
+        np.testing.assert_allclose(y[0], at_start[layer], rtol=1e-4)
+    np.testing.assert_allclose(page.speeds[:, 0], at_start, rtol=1e-4)
+    assert np.all(np.diff(page.speeds[:, -1]) > 0)  # still slowest first after training
+    assert "Done: 6 epochs" in page.status.text()
+    assert "more slowly than hidden layer 3" in page.caption.text()
+    assert page.buttons.run_button.text() == "Run" and not page.buttons.stop_button.isEnabled()
+    net = page.network()  # the trained weights, rebuilt from the worker's snapshot
+    assert net is not None and net.sizes == [784, 30, 30, 30, 10]
+    assert not np.allclose(net.layers[0].params["w"], fresh.layers[0].params["w"])
+
+
+def test_experiment_pauses_and_stops(qtbot, tab):
+    page = tab.experiment
+    page.n_seeds.setValue(2)
+    page.images.setValue(100)
+    page.epochs.setValue(10_000)
+    show(qtbot, tab, page)
+    QTest.mouseClick(page.buttons.run_button, LEFT)
+    qtbot.waitUntil(lambda: page.last_epoch >= 1, timeout=30_000)
+    QTest.mouseClick(page.buttons.run_button, LEFT)  # Pause
+    assert page.buttons.run_button.text() == "Resume" and page.worker.paused
+    QTest.mouseClick(page.buttons.run_button, LEFT)  # Resume
+    assert page.buttons.run_button.text() == "Pause"
+    with qtbot.waitSignal(page.run_finished, timeout=30_000) as finished:
+        QTest.mouseClick(page.buttons.stop_button, LEFT)
+    assert finished.args == ["stopped"]
+    assert page.worker is None and "Stopped after" in page.status.text()
+    assert page.last_epoch < 10_000
+
+
+def test_initial_speeds_as_bars_beside_the_books(qtbot, tab):
+    page = tab.experiment
+    page.images.setValue(300)
+    page.n_seeds.setValue(3)
+    with qtbot.waitSignal(page.initial_ready, timeout=30_000):
+        show(qtbot, tab, page)  # measured when first shown
+    qtbot.waitUntil(lambda: page._initial_worker is None and page.initial.shape == (3, 4), timeout=30_000)
+    data = tab.state.data
+    expected = vanishing.initial_speeds(4, data.train.images[:300], data.train.labels[:300], seeds=range(3))
+    np.testing.assert_allclose(page.initial, expected, rtol=1e-5)
+    ours, book = page.our_bars.item.opts, page.book_bars.item.opts
+    floor = ours["y0"][0]
+    np.testing.assert_allclose(10 ** (floor + np.asarray(ours["height"])), expected.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(10 ** (floor + np.asarray(book["height"])), vanishing.BOOK_INITIAL_SPEEDS[4])
+    assert page.book_bars.item.isVisible()
+    with qtbot.waitSignal(page.initial_ready, timeout=30_000):
+        page.width.setValue(20)  # not the book's network any more: its bars go
+    assert not page.book_bars.item.isVisible()
+    assert "30 neurons per layer" in page.initial_note.text()
+
+
+# --- why ---------------------------------------------------------------------------------------------
+def test_cause_page_shows_sigma_prime_bound_and_path_products(qtbot, tab):
+    page = tab.cause
+    page.images.setValue(200)
+    with qtbot.waitSignal(page.updated, timeout=30_000):
+        show(qtbot, tab, page)
+    cause = page.cause
+    assert len(page.sp_violins.shapes) == 4 and len(page.w_violins.shapes) == 4
+    assert page.sp_bound.value() == 0.25 and "1/4" in page.sp_bound.label.format
+    assert all(v.max() <= 0.25 for v in cause.sigma_prime)
+    medians = curve_y(page.path_median)
+    assert len(medians) == 4 and np.all(np.diff(medians) > 0)
+    assert "per layer" in page.caption.text()
+    with qtbot.waitSignal(page.updated, timeout=30_000):
+        page.activation.setCurrentIndex(page.activation.findData("tanh"))
+    assert page.sp_bound.value() == 1.0
+    page.set_source("experiment")  # nothing run yet: says so instead of drawing
+    qtbot.waitUntil(lambda: "Run the book's experiment first" in page.status.text(), timeout=5_000)
+
+
+# --- exploding gradients -------------------------------------------------------------------------------
+def test_exploding_chain_multiplies_by_25_per_layer(qtbot, tab):
+    page = tab.exploding
+    show(qtbot, tab, page)
+    page.hidden.setValue(4)
+    result = page.result
+    np.testing.assert_allclose(result["factor"][:-1], 25.0)
+    heights = np.asarray(page.bars.opts["height"])
+    np.testing.assert_allclose(-np.diff(heights), np.log10(25.0), rtol=1e-9)  # log bars: equal steps of 25×
+    assert "= <b>25</b>" in page.caption.text() and "explodes" in page.caption.text()
+    QTest.mouseClick(page.small_button, LEFT)
+    assert page.w.value() == 1.0 and "vanishes" in page.caption.text()
+    QTest.mouseClick(page.saturated_button, LEFT)
+    assert not page.zero_z.isChecked() and "saturate" in page.caption.text()
+    QTest.mouseClick(page.book_button, LEFT)
+    np.testing.assert_allclose(page.result["grad_b"][0] / page.result["grad_b"][-1], 25.0 ** 4)
+
+
+# --- fixes ---------------------------------------------------------------------------------------------
+def test_fixes_train_side_by_side(qtbot, tab):
+    page = tab.fixes
+    show(qtbot, tab, page)
+    for i in range(page.list.count()):
+        variant = page.list.item(i).data(Qt.ItemDataRole.UserRole)
+        keep = variant in (vanishing.BOOK_VARIANT, vanishing.Variant(batch_norm=True))
+        page.list.item(i).setCheckState(Qt.CheckState.Checked if keep else Qt.CheckState.Unchecked)
+    page.depth.setValue(3)
+    page.epochs.setValue(3)
+    page.images.setValue(150)
+    with qtbot.waitSignal(page.run_finished, timeout=60_000) as finished:
+        QTest.mouseClick(page.buttons.run_button, LEFT)
+    assert finished.args == ["completed"]
+    assert page.table.rowCount() == 2
+    assert [page.table.item(r, 0).text() for r in range(2)] == [v.label for v in page.variants]
+    for row in range(2):
+        assert page.table.item(row, 4).text().endswith("%")
+        first, last = page.curves[row]
+        assert len(curve_y(first)) == 4 and len(curve_y(last)) == 4
+    # the book's net: layer 1's error ~100× below the last's; batch norm: the same order
+    book_ratio = float(page.table.item(0, 1).text())
+    bn_ratio = float(page.table.item(1, 1).text())
+    assert book_ratio < 0.05 < 0.3 < bn_ratio
+    page.measure.setCurrentIndex(page.measure.findData("speeds"))  # redrawn from what was recorded
+    np.testing.assert_allclose(float(page.table.item(0, 1).text()),
+                               page.data["speeds"][0, 0, 0] / page.data["speeds"][0, -1, 0], rtol=0.05)
+
+
+def test_fixes_builder_and_empty_selection(qtbot, tab):
+    page = tab.fixes
+    count = page.list.count()
+    page.new_activation.setCurrentIndex(page.new_activation.findData("tanh"))
+    page.new_bn.setChecked(True)
+    QTest.mouseClick(page.add_button, LEFT)
+    assert page.list.count() == count + 1
+    assert page.list.item(count).data(Qt.ItemDataRole.UserRole) == vanishing.Variant("tanh", "default", True, False)
+    QTest.mouseClick(page.add_button, LEFT)  # the same again: not listed twice
+    assert page.list.count() == count + 1 and "already" in page.status.text()
+    for i in range(page.list.count()):
+        page.list.item(i).setCheckState(Qt.CheckState.Unchecked)
+    QTest.mouseClick(page.buttons.run_button, LEFT)
+    assert page.worker is None and "Tick at least one" in page.status.text()
+
+
+# --- any run -------------------------------------------------------------------------------------------
+def payload(run, steps, delta, w=None, labels=("FC 30 sigmoid", "FC 30 sigmoid", "FC 10 sigmoid")):
+    delta = np.asarray(delta, float)
+    return {"run": run, "steps": list(steps), "labels": list(labels), "delta": delta,
+            "w": delta * 3 if w is None else np.asarray(w, float)}
+
+
+def test_any_run_plots_the_train_tabs_batch_gradients(qtbot, tab):
+    page = tab.any_run
+    show(qtbot, tab, page)
+    assert page.empty_note.isVisible()
+    first = np.array([[0.01, 0.05, 0.2], [0.02, 0.06, 0.3]])
+    with qtbot.waitSignal(page.redrawn, timeout=2_000):
+        tab.state.batch_gradients.emit(payload("run A", [1, 2], first))
+    second = np.array([[0.03, 0.07, 0.4]])
+    with qtbot.waitSignal(page.redrawn, timeout=2_000):
+        tab.state.batch_gradients.emit(payload("run A", [3], second))
+    assert not page.empty_note.isVisible() and "run A" in page.run_label.text()
+    assert len(page.delta_curves) == 3 and len(page.w_curves) == 3
+    np.testing.assert_allclose(page.delta_curves[0].xData, [1, 2, 3])
+    y = curve_y(page.delta_curves[0])
+    np.testing.assert_allclose(y, [0.01, 0.02, 0.03])
+    y = curve_y(page.w_curves[2])
+    np.testing.assert_allclose(y, [0.6, 0.9, 1.2])
+    assert "layer 2" in page.summary.text()
+    page.smooth.setValue(2)  # trailing mean over two mini-batches
+    y = curve_y(page.delta_curves[0])
+    np.testing.assert_allclose(y, [0.01, 0.015, 0.025])
+    page.smooth.setValue(1)
+    with qtbot.waitSignal(page.redrawn, timeout=2_000):  # a new run starts afresh, with its own layers
+        tab.state.batch_gradients.emit(payload("run B", [1], [[0.5, 0.1]], labels=("conv", "FC 10")))
+    assert len(page.delta_curves) == 2 and len(page.delta_curves[0].xData) == 1
+    tab.state.batch_gradients.emit({"run": "bad"})  # malformed: ignored with a message
+    assert "Ignored" in page.summary.text() and len(page.delta_curves) == 2
+    QTest.mouseClick(page.clear_button, LEFT)
+    assert page.empty_note.isVisible() and not page.delta_curves
