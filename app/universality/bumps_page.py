@@ -33,7 +33,8 @@ class BumpsPage(QWidget):
         self.steepness = u.STEEP
         self._drag: tuple[int, str] | None = None
 
-        self.plot = make_plot("Weighted output from the hidden layer  Σⱼ vⱼaⱼ", "x", "Σⱼ vⱼaⱼ", handler=self,
+        self.plot = make_plot("Weighted output from the hidden layer  Σⱼ vⱼaⱼ", "x", "Σⱼ vⱼaⱼ",
+                              handler=self,
                               x_range=(0, 1), y_range=(-Y_LIMIT, Y_LIMIT))
         self.fills = [pg.BarGraphItem(x0=[0], x1=[0], height=[0], pen=pg.mkPen(None),
                                       brush=pg.mkBrush(self._colour(k, 60))) for k in range(MAX_PAIRS)]

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox
 
 from app.universality.controls import ScoreBadge, header, note_label
 from app.universality.learner import Learner
-from app.universality.plotting import (BEST, GOAL, LEARNED, MUTED, NETWORK, add_legend, label_item,
+from app.universality.plotting import (BEST, GOAL, LEARNED, MUTED, NETWORK, label_item,
                                        log_ticks, make_plot, pixels_per_unit)
 from app.universality.target_box import TargetBox
 from core import universality as u
@@ -21,6 +21,7 @@ from core import universality as u
 X = np.linspace(0, 1, 1001)
 DEFAULT_BUMPS = 5
 TOP_PICK_PIXELS = 14
+LEARN_INTRO = "Train the same network, 2N hidden sigmoid neurons, by gradient descent: steps and heights both move."
 
 
 class ChallengePage(QWidget):
@@ -41,7 +42,8 @@ class ChallengePage(QWidget):
         self._last_draw: QPointF | None = None
         self.learned: dict | None = None  # the latest Learn snapshot for the current N and target
         self.learned_scores: dict[int, float] = {}  # best learned deviation per N, current target
-        self._learn_n, self._learn_target = 0, None  # what the running Learn is for
+        self._generation = 0  # bumped whenever the target or N changes: older Learn reports are dropped
+        self._learn_generation = -1
         self.learner = Learner(parent=self)
         self.learner.progress.connect(self._learn_progress)
         self.learner.finished.connect(self._learn_finished)
@@ -133,8 +135,7 @@ class ChallengePage(QWidget):
                                      "free) by gradient descent on ½(z − σ⁻¹(f))²")
         self.show_learned = QCheckBox("show the learned network (dashed; ▲ its steps sⱼ = −bⱼ/wⱼ)")
         self.show_learned.setChecked(True)
-        self.learn_label = note_label("Train the same network, 2N hidden sigmoid neurons, by gradient "
-                                      "descent: steps and heights both move.")
+        self.learn_label = note_label(LEARN_INTRO)
         learn = QGroupBox("Learn by gradient descent")
         lg = QGridLayout(learn)
         lg.addWidget(self.eta_spin, 0, 0)
@@ -145,21 +146,24 @@ class ChallengePage(QWidget):
 
         # best score against N
         # x is log10(N), labelled with plain numbers
-        self.n_plot = make_plot("Score against the number of bumps N", "N", "average deviation",
+        self.n_plot = make_plot("", "N (number of bumps)", "average deviation",
                                 x_range=(-0.03, 2.04), y_range=(0, 1.2))
+        self.n_plot.getPlotItem().setTitle(
+            f"<span style='font-size:10pt'>Score against N: <span style='color:{BEST}'>best heights</span> · "
+            f"<span style='color:{LEARNED}'>● learned</span> · "
+            f"<span style='color:{NETWORK}'>■ yours</span></span>")
         log_ticks(self.n_plot)
         self.n_plot.setMinimumHeight(120)
-        add_legend(self.n_plot, offset=(-6, 6))
         self.ns = np.arange(1, u.MAX_BUMPS + 1)
-        self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2), name="best heights (Auto-fit)")
+        self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2))
         self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(MUTED, style=Qt.PenStyle.DotLine)))
         success = label_item("Success! ≤ 0.40", MUTED, anchor=(0, 1), size=8)
         success.setPos(1.38, u.SUCCESS)
         self.n_plot.addItem(success)
         self.learned_points = self.n_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=LEARNED,
-                                               symbolPen=None, name="learned")
+                                               symbolPen=None)
         self.yours_point = self.n_plot.plot(pen=None, symbol="s", symbolSize=10, symbolBrush=NETWORK,
-                                            symbolPen="#ffffff", name="yours")
+                                            symbolPen="#ffffff")
         self.n_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a444f"))
         self.n_plot.addItem(self.n_line)
 
@@ -238,8 +242,7 @@ class ChallengePage(QWidget):
         self._target_changed_internal(autorange=True)
 
     def _change_bump_count(self, n: int) -> None:
-        self.stop_learning()
-        self.learned = None
+        self._forget_learned()
         self.n_spin.blockSignals(True)
         self.n_spin.setValue(n)
         self.n_spin.blockSignals(False)
@@ -247,8 +250,7 @@ class ChallengePage(QWidget):
         self._redraw_learned()
 
     def _target_changed_internal(self, autorange: bool) -> None:
-        self.stop_learning()
-        self.learned = None
+        self._forget_learned()
         self.learned_scores = {}
         self.eta_spin.setValue(u.LearnConfig.default_eta(2 * self.n_bumps))
         values = u.target_values(self.target, X)
@@ -297,6 +299,13 @@ class ChallengePage(QWidget):
         self.n_line.setValue(np.log10(n))
         self.heights_changed.emit()
 
+    def _forget_learned(self) -> None:
+        """The target or N changed: stop Learn and drop its network (its reports no longer apply)."""
+        self._generation += 1
+        self.stop_learning()
+        self.learned = None
+        self.learn_label.setText(LEARN_INTRO)
+
     def _fit_n_plot(self, score: float) -> None:
         """Show the best-score curve and your score (up to 3), resizing only on a clear change."""
         top = max(float(self.best[0]), min(score, 3.0), *self.learned_scores.values()) * 1.15
@@ -341,8 +350,7 @@ class ChallengePage(QWidget):
             return
         config = u.LearnConfig(n_hidden=2 * self.n_bumps, eta=self.eta_spin.value(),
                                seed=int(self.rng.integers(1 << 31)))
-        self._learn_n = self.n_bumps
-        self._learn_target = self.target
+        self._learn_generation = self._generation
         self.learner.start(self.target, config, self.steps_spin.value())
         self.learn_button.setText("Stop")
         self.learn_label.setText("Starting…")
@@ -357,8 +365,8 @@ class ChallengePage(QWidget):
             self.learn()
 
     def _learn_progress(self, snap: dict) -> None:
-        if self._learn_target is not self.target or self._learn_n != self.n_bumps:
-            return  # a report from a run that no longer applies
+        if self._learn_generation != self._generation:
+            return  # a report from a run for another target or N
         self.learned = snap
         n = self.n_bumps
         self.learned_scores[n] = min(self.learned_scores.get(n, np.inf), snap["deviation"])

@@ -192,5 +192,6 @@ def tower(wx: float, x_steps, y_steps, h: float, b: float) -> tuple[list[Layer],
     biases = [-wx * x_steps[0], -wx * x_steps[1], -wx * y_steps[0], -wx * y_steps[1]]
     first = [(0, 0, wx), (0, 1, wx), (1, 2, wx), (1, 3, wx)]
     second = [(0, 0, h), (1, 0, -h), (2, 0, h), (3, 0, -h)]
-    return ([Layer("inputs", ["x", "y"]), Layer("step neurons σ", [""] * 4, biases), Layer("tower neuron", ["σ"], [b])],
+    return ([Layer("inputs", ["x", "y"]), Layer("step neurons σ", [""] * 4, biases),
+             Layer("tower neuron", ["σ"], [b])],
             [Connections(first), Connections(second)])

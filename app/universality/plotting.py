@@ -89,6 +89,7 @@ def make_plot(title: str = "", x_label: str = "", y_label: str = "", handler=Non
     for axis in ("left", "bottom"):
         item.getAxis(axis).setTextPen(MUTED)
         item.getAxis(axis).setPen(pg.mkPen("#3a444f"))
+        item.getAxis(axis).enableAutoSIPrefix(False)
     return plot
 
 

@@ -95,6 +95,15 @@ def test_step_position_parameterisation(tab, qtbot):
     assert page.curve.getData()[1][0] == pytest.approx(u.sigmoid(-1.0))
 
 
+def test_mouse_wheel_changes_the_steepness_around_the_same_step(tab, qtbot):
+    page = show(tab, 0, qtbot)
+    s, w = u.step_position(page.w, page.b), page.w
+    page.wheel(120)
+    assert page.w == pytest.approx(1.25 * w) and u.step_position(page.w, page.b) == pytest.approx(s)
+    page.wheel(-120)
+    assert page.w == pytest.approx(w)
+
+
 # --- bumps -----------------------------------------------------------------------------------------
 
 def test_dragging_a_bump_top_and_side(tab, qtbot):
@@ -225,6 +234,20 @@ def test_learn_can_be_stopped(tab, qtbot):
         qtbot.mouseClick(page.learn_button, Qt.MouseButton.LeftButton)
     assert finished.args == ["stopped"]
     assert page.learned["steps"] < 1_000_000
+
+
+def test_changing_the_target_stops_learn_and_drops_its_reports(tab, qtbot):
+    page = show(tab, 2, qtbot)
+    page.steps_spin.setValue(1_000_000)
+    with qtbot.waitSignal(page.learner.progress, timeout=10_000):
+        page.learn()
+    with qtbot.waitSignal(page.learner.finished, timeout=10_000) as finished:
+        page.target_box.combo.setCurrentText("Sine wave")
+        page.target_box.combo.activated.emit(page.target_box.combo.currentIndex())
+    assert finished.args == ["stopped"]
+    assert page.learned is None and page.learned_scores == {}
+    assert not page.learned_z_curve.isVisible()
+    assert "step" not in page.learn_label.text()  # the old run's report is gone
 
 
 def test_learn_reports_divergence(tab, qtbot):

@@ -219,7 +219,8 @@ def test_more_towers_fit_a_smooth_target_better():
     f = parse_formula(u.PRESETS_2D["Gaussian peak"], ("x", "y"))
     target = lambda x, y: f(x=x, y=y)
     X, Y = u.grid_coords(100)
-    scores = [u.grid_deviation(u.tower_grid_z(u.fit_tower_heights(n, target), X[0], Y[:, 0]), target) for n in (2, 5, 10)]
+    scores = [u.grid_deviation(u.tower_grid_z(u.fit_tower_heights(n, target), X[0], Y[:, 0]), target)
+              for n in (2, 5, 10)]
     assert scores[0] > scores[1] > scores[2]
 
 
