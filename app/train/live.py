@@ -10,6 +10,7 @@ drawing never holds up training for long and never reads a network that is being
 """
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,12 @@ CONV_KINDS = ("conv2d", "convpool2d")
 MOSAIC_LIMIT = 400  # first-layer neurons shown at most (a 20×20 grid of 28×28 tiles)
 HIST_SAMPLE = 20_000  # weights per layer that the histograms count (a fixed random sample)
 HIST_BINS = 41
+HIST_EXTENT_SAMPLE = 2_000  # weights from which the histogram's range is estimated
+
+
+def _extent(values: np.ndarray) -> float:
+    """Where the bulk of ``values`` ends: the 99.5th percentile of |values| (0 if there are none)."""
+    return float(np.percentile(np.abs(values), 99.5)) if values.size else 0.0
 
 
 def grid(images: np.ndarray, pad: int = 1, fill: float = np.nan) -> np.ndarray:
@@ -48,6 +55,17 @@ def square_grid(images: np.ndarray, cols: int | None = None, pad: int = 1, aspec
 def grid_shape(n: int, cols: int | None = None) -> tuple[int, int]:
     cols = cols or max(1, math.ceil(math.sqrt(n)))
     return max(1, math.ceil(n / cols)), cols
+
+
+def snapshot_network(net: Network) -> Network:
+    """An independent copy of ``net``'s structure and weights, without the per-batch caches a deep
+    copy would drag along (a CNN's cached patch matrices run to tens of megabytes)."""
+    clone = Network.from_spec(dict(net.spec(), init="zero"), dtype=net.dtype)  # zeros: nothing to draw
+    for src, dst in zip(net.layers, clone.layers):
+        for key, p in src.params.items():
+            np.copyto(dst.params[key], p)
+    clone.init, clone.name, clone.info = net.init, net.name, copy.deepcopy(net.info)
+    return clone
 
 
 def layer_name(index: int, layer) -> str:
@@ -108,7 +126,7 @@ class LiveProbe:
 
     def __init__(self, net: Network, validation: Split, sample_index: int = 0, seed: int = 0):
         self.net = net
-        self.view = net.copy()  # a copy to run the sample digit through: training caches stay untouched
+        self.view = snapshot_network(net)  # runs the sample digit: the training caches stay untouched
         self.validation = validation
         self.sample = (validation.images[sample_index:sample_index + 1] if len(validation)
                        else np.zeros((1, 28, 28), np.float32))
@@ -128,10 +146,12 @@ class LiveProbe:
         self.hist_names = [layer_name(i, layers[i]) for i in self.weighted]
         self.hist_names[-1] += " (output)"
         self._hist_index, self._hist_start, self._hist_range, self._hist_start_counts = [], [], [], []
+        self._hist_start_extent: list[float] = []
         for i in self.weighted:
             w = layers[i].params["w"].ravel()
             index = rng.choice(w.size, HIST_SAMPLE, replace=False) if w.size > HIST_SAMPLE else None
             start = (w if index is None else w[index]).copy()
+            self._hist_start_extent.append(_extent(start[:HIST_EXTENT_SAMPLE]))
             self._hist_index.append(index)
             self._hist_start.append(start)
             self._hist_range.append(0.0)
@@ -180,14 +200,13 @@ class LiveProbe:
             if finite.size < now.size:  # diverging: keep showing the last good histogram
                 out.append((np.zeros(1), np.zeros(1), np.full(1, np.nan)))
                 continue
-            start = self._hist_start[k]
-            extent = max(float(np.percentile(np.abs(finite), 99.5)) if finite.size else 0.0,
-                         float(np.percentile(np.abs(start), 99.5)) if start.size else 0.0)
+            extent = max(_extent(finite[:HIST_EXTENT_SAMPLE]), self._hist_start_extent[k])
             r = _nice_ceiling(extent)
             if r > self._hist_range[k]:  # the range only widens, so the start histogram is counted rarely
                 self._hist_range[k] = r
                 self._hist_start_counts[k] = None
             r = self._hist_range[k]
+            start = self._hist_start[k]
             edges = np.linspace(-r, r, HIST_BINS + 1)
             if self._hist_start_counts[k] is None:
                 self._hist_start_counts[k] = np.histogram(np.clip(start, -r, r), edges)[0] / max(start.size, 1)
@@ -197,7 +216,7 @@ class LiveProbe:
 
     # --- every epoch ---------------------------------------------------------------------------------
     def epoch(self, trainer: Trainer) -> EpochFrame:
-        result = EpochFrame(self.frame(trainer), network=self.net.copy())
+        result = EpochFrame(self.frame(trainer), network=snapshot_network(self.net))
         outputs = getattr(trainer, "validation_outputs", None)
         labels = self.validation.labels
         if outputs is not None and len(outputs) == len(labels) and np.isfinite(outputs).all():

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
 from app import theme  # noqa: F401
-from app.widgets.curves import small_font
+from app.widgets.curves import cache_axes, small_font
 from app.widgets.text_labels import TextLabels
 
 TEXT = "#d0d6dc"
@@ -58,6 +58,7 @@ class ConfusionMatrix(pg.GraphicsLayoutWidget):
             axis.setTicks(ticks)
             axis.setLabel(label, color="#8b96a3")
             axis.setStyle(tickFont=small_font(8))
+        cache_axes(self.plot)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.plot.setRange(xRange=(0, classes), yRange=(0, classes), padding=0.01)

@@ -16,6 +16,14 @@ TEXT = "#d0d6dc"
 MUTED = "#8b96a3"
 
 
+def cache_axes(plot: pg.PlotItem) -> None:
+    """Keep each axis's rendering as a pixmap: a data update that touches the axis area then costs a
+    blit, not a redraw of every tick label (the cache is renewed when the range changes)."""
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 def small_font(points: int) -> pg.QtGui.QFont:
     """The application's font at ``points`` size (for tick labels and captions)."""
     font = pg.QtGui.QFont()
@@ -45,6 +53,7 @@ class CurvePlot(pg.PlotWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setLogMode(y=log_y)
+        cache_axes(plot)
         if log_y:  # fewer labels between decades, so they do not crowd
             plot.getAxis("left").setStyle(textFillLimits=[(0, 0.6), (2, 0.35)])
         offset = {"bottom-right": (-8, -8), "top-right": (-8, 8), "top-left": (8, 26)}[legend_corner]

@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from app import theme
-from app.widgets.curves import small_font
+from app.widgets.curves import cache_axes, small_font
 
 TEXT = "#d0d6dc"
 START = (139, 150, 163)
@@ -49,8 +49,10 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
             start = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=pg.mkPen(START, width=1),
                                     brush=pg.mkBrush(*START, 70))
             now = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(theme.SERIES[i % len(theme.SERIES)], width=1.6))
+            start.curve.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)  # changes rarely
             plot.addItem(start)
             plot.addItem(now)
+            cache_axes(plot)
             self.plots.append(plot)
             self.start_curves.append(start)
             self.now_curves.append(now)
