@@ -44,6 +44,7 @@ class CausePage(QWidget):
         self.cause: vanishing.Cause | None = None
         self._worker = None
         self._again = False
+        self._closed = False
 
         panel = plots.SidePanel("Why: a product of small factors", EXPLANATION)
         panel.section("Network")
@@ -194,6 +195,8 @@ class CausePage(QWidget):
                         lambda m: self.status.setText(f"Cannot load MNIST: {m}"))
 
     def _analyse(self, net: Network, what: str, data) -> None:
+        if self._closed:
+            return
         if self._worker is not None:
             self._again = True
             return
@@ -277,6 +280,7 @@ class CausePage(QWidget):
         self._timer.start()
 
     def shutdown(self) -> None:
+        self._closed = True
         self._timer.stop()
         self._again = False
         if self._worker is not None:

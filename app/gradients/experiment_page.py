@@ -44,6 +44,7 @@ class ExperimentPage(QWidget):
         self.initial: np.ndarray | None = None  # (seeds, depth) speeds at initialisation
         self._initial_worker = None
         self._initial_again = False
+        self._closed = False
 
         panel = plots.SidePanel("The vanishing gradient", EXPLANATION)
         panel.section("Network and training")
@@ -131,7 +132,7 @@ class ExperimentPage(QWidget):
 
     def _start_with(self, data) -> None:
         self.buttons.setEnabled(True)
-        if self.running:
+        if self.running or self._closed:
             return
         depth, width = self.depth.value(), self.width.value()
         try:
@@ -178,6 +179,7 @@ class ExperimentPage(QWidget):
             self.worker.stop()
 
     def shutdown(self) -> None:
+        self._closed = True  # no new work once the window is closing
         self._initial_timer.stop()
         self._initial_again = False
         if self.worker is not None:
@@ -279,6 +281,8 @@ class ExperimentPage(QWidget):
         when_data_ready(self.state, self._compute_initial_with, lambda m: self.initial_note.setText(m))
 
     def _compute_initial_with(self, data) -> None:
+        if self._closed:
+            return
         if self._initial_worker is not None:
             self._initial_again = True
             return

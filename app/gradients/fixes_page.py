@@ -54,6 +54,7 @@ class FixesPage(QWidget):
         self.costs = np.zeros((0, 0))
         self.last_epoch = np.zeros(0, int)
         self.done: dict[int, vanishing.VariantDone] = {}
+        self._closed = False
 
         panel = plots.SidePanel("Fixes, side by side", EXPLANATION)
         self.list = QListWidget()
@@ -210,7 +211,7 @@ class FixesPage(QWidget):
 
     def _start_with(self, data) -> None:
         self.buttons.setEnabled(True)
-        if self.worker is not None:
+        if self.worker is not None or self._closed:
             return
         variants = self.checked_variants()
         depth = self.depth.value()
@@ -260,6 +261,7 @@ class FixesPage(QWidget):
             self.worker.stop()
 
     def shutdown(self) -> None:
+        self._closed = True
         if self.worker is not None:
             self.worker.stop()
             self.worker.wait()

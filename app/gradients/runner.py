@@ -16,7 +16,22 @@ from typing import Any, Callable, Iterator
 from PySide6.QtCore import QThread, Signal
 
 
-class RecordWorker(QThread):
+class _KeptAlive:
+    """A running thread holds a reference to itself until it has finished, so that its owner going
+    away (a closed window, a test's teardown) never destroys a QThread that still runs."""
+
+    _live: set = set()
+
+    def start(self, *args) -> None:
+        _KeptAlive._live.add(self)
+        self.finished.connect(self._release)  # a method of this QObject: runs on the GUI thread
+        super().start(*args)
+
+    def _release(self) -> None:
+        _KeptAlive._live.discard(self)
+
+
+class RecordWorker(_KeptAlive, QThread):
     records = Signal(object)  # a list of records, in order
     snapshot = Signal(object)
     finished_run = Signal(str)
@@ -82,7 +97,7 @@ class RecordWorker(QThread):
         self.records.emit(pending)
 
 
-class OneShot(QThread):
+class OneShot(_KeptAlive, QThread):
     """Runs ``function(*args)`` once off the GUI thread: ``done(result)`` or ``failed(message)``.
     The owner keeps it and ``wait()``s for it before going away (``shutdown``)."""
 
