@@ -46,6 +46,7 @@ def click_start(qtbot, tab):
     runs = len(tab.runs)
     qtbot.mouseClick(tab.controls.start, Qt.LeftButton)
     qtbot.waitUntil(lambda: len(tab.runs) == runs + 1, timeout=WAIT)  # the network is built and the run started
+    assert tab.worker is not None or tab.run.status != "running", tab.controls.banner.text()
 
 
 def wait_until_done(qtbot, tab):
@@ -102,6 +103,7 @@ def test_pause_step_resume_and_stop(qtbot, tab):
     set_fields(tab, "ch1", train_size=1000, epochs=200)
     click_start(qtbot, tab)
     worker = tab.worker
+    assert worker is not None, (tab.run.status, tab.run.message, tab.controls.banner.text())
     qtbot.waitUntil(lambda: worker.step_count > 20, timeout=WAIT)
 
     qtbot.mouseClick(tab.controls.pause, Qt.LeftButton)
