@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGridLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from app.train.runs import Run
 
@@ -24,8 +25,8 @@ class RunsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         hint = QLabel("Every run is kept. Tick runs to overlay their validation accuracy and training "
-                      "cost (dashed) on the plots, e.g. quadratic vs cross-entropy, λ = 0 vs 5, "
-                      "1,000 vs 50,000 images.")
+                      "cost (dashed) on the plots: quadratic vs cross-entropy, λ = 0 vs 5, 1,000 vs 50,000 "
+                      "images… Hover over a run for its settings.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -34,10 +35,11 @@ class RunsPanel(QWidget):
         self.tree.setHeaderLabels(["Run", "Status", "Best val.", "Test"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setStretchLastSection(False)
-        self.tree.setColumnWidth(0, 150)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
         for col in (1, 2, 3):
-            self.tree.setColumnWidth(col, 58)
+            header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
         layout.addWidget(self.tree, 1)
         self.details = QLabel()
         self.details.setObjectName("hint")

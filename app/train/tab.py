@@ -133,7 +133,10 @@ class TrainTab(QWidget):
 
         self.controls = RunControls()
         self.accuracy = CurvePlot("Accuracy", "epoch", "accuracy (%)", legend_corner="top-left")
-        self.cost = CurvePlot("Cost", "epoch", "cost (log scale)", legend_corner="top-right", log_y=True, grid=False)
+        self.cost = CurvePlot("Training cost", "epoch", "cost (log scale)", legend_corner="top-right", log_y=True,
+                              grid=False)
+        self.cost.setToolTip("The mean cost per mini-batch (smoothed) and over the training set after each epoch, "
+                             "which includes the regularisation term (λ/2n)Σw² when λ > 0, as the book plots it.")
         self.weights = WeightsPanel()
         self.histograms = LayerHistograms("Weights per layer: start (grey) and now")
         self.confusion = ConfusionMatrix("Confusion (validation)")
@@ -285,8 +288,8 @@ class TrainTab(QWidget):
             steps, costs = zip(*report["batch_costs"])
             run.batch.add(steps, costs)
             x, y = run.batch.arrays()
-            self.cost.set_curve("run:batch", x, y, BATCH, width=1, name="mini-batch cost (smoothed)", alpha=200, z=-1,
-                                antialias=False)
+            name = "per mini-batch" + (" (no λ term)" if run.plan.config.lmbda else "")
+            self.cost.set_curve("run:batch", x, y, BATCH, width=1, name=name, alpha=200, z=-1, antialias=False)
             self.cost.keep_y_in_view(y)
         frame: Frame = report["snapshot"]
         if frame is not None and frame.finite:
@@ -365,7 +368,8 @@ class TrainTab(QWidget):
                 self.accuracy.set_curve(f"run:{key}", x, 100 * y, colour, name=name, symbol="o")
         x, y = run.column("training_cost")
         if len(x):
-            self.cost.set_curve("run:training_cost", x, y, COST, name="training cost (epoch)", symbol="o")
+            name = "per epoch" + (" (with λ term)" if run.plan.config.lmbda else "")
+            self.cost.set_curve("run:training_cost", x, y, COST, name=name, symbol="o")
         self._show_epochs(run.epochs[-1].epochs, run.epochs[-1].epoch)
 
     def _show_epochs(self, planned: int, done: int = 0) -> None:
@@ -395,9 +399,11 @@ class TrainTab(QWidget):
         elif isinstance(event, Finished):
             run.status = "finished"
             run.message = self._finished_message(run, event)
-            self.controls.show_banner(run.message, "info")
+            self.controls.show_banner(f"<b>{run.name} finished.</b> {run.message}", "info")
         elif isinstance(event, Stopped):
-            run.status, run.message = "stopped", f"Stopped after {event.epochs_run} complete epoch(s): {event.reason}."
+            n = event.epochs_run
+            run.status, run.message = "stopped", (f"{event.reason.capitalize()} after {n} complete "
+                                                   f"epoch{'s' if n != 1 else ''}; the network is kept as it was.")
             self.controls.show_banner(run.message, "warning")
         self.state.set_training_network(net, f"{run.name} ({run.status})")
         self.runs_panel.update_run(run)
@@ -406,7 +412,7 @@ class TrainTab(QWidget):
         worker.deleteLater()
 
     def _finished_message(self, run: Run, event: Finished) -> str:
-        text = f"<b>{run.name} finished</b> ({event.reason}, {event.epochs_run} epochs)."
+        text = f"{event.reason.capitalize()} after {event.epochs_run} epoch{'s' if event.epochs_run != 1 else ''}."
         if event.best_epoch is not None:
             text += f" Best validation accuracy {event.best_validation_accuracy:.2%} at epoch {event.best_epoch}"
             if event.test_accuracy_at_best is not None:
@@ -565,7 +571,7 @@ class TrainTab(QWidget):
             x, y = run.column("training_cost")
             if len(x):
                 self.cost.set_curve(f"overlay:{run.id}", x, y, run.colour, dash=True, width=1.6,
-                                    name=f"#{run.id} training cost")
+                                    name=f"#{run.id} per epoch")
 
     def _remove_selected(self) -> None:
         run = self.runs_panel.selected()
