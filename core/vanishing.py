@@ -115,16 +115,18 @@ MEASURES = {
 }
 
 
-def measures_from_grads(net: Network, m: int) -> dict[str, np.ndarray]:
+def measures_from_grads(net: Network, m: int, which=tuple(MEASURES)) -> dict[str, np.ndarray]:
     """Per hidden layer, from the last backprop over ``m`` examples: the book's speed ‖∂C/∂bˡ‖, the
     mean size of the error δˡ reaching each example (averaging δ over the examples first can cancel
     it, notably just before a batch-norm layer, whose backward pass removes the batch mean), and
-    ‖∂C/∂wˡ‖."""
+    ‖∂C/∂wˡ‖ (a matrix product per layer, the priciest: NaN unless ``which`` asks for it)."""
     layers = speed_layers(net)
+    nan = np.full(len(layers), np.nan)
     return {
         "speeds": speeds_from_grads(net, m),
-        "errors": np.array([float(np.linalg.norm(l.delta, axis=1).mean()) for l in layers]),
-        "weights": np.array([np.linalg.norm(l.grads["w"]) / m for l in layers]),
+        "errors": np.array([float(np.linalg.norm(l.delta, axis=1).mean()) for l in layers])
+        if "errors" in which else nan,
+        "weights": np.array([np.linalg.norm(l.grads["w"]) / m for l in layers]) if "weights" in which else nan,
     }
 
 
@@ -176,7 +178,7 @@ class VariantDone:
 
 
 def train_speeds(nets: Sequence[Network], data: MNIST, config: TrainConfig = BOOK_CONFIG,
-                 held_out: Split | None = None) -> Iterator[SpeedRecord | VariantDone]:
+                 held_out: Split | None = None, which=tuple(MEASURES)) -> Iterator[SpeedRecord | VariantDone]:
     """Train every net in ``nets`` (in place) by full-batch gradient descent on the first
     ``config.train_size`` training images, taking one epoch of each in turn, and yield its speeds
     of learning at every epoch, then a :class:`VariantDone`.
@@ -184,7 +186,7 @@ def train_speeds(nets: Sequence[Network], data: MNIST, config: TrainConfig = BOO
     As in the book, the speeds at epoch e are measured on the weights after e steps, before the
     next, on the whole training set; with one mini-batch per epoch they are exactly the gradient
     that step uses, so they cost nothing extra. The last record (epoch = epochs) is measured after
-    the last step.
+    the last step. ``which`` of the :data:`MEASURES` to record (the others are NaN).
     """
     train = data.train.take(config.train_size)
     config = replace(config, mini_batch_size=len(train), train_size=len(train), monitor_training=False)
@@ -197,7 +199,7 @@ def train_speeds(nets: Sequence[Network], data: MNIST, config: TrainConfig = BOO
             for event in runs[i]:
                 if isinstance(event, BatchDone):
                     yield SpeedRecord(i, event.epoch - 1, cost=event.cost,
-                                      **measures_from_grads(trainer.net, trainer.n))
+                                      **measures_from_grads(trainer.net, trainer.n, which))
                     break
                 if isinstance(event, Finished):
                     net = trainer.net

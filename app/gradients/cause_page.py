@@ -17,7 +17,8 @@ from core.network import Network
 
 EXPLANATION = (
     "Backpropagation carries the error back one layer at a time, "
-    "δ<sup>l</sup> = σ'(z<sup>l</sup>) ⊙ (w<sup>l+1</sup>)<sup>T</sup> δ<sup>l+1</sup> (BP2): every layer multiplies it "
+    "δ<sup>l</sup> = σ'(z<sup>l</sup>) ⊙ (w<sup>l+1</sup>)<sup>T</sup> δ<sup>l+1</sup> (BP2): "
+    "every layer multiplies it "
     "by factors w σ'(z). For the sigmoid σ'(z) ≤ 1/4, and initial weights are small, so the factors are "
     "mostly well below 1 and the error shrinks geometrically on its way to the first layers."
 )
@@ -92,7 +93,8 @@ class CausePage(QWidget):
                                           position=0.98)
         self.sp_violins = plots.Violins(self.sp_plot.getPlotItem())
         self.w_violins = plots.Violins(self.w_plot.getPlotItem())
-        self.w_plot.getPlotItem().getAxis("left").setTicks(plots.decade_ticks(10 ** W_LOG_RANGE[0], 10 ** W_LOG_RANGE[1]))
+        lo, hi = W_LOG_RANGE
+        self.w_plot.getPlotItem().getAxis("left").setTicks(plots.decade_ticks(10 ** lo, 10 ** hi))
         self.w_plot.getPlotItem().setYRange(*W_LOG_RANGE, padding=0.02)
         path = self.path_plot.getPlotItem()
         band_pen = pg.mkPen(plots.color(0), width=0.5)

@@ -43,7 +43,8 @@ class RunButtons(QWidget):
         self.run_button = QPushButton(run_text)
         self.run_button.setMinimumHeight(30)
         self.run_button.setStyleSheet(
-            "QPushButton { background: #2f8fb0; color: white; font-weight: 600; border-radius: 4px; padding: 4px 10px; }"
+            "QPushButton { background: #2f8fb0; color: white; font-weight: 600; border-radius: 4px;"
+            " padding: 4px 10px; }"
             "QPushButton:hover { background: #38a3c8; }")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setMinimumHeight(30)

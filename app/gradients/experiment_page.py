@@ -83,15 +83,15 @@ class ExperimentPage(QWidget):
                                           pen=pg.mkPen("#e8ecef", width=1.2))
         self.error_bars.setVisible(False)
         bars.addItem(self.error_bars)
-        self.bar_labels: list[pg.TextItem] = []
+        self.bar_labels = plots.TextPool(bars, points=8)
         self.caption = QLabel("")
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setStyleSheet("color: #aab4be; padding: 4px 8px;")
         plots_row = QHBoxLayout()
         plots_row.setSpacing(6)
-        plots_row.addWidget(self.curve_plot, 3)
-        plots_row.addWidget(self.bar_plot, 2)
+        plots_row.addWidget(self.curve_plot, 5)
+        plots_row.addWidget(self.bar_plot, 4)
         right = QVBoxLayout(self.view)
         right.setContentsMargins(6, 6, 6, 6)
         right.addLayout(plots_row, 1)
@@ -144,6 +144,8 @@ class ExperimentPage(QWidget):
             return
         self.net_shape = (depth, width)
         self._set_layers(depth)
+        for curve in self.curves:
+            curve.setData([], [])
         epochs = config.epochs
         self.speeds = np.full((depth, epochs + 1), np.nan)
         self.costs = np.full(epochs + 1, np.nan)
@@ -151,7 +153,7 @@ class ExperimentPage(QWidget):
         self.curve_plot.getPlotItem().setXRange(0, epochs, padding=0.02)
         self.curve_plot.getPlotItem().enableAutoRange(axis="y")
         held_out = data.validation
-        self.worker = RecordWorker(lambda: vanishing.train_speeds([net], data, config, held_out),
+        self.worker = RecordWorker(lambda: vanishing.train_speeds([net], data, config, held_out, which=("speeds",)),
                                    snapshot=lambda: [{k: v.copy() for k, v in l.params.items()} for l in net.layers])
         self.worker.records.connect(self._on_records)
         self.worker.snapshot.connect(self._on_snapshot)
@@ -319,17 +321,17 @@ class ExperimentPage(QWidget):
         self.error_bars.setData(x=x - (0.19 if book else 0), top=np.log10(hi) - np.log10(mean),
                                 bottom=np.log10(mean) - np.log10(lo), y=np.log10(mean))
         self.error_bars.setVisible(len(speeds) > 1)
-        for item in self.bar_labels:
-            plot.removeItem(item)
-        self.bar_labels = []
-        for xi, v, top in zip(x - (0.19 if book else 0), mean, hi):
-            self._bar_label(plot, xi, np.log10(top), plots.value_text(v), plots.color(0))
-        for xi, v in zip(x + 0.19, book or ()):
-            self._bar_label(plot, xi, np.log10(v), plots.value_text(v), plots.BOOK)
+        labels = self.bar_labels
+        labels.begin()
+        for xi, v, top in zip(x - (0.19 if book else 0), mean, hi):  # ours: over the error bar
+            labels.put(xi, np.log10(top) + 0.02, plots.value_text(v), plots.color(0), (0.5, 1.0))
+        for xi, v in zip(x + 0.19, book or ()):  # the book's: just inside the bar, so neighbours never collide
+            labels.put(xi, np.log10(v) - 0.01, plots.value_text(v), "#1a1408", (0.5, 0.0))
+        labels.end()
         plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
         plot.getAxis("left").setTicks(plots.decade_ticks(floor, max(values) * 3))
         plot.setXRange(0.4, depth + 0.6, padding=0)
-        plot.setYRange(np.log10(floor), np.log10(max(values)) + 0.45, padding=0)
+        plot.setYRange(np.log10(floor) - 0.04, np.log10(max(values)) + 0.45, padding=0)
         note = (f"Ours: {len(speeds)} random initialisations (bar = mean, line = ±1 sd), gradient over the "
                 f"first {n:,} training images.")
         if book:
@@ -341,13 +343,6 @@ class ExperimentPage(QWidget):
         self.initial_note.setText(f"<span style='color:#8b96a3'>{note}</span>")
         self.initial_ready.emit()
 
-    def _bar_label(self, plot, x: float, y: float, text: str, colour: str) -> None:
-        item = pg.TextItem(text, color=colour, anchor=(0.5, 1.0))
-        item.setFont(_small_font())
-        item.setPos(x, y + 0.02)
-        plot.addItem(item)
-        self.bar_labels.append(item)
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.initial is None and self._initial_worker is None:
@@ -355,9 +350,3 @@ class ExperimentPage(QWidget):
 
     def export_widget(self) -> QWidget:
         return self.view
-
-
-def _small_font():
-    font = pg.QtGui.QFont()
-    font.setPointSize(8)
-    return font

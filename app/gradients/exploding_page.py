@@ -68,13 +68,13 @@ class ExplodingPage(QWidget):
         self.nodes = pg.ScatterPlotItem(size=34, pen=pg.mkPen("#e8ecef", width=1.5))
         d.addItem(self.edges)
         d.addItem(self.nodes)
-        self.diagram_text: list[pg.TextItem] = []
+        self.diagram_text = plots.TextPool(d)
 
         self.bars_plot = plots.plot_widget("|∂C/∂bˡ| at each neuron (log scale)", "neuron l", "|∂C/∂b|", log_y=True,
                                            legend=False)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.6, brushes=[plots.color(0)])
         self.bars_plot.getPlotItem().addItem(self.bars)
-        self.bar_text: list[pg.TextItem] = []
+        self.bar_text = plots.TextPool(self.bars_plot.getPlotItem())
         self.caption = QLabel("")
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
@@ -121,38 +121,29 @@ class ExplodingPage(QWidget):
         r = self.result
         n = len(r["grad_b"])
         d = self.diagram.getPlotItem()
-        for item in self.diagram_text:
-            d.removeItem(item)
-        self.diagram_text = []
+        texts = self.diagram_text
+        texts.begin()
         xs = np.arange(0, n + 2, dtype=float)  # the input, the neurons, the cost
         self.edges.setData(xs, np.zeros_like(xs))
         brushes = [pg.mkBrush("#1c232b")] + [pg.mkBrush(plots.color(0) if i < n - 1 else plots.color(3))
                                             for i in range(n)]
         self.nodes.setData(xs[:-1], np.zeros(n + 1), brush=brushes, symbol="o")
-        self._text(d, 0, 0, "x", "#e8ecef", (0.5, 0.5), bold=True)
-        self._text(d, 0, -0.3, f"x = {self.x.value():g}", plots.TEXT, (0.5, 0))
-        self._text(d, n + 1, 0, "C", "#e8ecef", (0.5, 0.5), bold=True)
+        texts.put(0, 0, "x", "#e8ecef", (0.5, 0.5), bold=True)
+        texts.put(0, -0.3, f"x = {self.x.value():g}", plots.TEXT, (0.5, 0))
+        texts.put(n + 1, 0, "C", "#e8ecef", (0.5, 0.5), bold=True)
         w = self.w.value()
         for i in range(n):
             xi = i + 1
-            self._text(d, xi - 0.5, 0.1, f"w = {w:g}", plots.MUTED, (0.5, 1))
-            self._text(d, xi, 0, "σ", "#101418", (0.5, 0.5), bold=True)
-            lines = [f"b = {r['b'][i]:.4g}", f"z = {r['z'][i]:.3g}", f"σ'(z) = {_pretty(r['sigma_prime'][i])}"]
-            self._text(d, xi, -0.3, "\n".join(lines), plots.TEXT, (0.5, 0))
+            texts.put(xi - 0.5, 0.1, f"w = {w:g}", plots.MUTED, (0.5, 1))
+            texts.put(xi, 0, "σ", "#101418", (0.5, 0.5), bold=True)
+            lines = [f"b = {r['b'][i]:.4g}".replace("-", "−"), f"z = {r['z'][i]:.3g}".replace("-", "−"),
+                     f"σ'(z) = {_pretty(r['sigma_prime'][i])}"]
+            texts.put(xi, -0.3, "\n".join(lines), plots.TEXT, (0.5, 0))
             if i < n - 1:
-                self._text(d, xi + 0.5, 0.3, f"× {_pretty(r['factor'][i])}", plots.BOOK, (0.5, 1), bold=True)
+                texts.put(xi + 0.5, 0.3, f"× {_pretty(r['factor'][i])}", plots.BOOK, (0.5, 1), bold=True)
+        texts.end()
         d.setXRange(-0.6, n + 1.6, padding=0)
         d.setYRange(-1.0, 0.62, padding=0)
-
-    def _text(self, plot, x, y, text, colour, anchor, bold=False) -> None:
-        item = pg.TextItem(text, color=colour, anchor=anchor)
-        font = pg.QtGui.QFont()
-        font.setPointSize(9)
-        font.setBold(bold)
-        item.setFont(font)
-        item.setPos(x, y)
-        plot.addItem(item)
-        self.diagram_text.append(item)
 
     def _draw_bars(self) -> None:
         r = self.result
@@ -165,14 +156,14 @@ class ExplodingPage(QWidget):
         self.bars.setOpts(x=x, y0=np.full(n, floor), height=logs - floor, width=0.6, brushes=colours,
                           pens=[pg.mkPen(c) for c in colours])
         plot = self.bars_plot.getPlotItem()
-        for item in self.bar_text:
-            plot.removeItem(item)
-        self.bar_text = []
+        texts = self.bar_text
+        texts.begin()
         for xi, v, lv in zip(x, g, logs):
-            self._bar_text(plot, xi, lv, _pretty(v), plots.TEXT, (0.5, 1))
+            texts.put(xi, lv, _pretty(v), plots.TEXT, (0.5, 1))
         for i in range(n - 1):
             mid = (logs[i] + logs[i + 1]) / 2
-            self._bar_text(plot, x[i] + 0.5, mid, f"× {_pretty(r['factor'][i])}", plots.BOOK, (0.5, 0.5))
+            texts.put(x[i] + 0.5, mid, f"× {_pretty(r['factor'][i])}", plots.BOOK, (0.5, 0.5), bold=True)
+        texts.end()
         top = max(logs.max(), 0.0)
         plot.getAxis("bottom").setTicks([[(float(i), f"{i}" if i < n else f"{i} (output)") for i in range(1, n + 1)]])
         plot.setXRange(0.4, n + 0.6, padding=0)
@@ -190,16 +181,6 @@ class ExplodingPage(QWidget):
                 f"weights saturate the neurons and the gradient vanishes (× {_pretty(total)}). Large weights alone "
                 f"do not make it explode: the biases must keep z near 0.")
         self.status.setText(f"Gradient at neuron 1: {_pretty(g[0])}; at the output: {_pretty(g[-1])}.")
-
-    def _bar_text(self, plot, x, y, text, colour, anchor) -> None:
-        item = pg.TextItem(text, color=colour, anchor=anchor)
-        font = pg.QtGui.QFont()
-        font.setPointSize(9)
-        font.setBold(colour == plots.BOOK)
-        item.setFont(font)
-        item.setPos(x, y)
-        plot.addItem(item)
-        self.bar_text.append(item)
 
     def export_widget(self) -> QWidget:
         return self.view

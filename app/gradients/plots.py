@@ -232,10 +232,47 @@ class Violins:
                 continue
             ys = centres[keep[0]:keep[-1] + 1]
             ws = width[keep[0]:keep[-1] + 1]
-            outline = [QPointF(x + w, y) for w, y in zip(ws, ys)] + [QPointF(x - w, y) for w, y in zip(ws[::-1], ys[::-1])]
+            right = [QPointF(x + w, y) for w, y in zip(ws, ys)]
+            left = [QPointF(x - w, y) for w, y in zip(ws[::-1], ys[::-1])]
+            outline = right + left
             shape.setPolygon(QPolygonF(outline))
             q.append((x, *np.percentile(values, [25, 50, 75])))
         q = np.array(q, dtype=np.float64).reshape(-1, 4)
         ok = np.isfinite(q[:, 2])
         self.quartiles.setData(x=q[ok, 0], y=q[ok, 2], top=q[ok, 3] - q[ok, 2], bottom=q[ok, 2] - q[ok, 1])
         self.medians.setData(q[ok, 0], q[ok, 2])
+
+
+class TextPool:
+    """Text labels on a plot, made once and reused: ``begin()``, then ``put(...)`` for each label to
+    show, then ``end()`` hides the ones not put this time."""
+
+    def __init__(self, plot: pg.PlotItem, points: int = 9):
+        self.plot, self.points = plot, points
+        self.items: list[pg.TextItem] = []
+        self.used = 0
+
+    def begin(self) -> None:
+        self.used = 0
+
+    def put(self, x: float, y: float, text: str, colour: str, anchor=(0.5, 1.0), bold: bool = False) -> pg.TextItem:
+        if self.used == len(self.items):
+            item = pg.TextItem("", anchor=anchor)
+            self.plot.addItem(item)
+            self.items.append(item)
+        item = self.items[self.used]
+        self.used += 1
+        font = pg.QtGui.QFont()
+        font.setPointSize(self.points)
+        font.setBold(bold)
+        item.setFont(font)
+        item.setColor(colour)
+        item.setAnchor(anchor)
+        item.setText(text)
+        item.setPos(x, y)
+        item.setVisible(True)
+        return item
+
+    def end(self) -> None:
+        for item in self.items[self.used:]:
+            item.setVisible(False)
