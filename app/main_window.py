@@ -62,8 +62,25 @@ def bundled_label(path: str | Path | None) -> str | None:
     return None
 
 
-def _test_accuracy(net, images, labels) -> float:
-    return net.accuracy(images, labels)
+def network_label(path: str | Path) -> str:
+    """How the status bar names the network in ``path``: a bundled network's title, else the file's
+    name (the name the user gave it)."""
+    return bundled_label(path) or Path(path).stem
+
+
+def _test_accuracy(net, copy, images, labels):
+    """(net, its accuracy), measured on ``copy`` so that the GUI may go on using ``net``."""
+    return net, copy.accuracy(images, labels)
+
+
+#: running background jobs, kept alive until they finish even if their window goes first
+_RUNNING: set = set()
+
+
+def _start(worker) -> None:
+    _RUNNING.add(worker)
+    worker.finished.connect(lambda: _RUNNING.discard(worker))
+    worker.start()
 
 
 class MainWindow(QMainWindow):
@@ -187,13 +204,14 @@ class MainWindow(QMainWindow):
             self._accuracy_wanted = net  # measured when the running one finishes
             return
         test = self.state.data.test
-        worker = thread_worker(_test_accuracy, start_thread=False)(net.copy(), test.images, test.labels)
-        worker.returned.connect(lambda acc, net=net: self._accuracy_measured(net, acc))
+        worker = thread_worker(_test_accuracy, start_thread=False)(net, net.copy(), test.images, test.labels)
+        worker.returned.connect(self._accuracy_measured)
         worker.finished.connect(self._accuracy_finished)
         self._accuracy_worker = worker
-        worker.start()
+        _start(worker)
 
-    def _accuracy_measured(self, net, acc: float) -> None:
+    def _accuracy_measured(self, result) -> None:
+        net, acc = result
         self._measured[net] = acc
         if net is self.state.network:
             self._update_status()
@@ -221,7 +239,7 @@ class MainWindow(QMainWindow):
     def open_network(self, path: str | Path) -> bool:
         """Activate the network in ``path``; on a bad file, show why and keep the current network."""
         try:
-            self.state.open_network(path, label=bundled_label(path))
+            self.state.open_network(path, label=network_label(path))
         except ModelFileError as exc:
             self.show_error("Cannot open network", f"{exc}\n\nThe current network stays active.")
             return False
@@ -306,7 +324,7 @@ class MainWindow(QMainWindow):
         worker = thread_worker(load, start_thread=False)()
         worker.returned.connect(self._initial_network_loaded)
         self._initial_loader = worker
-        worker.start()
+        _start(worker)
 
     def _initial_network_loaded(self, result) -> None:
         self._initial_loader = None
@@ -318,8 +336,7 @@ class MainWindow(QMainWindow):
             return
         if self.state.network is not None:  # the user chose one meanwhile
             return
-        self.state.set_network(net, bundled_label(path) or net.info.get("title") or net.name or Path(path).stem,
-                               Path(path))
+        self.state.set_network(net, network_label(path), Path(path))
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("geometry")

@@ -35,7 +35,8 @@ class DrawingCanvas(QWidget):
         self.size_px = int(size)
         self.brush_width = float(brush_width)
         self.eraser = False
-        self._image = QImage(self.size_px, self.size_px, QImage.Format.Format_Grayscale8)
+        # RGB32 (grey: r = g = b) rather than Grayscale8: the screen's own format, drawn without conversion
+        self._image = QImage(self.size_px, self.size_px, QImage.Format.Format_RGB32)
         self._image.fill(PAPER)
         self._undo: list[QImage] = []
         self._redo: list[QImage] = []
@@ -56,7 +57,7 @@ class DrawingCanvas(QWidget):
         """The drawing as a (size, size) uint8 array, 0 black to 255 white ink (a copy)."""
         bpl = self._image.bytesPerLine()
         data = np.frombuffer(self._image.constBits(), np.uint8).reshape(self.size_px, bpl)
-        return data[:, :self.size_px].copy()
+        return data[:, 0:4 * self.size_px:4].copy()  # one of the three equal colour bytes of each pixel
 
     def set_array(self, image: np.ndarray) -> None:
         """Replace the drawing (undoably) by a (size, size) image: uint8 0-255 or float 0-1."""
@@ -66,8 +67,9 @@ class DrawingCanvas(QWidget):
         if a.dtype != np.uint8:
             a = np.clip(np.rint(np.asarray(a, np.float32) * 255), 0, 255).astype(np.uint8)
         self._push_undo()
-        a = np.ascontiguousarray(a)
-        self._image = QImage(a.data, self.size_px, self.size_px, self.size_px, QImage.Format.Format_Grayscale8).copy()
+        rgb32 = np.ascontiguousarray(np.dstack([a, a, a, np.full_like(a, 255)]))  # (h, w, 4): B, G, R, 0xff
+        self._image = QImage(rgb32.data, self.size_px, self.size_px, 4 * self.size_px,
+                             QImage.Format.Format_RGB32).copy()
         self._after_change()
 
     def is_blank(self) -> bool:
@@ -131,6 +133,8 @@ class DrawingCanvas(QWidget):
         self._push_undo()
         self.history_changed.emit()
         self._points = [(QPointF(point), pressure)]
+        if self._blank:
+            self.update()  # the "Draw a digit here" prompt goes
         self._blank = self._blank and self.eraser
         with self._painter() as painter:  # a dot, so that a click leaves a mark
             width = self._width(pressure)
@@ -243,7 +247,15 @@ class DrawingCanvas(QWidget):
         painter.fillRect(self.rect(), self.palette().window())
         r = self.target_rect()
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(r, self._image)
+        # Only the part that changed: the source pixels under the dirty rectangle, with a margin so
+        # that the smooth scaling's edge samples fall outside the clip.
+        src = QRectF(self.to_canvas(QPointF(event.rect().topLeft())),
+                     self.to_canvas(QPointF(event.rect().bottomRight()) + QPointF(1, 1)))
+        src = src.adjusted(-2, -2, 2, 2).toAlignedRect().intersected(self._image.rect())
+        if not src.isEmpty():
+            painter.drawImage(QRectF(self.to_widget(QPointF(src.topLeft())),
+                                     self.to_widget(QPointF(src.topLeft()) + QPointF(src.width(), src.height()))),
+                              self._image, QRectF(src))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor(70, 80, 92), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)

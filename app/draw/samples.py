@@ -12,8 +12,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 from superqt.utils import thread_worker
 
 
-def _predict(net, images: np.ndarray) -> np.ndarray:
-    return net.predict(images)
+def _predict(net, copy, images: np.ndarray):
+    """(net, its predictions), computed with ``copy`` so that the GUI may go on using ``net``."""
+    return net, copy.predict(images)
+
+
+#: running background jobs, kept alive until they finish even if their widget goes first
+_RUNNING: set = set()
 
 
 class SamplesBar(QWidget):
@@ -114,23 +119,29 @@ class SamplesBar(QWidget):
             return  # already classifying the test set for this network
         self.message.setText("Classifying the 10,000 test images…")
         self.mistake_button.setEnabled(False)
-        worker = thread_worker(_predict, start_thread=False)(net.copy(), self.state.data.test.images)
-        worker.returned.connect(lambda predictions, net=net: self._predicted(net, predictions))
-        worker.errored.connect(lambda exc: self._failed(f"Could not classify the test set: {exc}"))
-        worker.finished.connect(lambda: self.mistake_button.setEnabled(True))
+        worker = thread_worker(_predict, start_thread=False)(net, net.copy(), self.state.data.test.images)
+        worker.returned.connect(self._predicted)
+        worker.errored.connect(self._failed)
+        worker.finished.connect(self._classified)
         self._mistake_worker, self._mistake_for = worker, net
+        _RUNNING.add(worker)
+        worker.finished.connect(lambda: _RUNNING.discard(worker))
         worker.start()
 
-    def _predicted(self, net, predictions: np.ndarray) -> None:
+    def _classified(self) -> None:
+        self.mistake_button.setEnabled(True)
+
+    def _predicted(self, result) -> None:
+        net, predictions = result
         self._mistake_worker = self._mistake_for = None
         if net is not self.state.network:
             return  # the network changed meanwhile
         self._predictions = (net, predictions)
         self._mistake()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, exc: Exception) -> None:
         self._mistake_worker = self._mistake_for = None
-        self.message.setText(message)
+        self.message.setText(f"Could not classify the test set: {exc}")
 
     def _data_ready(self, _data) -> None:
         if self._pending is not None:

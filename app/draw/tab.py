@@ -11,6 +11,8 @@ the event loop, so they never delay the prediction.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,6 +27,7 @@ from app.draw.samples import SamplesBar
 from app.draw.throttle import Throttle
 from app.widgets.heatmap_view import HeatmapOverlayView
 from app.widgets.image_view import ImageView
+from app.widgets.live_text import LiveText
 from app.widgets.probability_bars import ProbabilityBars
 from core import probes
 from core.io import ModelFileError
@@ -37,9 +40,6 @@ STYLE = f"""
 QFrame#card {{ background: {CARD_BACKGROUND}; border: 1px solid #242c35; border-radius: 8px; }}
 QLabel#cardTitle {{ color: #8b98a5; font-weight: 600; letter-spacing: 1px; }}
 QLabel#caption, QLabel#networkInfo {{ color: #8b98a5; }}
-QLabel#bigDigit {{ color: #4cc9f0; font-size: 64px; font-weight: 600; }}
-QLabel#verdict {{ color: #d0d6dc; font-size: 15px; }}
-QLabel#seesCaption {{ color: #d0d6dc; }}
 QToolButton, QPushButton {{ background: #1f2730; border: 1px solid #2d3742; border-radius: 5px;
                             padding: 4px 9px; color: #d0d6dc; }}
 QToolButton:hover, QPushButton:hover {{ background: #27313c; }}
@@ -89,31 +89,26 @@ class DrawTab(QWidget):
         self.samples.sample_chosen.connect(lambda image, label, _i: self.load_digit(image, label))
 
         self.bars = ProbabilityBars()
-        self.big_digit = QLabel("–")
-        self.big_digit.setObjectName("bigDigit")
-        self.big_digit.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.big_digit.setFixedWidth(72)
-        self.verdict = QLabel("Draw a digit")
-        self.verdict.setObjectName("verdict")
-        self.verdict.setWordWrap(True)
+        self.big_digit = LiveText(point_size=self.font().pointSizeF() * 4.2, colour="#4cc9f0",
+                                  align=Qt.AlignmentFlag.AlignHCenter)
+        self.big_digit.setFixedWidth(80)
+        self.big_digit.setText("–")
+        self.verdict = LiveText(lines=3, point_size=self.font().pointSizeF() * 1.15)
+        self.verdict.setText("Draw a digit")
         self.sees = ImageView()
         self.naive = ImageView()
-        self.sees_caption = QLabel()
-        self.naive_caption = QLabel()
         for view in (self.sees, self.naive):
             view.setBackground(CARD_BACKGROUND)
             view.setMinimumSize(110, 110)
             view.set_image(np.zeros((28, 28), np.float32))
-        for caption in (self.sees_caption, self.naive_caption):
-            caption.setObjectName("seesCaption")
-            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            caption.setWordWrap(True)
+        self.sees_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
+        self.naive_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.saliency = HeatmapOverlayView()
         self.saliency.setBackground(CARD_BACKGROUND)
         self.saliency.blank()
-        self.saliency_caption = QLabel()
-        self.saliency_caption.setObjectName("caption")
-        self.saliency_caption.setWordWrap(True)
+        self.saliency_caption = LiveText(lines=2, colour="#8b98a5")
+        for view in (self.sees, self.naive, self.saliency):  # they fill their whole area themselves
+            view.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.inside = InsideView()
 
         self._build_layout()
@@ -174,7 +169,7 @@ class DrawTab(QWidget):
 
         top_row = QHBoxLayout()
         top_row.addWidget(self.big_digit)
-        top_row.addWidget(self.verdict, 1)
+        top_row.addWidget(self.verdict, 1, Qt.AlignmentFlag.AlignVCenter)
         prediction = card("Prediction", top_row, self.bars, stretch=(0, 1))
 
         sees_grid = QGridLayout()
@@ -274,7 +269,7 @@ class DrawTab(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, "Open network", "", "NNDL networks (*.npz);;All files (*)")
         if path:
             try:
-                self.state.open_network(path)
+                self.state.open_network(path, label=Path(path).stem)
             except ModelFileError as exc:
                 self._show_error("Cannot open network", str(exc))
 

@@ -1,0 +1,61 @@
+"""A label for text that changes many times a second (e.g. while the user draws).
+
+Unlike QLabel, changing the text never asks the window to lay itself out again: the widget has a
+fixed number of lines, paints its own background (opaque, so nothing behind it repaints) and draws
+the (simple HTML) text with a cached QStaticText.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QStaticText, QTextOption
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class LiveText(QWidget):
+    def __init__(self, lines: int = 1, background: str = "#161b21", colour: str = "#d0d6dc",
+                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, point_size: float | None = None,
+                 parent=None):
+        super().__init__(parent)
+        self.lines = lines
+        self.background = QColor(background)
+        self.colour = QColor(colour)
+        self.align = align
+        if point_size:
+            font = self.font()
+            font.setPointSizeF(point_size)
+            self.setFont(font)
+        self._html = ""
+        self._static = QStaticText()
+        self._static.setTextFormat(Qt.TextFormat.RichText)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 4)
+
+    def setText(self, html: str) -> None:  # noqa: N802 (QLabel's name, so the two are interchangeable)
+        if html != self._html:
+            self._html = html
+            self._static.setText(html)
+            self._static.prepare(font=self.font())
+            self.update()
+
+    def text(self) -> str:
+        return self._html
+
+    def sizeHint(self) -> QSize:
+        return QSize(120, self.height())
+
+    def resizeEvent(self, event) -> None:
+        option = QTextOption(self.align)
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        self._static.setTextOption(option)
+        self._static.setTextWidth(self.width())
+        self._static.prepare(font=self.font())
+        super().resizeEvent(event)
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), self.background)
+        p.setPen(self.colour)
+        p.setFont(self.font())
+        p.drawStaticText(QPointF(0, 2), self._static)
+        p.end()
