@@ -35,15 +35,19 @@ class AnyRunPage(QWidget):
         panel = plots.SidePanel("Any run", EXPLANATION)
         self.run_label = panel.status_label()
         form = panel.form()
-        self.smooth = int_spin(1, 500, 1, tip="average each curve over this many mini-batches")
+        self.smooth = int_spin(1, 500, 10, tip="average each curve over this many mini-batches (1: raw)")
         form.addRow("Smoothing (mini-batches)", self.smooth)
         self.clear_button = panel.add(QPushButton("Clear"))
+        panel.section("Layers")
+        self.layer_list = panel.status_label()
         self.summary = panel.status_label()
         panel.finish()
 
         self.view = QWidget()
-        self.delta_plot = plots.plot_widget("‖∂C/∂bˡ‖ per mini-batch", "mini-batch", "‖∂C/∂b‖", log_y=True)
-        self.w_plot = plots.plot_widget("‖∂C/∂wˡ‖ per mini-batch", "mini-batch", "‖∂C/∂w‖", log_y=True)
+        self.delta_plot = plots.plot_widget("‖∂C/∂bˡ‖ per mini-batch", "mini-batch", "‖∂C/∂b‖", log_y=True,
+                                            legend=False)
+        self.w_plot = plots.plot_widget("‖∂C/∂wˡ‖ per mini-batch", "mini-batch", "‖∂C/∂w‖", log_y=True,
+                                        legend=False)
         self.w_plot.getPlotItem().setXLink(self.delta_plot.getPlotItem())
         for plot in (self.delta_plot, self.w_plot):
             item = plot.getPlotItem()
@@ -108,6 +112,8 @@ class AnyRunPage(QWidget):
             curves.clear()
             for i, label in enumerate(labels):
                 curves.append(item.plot([], [], pen=pg.mkPen(plots.color(i), width=1.5), name=f"{i + 1}: {label}"))
+        self.layer_list.setText("<br>".join(f"<span style='color:{plots.color(i)}'>■</span> {i + 1}: {label}"
+                                            for i, label in enumerate(labels)))
 
     def _smoothed(self, values: np.ndarray) -> np.ndarray:
         """Trailing moving average over the smoothing window (shorter at the start), O(n)."""

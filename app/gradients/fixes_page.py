@@ -114,9 +114,8 @@ class FixesPage(QWidget):
         self.curve_plot = plots.plot_widget("Layer 1 (solid) and the last hidden layer (dashed)", "epoch",
                                             "speed", log_y=True, legend=False)
         self.profile_plot = plots.plot_widget("Across the layers, relative to the last (now)", "hidden layer",
-                                              "÷ last hidden layer", log_y=True, legend=False)
-        plots.guide_line(self.profile_plot.getPlotItem(), 0.0, 0, "as fast as the last", anchor=(0, 1),
-                         position=0.02)
+                                              "÷ the last hidden layer (1: as fast)", log_y=True, legend=False)
+        plots.guide_line(self.profile_plot.getPlotItem(), 0.0, 0, "", position=0.02)  # 1: as fast as the last
         self.curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self.profiles: list[pg.PlotDataItem] = []
         self.table = QTableWidget(0, len(COLUMNS))

@@ -221,6 +221,7 @@ def test_any_run_plots_the_train_tabs_batch_gradients(qtbot, tab):
     page = tab.any_run
     show(qtbot, tab, page)
     assert page.empty_note.isVisible()
+    page.smooth.setValue(1)  # raw values
     first = np.array([[0.01, 0.05, 0.2], [0.02, 0.06, 0.3]])
     with qtbot.waitSignal(page.redrawn, timeout=2_000):
         tab.state.batch_gradients.emit(payload("run A", [1, 2], first))
@@ -235,6 +236,7 @@ def test_any_run_plots_the_train_tabs_batch_gradients(qtbot, tab):
     y = curve_y(page.w_curves[2])
     np.testing.assert_allclose(y, [0.6, 0.9, 1.2])
     assert "layer 2" in page.summary.text()
+    assert page.layer_list.text().count("FC 30 sigmoid") == 2 and "3: FC 10 sigmoid" in page.layer_list.text()
     page.smooth.setValue(2)  # trailing mean over two mini-batches
     y = curve_y(page.delta_curves[0])
     np.testing.assert_allclose(y, [0.01, 0.015, 0.025])
