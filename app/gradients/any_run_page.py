@@ -31,6 +31,7 @@ class AnyRunPage(QWidget):
         self.steps = np.zeros(0)
         self.delta = np.zeros((0, 0))
         self.w = np.zeros((0, 0))
+        self._stale = False
 
         panel = plots.SidePanel("Any run", EXPLANATION)
         self.run_label = panel.status_label()
@@ -102,7 +103,16 @@ class AnyRunPage(QWidget):
             self.w = np.concatenate([self.w, w])[-MAX_POINTS:]
         self.empty_note.setVisible(False)
         self.run_label.setText(f"Run: <b>{run}</b>")
-        self._redraw()
+        if self.isVisible():
+            self._redraw()
+        else:
+            self._stale = True  # drawn when next shown: no plotting for a hidden page
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._redraw()
 
     def _set_layers(self, labels: list[str]) -> None:
         for plot, curves in ((self.delta_plot, self.delta_curves), (self.w_plot, self.w_curves)):

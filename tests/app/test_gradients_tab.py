@@ -248,3 +248,13 @@ def test_any_run_plots_the_train_tabs_batch_gradients(qtbot, tab):
     assert "Ignored" in page.summary.text() and len(page.delta_curves) == 2
     QTest.mouseClick(page.clear_button, LEFT)
     assert page.empty_note.isVisible() and not page.delta_curves
+
+
+def test_any_run_keeps_listening_while_hidden(qtbot, tab):
+    page = tab.any_run  # built with the tab, though another page is on show
+    assert not page.isVisible()
+    tab.state.batch_gradients.emit(payload("run C", [1, 2], [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]]))
+    assert len(page.steps) == 2 and len(curve_y(page.delta_curves[0])) == 0  # kept, not drawn yet
+    with qtbot.waitSignal(page.redrawn, timeout=5_000):
+        show(qtbot, tab, page)
+    assert len(curve_y(page.delta_curves[0])) == 2
