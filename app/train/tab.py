@@ -82,7 +82,13 @@ class TrainTab(QWidget):
         self._pending_plan: RunPlan | None = None
         self._cancelled = False  # Stop pressed while a run was being prepared
         self._rate = (0.0, 0, 0.0)  # (time, step, images per second) for the status line
-        self._jobs: list = []  # view updates spread over turns of the event loop
+        self._jobs: dict = {}  # per-epoch view updates, spread over turns of the event loop
+        self._dirty: dict = {}  # what the worker reported since the last draw
+        self._gradients: list = []  # per-mini-batch gradient norms not yet sent to the other tabs
+        self._last_draw = 0.0
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setSingleShot(True)
+        self._draw_timer.timeout.connect(self._draw)
         self._switch_interval = sys.getswitchinterval()
         self._build()
         self.controls.start.clicked.connect(self.start)
@@ -256,6 +262,7 @@ class TrainTab(QWidget):
         worker.start()
 
     def _reset_views(self, run: Run, probe: LiveProbe) -> None:
+        self._dirty, self._gradients, self._jobs = {}, [], {}
         for plot in (self.accuracy, self.cost):
             plot.remove_curves("run:")
         preset = run.plan.preset
@@ -280,6 +287,8 @@ class TrainTab(QWidget):
         self._draw_overlays()
 
     # --- the run's reports ---------------------------------------------------------------------------
+    # The worker's signals are only recorded here (cheap); ``_draw`` puts what is new on screen at most
+    # FRAME_INTERVAL apart, however fast a small network sends its reports (1,000 images: ~20 epochs/s).
     def _on_progress(self, report: dict) -> None:
         run = self.run
         if run is None or self.worker is None:
@@ -287,22 +296,67 @@ class TrainTab(QWidget):
         if report["batch_costs"]:
             steps, costs = zip(*report["batch_costs"])
             run.batch.add(steps, costs)
+            self._dirty["batch"] = True
+        frame: Frame = report["snapshot"]
+        if frame is not None and frame.finite:
+            self._dirty["frame"] = frame
+        self._gradients.extend(g for g in report["per_batch"] if g is not None)
+        self._dirty["eta"] = report["eta"]
+        if report["batch"] is not None:
+            self._dirty["status"] = (report["epoch"], report["batch"], report["batches"], report["step"])
+        self._schedule_draw()
+
+    def _on_epoch(self, event: EpochDone, result: EpochFrame) -> None:
+        run = self.run
+        if run is None or self.worker is None:
+            return
+        run.epochs.append(event)
+        self._dirty["epoch"] = (event, result)
+        self._schedule_draw()
+
+    def _schedule_draw(self) -> None:
+        if not self._draw_timer.isActive():
+            wait = FRAME_INTERVAL - (time.perf_counter() - self._last_draw)
+            self._draw_timer.start(max(0, int(wait * 1000)))
+
+    def _draw(self) -> None:
+        """Put everything reported since the last draw on screen (the heavier per-epoch views a piece
+        per turn of the event loop, so that no single turn stalls)."""
+        self._last_draw = time.perf_counter()
+        run, dirty = self.run, self._dirty
+        self._dirty = {}
+        if run is None:
+            return
+        if dirty.get("batch"):
             x, y = run.batch.arrays()
             name = "per mini-batch" + (" (no λ term)" if run.plan.config.lmbda else "")
             self.cost.set_curve("run:batch", x, y, BATCH, width=1, name=name, alpha=200, z=-1, antialias=False)
             self.cost.keep_y_in_view(y)
-        frame: Frame = report["snapshot"]
-        if frame is not None and frame.finite:
+        frame = dirty.get("frame")
+        if frame is not None:
             self.weights.show_frame(frame)
             self.histograms.set_counts(frame.hist)
-        grads = [g for g in report["per_batch"] if g is not None]
-        if grads:
+        if self._gradients and self.worker is not None:
+            grads, self._gradients = self._gradients, []
             self.state.batch_gradients.emit({
                 "run": run.name, "steps": [g[0] for g in grads], "labels": list(self.worker.per_batch.labels),
                 "delta": np.array([g[1] for g in grads]), "w": np.array([g[2] for g in grads])})
-        self.controls.set_live_values(report["eta"], self.worker.trainer.lmbda)
-        if report["batch"] is not None:
-            self._show_status(report["epoch"], report["batch"], report["batches"], report["step"])
+        if "eta" in dirty and self.worker is not None:
+            self.controls.set_live_values(dirty["eta"], self.worker.trainer.lmbda)
+        if "epoch" in dirty:
+            event, result = dirty["epoch"]
+            self._draw_run_curves(run)
+            self.runs_panel.update_run(run)
+            if result.frame.finite and frame is None:
+                self._later("weights", lambda: (self.weights.show_frame(result.frame),
+                                                self.histograms.set_counts(result.frame.hist)))
+            if result.confusion is not None:
+                self._later("confusion", lambda: self.confusion.set_counts(result.confusion))
+                self._later("mistakes", lambda: (setattr(self, "_mistakes", result), self._show_mistakes()))
+            if result.network is not None:
+                self._later("publish", lambda: self._publish(run, event, result.network))
+        if "status" in dirty and self.worker is not None:
+            self._show_status(*dirty["status"])
 
     def _show_status(self, epoch: int, batch: int, batches: int, step: int) -> None:
         run = self.run
@@ -323,40 +377,28 @@ class TrainTab(QWidget):
                 text += f" · validation {last.validation_accuracy:.2%} after epoch {last.epoch}"
         self.controls.status.setText(text)
 
-    def _on_epoch(self, event: EpochDone, result: EpochFrame) -> None:
-        run = self.run
-        if run is None or self.worker is None:
-            return
-        run.epochs.append(event)
-        self._draw_run_curves(run)
-        self.runs_panel.update_run(run)
-        self.controls.progress.setValue(self.controls.progress.maximum())
-        # The rest waits for the next turns of the event loop, a piece at a time: no single long stall.
-        if result.frame.finite:
-            self._later(lambda: (self.weights.show_frame(result.frame), self.histograms.set_counts(result.frame.hist)))
-        if result.confusion is not None:
-            self._later(lambda: self.confusion.set_counts(result.confusion))
-            self._later(lambda: (setattr(self, "_mistakes", result), self._show_mistakes()))
-        if result.network is not None:
-            self._later(lambda: self._publish(run, event, result.network))
-
     def _publish(self, run: Run, event: EpochDone, net: Network) -> None:
         net.info.update(self._network_info(run))
         self.latest_network = net
         self.state.set_training_network(net, f"{run.name} (epoch {event.epoch})")
 
-    def _later(self, job) -> None:
-        """Run ``job`` on a later turn of the event loop (in order with the other jobs)."""
-        self._jobs.append(job)
+    def _later(self, key: str, job) -> None:
+        """Run ``job`` on a later turn of the event loop, in order; a newer job with the same key
+        replaces one still waiting."""
+        self._jobs.pop(key, None)
+        self._jobs[key] = job
         QTimer.singleShot(0, self._next_job)
 
     def _next_job(self) -> None:
         if self._jobs:
-            self._jobs.pop(0)()
+            self._jobs.pop(next(iter(self._jobs)))()
 
-    def _finish_jobs(self) -> None:
+    def _finish_drawing(self) -> None:
+        """Draw everything still pending at once (the run is over)."""
+        self._draw_timer.stop()
+        self._draw()
         while self._jobs:
-            self._jobs.pop(0)()
+            self._next_job()
 
     def _draw_run_curves(self, run: Run) -> None:
         if len(run.epochs) == 1:
@@ -387,7 +429,7 @@ class TrainTab(QWidget):
         worker.wait()
         run.ended = time.perf_counter()
         sys.setswitchinterval(self._switch_interval)
-        self._finish_jobs()  # the last epoch's views are drawn before the run is declared over
+        self._finish_drawing()  # the last reports are on screen before the run is declared over
         self.worker = None
         net = worker.trainer.net  # the thread is over: the network is ours now (restored if it diverged)
         net.info.update(self._network_info(run))
