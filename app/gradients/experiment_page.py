@@ -77,8 +77,8 @@ class ExperimentPage(QWidget):
                                           log_y=True, legend_corner="top-left")
         self.curves: list[pg.PlotDataItem] = []
         bars = self.bar_plot.getPlotItem()
-        self.our_bars = plots.LogBars(bars, plots.color(0), "ours: mean of the seeds (±1 sd)")
-        self.book_bars = plots.LogBars(bars, plots.BOOK, "the book (one network)", hatch=True, fill_alpha=230)
+        self.our_bars = plots.LogBars(bars, plots.color(0), "ours: mean of the seeds (±1 sd)", width=0.33)
+        self.book_bars = plots.LogBars(bars, plots.BOOK, "the book (one network)", width=0.33, fill_alpha=230)
         self.error_bars = pg.ErrorBarItem(x=np.zeros(1), y=np.zeros(1), top=np.zeros(1), bottom=np.zeros(1), beam=0.12,
                                           pen=pg.mkPen("#e8ecef", width=1.2))
         self.error_bars.setVisible(False)
