@@ -4,23 +4,26 @@ Each tab is a QWidget built with the shared :class:`AppState`. A tab may offer:
 ``book_url`` (the book's chapter for Help), ``export_widget()`` (the view that File → Export saves,
 default: the whole tab) and ``shutdown()`` (stop its background work when the window closes).
 
-Start-up is kept short: the window is built and shown first; the network is read from disk off the
-GUI thread (the last one used, else the bundled default) and MNIST only loads when a view needs it.
+Start-up is kept short (``run``, i.e. ``python main.py``): the window is shown first, as a frame with
+menus and empty tabs that needs nothing but Qt; then the heavy modules load and the tabs are built,
+the current one first, one per turn of the event loop; the network is read from disk off the GUI
+thread (the last one used, else the bundled default) and MNIST only loads when a view needs it.
+``MainWindow()`` without ``lazy`` builds everything before returning (tests, scripts).
 """
 from __future__ import annotations
 
 import weakref
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer, QUrl
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QWidget)
-from superqt.utils import thread_worker
 
-from app.state import AppState
-from core.io import ModelFileError, load_network
-from core.models import bundled_models, default_model_path
+from core.models import bundled_models, default_model_path  # (light: paths only)
+
+# numpy, pyqtgraph, superqt and the tabs are imported where they are first needed, so that the window
+# can be on screen before they have loaded.
 
 BOOK = "http://neuralnetworksanddeeplearning.com"
 NETWORK_FILTER = "NNDL networks (*.npz);;All files (*)"
@@ -41,12 +44,34 @@ QTabBar::tab:hover:!selected { color: #d0d6dc; border-bottom: 2px solid #2d3742;
 """
 
 
-def _tab_classes():
-    from app.draw.tab import DrawTab
-    from app.gradients.tab import GradientsTab
-    from app.train.tab import TrainTab
+TAB_TITLES = ["Draw", "Train", "Gradients", "Universality"]
+
+
+def _tab_class(title: str):
+    if title == "Draw":
+        from app.draw.tab import DrawTab
+        return DrawTab
+    if title == "Train":
+        from app.train.tab import TrainTab
+        return TrainTab
+    if title == "Gradients":
+        from app.gradients.tab import GradientsTab
+        return GradientsTab
     from app.universality.tab import UniversalityTab
-    return [("Draw", DrawTab), ("Train", TrainTab), ("Gradients", GradientsTab), ("Universality", UniversalityTab)]
+    return UniversalityTab
+
+
+def _tab_classes():
+    return [(title, _tab_class(title)) for title in TAB_TITLES]
+
+
+class _Loading(QLabel):
+    """Stands in for a tab while the app starts."""
+
+    def __init__(self, title: str):
+        super().__init__(f"Loading the {title} tab…")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("color: #6b7682; font-size: 15px;")
 
 
 def bundled_label(path: str | Path | None) -> str | None:
@@ -77,43 +102,122 @@ def _test_accuracy(net, copy, images, labels):
 _RUNNING: set = set()
 
 
-def _start(worker) -> None:
+def _start(function, *args, returned=None, finished=None):
+    """Run ``function(*args)`` on a worker thread; the callbacks run on the GUI thread."""
+    from superqt.utils import thread_worker
+
+    worker = thread_worker(function, start_thread=False)(*args)
+    if returned is not None:
+        worker.returned.connect(returned)
+    if finished is not None:
+        worker.finished.connect(finished)
     _RUNNING.add(worker)
     worker.finished.connect(lambda: _RUNNING.discard(worker))
     worker.start()
+    return worker
 
 
 class MainWindow(QMainWindow):
     """The whole app. ``window.tabs`` is the QTabWidget (Draw, Train, Gradients, Universality)."""
 
-    def __init__(self, state: AppState | None = None, settings: QSettings | None = None,
-                 load_initial_network: bool = True):
+    def __init__(self, state=None, settings: QSettings | None = None, load_initial_network: bool = True,
+                 lazy: bool = False):
+        """``state``: an ``AppState`` to share (default: a new one). ``lazy``: return at once with
+        "loading" tabs, build the real ones from the event loop (``ready`` tells when all are)."""
         super().__init__()
         self.setWindowTitle("NNDL Explorer")
-        self.state = state or AppState(self)
+        self.state = state
         self.settings = settings or QSettings("NNDL Explorer", "NNDL Explorer")
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.tabBar().setStyleSheet(TAB_BAR_STYLE)
         self.tabs.tabBar().setDrawBase(False)
-        for title, cls in _tab_classes():
-            self.tabs.addTab(cls(self.state), title)
+        for title in TAB_TITLES:
+            self.tabs.addTab(_Loading(title), title)
         self.setCentralWidget(self.tabs)
         self._measured: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # network -> test accuracy
         self._accuracy_worker = None
         self._accuracy_wanted = None
+        self._initial_loader = None
+        self._load_initial = load_initial_network
         self._build_menus()
         self._build_status_bar()
+        self._restore_settings()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())
+        if lazy:
+            self.network_status.setText("Starting…")
+            self._starting = True
+            self.tabs.tabBar().installEventFilter(self)  # start building once the window is on screen
+            QTimer.singleShot(300, self, self._begin)  # (or soon anyway, e.g. if it is never shown)
+        else:
+            self._start_app(lazy=False)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint and obj is self.tabs.tabBar():
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._begin)  # after this paint has reached the screen
+        return False
+
+    def _begin(self) -> None:
+        if getattr(self, "_starting", False):
+            self._starting = False
+            self._start_app()
+
+    @property
+    def ready(self) -> bool:
+        """True once every tab is built."""
+        return not any(isinstance(self.tabs.widget(i), _Loading) for i in range(self.tabs.count()))
+
+    def _start_app(self, lazy: bool = True) -> None:
+        """The shared state, its signals, the tabs (the current one first) and the initial network."""
+        from app.state import AppState
+
+        self.state = self.state or AppState(self)
         self.state.network_changed.connect(self._network_changed)
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.state.show_digit.connect(lambda *_: self.tabs.setCurrentIndex(0))
         self.state.data_ready.connect(self._data_ready)
-        self.tabs.currentChanged.connect(self._tab_changed)
-        self._restore_settings()
-        self._tab_changed(self.tabs.currentIndex())
-        self._initial_loader = None
-        if load_initial_network:
-            QTimer.singleShot(0, self._load_initial_network)
+        current = self.tabs.currentIndex()
+        order = [current] + [i for i in range(self.tabs.count()) if i != current]
+        if lazy:
+            self._build_tab(order[0])
+            self._build_later(order[1:])
+        else:
+            for i in order:
+                self._build_tab(i)
+            self._restore_geometry()  # again: the real tabs may have changed the window's minimum size
+            self._ready()
+
+    def _build_later(self, remaining: list[int]) -> None:
+        if not remaining:
+            self._ready()
+            return
+
+        def next_tab():
+            self._build_tab(remaining[0])
+            self._build_later(remaining[1:])
+
+        QTimer.singleShot(0, self, next_tab)  # (dropped if the window is gone by then)
+
+    def _build_tab(self, index: int) -> None:
+        title = TAB_TITLES[index]
+        tab = _tab_class(title)(self.state)
+        placeholder = self.tabs.widget(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        if index == current:
+            self._tab_changed(current)
+
+    def _ready(self) -> None:
+        self._update_status()
+        if self._load_initial:
+            QTimer.singleShot(0, self, self._load_initial_network)
 
     # --- menus -------------------------------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None, tip: str = "") -> QAction:
@@ -180,6 +284,9 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         state = self.state
+        if state is None:
+            self.network_status.setText("Starting…")
+            return
         if state.network is None:
             self.network_status.setText("No network")
             self.network_status.setToolTip("")
@@ -204,11 +311,8 @@ class MainWindow(QMainWindow):
             self._accuracy_wanted = net  # measured when the running one finishes
             return
         test = self.state.data.test
-        worker = thread_worker(_test_accuracy, start_thread=False)(net, net.copy(), test.images, test.labels)
-        worker.returned.connect(self._accuracy_measured)
-        worker.finished.connect(self._accuracy_finished)
-        self._accuracy_worker = worker
-        _start(worker)
+        self._accuracy_worker = _start(_test_accuracy, net, net.copy(), test.images, test.labels,
+                                       returned=self._accuracy_measured, finished=self._accuracy_finished)
 
     def _accuracy_measured(self, result) -> None:
         net, acc = result
@@ -231,6 +335,8 @@ class MainWindow(QMainWindow):
 
     # --- actions -----------------------------------------------------------------------------------
     def open_network_dialog(self) -> None:
+        if self.state is None:  # still starting
+            return
         start = str(self.state.network_path.parent) if self.state.network_path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open network", start, NETWORK_FILTER)
         if path:
@@ -238,6 +344,8 @@ class MainWindow(QMainWindow):
 
     def open_network(self, path: str | Path) -> bool:
         """Activate the network in ``path``; on a bad file, show why and keep the current network."""
+        from core.io import ModelFileError
+
         try:
             self.state.open_network(path, label=network_label(path))
         except ModelFileError as exc:
@@ -247,7 +355,7 @@ class MainWindow(QMainWindow):
         return True
 
     def save_network_dialog(self) -> None:
-        if self.state.network is None:
+        if self.state is None or self.state.network is None:
             self.show_error("Nothing to save", "There is no active network yet.")
             return
         start = str(self.state.network_path or Path.home() / "network.npz")
@@ -261,6 +369,8 @@ class MainWindow(QMainWindow):
         path = str(path)
         if not path.endswith(".npz"):
             path += ".npz"
+        from core.io import ModelFileError
+
         try:
             self.state.save_network(path)
         except ModelFileError as exc:
@@ -312,6 +422,8 @@ class MainWindow(QMainWindow):
             return
         self.network_status.setText("Loading a network…")
 
+        from core.io import ModelFileError, load_network
+
         def load():
             problems = []
             for path in candidates:
@@ -321,10 +433,7 @@ class MainWindow(QMainWindow):
                     problems.append(str(exc))
             return None, None, problems
 
-        worker = thread_worker(load, start_thread=False)()
-        worker.returned.connect(self._initial_network_loaded)
-        self._initial_loader = worker
-        _start(worker)
+        self._initial_loader = _start(load, returned=self._initial_network_loaded)
 
     def _initial_network_loaded(self, result) -> None:
         self._initial_loader = None
@@ -338,10 +447,13 @@ class MainWindow(QMainWindow):
             return
         self.state.set_network(net, network_label(path), Path(path))
 
-    def _restore_settings(self) -> None:
+    def _restore_geometry(self) -> None:
         geometry = self.settings.value("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 820)
+
+    def _restore_settings(self) -> None:
+        self._restore_geometry()
         tab = self.settings.value("tab", 0)
         try:
             self.tabs.setCurrentIndex(min(max(int(tab), 0), self.tabs.count() - 1))
@@ -365,9 +477,16 @@ def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("NNDL Explorer")
     app.setOrganizationName("NNDL Explorer")
-    from app import theme
-
-    theme.apply_palette(app)
-    window = MainWindow()
-    window.show()
+    window = start(app)
     return app.exec()
+
+
+def start(app: QApplication, settings: QSettings | None = None) -> MainWindow:
+    """Style the application and show the main window at once; its tabs follow (see the module's
+    docstring). ``run`` uses it; so does ``benchmarks/bench_startup.py``, to time it."""
+    from app.palette import apply_palette
+
+    apply_palette(app)
+    window = MainWindow(settings=settings, lazy=True)
+    window.show()
+    return window

@@ -43,6 +43,7 @@ class DrawingCanvas(QWidget):
         self._points: list[tuple[QPointF, float]] = []  # the current stroke: (canvas point, pressure)
         self._hover: QPointF | None = None
         self._blank = True
+        self.margin_colour: QColor | None = None  # around the square (default: the window colour)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -244,8 +245,8 @@ class DrawingCanvas(QWidget):
     # --- painting ----------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().window())
         r = self.target_rect()
+        painter.fillRect(self.rect(), self.margin_colour or self.palette().window().color())
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         # Only the part that changed: the source pixels under the dirty rectangle, with a margin so
         # that the smooth scaling's edge samples fall outside the clip.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
                                QSizePolicy, QSlider, QToolButton, QVBoxLayout, QWidget)
 
@@ -82,6 +82,7 @@ class DrawTab(QWidget):
         self.setStyleSheet(STYLE)
 
         self.canvas = DrawingCanvas()
+        self.canvas.margin_colour = QColor(CARD_BACKGROUND)
         self.picker = NetworkPicker(state)
         self.picker.show_error = self._show_error
         self.picker.open_file_requested.connect(self._open_file)
@@ -90,7 +91,7 @@ class DrawTab(QWidget):
 
         self.bars = ProbabilityBars()
         self.big_digit = LiveText(point_size=self.font().pointSizeF() * 4.2, colour="#4cc9f0",
-                                  align=Qt.AlignmentFlag.AlignHCenter)
+                                  align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
         self.big_digit.setText("–")
         self.verdict = LiveText(lines=3, point_size=self.font().pointSizeF() * 1.15)

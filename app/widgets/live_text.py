@@ -14,16 +14,17 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 class LiveText(QWidget):
     def __init__(self, lines: int = 1, background: str = "#161b21", colour: str = "#d0d6dc",
                  align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, point_size: float | None = None,
-                 parent=None):
+                 bold: bool = False, parent=None):
         super().__init__(parent)
         self.lines = lines
         self.background = QColor(background)
         self.colour = QColor(colour)
         self.align = align
+        font = self.font()
         if point_size:
-            font = self.font()
             font.setPointSizeF(point_size)
-            self.setFont(font)
+        font.setBold(bold)
+        self.setFont(font)
         self._html = ""
         self._static = QStaticText()
         self._static.setTextFormat(Qt.TextFormat.RichText)

@@ -1,0 +1,31 @@
+"""The application's dark palette (Fusion style), matching the plots' background in ``app.theme``.
+
+Only Qt is imported here, so that the main window can apply it before numpy and pyqtgraph load.
+"""
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+
+
+def apply_palette(app) -> None:
+    """Fusion style with a dark palette matching the plots' background (``app.theme``), for the whole
+    application (the main window calls it; standalone scripts that render a tab may call it too)."""
+    app.setStyle("Fusion")
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#101418", QPalette.ColorRole.WindowText: "#d0d6dc",
+        QPalette.ColorRole.Base: "#0c0f12", QPalette.ColorRole.AlternateBase: "#161b21",
+        QPalette.ColorRole.Text: "#d0d6dc", QPalette.ColorRole.Button: "#1c232b",
+        QPalette.ColorRole.ButtonText: "#d0d6dc", QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#2f8fb0", QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#1c232b", QPalette.ColorRole.ToolTipText: "#d0d6dc",
+        QPalette.ColorRole.Link: "#4cc9f0", QPalette.ColorRole.PlaceholderText: "#6b7682",
+        QPalette.ColorRole.Mid: "#2a323c", QPalette.ColorRole.Dark: "#0a0d10",
+        QPalette.ColorRole.Light: "#2c3540", QPalette.ColorRole.Midlight: "#232a33",
+        QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#5c6670"))
+    app.setPalette(palette)
