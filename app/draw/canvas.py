@@ -267,11 +267,17 @@ class DrawingCanvas(QWidget):
             painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DashLine if self.eraser else Qt.PenStyle.SolidLine))
             painter.drawEllipse(self._hover, radius, radius)
         if self.is_blank() and not self._points:
-            painter.setPen(QColor(110, 120, 132))
+            painter.setPen(QColor(120, 130, 142))
             font = painter.font()
-            font.setPointSizeF(font.pointSizeF() * 1.3)
+            small = font.pointSizeF()
+            font.setPointSizeF(small * 1.4)
             painter.setFont(font)
-            painter.drawText(r, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+            painter.drawText(r.adjusted(0, 0, 0, -small * 2.2), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+            font.setPointSizeF(small)
+            painter.setFont(font)
+            painter.setPen(QColor(90, 100, 112))
+            painter.drawText(r.adjusted(0, small * 3.2, 0, 0), Qt.AlignmentFlag.AlignCenter,
+                             "with the mouse or a pen · right button erases\nEsc clears · Ctrl+Z undoes · Ctrl+Shift+Z redoes")
         painter.end()
 
     # --- mouse and tablet --------------------------------------------------------------------------

@@ -75,10 +75,11 @@ class InsideView(QWidget):
         hidden_dense = [i for i, l in enumerate(net.layers[:-1]) if isinstance(l, Dense)]
         maps = [i for i, l in enumerate(net.layers) if l.params and len(l.output_shape) == 3]
         weights = probes.first_layer_weight_images(net)
-        for i in maps:
+        for n, i in enumerate(maps):
             layer = net.layers[i]
             c, h, w = layer.output_shape
-            view = self._view(f"{probes.layer_label(layer)}: {c} feature maps of {h}×{w}", ACTIVATION)
+            view = self._view(f"conv layer {n + 1}: {c} feature maps of {h}×{w}", ACTIVATION)
+            view.setToolTip(probes.layer_label(layer))
             view.describe = lambda k, i=i: self._describe_map(i, k)
             self.panels.append(_LayerPanel(i, "maps", view))
         for n, i in enumerate(hidden_dense):
@@ -126,11 +127,10 @@ class InsideView(QWidget):
         self._last = None
         for panel in self.panels:
             layer = self.net.layers[panel.index]
-            if panel.kind == "maps":
-                c, h, w = layer.output_shape
-                panel.view.set_tiles(np.full((c, h, w), np.nan, np.float32), (0.0, 1.0))
+            if panel.kind == "maps":  # dark tiles: the layer's shape, waiting for a digit
+                panel.view.set_tiles(np.zeros(layer.output_shape, np.float32), (0.0, 1.0))
             else:
-                panel.view.set_values(np.full(layer.n_out, np.nan, np.float32), (0.0, 1.0))
+                panel.view.set_values(np.zeros(layer.n_out, np.float32), (0.0, 1.0))
             for view in (panel.view, panel.weight_view):
                 if view is not None:
                     view.set_highlights([])

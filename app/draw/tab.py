@@ -93,7 +93,7 @@ class DrawTab(QWidget):
         self.big_digit = LiveText(point_size=self.font().pointSizeF() * 4.2, colour="#4cc9f0",
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
-        self.big_digit.setText("–")
+        self.big_digit.setText("")
         self.verdict = LiveText(lines=3, point_size=self.font().pointSizeF() * 1.15)
         self.verdict.setText("Draw a digit")
         self.sees = ImageView()
@@ -200,16 +200,10 @@ class DrawTab(QWidget):
         columns.addWidget(left, 12)
         columns.addLayout(middle, 7)
         columns.addWidget(right, 8)
-        hints = QLabel("Draw with the mouse or a pen · right button erases · Esc clears · Ctrl+Z / Ctrl+Shift+Z")
-        hints.setObjectName("caption")
-        hints.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        header = QHBoxLayout()
-        header.addWidget(self.picker, 3)
-        header.addWidget(hints, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
         layout.setSpacing(8)
-        layout.addLayout(header)
+        layout.addWidget(self.picker)
         layout.addLayout(columns, 1)
 
     def _tool(self, text: str, tip: str, checkable: bool = False) -> QToolButton:
@@ -338,7 +332,7 @@ class DrawTab(QWidget):
     def _show_blank(self, has_ink: bool = False) -> None:
         self.mnist_image = self.output = self.naive_output = None
         self.bars.set_values(None)
-        self.big_digit.setText("–")
+        self.big_digit.setText("")
         self.verdict.setText("Choose a network" if self.net is None and has_ink else "Draw a digit")
         blank = np.zeros((28, 28), np.float32)
         self.sees.set_image(blank)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QInputDevice, QMouseEvent, QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 
@@ -80,7 +80,7 @@ def replay_digit(canvas, image, threshold=0.4):
 
 # --- tests -------------------------------------------------------------------------------------------
 def test_a_vertical_line_reads_as_one(tab):
-    assert tab.prediction is None and tab.big_digit.text() == "–"
+    assert tab.prediction is None and tab.big_digit.text() == ""
     stroke(tab.canvas, vertical_line())
     assert tab.prediction == 1
     assert tab.big_digit.text() == "1"
@@ -118,7 +118,7 @@ def test_clear_undo_redo(tab, qtbot):
     assert tab.canvas.array().sum() > one.sum()
     tab.clear_action.trigger()  # Esc
     assert tab.canvas.is_blank() and not tab.canvas.array().any()
-    assert tab.prediction is None and tab.big_digit.text() == "–"
+    assert tab.prediction is None and tab.big_digit.text() == ""
     tab.undo_action.trigger()  # Ctrl+Z brings the T back
     assert tab.canvas.array().sum() > one.sum() and tab.prediction is not None
     tab.redo_action.trigger()  # Ctrl+Shift+Z clears it again
@@ -161,6 +161,42 @@ def test_eraser_removes_ink(tab):
     assert tab.canvas.array().max() < 40  # at most faint anti-aliased residue
     tab.toggle_eraser()
     assert not tab.canvas.eraser and tab.brush_button.isChecked()
+
+
+def test_right_button_erases_and_the_brush_comes_back(tab):
+    stroke(tab.canvas, vertical_line())
+    right = Qt.MouseButton.RightButton
+    points = vertical_line(steps=30)
+    tab.width_slider.setValue(48)
+    _send(tab.canvas, QMouseEvent.Type.MouseButtonPress, points[0], right, right)
+    for p in points[1:]:
+        _send(tab.canvas, QMouseEvent.Type.MouseMove, p, NONE, right)
+    _send(tab.canvas, QMouseEvent.Type.MouseButtonRelease, points[-1], right, NONE)
+    assert tab.canvas.array().max() < 40  # erased (at most faint anti-aliased residue)
+    assert not tab.canvas.eraser and tab.brush_button.isChecked()  # the left button draws again
+
+
+def test_pen_pressure_sets_the_stroke_width(tab):
+    pen = QPointingDevice("test pen", 1, QInputDevice.DeviceType.Stylus, QPointingDevice.PointerType.Pen,
+                          QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 3)
+
+    def pen_stroke(pressure):
+        kinds = ([QTabletEvent.Type.TabletPress] + [QTabletEvent.Type.TabletMove] * 10
+                 + [QTabletEvent.Type.TabletRelease])
+        for kind, (x, y) in zip(kinds, vertical_line(steps=12)):
+            pos = tab.canvas.to_widget(QPointF(x, y))
+            buttons = NONE if kind == QTabletEvent.Type.TabletRelease else LEFT
+            event = QTabletEvent(kind, pen, pos, tab.canvas.mapToGlobal(pos), pressure, 0, 0, 0, 0, 0,
+                                 Qt.KeyboardModifier.NoModifier, LEFT, buttons)
+            QApplication.sendEvent(tab.canvas, event)
+            assert event.isAccepted()
+        return int((tab.canvas.array() > 128).sum())
+
+    light = pen_stroke(0.2)
+    assert tab.prediction == 1
+    tab.canvas.clear()
+    firm = pen_stroke(1.0)
+    assert firm > 2 * light > 0
 
 
 def test_wider_brush_makes_a_thicker_line(tab):
