@@ -1,23 +1,27 @@
 """Training throughput in the Train tab with every live view on, against headless training, and how
 long the GUI's event loop stalls meanwhile.
 
-For each preset (``ch1`` and ``ch6-conv1`` by default), the same run is timed three ways, in
-alternation, ``--repeats`` times:
+For each preset (``ch1`` and ``ch6-conv1`` by default), the same run is timed three ways, in turn,
+``--repeats`` times:
 
 - ``headless``: ``core.training.Trainer(...).run()`` iterated in a plain loop, no Qt at all;
-- ``worker``: the same trainer in ``app.worker.TrainingWorker`` with no views attached;
+- ``worker``: the same trainer in ``app.worker.TrainingWorker``, nothing listening;
 - ``gui``: started from the real ``TrainTab`` (offscreen, 1280×820, shown, every view visible), which
   draws its curves, weight images or filters and feature maps, histograms, confusion matrix and
-  gallery about ten times a second, and emits the per-mini-batch gradient norms.
+  gallery up to eight times a second and sends the per-mini-batch gradient norms to the other tabs.
 
-Throughput is training images per second over the mini-batch loop (the sum of ``EpochDone.seconds``,
-evaluation excluded) and over the whole run (wall clock, evaluation and epoch-end work included).
-During the GUI runs a 5 ms ``QTimer`` records the gaps between its ticks: a stall is a gap minus 5 ms.
-On a shared machine the OS also keeps the GUI thread waiting for a core; the time it spent runnable
-but not running (Linux ``/proc/.../schedstat``) is reported apart, so that stalls caused by this
-program (its own work, waiting for the GIL) can be told from the machine's load.
+Figures (medians over the repeats; ratios are taken within a repeat, runs next to each other in time):
 
-Usage: ``nice -n 10 python benchmarks/bench_gui_training.py [--presets ch1 ch6-conv1] [--repeats 3]``
+- images/s over the mini-batch loop (sum of ``EpochDone.seconds``) and over the whole run (wall clock,
+  evaluation and epoch-end work included);
+- the training thread's time split three ways (Linux ``/proc/.../schedstat`` and ``thread_time``):
+  running on a CPU, runnable but waiting for a core (other work on the machine), and blocked (the GIL:
+  the GUI thread's Python). "less the wait for a core" divides the images by running + blocked time,
+  which is what the program itself costs; on a shared, busy machine it is the figure to compare;
+- event-loop stalls: a 5 ms ``QTimer`` records the gaps between its ticks; a stall is a gap minus 5 ms,
+  reported as measured and less the GUI thread's own wait for a core.
+
+Usage: ``nice -n 10 python benchmarks/bench_gui_training.py [--presets ch1 ch6-conv1] [--repeats 5]``
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ import statistics
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -36,13 +41,45 @@ import numpy as np  # noqa: E402
 
 from core import presets  # noqa: E402
 from core.data import load_mnist  # noqa: E402
-from core.training import BatchDone, EpochDone, Trainer, subset  # noqa: E402
+from core.training import EpochDone, Trainer, subset  # noqa: E402
 
 # Each run: training images, epochs, and evaluation sets small enough that training dominates.
 RUNS = {
     "ch1": dict(train=50_000, epochs=2, validation=10_000, test=10_000),
     "ch6-conv1": dict(train=3_000, epochs=2, validation=1_000, test=1_000, monitor_limit=1_000),
 }
+
+
+@dataclass
+class Timing:
+    images: int
+    loop: float  # seconds in the mini-batch loops
+    wall: float  # seconds for the whole run
+    cpu: float  # the training thread's CPU time
+    queued: float  # ... and its time runnable but waiting for a core
+
+    @property
+    def blocked(self) -> float:
+        return max(self.wall - self.cpu - self.queued, 0.0)
+
+    @property
+    def own(self) -> float:
+        return self.wall - self.queued
+
+
+def thread_clock() -> tuple[float, float]:
+    """(CPU seconds, seconds waiting for a core) of the calling thread."""
+    return time.thread_time(), run_queue_wait()
+
+
+def run_queue_wait() -> float:
+    """Seconds the calling thread has spent runnable but waiting for a CPU (Linux schedstat; 0 where
+    that is not available)."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def make_data(mnist, spec):
@@ -56,39 +93,44 @@ def config_for(name, spec):
     return presets.get(name).with_config(**changes)
 
 
-def headless(name, spec, data):
-    preset = presets.get(name)
-    trainer = Trainer(preset.build(0), data, config_for(name, spec))
+def headless(name, spec, data) -> Timing:
+    trainer = Trainer(presets.get(name).build(0), data, config_for(name, spec))
+    cpu, queued = thread_clock()
     start = time.perf_counter()
-    seconds = sum(e.seconds for e in trainer.run() if isinstance(e, EpochDone))
-    return seconds, time.perf_counter() - start
+    loop = sum(e.seconds for e in trainer.run() if isinstance(e, EpochDone))
+    wall = time.perf_counter() - start
+    cpu2, queued2 = thread_clock()
+    return Timing(spec["train"] * spec["epochs"], loop, wall, cpu2 - cpu, queued2 - queued)
 
 
-def worker_only(app, name, spec, data):
+def worker_only(app, name, spec, data) -> Timing:
+    from PySide6.QtCore import Qt
+
     from app.worker import TrainingWorker
 
-    preset = presets.get(name)
-    trainer = Trainer(preset.build(0), data, config_for(name, spec))
+    trainer = Trainer(presets.get(name).build(0), data, config_for(name, spec))
     worker = TrainingWorker(trainer)
-    epochs = []
+    epochs, clocks, done = [], [], []
     worker.epoch_done.connect(lambda e, _s: epochs.append(e))
-    done = []
-    worker.finished_run.connect(lambda e: (done.append(time.perf_counter()), app.quit()))
+    # read on the training thread itself as it ends (a finished thread's counters are gone)
+    worker.finished_run.connect(lambda _e: clocks.append(thread_clock()), Qt.DirectConnection)
+    worker.finished_run.connect(lambda _e: (done.append(time.perf_counter()), app.quit()))
     start = time.perf_counter()
     worker.start()
     app.exec()
     worker.wait()
-    return sum(e.seconds for e in epochs), done[0] - start
+    cpu, queued = clocks[0]
+    return Timing(spec["train"] * spec["epochs"], sum(e.seconds for e in epochs), done[0] - start, cpu, queued)
 
 
 def gui(app, tab, name, spec, data):
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
 
     tab.state.data = data
     tab.form.set_training_images(len(data.train))
     tab.form.select_preset(name)
     tab.form.set_field("epochs", str(spec["epochs"]))
-    gaps, queued, frames, busy = [], [], [0], [0.0, 0.0]
+    gaps, queued, frames, clocks, busy = [], [], [0], [], [0.0, 0.0]
     last = [time.perf_counter(), run_queue_wait()]
 
     def tick():
@@ -109,6 +151,7 @@ def gui(app, tab, name, spec, data):
     def launched():
         if len(tab.runs) > runs_before and tab.worker is not None:
             tab.worker.progress.connect(count_frame)
+            tab.worker.finished_run.connect(lambda _e: clocks.append(thread_clock()), Qt.DirectConnection)
             tab.worker.finished_run.connect(lambda _e: QTimer.singleShot(50, app.quit))
             last[0], last[1] = time.perf_counter(), run_queue_wait()
             busy[0] = time.thread_time()
@@ -126,24 +169,17 @@ def gui(app, tab, name, spec, data):
     assert run.status == "finished", run.status
     gaps, queued = np.asarray(gaps[1:]), np.asarray(queued[1:])
     stalls = np.maximum(gaps - 0.005, 0) * 1000
-    ours = np.maximum(gaps - queued - 0.005, 0) * 1000  # less the time the OS kept the thread waiting for a core
+    ours = np.maximum(gaps - queued - 0.005, 0) * 1000
     wall = run.ended - run.started
-    return sum(e.seconds for e in run.epochs), wall, (stalls, ours), (frames[0] / wall, (busy[1] - busy[0]) / wall)
-
-
-def run_queue_wait() -> float:
-    """Seconds this (the GUI) thread has spent runnable but waiting for a CPU (Linux schedstat)."""
-    try:
-        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
-            return int(f.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return 0.0
+    cpu, waited = clocks[0]
+    timing = Timing(spec["train"] * spec["epochs"], sum(e.seconds for e in run.epochs), wall, cpu, waited)
+    return timing, stalls, ours, frames[0] / wall, (busy[1] - busy[0]) / wall
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=list(RUNS))
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
 
     from PySide6.QtWidgets import QApplication
@@ -157,44 +193,45 @@ def main(argv=None) -> int:
     from app.train.tab import TrainTab
 
     mnist = load_mnist()
-    state = AppState()
-    tab = TrainTab(state)
+    tab = TrainTab(AppState())
     tab.resize(1280, 820)
     tab.show()
     app.processEvents()
-    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores; other work on the machine skews all figures)")
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     for name in args.presets:
         spec = RUNS[name]
         data = make_data(mnist, spec)
-        n_images = spec["train"] * spec["epochs"]
-        results = {"headless": [], "worker": [], "gui": []}
-        stalls_all, fps_all, busy_all = [], [], []
+        results: dict[str, list[Timing]] = {"headless": [], "worker": [], "gui": []}
+        stalls_all, ours_all, fps_all, busy_all = [], [], [], []
         for _ in range(args.repeats):
             results["headless"].append(headless(name, spec, data))
             results["worker"].append(worker_only(app, name, spec, data))
-            loop, wall, stalls, (fps, gui_busy) = gui(app, tab, name, spec, data)
-            busy_all.append(gui_busy)
-            results["gui"].append((loop, wall))
+            timing, stalls, ours, fps, busy = gui(app, tab, name, spec, data)
+            results["gui"].append(timing)
             stalls_all.append(stalls)
+            ours_all.append(ours)
             fps_all.append(fps)
-        print(f"\n{name}: {spec['train']:,} training images × {spec['epochs']} epochs, "
-              f"{args.repeats} runs each (median)")
-        # ratios within each repeat (runs next to each other in time), then their median: other work on
-        # the machine moves both sides of a ratio alike
+            busy_all.append(busy)
+        print(f"\n{name}: {spec['train']:,} training images × {spec['epochs']} epochs; "
+              f"median of {args.repeats} runs each")
         base = results["headless"]
+
+        def ratio(rows, key):
+            return statistics.median(key(b) / key(r) for b, r in zip(base, rows))
+
         for mode, rows in results.items():
-            loop = statistics.median(n_images / r[0] for r in rows)
-            wall = statistics.median(n_images / r[1] for r in rows)
-            loop_ratio = statistics.median(b[0] / r[0] for b, r in zip(base, rows))
-            wall_ratio = statistics.median(b[1] / r[1] for b, r in zip(base, rows))
-            print(f"  {mode:9s} {loop:9,.0f} images/s training ({loop_ratio:6.1%} of headless)   "
-                  f"{wall:9,.0f} images/s wall ({wall_ratio:6.1%})")
-        stalls = np.concatenate([s[0] for s in stalls_all])
-        ours = np.concatenate([s[1] for s in stalls_all])
-        print(f"  GUI: {statistics.median(fps_all):.1f} view updates/s, GUI thread busy "
-              f"{statistics.median(busy_all):.0%} of the time; event-loop stalls over {len(stalls):,} ticks: "
-              f"max {stalls.max():.1f} ms, p99 {np.percentile(stalls, 99):.1f} ms, p50 {np.median(stalls):.1f} ms; "
-              f"without the time spent waiting for a core: max {ours.max():.1f} ms, p99 {np.percentile(ours, 99):.1f} ms")
+            def rate(key):
+                return statistics.median(r.images / key(r) for r in rows)
+            waited = statistics.median(r.queued / r.wall for r in rows)
+            blocked = statistics.median(r.blocked / r.wall for r in rows)
+            print(f"  {mode:8s} loop {rate(lambda r: r.loop):7,.0f}/s ({ratio(rows, lambda r: r.loop):6.1%})"
+                  f" | run {rate(lambda r: r.wall):7,.0f}/s ({ratio(rows, lambda r: r.wall):6.1%})"
+                  f" | less the wait for a core {rate(lambda r: r.own):7,.0f}/s ({ratio(rows, lambda r: r.own):6.1%})"
+                  f" | training thread waited for a core {waited:4.0%}, blocked {blocked:4.1%}")
+        stalls, ours = np.concatenate(stalls_all), np.concatenate(ours_all)
+        print(f"  GUI: {statistics.median(fps_all):.1f} reports/s, GUI thread busy {statistics.median(busy_all):.0%}; "
+              f"event-loop stalls over {len(stalls):,} ticks: max {stalls.max():.0f} ms, p99 {np.percentile(stalls, 99):.0f} ms"
+              f" | less the GUI thread's wait for a core: max {ours.max():.0f} ms, p99 {np.percentile(ours, 99):.0f} ms")
     tab.shutdown()
     return 0
 
