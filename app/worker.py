@@ -57,7 +57,6 @@ class TrainingWorker(QThread):
         self.step_count = 0
         self.epochs_run = 0
         self.waiting = False  # True while paused and idle (no mini-batch in progress)
-        self.native_id: int | None = None
 
     # --- control (any thread) ------------------------------------------------------------------------
     def pause(self) -> None:
@@ -85,7 +84,6 @@ class TrainingWorker(QThread):
 
     # --- the thread --------------------------------------------------------------------------------
     def run(self) -> None:
-        self.native_id = threading.get_native_id()  # the OS's id of the training thread (for diagnostics)
         try:
             self._loop()
         except Exception as exc:  # a bug must not kill the app silently: report it to the view
