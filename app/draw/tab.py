@@ -26,8 +26,8 @@ from app.draw.network_picker import NetworkPicker
 from app.draw.samples import SamplesBar
 from app.draw.throttle import Throttle
 from app.widgets.heatmap_view import HeatmapOverlayView
-from app.widgets.image_view import ImageView
 from app.widgets.live_text import LiveText
+from app.widgets.pixel_image import PixelImage
 from app.widgets.probability_bars import ProbabilityBars
 from core import probes
 from core.io import ModelFileError
@@ -35,6 +35,19 @@ from core.preprocess import canvas_to_mnist, mnist_to_canvas, naive_downscale
 
 FAST_MS = 15
 SLOW_MS = 120
+_BLAS = None
+
+
+def one_blas_thread():
+    """A context in which BLAS uses one thread. The Draw tab's products are tiny (one or two images):
+    waking a second BLAS thread costs more than it saves, and on a busy machine, waiting for it
+    costs tens of milliseconds."""
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
 
 STYLE = f"""
 QFrame#card {{ background: {CARD_BACKGROUND}; border: 1px solid #242c35; border-radius: 8px; }}
@@ -96,10 +109,9 @@ class DrawTab(QWidget):
         self.big_digit.setText("")
         self.verdict = LiveText(lines=3, point_size=self.font().pointSizeF() * 1.15)
         self.verdict.setText("Draw a digit")
-        self.sees = ImageView()
-        self.naive = ImageView()
+        self.sees = PixelImage(background=CARD_BACKGROUND)  # (QPainter, not pyqtgraph: it is on the hot path)
+        self.naive = PixelImage(background=CARD_BACKGROUND)
         for view in (self.sees, self.naive):
-            view.setBackground(CARD_BACKGROUND)
             view.setMinimumSize(110, 110)
             view.set_image(np.zeros((28, 28), np.float32))
         self.sees_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
@@ -108,7 +120,7 @@ class DrawTab(QWidget):
         self.saliency.setBackground(CARD_BACKGROUND)
         self.saliency.blank()
         self.saliency_caption = LiveText(lines=2, colour="#8b98a5")
-        for view in (self.sees, self.naive, self.saliency):  # they fill their whole area themselves
+        for view in (self.saliency,):  # it fills its whole area itself
             view.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.inside = InsideView()
 
@@ -298,7 +310,8 @@ class DrawTab(QWidget):
             return
         self.mnist_image = canvas_to_mnist(canvas)
         naive = naive_downscale(canvas)
-        out = self.net.output(np.stack([self.mnist_image, naive]))  # one forward pass for both
+        with one_blas_thread():
+            out = self.net.output(np.stack([self.mnist_image, naive]))  # one forward pass for both
         self.output, self.naive_output = out[0], out[1]
         top, naive_top = int(out[0].argmax()), int(out[1].argmax())
         self.bars.set_values(out[0], self.true_label)
@@ -321,7 +334,8 @@ class DrawTab(QWidget):
         """The slower views: inside the network and the saliency map, for the last preprocessed image."""
         if self.net is None or self.mnist_image is None or self.output is None:
             return
-        explanation = probes.explain(self.net, self.mnist_image[None])
+        with one_blas_thread():
+            explanation = probes.explain(self.net, self.mnist_image[None])
         self.inside.show_explanation(explanation)
         saliency = explanation["saliency"][0]
         self.saliency.set_data(self.mnist_image, saliency)
