@@ -110,7 +110,9 @@ class ExperimentPage(QWidget):
         self._initial_timer.timeout.connect(self.compute_initial)
         for box in (self.depth, self.width, self.images, self.n_seeds):
             box.valueChanged.connect(self._initial_timer.start)
+        self.depth.valueChanged.connect(lambda depth: None if self.running else self._set_layers(depth))
         self._set_layers(self.depth.value())
+        self.curve_plot.getPlotItem().setRange(xRange=(0, self.epochs.value()), yRange=(-5, 0), padding=0)
         self.status.setText("Press <b>Run</b> to train; each curve is one hidden layer.")
 
     # --- running -----------------------------------------------------------------------------------

@@ -155,6 +155,19 @@ class FixesPage(QWidget):
         self.buttons.resume_clicked.connect(self.resume)
         self.buttons.stop_clicked.connect(self.stop)
         self.status.setText("Press <b>Run</b>: the ticked networks train together.")
+        self.list.itemChanged.connect(lambda _item: self._paint_swatches() if self.worker is None else None)
+        self._show_empty_axes()
+
+    def _show_empty_axes(self) -> None:
+        """Before any run: the axes the curves will fill, and each ticked network's colour."""
+        self.curve_plot.getPlotItem().setRange(xRange=(0, self.epochs.value()), yRange=(-3, 0.5), padding=0)
+        profile = self.profile_plot.getPlotItem()
+        depth = self.depth.value()
+        profile.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
+        profile.setRange(xRange=(0.8, depth + 0.2), yRange=(-2.2, 0.6), padding=0)
+        plots.tidy_log_axis(profile, [0.01, 3.0])
+        self.curve_plot.getPlotItem().setLabel("left", self.measure.currentText(), color=plots.MUTED)
+        self._paint_swatches()
 
     # --- the list of variants ------------------------------------------------------------------------
     def _add_item(self, variant: vanishing.Variant, checked: bool) -> QListWidgetItem:
@@ -184,14 +197,29 @@ class FixesPage(QWidget):
                 if self.list.item(i).checkState() == Qt.CheckState.Checked]
 
     def _paint_swatches(self) -> None:
-        """Colour each ticked item like its curves; unticked ones get no swatch."""
-        colour_of = {v: variant_color(i) for i, v in enumerate(self.variants)}
+        """Colour each item like its curves (those of the last run, or, before one, the ticked ones in
+        the order they will get); the others get no swatch."""
+        order = self.variants if self.variants else self.checked_variants()
+        colour_of = {v: variant_color(i) for i, v in enumerate(order)}
+        blocked = self.list.blockSignals(True)  # a new icon is an item change too
         for i in range(self.list.count()):
             item = self.list.item(i)
             colour = colour_of.get(item.data(Qt.ItemDataRole.UserRole))
             pix = QPixmap(12, 12)
             pix.fill(QColor(colour) if colour else QColor(0, 0, 0, 0))
             item.setIcon(QIcon(pix))
+        self.list.blockSignals(blocked)
+        if not self.variants:  # before a first run the table lists what will train
+            self._fill_table(order)
+
+    def _fill_table(self, variants: list[vanishing.Variant]) -> None:
+        self.table.setRowCount(len(variants))
+        for row, v in enumerate(variants):
+            item = QTableWidgetItem(v.label)
+            item.setForeground(QColor(variant_color(row)))
+            self.table.setItem(row, 0, item)
+            for col in range(1, len(COLUMNS)):
+                self.table.setItem(row, col, QTableWidgetItem("–"))
 
     # --- running -----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -230,13 +258,7 @@ class FixesPage(QWidget):
         self._make_curves(depth)
         self._paint_swatches()
         self.curve_plot.getPlotItem().setXRange(0, e, padding=0.02)
-        self.table.setRowCount(k)
-        for row, v in enumerate(variants):
-            item = QTableWidgetItem(v.label)
-            item.setForeground(QColor(variant_color(row)))
-            self.table.setItem(row, 0, item)
-            for col in range(1, len(COLUMNS)):
-                self.table.setItem(row, col, QTableWidgetItem("–"))
+        self._fill_table(variants)
         held_out = data.validation
         self.worker = RecordWorker(lambda: vanishing.train_speeds(nets, data, config, held_out))
         self.worker.records.connect(self._on_records)
@@ -317,11 +339,11 @@ class FixesPage(QWidget):
         profile.setXRange(0.8, depth + 0.2, padding=0)
 
     def _redraw(self) -> None:
+        key = self.measure.currentData()
+        self.curve_plot.getPlotItem().setLabel("left", dict(MEASURES)[key], color=plots.MUTED)
         if not self.variants:
             return
-        key = self.measure.currentData()
         values = self.data[key]
-        self.curve_plot.getPlotItem().setLabel("left", dict(MEASURES)[key], color=plots.MUTED)
         depth = values.shape[1]
         x_layers = np.arange(1, depth + 1, dtype=float)
         for i, ((first, last), profile) in enumerate(zip(self.curves, self.profiles)):
