@@ -7,7 +7,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from app.train.plan import HIDDEN_ACTIVATIONS, ROW_KINDS, ROW_NAMES, LayerRow
+from app.train.plan import HIDDEN_ACTIVATIONS, INIT_NAMES, ROW_KINDS, ROW_NAMES, LayerRow
+
+ROW_TIP = "conv + pool: a convolution, max-pooling, then the activation (network3's ConvPoolLayer)"
 
 
 def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
@@ -33,7 +35,7 @@ class LayerRowEditor(QWidget):
         self.kind = QComboBox()
         for kind in ROW_KINDS:
             self.kind.addItem(ROW_NAMES[kind], kind)
-        self.kind.setToolTip("conv + pool: a convolution, max-pooling, then the activation (network3's ConvPoolLayer)")
+        self.kind.setToolTip(ROW_TIP)
         self.kind.setFixedWidth(104)
         self.filters = _spin(1, 256, row.filters, "number of filters (feature maps)")
         self.size = _spin(1, 28, row.size, "filter size f: each filter has f×f weights per input map")
@@ -69,6 +71,8 @@ class LayerRowEditor(QWidget):
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
 
     def set_row(self, row: LayerRow) -> None:
+        self.init = row.init  # kept as loaded (a preset's own initialiser for this layer); not edited here
+        self.kind.setToolTip(ROW_TIP + (f"\nThis layer's initial weights: {INIT_NAMES[row.init]}" if row.init else ""))
         for w in (self.kind, self.filters, self.size, self.pool, self.neurons, self.p, self.activation):
             w.blockSignals(True)
         self.kind.setCurrentIndex(ROW_KINDS.index(row.kind))
@@ -83,8 +87,10 @@ class LayerRowEditor(QWidget):
         self._show_fields()
 
     def row(self) -> LayerRow:
-        return LayerRow(self.kind.currentData(), self.filters.value(), self.size.value(), self.pool.value(),
-                        self.neurons.value(), round(self.p.value(), 4), self.activation.currentText())
+        kind = self.kind.currentData()
+        return LayerRow(kind, self.filters.value(), self.size.value(), self.pool.value(), self.neurons.value(),
+                        round(self.p.value(), 4), self.activation.currentText(),
+                        self.init if kind in ("conv", "conv-pool") else None)
 
     def _kind_changed(self) -> None:
         self._show_fields()

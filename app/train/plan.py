@@ -41,14 +41,16 @@ class LayerRow:
     neurons: int = 100
     p: float = 0.5
     activation: str = "sigmoid"
+    init: str | None = None  # a conv layer's own initialiser, overriding the network's (presets set it)
 
     def layer(self) -> Layer:
         from core import conv  # chapter 6's layers; imported here so MLP-only use never needs them
 
+        own = {"init": self.init} if self.init else {}
         if self.kind == "conv-pool":
-            return conv.ConvPool2D(self.filters, self.size, self.activation, pool=self.pool)
+            return conv.ConvPool2D(self.filters, self.size, self.activation, pool=self.pool, **own)
         if self.kind == "conv":
-            return conv.Conv2D(self.filters, self.size, self.activation)
+            return conv.Conv2D(self.filters, self.size, self.activation, **own)
         if self.kind == "pool":
             return conv.MaxPool2D(self.pool)
         if self.kind == "fc":
@@ -120,9 +122,10 @@ def spec_from_layers(layers: list[Layer], cost: str, init: str, input_shape: tup
     for s in specs[:-1]:  # the last layer is the output
         if s["type"] == "convpool2d":
             rows.append(LayerRow("conv-pool", filters=s["filters"], size=s["size"], pool=s.get("pool", 2),
-                                 activation=s["activation"]))
+                                 activation=s["activation"], init=s.get("init")))
         elif s["type"] == "conv2d":
-            rows.append(LayerRow("conv", filters=s["filters"], size=s["size"], activation=s["activation"]))
+            rows.append(LayerRow("conv", filters=s["filters"], size=s["size"], activation=s["activation"],
+                                 init=s.get("init")))
         elif s["type"] == "maxpool2d":
             rows.append(LayerRow("pool", pool=s["size"]))
         elif s["type"] == "dense":

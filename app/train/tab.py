@@ -6,7 +6,7 @@ reference line and other runs overlaid), the weights as images (or a CNN's filte
 per-layer weight histograms, and on the validation set the confusion matrix and the mistakes.
 
 Training runs in an ``app.worker.TrainingWorker`` thread; the views are fed copies prepared on that
-thread (``app.train.live``) at about ten frames a second. Each epoch's network is published to the
+thread (``app.train.live``), drawn at most eight times a second. Each epoch's network is published to the
 other tabs (``AppState.set_training_network``), and per-mini-batch gradient sizes go to the
 Gradients tab (``AppState.batch_gradients``).
 """
@@ -25,7 +25,8 @@ from superqt.utils import thread_worker
 
 from app.train.controls import RunControls
 from app.train.form import SetupForm
-from app.train.live import BatchGradients, EpochFrame, Frame, LiveProbe
+from app.train.live import BatchGradients, EpochFrame, Frame, LiveProbe, snapshot_network
+from app.train.mistakes import Mistakes
 from app.train.plan import RunPlan
 from app.train.runs import Run, write_csv
 from app.train.runs_panel import RunsPanel
@@ -107,15 +108,10 @@ class TrainTab(QWidget):
         self.runs_panel.export_csv.clicked.connect(self.export_csv_dialog)
         self.runs_panel.export_png.clicked.connect(self.export_png_dialog)
         self.form.plan_changed.connect(lambda _plan: self._update_controls())
-        self.gallery.clicked.connect(self._gallery_clicked)
-        self.confusion.cell_clicked.connect(self._confusion_clicked)
         state.data_ready.connect(self._data_ready)
         state.data_failed.connect(self._data_failed)
         if state.data is not None:
             self.form.set_training_images(len(state.data.train))
-        self._mistakes: EpochFrame | None = None
-        self._mistake_filter: tuple[int, int] | None = None
-        self._gallery_indices: list[int] = []
         self._update_controls()
 
     # --- layout --------------------------------------------------------------------------------------
@@ -151,6 +147,7 @@ class TrainTab(QWidget):
         self.gallery = DigitGallery("Mistakes (validation)", cols=8)
         self.gallery.setToolTip("The validation digits the network gets wrong, the ones it is surest about "
                                 "first (true → answer). Click one to open it in the Draw tab.")
+        self.mistakes = Mistakes(self.confusion, self.gallery, self.state, self)
 
         self.curves = QWidget()
         curves_layout = QHBoxLayout(self.curves)
@@ -279,11 +276,7 @@ class TrainTab(QWidget):
         first = probe.frame()  # the initial weights (the worker thread has not started yet)
         self.weights.show_frame(first)
         self.histograms.set_counts(first.hist)
-        self.confusion.set_counts(self.confusion.counts * 0)
-        self._mistakes, self._mistake_filter = None, None
-        self.gallery.set_digits(np.zeros((0, 28, 28), np.float32), [],
-                                empty_text="Mistakes appear after the first epoch")
-        self.gallery.set_title("Mistakes (validation)")
+        self.mistakes.clear()
         self._draw_overlays()
 
     # --- the run's reports ---------------------------------------------------------------------------
@@ -351,8 +344,8 @@ class TrainTab(QWidget):
                 self._later("weights", lambda: (self.weights.show_frame(result.frame),
                                                 self.histograms.set_counts(result.frame.hist)))
             if result.confusion is not None:
-                self._later("confusion", lambda: self.confusion.set_counts(result.confusion))
-                self._later("mistakes", lambda: (setattr(self, "_mistakes", result), self._show_mistakes()))
+                self._later("confusion", lambda: self.mistakes.show_counts(result))
+                self._later("mistakes", lambda: self.mistakes.show_digits(result))
             if result.network is not None:
                 self._later("publish", lambda: self._publish(run, event, result.network))
         if "status" in dirty and self.worker is not None:
@@ -564,41 +557,6 @@ class TrainTab(QWidget):
             self.controls.show_banner(f"Cannot load MNIST: {message}", "error")
             self._update_controls()
 
-    # --- mistakes ------------------------------------------------------------------------------------
-    def _show_mistakes(self) -> None:
-        result = self._mistakes
-        data = self.state.data
-        if result is None or result.wrong is None or data is None:
-            return
-        wrong, guess, confidence = result.wrong, result.wrong_guess, result.wrong_confidence
-        labels = data.validation.labels
-        if self._mistake_filter is not None:
-            true, answer = self._mistake_filter
-            keep = (labels[wrong] == true) & (guess == answer)
-            wrong, guess, confidence = wrong[keep], guess[keep], confidence[keep]
-            title = f"{true} read as {answer}: {int(keep.sum()):,} (surest first)"
-        else:
-            title = f"Mistakes: {len(result.wrong):,} of {len(labels):,} (surest first)"
-        shown = wrong[:self.gallery.capacity]
-        self._gallery_indices = [int(i) for i in shown]
-        captions = [f"{labels[i]}→{g}" for i, g in zip(shown, guess[:len(shown)])]
-        self.gallery.set_digits(data.validation.images[shown], captions)
-        self.gallery.set_title(title)
-
-    def _confusion_clicked(self, true: int, answer: int) -> None:
-        if true == answer or self._mistake_filter == (true, answer):
-            self._mistake_filter = None
-        else:
-            self._mistake_filter = (true, answer)
-        self._show_mistakes()
-
-    def _gallery_clicked(self, index: int) -> None:
-        data = self.state.data
-        if data is None or not 0 <= index < len(self._gallery_indices):
-            return
-        i = self._gallery_indices[index]
-        self.state.show_digit.emit(data.validation.images[i].copy(), int(data.validation.labels[i]))
-
     # --- runs: overlays, export, save, send ------------------------------------------------------------
     def _draw_overlays(self) -> None:
         for plot in (self.accuracy, self.cost):
@@ -627,9 +585,9 @@ class TrainTab(QWidget):
         if run is None:
             return None
         if run.network is not None:
-            return run.network.copy()
+            return snapshot_network(run.network)
         if run is self.run and self.latest_network is not None:
-            return self.latest_network.copy()
+            return snapshot_network(self.latest_network)
         return None
 
     def send_to_draw(self, run: Run | None) -> bool:
@@ -656,7 +614,7 @@ class TrainTab(QWidget):
     def save_dialog(self, run: Run | None) -> None:
         if run is None:
             return
-        name = f"{run.plan.label.split()[0]}-run{run.id}.npz"
+        name = f"{run.plan.preset.name if run.plan.preset else 'custom'}-run{run.id}.npz"
         path, _ = QFileDialog.getSaveFileName(self, "Save network", str(Path.home() / name),
                                               "NNDL networks (*.npz)")
         if path:

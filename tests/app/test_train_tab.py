@@ -211,7 +211,7 @@ def test_clicking_a_mistake_opens_it_in_the_draw_tab(qtbot, tab, small_data):
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(scene_point))
     assert len(shown) == 1
     image, label = shown[0]
-    index = tab._gallery_indices[0]
+    index = tab.mistakes.shown[0]
     assert image.shape == (28, 28) and np.array_equal(image, small_data.validation.images[index])
     assert label == small_data.validation.labels[index]
 
@@ -225,7 +225,7 @@ def test_a_confusion_cell_filters_the_gallery(qtbot, tab, small_data):
     true, answer = np.unravel_index(counts.argmax(), counts.shape)
     tab.confusion.cell_clicked.emit(int(true), int(answer))
     assert tab.gallery.n == min(40, counts[true, answer])
-    labels = small_data.validation.labels[tab._gallery_indices]
+    labels = small_data.validation.labels[tab.mistakes.shown]
     assert np.all(labels == true)
     assert f"{true} read as {answer}" in tab.gallery.title.text
 
