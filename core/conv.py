@@ -114,8 +114,10 @@ def pool_backward(grad: np.ndarray, masks, shape: tuple[int, int, int, int], s: 
 class _ConvBase(Layer):
     regularized = ("w",)
 
-    def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid"):
+    def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", init: str | None = None):
+        """``init`` overrides the network's initialiser for this layer."""
         super().__init__()
+        self.init = initializers.check(init) if init else None
         if int(filters) < 1 or int(size) < 1:
             raise ValueError(f"a convolution needs ≥ 1 filter of size ≥ 1, not {filters} of {size}×{size}")
         self.filters, self.size = int(filters), int(size)
@@ -130,6 +132,7 @@ class _ConvBase(Layer):
         if h < self.size or w < self.size:
             raise ValueError(f"{self.size}×{self.size} filters do not fit {h}×{w} inputs")
         fan_in = c * self.size * self.size
+        init = self.init or init
         self.params = {
             "w": initializers.weights(init, (self.filters, c, self.size, self.size), fan_in, rng, dtype),
             "b": initializers.biases(init, (self.filters,), rng, dtype),
@@ -158,7 +161,8 @@ class _ConvBase(Layer):
         return batch_first(col2im(dcols, self.x_shape, self.size))
 
     def spec(self):
-        return {"type": self.kind, "filters": self.filters, "size": self.size, "activation": self.activation.name}
+        spec = {"type": self.kind, "filters": self.filters, "size": self.size, "activation": self.activation.name}
+        return {**spec, "init": self.init} if self.init else spec
 
 
 @register
@@ -230,10 +234,11 @@ class ConvPool2D(_ConvBase):
 
     kind = "convpool2d"
 
-    def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", pool: int = 2):
+    def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", pool: int = 2,
+                 init: str | None = None):
         if activation not in ("sigmoid", "tanh", "relu", "linear"):
             raise ValueError(f"conv-pool needs an increasing activation (sigmoid, tanh, relu, linear), not {activation}")
-        super().__init__(filters, size, activation)
+        super().__init__(filters, size, activation, init)
         if int(pool) < 1:
             raise ValueError(f"pool size must be ≥ 1, not {pool}")
         self.pool = int(pool)

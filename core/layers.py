@@ -87,13 +87,15 @@ class Dense(Layer):
     kind = "dense"
     regularized = ("w",)
 
-    def __init__(self, n_out: int, activation: str = "sigmoid", n_in: int | None = None):
+    def __init__(self, n_out: int, activation: str = "sigmoid", n_in: int | None = None, init: str | None = None):
+        """``init`` overrides the network's initialiser for this layer."""
         super().__init__()
         if int(n_out) < 1:
             raise ValueError(f"a dense layer needs at least one neuron, not {n_out}")
         self.n_out = int(n_out)
         self.n_in = n_in
         self.activation = activations.get(activation)
+        self.init = initializers.check(init) if init else None
 
     def build(self, input_shape, rng, dtype, init):
         n_in = int(np.prod(input_shape))
@@ -102,6 +104,7 @@ class Dense(Layer):
         if self.n_in is not None and self.n_in != n_in:
             raise ValueError(f"dense layer expects {self.n_in} inputs but receives {n_in}")
         self.n_in = n_in
+        init = self.init or init
         self.params = {
             "w": initializers.weights(init, (self.n_out, n_in), n_in, rng, dtype),
             "b": initializers.biases(init, (self.n_out,), rng, dtype),
@@ -132,7 +135,8 @@ class Dense(Layer):
         return (self.x, self.delta) if name == "w" and getattr(self, "delta", None) is not None else None
 
     def spec(self):
-        return {"type": self.kind, "n_in": self.n_in, "n_out": self.n_out, "activation": self.activation.name}
+        spec = {"type": self.kind, "n_in": self.n_in, "n_out": self.n_out, "activation": self.activation.name}
+        return {**spec, "init": self.init} if self.init else spec
 
 
 class Dropout(Layer):

@@ -156,11 +156,11 @@ class Trainer:
         self.train = expand_mnist(train) if config.expand else train
         self.n = len(self.train)
         self._check_fit()
-        # (key, parameter, the layer's grads dict, whether L1/L2 applies) for every parameter
-        self._params = [((i, k), p.reshape(-1), l.grads, k in l.regularized)
+        # (key, parameter, its flat view, its layer, whether L1/L2 applies) for every parameter
+        self._params = [((i, k), p, p.reshape(-1), l, k in l.regularized)
                         for i, l in enumerate(net.layers) for k, p in l.params.items()]
-        self._axpy = get_blas_funcs("axpy", dtype=net.dtype)
-        self._velocity = {key: np.zeros_like(p) for key, p, _, _ in self._params} if config.momentum else {}
+        self._axpy, self._gemm = get_blas_funcs(("axpy", "gemm"), dtype=net.dtype)
+        self._velocity = {key: np.zeros_like(p) for key, p, *_ in self._params} if config.momentum else {}
         self.halvings = 0
         self.epochs = config.epochs  # may be raised while the run goes on ("+1 epoch")
         # Set to True to keep each epoch's validation outputs (n, 10) in ``validation_outputs`` (the GUI's
@@ -190,7 +190,9 @@ class Trainer:
         since_best = since_halving = 0
         good = self._snapshot()
         # Small mini-batches are dominated by per-call overhead: one BLAS thread is faster for them.
-        with threadpool_limits(limits=1 if m * int(np.prod(net.input_shape)) < 64 * 784 else None, user_api="blas"):
+        # Overflow on the way to a NaN is reported as a Diverged event, not as warnings.
+        with threadpool_limits(limits=1 if m * int(np.prod(net.input_shape)) < 64 * 784 else None, user_api="blas"), \
+                np.errstate(over="ignore", invalid="ignore"):
             epoch = 0
             while epoch < self.epochs:
                 epoch += 1
@@ -242,25 +244,38 @@ class Trainer:
         """One gradient-descent step from the gradients backprop left in the layers (which it does
         not modify, so probes can still read them).
 
-        ``axpy`` (BLAS: y ← y + αx, in place) does "p −= (η/m) g" in one call instead of two.
+        BLAS does the arithmetic in place: ``axpy`` (y ← y + αx) turns "p −= (η/m) g" into one call,
+        and a dense layer's weight gradient δᵀa is never formed: ``gemm`` (C ← αAB + βC) applies
+        w ← (1 − ηλ/n) w − (η/m) δᵀa in a single call.
         """
-        eta, lmbda, n, cfg, axpy = self.eta, self.lmbda, self.n, self.config, self._axpy
+        eta, lmbda, n, cfg, axpy, gemm = self.eta, self.lmbda, self.n, self.config, self._axpy, self._gemm
         step, decay = eta / m, eta * lmbda / n
-        for key, p, grads, regularized in self._params:
-            g = grads[key[1]].reshape(-1)
-            target = self._velocity[key] if cfg.momentum else p  # momentum: the step goes into v
-            if cfg.momentum:
-                target *= cfg.momentum  # v ← μv ...
+        momentum = cfg.momentum
+        for key, p, flat, layer, regularized in self._params:
+            target = self._velocity[key] if momentum else p  # with momentum the step goes into v
+            target_flat = target.reshape(-1)
+            beta = 1.0
+            if momentum:
+                target *= momentum  # v ← μv ...
             if decay and regularized:
                 if cfg.regularization == "l1":
-                    axpy(np.sign(p), target, a=-decay)  # − (ηλ/n) sgn(w)
-                elif cfg.momentum:
-                    axpy(p, target, a=-decay)  # − (ηλ/n) w
+                    axpy(np.sign(flat), target_flat, a=-decay)  # − (ηλ/n) sgn(w)
+                elif momentum:
+                    axpy(flat, target_flat, a=-decay)  # − (ηλ/n) w
                 else:
-                    p *= 1 - decay  # (1 − ηλ/n) w
-            axpy(g, target, a=-step)  # − (η/m) Σₓ ∂Cₓ/∂w
-            if cfg.momentum:
-                axpy(target, p)  # w ← w + v
+                    beta = 1 - decay  # (1 − ηλ/n) w
+            factors = layer.gradient_factors(key[1])
+            if factors is not None:  # target ← β·target − (η/m) δᵀa, on the transposes (BLAS is column-major)
+                a, delta = factors
+                out = gemm(-step, a.T, delta.T, beta=beta, c=target.T, trans_b=1, overwrite_c=1)
+                if not np.shares_memory(out, target):
+                    target[...] = out.T
+            else:
+                if beta != 1.0:
+                    target *= beta
+                axpy(layer.grads[key[1]].reshape(-1), target_flat, a=-step)  # − (η/m) Σₓ ∂Cₓ/∂p
+            if momentum:
+                axpy(target_flat, flat)  # w ← w + v
 
     def _evaluate(self, epoch: int, seconds: float) -> EpochDone:
         cfg, net = self.config, self.net

@@ -94,3 +94,12 @@ def test_ensemble_votes(tmp_path, capsys):
 def test_majority_vote():
     votes = np.array([[1, 2, 3, 4], [1, 5, 3, 6], [2, 5, 0, 7]])
     np.testing.assert_array_equal(majority_vote(votes), [1, 5, 3, 4])  # last column: a three-way tie
+
+
+def test_eval_of_a_network_that_does_not_fit_mnist(tmp_path):
+    from core.io import save_network
+    from core.network import Network
+
+    path = save_network(Network.mlp([100, 20, 10]), tmp_path / "small.npz")
+    result = run_cli("eval", str(path))
+    assert result.returncode == 2 and "28×28" in result.stderr and "Traceback" not in result.stderr
