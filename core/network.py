@@ -48,6 +48,8 @@ class Network:
         for layer in self.layers:
             shape = layer.build(shape, self.rng, self.dtype, init)
         self.output_shape = shape
+        # backprop need not go further back than the first layer with parameters
+        self._first_trainable = next((i for i, l in enumerate(self.layers) if l.params), 0)
 
     @classmethod
     def mlp(cls, sizes: Sequence[int], activation: str = "sigmoid", output_activation: str | None = None,
@@ -207,7 +209,3 @@ class Network:
             grad = self.layers[i].backward(grad, need_input_grad=i > first)
         return cost_sum
 
-    @property
-    def _first_trainable(self) -> int:
-        """Index of the first layer with parameters: backprop need not go further back than it."""
-        return next((i for i, l in enumerate(self.layers) if l.params), 0)

@@ -26,6 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from core import augment as augmentation
 from core.data import MNIST, Split, expand_mnist
+from core.layers import Layer
 from core.network import Network
 
 
@@ -156,11 +157,20 @@ class Trainer:
         self.train = expand_mnist(train) if config.expand else train
         self.n = len(self.train)
         self._check_fit()
-        # (key, parameter, its flat view, its layer, whether L1/L2 applies) for every parameter
-        self._params = [((i, k), p, p.reshape(-1), l, k in l.regularized)
-                        for i, l in enumerate(net.layers) for k, p in l.params.items()]
+        # Per parameter: its key, the array and its flat view, its layer, whether L1/L2 applies, where
+        # the step goes (the parameter itself, or its velocity with momentum) and whether the layer
+        # keeps the gradient as factors (see layers.Gradients).
+        self._velocity = {}
+        self._params = []
+        for i, layer in enumerate(net.layers):
+            factored = type(layer).gradient_factors is not Layer.gradient_factors
+            for name, p in layer.params.items():
+                if not p.flags.c_contiguous:
+                    raise ValueError(f"parameter {name} of layer {i} is not C-contiguous")
+                target = self._velocity.setdefault((i, name), np.zeros_like(p)) if config.momentum else p
+                self._params.append(((i, name), p, p.reshape(-1), layer, name in layer.regularized, target,
+                                     target.reshape(-1), factored))
         self._axpy, self._gemm = get_blas_funcs(("axpy", "gemm"), dtype=net.dtype)
-        self._velocity = {key: np.zeros_like(p) for key, p, *_ in self._params} if config.momentum else {}
         self.halvings = 0
         self.epochs = config.epochs  # may be raised while the run goes on ("+1 epoch")
         # Set to True to keep each epoch's validation outputs (n, 10) in ``validation_outputs`` (the GUI's
@@ -246,14 +256,13 @@ class Trainer:
 
         BLAS does the arithmetic in place: ``axpy`` (y ← y + αx) turns "p −= (η/m) g" into one call,
         and a dense layer's weight gradient δᵀa is never formed: ``gemm`` (C ← αAB + βC) applies
-        w ← (1 − ηλ/n) w − (η/m) δᵀa in a single call.
+        w ← (1 − ηλ/n) w − (η/m) δᵀa in a single call (on the transposes: BLAS is column-major, so
+        the C-ordered target's transpose is the matrix it updates in place).
         """
         eta, lmbda, n, cfg, axpy, gemm = self.eta, self.lmbda, self.n, self.config, self._axpy, self._gemm
         step, decay = eta / m, eta * lmbda / n
         momentum = cfg.momentum
-        for key, p, flat, layer, regularized in self._params:
-            target = self._velocity[key] if momentum else p  # with momentum the step goes into v
-            target_flat = target.reshape(-1)
+        for (i, name), p, flat, layer, regularized, target, target_flat, factored in self._params:
             beta = 1.0
             if momentum:
                 target *= momentum  # v ← μv ...
@@ -264,16 +273,14 @@ class Trainer:
                     axpy(flat, target_flat, a=-decay)  # − (ηλ/n) w
                 else:
                     beta = 1 - decay  # (1 − ηλ/n) w
-            factors = layer.gradient_factors(key[1])
-            if factors is not None:  # target ← β·target − (η/m) δᵀa, on the transposes (BLAS is column-major)
+            factors = layer.gradient_factors(name) if factored else None
+            if factors is not None:  # target ← β·target − (η/m) δᵀa
                 a, delta = factors
-                out = gemm(-step, a.T, delta.T, beta=beta, c=target.T, trans_b=1, overwrite_c=1)
-                if not np.shares_memory(out, target):
-                    target[...] = out.T
+                gemm(-step, a.T, delta.T, beta=beta, c=target.T, trans_b=1, overwrite_c=1)
             else:
                 if beta != 1.0:
                     target *= beta
-                axpy(layer.grads[key[1]].reshape(-1), target_flat, a=-step)  # − (η/m) Σₓ ∂Cₓ/∂p
+                axpy(layer.grads[name].reshape(-1), target_flat, a=-step)  # − (η/m) Σₓ ∂Cₓ/∂p
             if momentum:
                 axpy(target_flat, flat)  # w ← w + v
 
