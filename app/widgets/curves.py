@@ -72,11 +72,15 @@ class CurvePlot(pg.PlotWidget):
     def set_curve(self, key: str, x, y, color: str = "#4cc9f0", width: float = 2.0, dash: bool = False,
                   name: str | None = None, symbol: str | None = None, alpha: int = 255, z: float = 0,
                   antialias: bool = True) -> pg.PlotDataItem:
-        """Create the curve ``key`` on first use, then only replace its data. (Long curves updated
-        often draw faster with ``antialias=False``.)"""
+        """Create the curve ``key`` on first use, then only replace its data (its style is fixed when it
+        is made; a new ``name`` makes it anew). Long curves updated often draw faster with
+        ``antialias=False``."""
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         item = self._curves.get(key)
+        if item is not None and name is not None and item.opts.get("name") != name:
+            self.remove_curve(key)
+            item = None
         if item is None:
             qcolor = pg.mkColor(color)
             qcolor.setAlpha(alpha)

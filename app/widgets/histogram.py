@@ -28,7 +28,13 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
         self.set_layers([])
 
     def set_layers(self, names: list[str]) -> None:
-        """Make one plot per layer (called when a run starts, never per frame)."""
+        """Make one plot per layer (called when a run starts, never per frame; plots for the same
+        layers as before are kept and emptied)."""
+        if names and names == [p.titleLabel.text for p in self.plots]:
+            for start, now in zip(self.start_curves, self.now_curves):
+                start.setData([], [])
+                now.setData([], [])
+            return
         self.ci.clear()
         self.plots, self.start_curves, self.now_curves = [], [], []
         if self.title:
