@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self._accuracy_wanted = None
         self._initial_loader = None
         self._load_initial = load_initial_network
+        self._initial_result = None
         self._build_menus()
         self._build_status_bar()
         self._restore_settings()
@@ -178,6 +179,8 @@ class MainWindow(QMainWindow):
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.state.show_digit.connect(lambda *_: self.tabs.setCurrentIndex(0))
         self.state.data_ready.connect(self._data_ready)
+        if self._load_initial:  # read the file on a worker thread while the tabs are built
+            self._load_initial_network()
         current = self.tabs.currentIndex()
         order = [current] + [i for i in range(self.tabs.count()) if i != current]
         if lazy:
@@ -216,8 +219,9 @@ class MainWindow(QMainWindow):
 
     def _ready(self) -> None:
         self._update_status()
-        if self._load_initial:
-            QTimer.singleShot(0, self, self._load_initial_network)
+        if self._initial_result is not None:  # read while the tabs were being built
+            result, self._initial_result = self._initial_result, None
+            self._initial_network_loaded(result)
 
     # --- menus -------------------------------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None, tip: str = "") -> QAction:
@@ -299,7 +303,8 @@ class MainWindow(QMainWindow):
         else:
             accuracy = "measuring test accuracy…"
         self.network_status.setText(f"Network: <b>{state.network_label}</b> · {accuracy}")
-        self.network_status.setToolTip(state.network.describe() + (f"\n{state.network_path}" if state.network_path else ""))
+        where = f"\n{state.network_path}" if state.network_path else ""
+        self.network_status.setToolTip(state.network.describe() + where)
 
     def _measure_accuracy(self, net) -> None:
         """Classify the 10,000 test images off the GUI thread (MNIST loads first if needed)."""
@@ -437,6 +442,9 @@ class MainWindow(QMainWindow):
 
     def _initial_network_loaded(self, result) -> None:
         self._initial_loader = None
+        if not self.ready:  # activate it once every tab is there to hear about it
+            self._initial_result = result
+            return
         path, net, problems = result
         if problems:
             self.state.status.emit("Skipped an unreadable network: " + problems[0])

@@ -51,7 +51,8 @@ class DrawingCanvas(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 200)
         self.setToolTip("Draw a digit: white ink on black, like MNIST.\n"
-                        "Esc clears, Ctrl+Z undoes, Ctrl+Shift+Z redoes, E toggles the eraser, [ and ] change the width.")
+                        "Esc clears, Ctrl+Z undoes, Ctrl+Shift+Z redoes, E toggles the eraser, "
+                        "[ and ] change the width.")
 
     # --- the drawing as data -----------------------------------------------------------------------
     def array(self) -> np.ndarray:
@@ -277,7 +278,8 @@ class DrawingCanvas(QWidget):
             painter.setFont(font)
             painter.setPen(QColor(90, 100, 112))
             painter.drawText(r.adjusted(0, small * 3.2, 0, 0), Qt.AlignmentFlag.AlignCenter,
-                             "with the mouse or a pen · right button erases\nEsc clears · Ctrl+Z undoes · Ctrl+Shift+Z redoes")
+                             "with the mouse or a pen · right button erases\n"
+                             "Esc clears · Ctrl+Z undoes · Ctrl+Shift+Z redoes")
         painter.end()
 
     # --- mouse and tablet --------------------------------------------------------------------------

@@ -21,6 +21,10 @@ CURRENT = "current"
 FILE = "file"
 
 
+def _same_file(a: Path | None, b: Path) -> bool:
+    return a is not None and Path(a).resolve() == Path(b).resolve()
+
+
 class NetworkPicker(QWidget):
     #: the user chose "Open a file…": whoever owns the file dialog shows it
     open_file_requested = Signal()
@@ -74,7 +78,7 @@ class NetworkPicker(QWidget):
         if self.following_training and self.state.network is not None:
             return TRAINING
         for model in bundled_models():
-            if path is not None and model.path.is_file() and Path(path).resolve() == model.path.resolve():
+            if model.path.is_file() and _same_file(path, model.path):
                 return BUNDLED
         return CURRENT
 
@@ -89,7 +93,7 @@ class NetworkPicker(QWidget):
             item.setEnabled(enabled)
             item.setToolTip(tip)
             self.combo.setItemData(i, (item_kind, payload))
-            if item_kind == kind and (kind != BUNDLED or Path(self.state.network_path).resolve() == payload.path.resolve()):
+            if item_kind == kind and (kind != BUNDLED or _same_file(self.state.network_path, payload.path)):
                 selected = i
         if selected < 0:  # no network yet: show a prompt rather than a wrong choice
             self.combo.insertItem(0, "Choose a network…")

@@ -17,9 +17,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
-                               QSizePolicy, QSlider, QToolButton, QVBoxLayout, QWidget)
+                               QSlider, QToolButton, QVBoxLayout, QWidget)
 
-from app import theme
 from app.draw.canvas import DrawingCanvas
 from app.draw.inside import CARD_BACKGROUND, InsideView
 from app.draw.network_picker import NetworkPicker
@@ -48,6 +47,7 @@ def one_blas_thread():
 
         _BLAS = ThreadpoolController()
     return _BLAS.limit(limits=1, user_api="blas")
+
 
 STYLE = f"""
 QFrame#card {{ background: {CARD_BACKGROUND}; border: 1px solid #242c35; border-radius: 8px; }}
@@ -120,8 +120,7 @@ class DrawTab(QWidget):
         self.saliency.setBackground(CARD_BACKGROUND)
         self.saliency.blank()
         self.saliency_caption = LiveText(lines=2, colour="#8b98a5")
-        for view in (self.saliency,):  # it fills its whole area itself
-            view.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.saliency.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it fills its area
         self.inside = InsideView()
 
         self._build_layout()
@@ -265,7 +264,8 @@ class DrawTab(QWidget):
             self.inside.set_network(net)
         else:
             self.inside.update_weights(net)
-        self.slow.flush() if not self.canvas.is_blank() else None
+        if not self.canvas.is_blank():
+            self.slow.flush()
         self.refresh_prediction()
 
     def _open_file(self) -> None:
@@ -355,7 +355,8 @@ class DrawTab(QWidget):
         self.naive_caption.setText("whole canvas shrunk")
         self.saliency.blank()
         self.saliency_caption.setText("Which pixels matter for the answer.")
-        self.inside.clear() if self.inside.net is not None else None
+        if self.inside.net is not None:
+            self.inside.clear()
 
     # --- samples -----------------------------------------------------------------------------------
     def load_digit(self, image: np.ndarray, label: int | None = None) -> None:
