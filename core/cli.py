@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--early-stopping", type=_positive_int, help="stop after N epochs without improvement")
     t.add_argument("--seed", type=int, default=None, help="seed for the initial weights and the shuffling")
     t.add_argument("--data", help="a folder with the four MNIST IDX files (default: the bundled copy)")
-    t.add_argument("--save", help="save the trained network to this .npz file")
+    t.add_argument("--save", help="save the network of the best validation epoch to this .npz file")
+    t.add_argument("--save-last", action="store_true", help="with --save: save the last epoch's network instead")
     t.add_argument("--json", help="write the run's config and per-epoch metrics to this file")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -209,13 +210,17 @@ def cmd_train(args) -> int:
     finally:
         if bar is not None:
             bar.close()
-    last = epochs[-1] if epochs else {}
+    kept = epochs[-1] if epochs else {}
+    if args.save and epochs and not args.save_last:
+        best = trainer.restore_best()  # the epoch the book reports, and what early stopping keeps
+        kept = best.to_dict() if best is not None else kept
     info = {"preset": preset_name, "config": config.to_dict(), "finished": finish,
-            "metrics": {k: last.get(k) for k in ("epoch", "training_cost", "training_accuracy",
-                                                  "validation_accuracy", "test_accuracy")}}
+            "metrics": {k: kept.get(k) for k in ("epoch", "training_cost", "training_accuracy",
+                                                  "validation_accuracy", "test_accuracy")},
+            "training_seconds": round(sum(e["seconds"] + e["eval_seconds"] for e in epochs), 1)}
     if args.save and epochs:
         save_network(net, args.save, info)
-        print(f"Saved to {args.save}")
+        print(f"Saved the network of epoch {kept.get('epoch')} to {args.save}")
     if args.json:
         _write_json(args.json, {"preset": preset_name, "config": config.to_dict(), "network": net.spec(),
                                 "epochs": epochs, "finished": finish})

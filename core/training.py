@@ -172,6 +172,8 @@ class Trainer:
                                      target.reshape(-1), factored))
         self._axpy, self._gemm = get_blas_funcs(("axpy", "gemm"), dtype=net.dtype)
         self.halvings = 0
+        self.best_epoch: int | None = None
+        self._best_params: list[dict[str, np.ndarray]] | None = None
         self.epochs = config.epochs  # may be raised while the run goes on ("+1 epoch")
         # Set to True to keep each epoch's validation outputs (n, 10) in ``validation_outputs`` (the GUI's
         # confusion matrix and gallery of mistakes read them instead of running the network again).
@@ -234,6 +236,7 @@ class Trainer:
                 # the book's rules, both watching the validation accuracy
                 if event.validation_accuracy is not None and (best[1] is None or event.validation_accuracy > best[1]):
                     best, since_best, since_halving = (epoch, event.validation_accuracy, event.test_accuracy), 0, 0
+                    self.best_epoch, self._best_params = epoch, good
                 else:
                     since_best += 1
                     since_halving += 1
@@ -302,6 +305,14 @@ class Trainer:
             return self.net.accuracy(v.images, v.labels)
         self.validation_outputs = self.net.output(v.images)
         return float(np.mean(self.validation_outputs.argmax(axis=1) == v.labels))
+
+    def restore_best(self) -> EpochDone | None:
+        """Put back the weights of the epoch with the best validation accuracy (what early stopping
+        keeps, and the epoch the book reports); returns that epoch's metrics, or None if there is none."""
+        if self._best_params is None:
+            return None
+        self._restore(self._best_params)
+        return next(e for e in self.history if e.epoch == self.best_epoch)
 
     def _snapshot(self) -> list[dict[str, np.ndarray]]:
         return [{k: v.copy() for k, v in l.params.items()} for l in self.net.layers]

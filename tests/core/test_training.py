@@ -150,3 +150,13 @@ def test_ch6_conv1_one_epoch_reaches_95_percent(mnist):
     events = train(preset.build(seed=0), mnist, preset.with_config(epochs=1, monitor_training=False))
     epoch = next(e for e in events if isinstance(e, EpochDone))
     assert epoch.test_accuracy >= 0.95
+
+
+def test_restore_best_puts_back_the_best_validation_epoch(mnist):
+    data = subset(mnist, train=300, validation=300, test=100)
+    net = Network.mlp([784, 20, 10], seed=0)
+    trainer = Trainer(net, data, TrainConfig(epochs=6, eta=3.0, mini_batch_size=10))
+    epochs = [e for e in trainer.run() if isinstance(e, EpochDone)]
+    best = trainer.restore_best()
+    assert best.validation_accuracy == max(e.validation_accuracy for e in epochs)
+    assert net.accuracy(data.validation.images, data.validation.labels) == best.validation_accuracy
