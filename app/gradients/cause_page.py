@@ -214,6 +214,8 @@ class CausePage(QWidget):
         worker.start()
 
     def _finished(self) -> None:
+        if self._closed:  # a result queued before the window closed: its views are gone
+            return
         worker, self._worker = self._worker, None
         if worker is not None:
             worker.wait()

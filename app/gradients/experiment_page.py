@@ -194,10 +194,14 @@ class ExperimentPage(QWidget):
 
     # --- records -----------------------------------------------------------------------------------
     def _on_snapshot(self, weights) -> None:
+        if self._closed:  # a result queued before the window closed: its views are gone
+            return
         self.weights = weights
         self.snapshot_changed.emit()
 
     def _on_records(self, records) -> None:
+        if self._closed:  # a result queued before the window closed: its views are gone
+            return
         done = None
         for r in records:
             if isinstance(r, vanishing.SpeedRecord):
@@ -236,6 +240,8 @@ class ExperimentPage(QWidget):
             f"the gradient by a factor w σ'(z), and σ'(z) ≤ 1/4: see <i>Why</i>.")
 
     def _report_done(self, done: vanishing.VariantDone) -> None:
+        if self._closed:  # a result queued before the window closed: its views are gone
+            return
         if done.diverged:
             self.status.setText(f"<span style='color:#ff7b72'>{done.reason}</span>")
             return
@@ -244,6 +250,8 @@ class ExperimentPage(QWidget):
                             f"{self.costs[self.last_epoch]:.3f}{acc}")
 
     def _on_finished(self, reason: str) -> None:
+        if self._closed:  # a result queued before the window closed: its views are gone
+            return
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.wait()
@@ -309,6 +317,8 @@ class ExperimentPage(QWidget):
             self.compute_initial()
 
     def _initial_done(self, speeds: np.ndarray, depth: int, width: int, n: int) -> None:
+        if self._closed:  # a result queued before the window closed: its views are gone
+            return
         self.initial = speeds
         mean, sd = speeds.mean(axis=0), speeds.std(axis=0)
         book = vanishing.BOOK_INITIAL_SPEEDS.get(depth) if width == 30 else None

@@ -288,6 +288,8 @@ class FixesPage(QWidget):
             self.worker.wait()
 
     def _on_records(self, records) -> None:
+        if self._closed:  # a result queued before the window closed: its views are gone
+            return
         for r in records:
             if isinstance(r, vanishing.SpeedRecord):
                 for key, _ in MEASURES:
@@ -302,6 +304,8 @@ class FixesPage(QWidget):
             self.status.setText(f"Epoch {max(epoch, 0):,} of {self.costs.shape[1] - 1:,}…")
 
     def _on_finished(self, reason: str) -> None:
+        if self._closed:  # a result queued before the window closed: its views are gone
+            return
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.wait()
