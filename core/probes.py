@@ -57,8 +57,8 @@ def _backprop_mean(net: Network, images: np.ndarray, labels: np.ndarray) -> Netw
     probe.backprop(x, probe.one_hot(labels), training=False)
     n = max(len(x), 1)
     for layer in probe.layers:
-        for g in layer.grads.values():
-            g /= n
+        for name in layer.params:  # reading by name forms a dense layer's weight gradient
+            layer.grads[name] = layer.grads[name] / n
     return probe
 
 

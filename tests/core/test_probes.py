@@ -69,3 +69,13 @@ def test_gradient_norms_and_saturation(mnist):
     sat = probes.saturation(net, mnist.train.images[:100])
     assert len(sat) == 2
     assert sat[0]["sigma_prime"].max() <= 0.25 + 1e-6
+
+
+def test_gradient_norms_are_of_the_mean_cost(mnist):
+    """‖∂C/∂w‖ for C the mean over the examples: the same whether measured on one copy of an example
+    or on ten copies of it."""
+    net = Network.mlp([784, 20, 10], seed=2)
+    one = probes.gradient_norms(net, mnist.train.images[:1], mnist.train.labels[:1])
+    ten = probes.gradient_norms(net, np.repeat(mnist.train.images[:1], 10, axis=0), np.repeat(mnist.train.labels[:1], 10))
+    np.testing.assert_allclose(ten["w"], one["w"], rtol=1e-4)
+    np.testing.assert_allclose(ten["delta"], one["delta"], rtol=1e-4)
