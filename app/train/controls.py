@@ -4,8 +4,12 @@ progress; and a banner for how a run ended (a divergence is explained in plain w
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
+
+
+BANNER_PADDING = 6  # pixels above and below the banner's text
 
 
 def _button(text: str, tip: str, shortcut: str | None = None) -> QPushButton:
@@ -60,7 +64,12 @@ class RunControls(QWidget):
         row.addWidget(self.save)
         outer.addLayout(row)
 
-        status_row = QHBoxLayout()
+        # The run's status (with what the run is, below it) and the banner saying how a run ended
+        # share one row of a fixed height, two lines of text: showing or hiding the banner must not
+        # resize the live views below, which would lay out and repaint every plot at once.
+        status_box = QWidget()
+        status_row = QHBoxLayout(status_box)
+        status_row.setContentsMargins(0, 0, 0, 0)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(8)
@@ -68,14 +77,22 @@ class RunControls(QWidget):
         status_row.addWidget(self.progress)
         self.status = QLabel("Set up a network on the left and press Start.")
         self.status.setObjectName("status")
-        status_row.addWidget(self.status, 1)
-        outer.addLayout(status_row)
-
+        self.detail = QLabel()  # the run's network and hyper-parameters
+        self.detail.setObjectName("hint")
+        self.status_lines = QWidget()
+        lines = QVBoxLayout(self.status_lines)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.setSpacing(0)
+        lines.addWidget(self.status)
+        lines.addWidget(self.detail)
+        status_row.addWidget(self.status_lines, 1)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.banner.hide()
-        outer.addWidget(self.banner)
+        status_row.addWidget(self.banner, 1)
+        status_box.setMinimumHeight(2 * QFontMetrics(self.banner.font()).lineSpacing() + 2 * BANNER_PADDING + 2)
+        outer.addWidget(status_box)
 
         self.eta.valueChanged.connect(self.eta_changed)
         self.lmbda.valueChanged.connect(self.lmbda_changed)
@@ -105,11 +122,16 @@ class RunControls(QWidget):
         """``kind``: info (a run finished), warning (stopped), error (diverged)."""
         colours = {"info": ("#12301f", "#8ee4af"), "warning": ("#33290f", "#ffd166"), "error": ("#3a1216", "#ff8a8a")}
         bg, fg = colours.get(kind, colours["info"])
-        self.banner.setStyleSheet(f"background:{bg}; color:{fg}; border-radius:4px; padding:6px 8px;")
+        self.banner.setStyleSheet(f"background:{bg}; color:{fg}; border-radius:4px; "
+                                  f"padding:{BANNER_PADDING}px 8px;")
         self.banner.setText(text)
         self.banner.setProperty("kind", kind)
+        self.progress.hide()
+        self.status_lines.hide()
         self.banner.show()
 
     def hide_banner(self) -> None:
         self.banner.hide()
         self.banner.setText("")
+        self.progress.show()
+        self.status_lines.show()

@@ -44,6 +44,7 @@ RUN_COLOURS = ["#ff6b6b", "#ffd166", "#06d6a0", "#c77dff", "#ff9f1c", "#4ea8de",
                "#ff99c8", "#a3b18a"]
 TRAIN, VALIDATION, TEST, COST, BATCH = "#b5e48c", "#4cc9f0", "#f72585", "#fb8500", "#8b96a3"
 FRAME_INTERVAL = 0.125  # seconds between live-view updates (8 a second; the issue asks for at least 5)
+JOB_GAP_MS = 12  # between two per-epoch view updates: each gets its own turn of the event loop, and its repaint
 GIL_SWITCH_INTERVAL = 0.001  # sys.setswitchinterval while training (CPython's default is 0.005)
 MARKED_EPOCHS = 3  # epochs drawn with markers on the curves
 SPANS = (5, 10, 15, 20, 30, 40, 60, 80, 100, 150, 200, 300, 400, 600, 800, 1000)  # epochs shown on the x axes
@@ -91,6 +92,12 @@ class TrainTab(QWidget):
         self._draw_timer = QTimer(self)
         self._draw_timer.setSingleShot(True)
         self._draw_timer.timeout.connect(self._draw)
+        # Per-epoch view updates run one per timer shot, JOB_GAP_MS apart: posted events (a
+        # ``singleShot(0)``) would all run, repaints included, before the event loop looks at input.
+        self._job_timer = QTimer(self)
+        self._job_timer.setSingleShot(True)
+        self._job_timer.setInterval(JOB_GAP_MS)
+        self._job_timer.timeout.connect(self._next_job)
         self._switch_interval = sys.getswitchinterval()
         self._build()
         self.controls.start.clicked.connect(self.start)
@@ -252,7 +259,15 @@ class TrainTab(QWidget):
         self._rate = (time.perf_counter(), 0, 0.0)
         self._update_controls()
         self.controls.status.setText(f"{run.name}: training…")
+        self.controls.detail.setText(run.plan.describe())
         self.run_started.emit(run)
+        # The views just reset are painted first, on their own, before the training thread competes
+        # for the CPU: the thread starts on a later turn of the event loop.
+        self._later("start", lambda: self._start_worker(worker, run))
+
+    def _start_worker(self, worker: TrainingWorker, run: Run) -> None:
+        if self.worker is not worker or worker.isRunning() or worker.isFinished():
+            return
         # While a run goes on, the GUI thread waits at most 1 ms (not 5) for the GIL each time it needs it.
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, GIL_SWITCH_INTERVAL))
@@ -326,9 +341,11 @@ class TrainTab(QWidget):
             self.cost.curve("run:batch").setData(x, y)
             self.cost.keep_y_in_view(y)
         frame = dirty.get("frame")
+        if frame is None and "epoch" in dirty and dirty["epoch"][1].frame.finite:
+            frame = dirty["epoch"][1].frame
         if frame is not None:
-            self.weights.show_frame(frame)
-            self.histograms.set_counts(frame.hist)
+            self._later("weights", lambda: self.weights.show_frame(frame))
+            self._later("histograms", lambda: self.histograms.set_counts(frame.hist))
         if self._gradients and self.worker is not None:
             grads, self._gradients = self._gradients, []
             self.state.batch_gradients.emit({
@@ -338,11 +355,9 @@ class TrainTab(QWidget):
             self.controls.set_live_values(dirty["eta"], self.worker.trainer.lmbda)
         if "epoch" in dirty:
             event, result = dirty["epoch"]
-            self._draw_run_curves(run)
-            self.runs_panel.update_run(run)
-            if result.frame.finite and frame is None:
-                self._later("weights", lambda: (self.weights.show_frame(result.frame),
-                                                self.histograms.set_counts(result.frame.hist)))
+            self._later("accuracy", lambda: self._draw_accuracy(run))
+            self._later("ranges", lambda: self._fit_ranges(run))  # a new range repaints the axes: a turn of its own
+            self._later("cost", lambda: (self._draw_epoch_cost(run), self.runs_panel.update_run(run)))
             if result.confusion is not None:
                 self._later("confusion", lambda: self.mistakes.show_counts(result))
                 self._later("mistakes", lambda: self.mistakes.show_digits(result))
@@ -376,48 +391,53 @@ class TrainTab(QWidget):
         self.state.set_training_network(net, f"{run.name} (epoch {event.epoch})")
 
     def _later(self, key: str, job) -> None:
-        """Run ``job`` on a later turn of the event loop, in order; a newer job with the same key
-        replaces one still waiting."""
+        """Run ``job`` on a later turn of the event loop, in order, each on its own; a newer job
+        with the same key replaces one still waiting."""
         self._jobs.pop(key, None)
         self._jobs[key] = job
-        QTimer.singleShot(0, self._next_job)
+        if not self._job_timer.isActive():
+            self._job_timer.start()
 
     def _next_job(self) -> None:
         if self._jobs:
             self._jobs.pop(next(iter(self._jobs)))()
-
-    def _finish_drawing(self) -> None:
-        """Draw everything still pending at once (the run is over)."""
-        self._draw_timer.stop()
-        self._draw()
-        while self._jobs:
-            self._next_job()
+        if self._jobs and not self._job_timer.isActive():
+            self._job_timer.start()
 
     def _run_curves(self, run: Run):
         """(plot, key, style) of the current run's curves."""
         lmbda = bool(run.plan.config.lmbda)
         for key, colour, name in (("training_accuracy", TRAIN, "training"), ("validation_accuracy", VALIDATION, "validation"),
                                   ("test_accuracy", TEST, "test")):
-            yield self.accuracy, f"run:{key}", dict(color=colour, name=name, symbol="o")  # see _draw_run_curves
+            yield self.accuracy, f"run:{key}", dict(color=colour, name=name, symbol="o")  # see _draw_epoch_curve
         yield self.cost, "run:batch", dict(color=BATCH, width=1, name="per mini-batch" + (" (no λ term)" if lmbda else ""),
                                            alpha=200, z=-1, antialias=False)
         yield self.cost, "run:training_cost", dict(color=COST, name="per epoch" + (" (with λ term)" if lmbda else ""),
                                                    symbol="o")
 
-    def _draw_run_curves(self, run: Run) -> None:
-        if len(run.epochs) == 1:
-            self.accuracy.enableAutoRange(y=True)
+    def _draw_accuracy(self, run: Run) -> None:
+        for key in ("training_accuracy", "validation_accuracy", "test_accuracy"):
+            self._draw_epoch_curve(run, self.accuracy, key, 100)
+
+    def _fit_ranges(self, run: Run) -> None:
+        """The accuracy plot's y range follows the data (and the book's figure), moving only when they
+        leave it; the x axes span the next round number of epochs."""
+        if run.epochs:
+            self.accuracy.fit_y(force=len(run.epochs) == 1)
+            self._show_epochs(run.epochs[-1].epochs, run.epochs[-1].epoch)
+
+    def _draw_epoch_cost(self, run: Run) -> None:
+        self._draw_epoch_curve(run, self.cost, "training_cost", 1)
+
+    def _draw_epoch_curve(self, run: Run, plot: CurvePlot, key: str, scale: float) -> None:
         # Markers show the first epochs (a line needs two points); then lines alone, which draw far faster.
         symbol = "o" if len(run.epochs) <= MARKED_EPOCHS else None
-        for key, plot, scale in (("training_accuracy", self.accuracy, 100), ("validation_accuracy", self.accuracy, 100),
-                                 ("test_accuracy", self.accuracy, 100), ("training_cost", self.cost, 1)):
-            x, y = run.column(key)
-            curve = plot.curve(f"run:{key}")
-            if curve.opts["symbol"] != symbol:
-                curve.setSymbol(symbol)
-            if len(x):
-                curve.setData(x, scale * y)
-        self._show_epochs(run.epochs[-1].epochs, run.epochs[-1].epoch)
+        x, y = run.column(key)
+        curve = plot.curve(f"run:{key}")
+        if curve.opts["symbol"] != symbol:
+            curve.setSymbol(symbol)
+        if len(x):
+            curve.setData(x, scale * y)
 
     def _show_epochs(self, planned: int, done: int = 0) -> None:
         """Both plots span the next round number of epochs past the ones done (at most the planned
@@ -429,12 +449,18 @@ class TrainTab(QWidget):
 
     def _on_finished(self, event) -> None:
         worker, run = self.worker, self.run
-        if worker is None:
+        if worker is None or self._jobs.get("finish") is not None:
             return
         worker.wait()
         run.ended = time.perf_counter()
         sys.setswitchinterval(self._switch_interval)
-        self._finish_drawing()  # the last reports are on screen before the run is declared over
+        # The last reports go on screen (a view per turn of the event loop, as after every epoch)
+        # before the run is declared over.
+        self._draw_timer.stop()
+        self._draw()
+        self._later("finish", lambda: self._declare_finished(worker, run, event))
+
+    def _declare_finished(self, worker: TrainingWorker, run: Run, event) -> None:
         self.worker = None
         net = worker.trainer.net  # the thread is over: the network is ours now (restored if it diverged)
         net.info.update(self._network_info(run))
@@ -546,6 +572,7 @@ class TrainTab(QWidget):
         """Stop a run (the window is closing) and wait for its thread."""
         self._pending_plan = None
         self._cancelled = self._preparer is not None
+        self._jobs.pop("start", None)  # a run whose thread has not started yet never will
         if self.worker is not None:
             self.worker.stop()
             self.worker.wait(5000)
@@ -584,6 +611,9 @@ class TrainTab(QWidget):
             if len(x):
                 self.cost.set_curve(f"overlay:{run.id}", x, y, run.colour, dash=True, width=1.6,
                                     name=f"#{run.id} per epoch")
+        awaiting_first_epoch = self.run is not None and not self.run.epochs and self.run.status in ("running", "paused")
+        if not awaiting_first_epoch:  # (until a run's first epoch, the accuracy plot spans 0-100 %)
+            self.accuracy.fit_y(force=True)
 
     def _remove_selected(self) -> None:
         run = self.runs_panel.selected()

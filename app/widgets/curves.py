@@ -47,6 +47,9 @@ class CurvePlot(pg.PlotWidget):
         plot.setLabel("left", y_label, color=MUTED)
         for side in ("left", "bottom"):
             plot.getAxis(side).enableAutoSIPrefix(False)
+        # The left axis only ever widens for longer tick labels: a narrower label after a new range
+        # would otherwise lay the whole plot out again (and repaint it) for a few pixels.
+        plot.getAxis("left").setStyle(autoReduceTextSpace=False)
         if grid:
             plot.showGrid(x=True, y=True, alpha=0.15)
         self.log_y = log_y
@@ -85,7 +88,10 @@ class CurvePlot(pg.PlotWidget):
             qcolor = pg.mkColor(color)
             qcolor.setAlpha(alpha)
             pen = pg.mkPen(qcolor, width=width, style=Qt.DashLine if dash else Qt.SolidLine)
-            options = {"pen": pen, "name": name, "antialias": antialias, "skipFiniteCheck": False}
+            # dynamicRangeLimit=None: a new view range does not make the item set its data again
+            # (that guards against values ~1e6 times the view, which these curves never have)
+            options = {"pen": pen, "name": name, "antialias": antialias, "skipFiniteCheck": False,
+                       "dynamicRangeLimit": None}
             if symbol:
                 options.update(symbol=symbol, symbolSize=5, symbolBrush=qcolor, symbolPen=None)
             item = pg.PlotDataItem(**options)
@@ -125,9 +131,21 @@ class CurvePlot(pg.PlotWidget):
         if plot.vb.autoRangeEnabled()[0] or abs(current[0] - low) > 1e-9 or abs(current[1] - high) > 1e-9:
             plot.setXRange(low, high, padding=0.02)
 
-    def keep_y_in_view(self, values) -> None:
+    def fit_y(self, force: bool = False) -> None:
+        """Keep every curve and the reference line in view (see :meth:`keep_y_in_view`); ``force``
+        fits the range to them now, whether or not they still fit the current one."""
+        values = [item.yData for item in self._curves.values() if item.yData is not None and len(item.yData)]
+        if not values:  # nothing drawn yet: the range stays as it is
+            return
+        reference = self.reference_value()
+        if reference is not None:
+            values.append(np.array([reference]))
+        self.keep_y_in_view(np.concatenate(values), force=force)
+
+    def keep_y_in_view(self, values, force: bool = False) -> None:
         """Widen or narrow the y range only when ``values`` leave it or fill less than a third of it:
-        whole decades on a log axis, a 10 % margin on a linear one."""
+        whole decades on a log axis; on a linear one the values and the margin pyqtgraph's
+        auto-range leaves. Unlike auto-range, nothing is recomputed when values stay inside."""
         values = np.asarray(values, dtype=np.float64)
         values = values[np.isfinite(values) & ((values > 0) if self.log_y else True)]
         if not values.size:
@@ -138,14 +156,15 @@ class CurvePlot(pg.PlotWidget):
             want = (np.floor(np.log10(values.min())), np.ceil(np.log10(values.max())))
             if want[1] - want[0] < 1:
                 want = (want[0], want[0] + 1)
-            if plot.vb.autoRangeEnabled()[1] or want[0] < low - 1e-9 or want[1] > high + 1e-9 or \
+            if force or plot.vb.autoRangeEnabled()[1] or want[0] < low - 1e-9 or want[1] > high + 1e-9 or \
                     want[1] - want[0] < (high - low) - 1.5:
                 plot.setYRange(*want, padding=0)
             return
         v_low, v_high = float(values.min()), float(values.max())
-        span = max(v_high - v_low, 1e-12)
-        if plot.vb.autoRangeEnabled()[1] or v_low < low or v_high > high or span < (high - low) / 3:
-            plot.setYRange(v_low - 0.1 * span, v_high + 0.1 * span, padding=0)
+        span = max(v_high - v_low, 1e-6 * max(abs(v_low), abs(v_high)), 1e-12)
+        if force or plot.vb.autoRangeEnabled()[1] or v_low < low or v_high > high or span < (high - low) / 3:
+            pad = plot.vb.suggestPadding(1) * span  # the margin pyqtgraph's auto-range would leave
+            plot.setYRange(v_low - pad, v_high + pad, padding=0)
 
     # --- the reference line --------------------------------------------------------------------------
     def set_reference(self, value: float | None, text: str = "") -> None:

@@ -328,3 +328,42 @@ def test_stop_while_preparing_cancels_the_start(qtbot, tab):
     qtbot.waitUntil(lambda: tab._preparer is None, timeout=WAIT)
     assert tab.run is None and tab.worker is None and "cancelled" in tab.controls.status.text()
     assert tab.controls.start.isEnabled()
+
+
+def test_the_end_of_run_banner_leaves_the_live_views_where_they_are(qtbot, tab):
+    """The banner fills the status row's space: the views are not laid out and repainted anew."""
+    set_fields(tab, "ch1", train_size=1000, epochs=1)
+    during = []
+    tab.run_started.connect(lambda _run: during.append(tab.views.geometry()))
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    qtbot.waitUntil(lambda: tab.controls.banner.isVisible(), timeout=WAIT)
+    assert "finished" in tab.controls.banner.text() and not tab.controls.status.isVisible()
+    assert tab.views.geometry() == during[0]
+    tab.controls.show_banner("<b>The run diverged.</b> " + "cost became NaN at epoch 3, batch 120: η = 1e+06 is "
+                             "too large for this network (try η = 1e+05); the network is back to its state after "
+                             "epoch 2. The views show the last good state.", "error")
+    tab.controls.hide_banner()
+    qtbot.waitUntil(lambda: tab.controls.status.isVisible(), timeout=WAIT)
+    assert tab.views.geometry() == during[0]
+
+
+def test_the_accuracy_range_follows_the_curves_and_the_book_figure_but_moves_rarely(qtbot):
+    from app.widgets.curves import CurvePlot
+
+    plot = CurvePlot("Accuracy")
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.set_reference(95.42, "book")
+    plot.set_curve("a", [1], [88.0])
+    plot.set_curve("b", [1], [90.0])
+    plot.fit_y(force=True)
+    low, high = plot.getPlotItem().vb.viewRange()[1]
+    assert low < 88.0 and 95.42 < high and high - low < 12  # everything in view, tightly
+    plot.set_curve("a", [1, 2], [88.0, 93.0])  # inside the range: it stays
+    plot.fit_y()
+    assert plot.getPlotItem().vb.viewRange()[1] == [low, high]
+    plot.set_curve("a", [1, 2, 3], [88.0, 93.0, 99.0])  # above it: the range widens to show it
+    plot.fit_y()
+    low2, high2 = plot.getPlotItem().vb.viewRange()[1]
+    assert low2 < 88.0 and 99.0 < high2
