@@ -16,6 +16,7 @@ and with momentum μ (chapter 3): v ← μv − (η/m) Σₓ ∂Cₓ/∂w − (d
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import asdict, dataclass, fields
 from typing import Iterator, Union
@@ -203,7 +204,7 @@ class Trainer:
         good = self._snapshot()
         # Small mini-batches are dominated by per-call overhead: one BLAS thread is faster for them.
         # Overflow on the way to a NaN is reported as a Diverged event, not as warnings.
-        with threadpool_limits(limits=1 if m * int(np.prod(net.input_shape)) < 64 * 784 else None, user_api="blas"), \
+        with threadpool_limits(limits=self.blas_threads(), user_api="blas"), \
                 np.errstate(over="ignore", invalid="ignore"):
             epoch = 0
             while epoch < self.epochs:
@@ -305,6 +306,16 @@ class Trainer:
             return self.net.accuracy(v.images, v.labels)
         self.validation_outputs = self.net.output(v.images)
         return float(np.mean(self.validation_outputs.argmax(axis=1) == v.labels))
+
+    def blas_threads(self) -> int | None:
+        """BLAS threads for this run: one for mini-batches under 64 images, whose products are too small
+        to share (measured here: a second thread made chapter 6's conv epochs 5-10 times slower at
+        mini-batch 10, and chapter 1's 1.5 times), else the library's default.
+        ``NNDL_BLAS_THREADS`` overrides it."""
+        forced = os.environ.get("NNDL_BLAS_THREADS")
+        if forced:
+            return int(forced)
+        return 1 if self.config.mini_batch_size * int(np.prod(self.net.input_shape)) < 64 * 784 else None
 
     def restore_best(self) -> EpochDone | None:
         """Put back the weights of the epoch with the best validation accuracy (what early stopping
