@@ -45,7 +45,9 @@ def bench(names: list[str], data: MNIST, images: int, rounds: int, threads: int)
             times["numpy (ours)"].append(seconds)
             if name == "ch1":
                 seconds, _ = per_example.train_epoch(x, y, seed=r)
-                times.setdefault("per-example (book's algorithm)", []).append(seconds)
+                times.setdefault("per-example, float32", []).append(seconds)
+                seconds, _ = per_example.train_epoch(x, y, seed=r, dtype=np.float64)
+                times.setdefault("per-example, float64 (the book's)", []).append(seconds)
             if torch_reference.available():
                 seconds, _ = torch_reference.train_epoch(name, x, y, threads=threads, seed=r)
                 times.setdefault(f"PyTorch CPU ({threads} threads)", []).append(seconds)

@@ -2,7 +2,8 @@
 
 Like the book's network.py it keeps one example per column and, for every mini-batch, loops over its
 examples in Python, backpropagating each one and summing the gradients; only then does it step. It is
-the baseline that shows what vectorising over the mini-batch buys. float32, like the core.
+the baseline that shows what vectorising over the mini-batch buys. float32 like the core by default;
+``dtype=np.float64`` is what the book's code computes in (NumPy's default).
 """
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ def _sigmoid(z):
 
 
 class PerExampleNetwork:
-    def __init__(self, sizes, seed=0):
+    def __init__(self, sizes, seed=0, dtype=np.float32):
         rng = np.random.default_rng(seed)
-        self.b = [rng.standard_normal((n, 1)).astype(np.float32) for n in sizes[1:]]
-        self.w = [rng.standard_normal((n, k)).astype(np.float32) for k, n in zip(sizes[:-1], sizes[1:])]
+        self.b = [rng.standard_normal((n, 1)).astype(dtype) for n in sizes[1:]]
+        self.w = [rng.standard_normal((n, k)).astype(dtype) for k, n in zip(sizes[:-1], sizes[1:])]
 
     def backprop(self, x, y):
         """Gradients of ½‖a − y‖² for one example (column vectors)."""
@@ -57,12 +58,12 @@ class PerExampleNetwork:
         return float(np.mean(a.argmax(axis=0) == labels))
 
 
-def train_epoch(images, labels, mini_batch=10, eta=3.0, seed=0, net=None):
+def train_epoch(images, labels, mini_batch=10, eta=3.0, seed=0, net=None, dtype=np.float32):
     """One epoch of chapter 1's SGD on [784, 30, 10]; returns (seconds, network)."""
-    net = net or PerExampleNetwork([784, 30, 10], seed)
+    net = net or PerExampleNetwork([784, 30, 10], seed, dtype)
     n = len(images)
-    xs = images.reshape(n, 784, 1)
-    ys = np.zeros((n, 10, 1), np.float32)
+    xs = images.reshape(n, 784, 1).astype(dtype)
+    ys = np.zeros((n, 10, 1), dtype)
     ys[np.arange(n), labels, 0] = 1
     order = np.random.default_rng(seed).permutation(n)
     start = time.perf_counter()
