@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QWidget)
 
+from app.names import bundled_label, network_label
 from core.models import bundled_models, default_model_path  # (light: paths only)
 
 # numpy, pyqtgraph, superqt and the tabs are imported where they are first needed, so that the window
@@ -74,23 +75,6 @@ class _Loading(QLabel):
         self.setStyleSheet("color: #6b7682; font-size: 15px;")
 
 
-def bundled_label(path: str | Path | None) -> str | None:
-    """The title of the bundled network stored at ``path``, if it is one."""
-    if not path:
-        return None
-    for model in bundled_models():
-        try:
-            if Path(path).resolve() == model.path.resolve():
-                return model.title
-        except OSError:
-            continue
-    return None
-
-
-def network_label(path: str | Path) -> str:
-    """How the status bar names the network in ``path``: a bundled network's title, else the file's
-    name (the name the user gave it)."""
-    return bundled_label(path) or Path(path).stem
 
 
 def _test_accuracy(net, copy, images, labels):
@@ -125,6 +109,9 @@ class MainWindow(QMainWindow):
         """``state``: an ``AppState`` to share (default: a new one). ``lazy``: return at once with
         "loading" tabs, build the real ones from the event loop (``ready`` tells when all are)."""
         super().__init__()
+        from app.palette import apply_palette
+
+        apply_palette(QApplication.instance())  # however the window is made, it looks the same
         self.setWindowTitle("NNDL Explorer")
         self.state = state
         self.settings = settings or QSettings("NNDL Explorer", "NNDL Explorer")

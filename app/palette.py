@@ -9,7 +9,11 @@ from PySide6.QtGui import QColor, QPalette
 
 def apply_palette(app) -> None:
     """Fusion style with a dark palette matching the plots' background (``app.theme``), for the whole
-    application (the main window calls it; standalone scripts that render a tab may call it too)."""
+    application (every main window calls it, once per application; standalone scripts that render a tab
+    may call it too)."""
+    if app.property("nndl_palette"):
+        return
+    app.setProperty("nndl_palette", True)
     app.setStyle("Fusion")
     palette = QPalette()
     colours = {

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from superqt.utils import thread_worker
 
+from app.names import network_label
 from core.data import MNIST, load_mnist
 from core.io import ModelFileError, load_network, save_network
 from core.network import Network
@@ -47,7 +48,7 @@ class AppState(QObject):
         """Load and activate a network file. On a bad file, raises ModelFileError and keeps the
         current network."""
         net = load_network(path)
-        self.set_network(net, label or net.info.get("title") or net.name or Path(path).stem, Path(path))
+        self.set_network(net, label or network_label(path), Path(path))
         return net
 
     def set_training_network(self, net: Network | None, label: str = "") -> None:
