@@ -18,18 +18,18 @@ from core import activations, initializers
 class Gradients(dict):
     """A layer's gradients by parameter name. A dense layer's weight gradient, Σₓ δᵀ a⁽ˡ⁻¹⁾, is kept
     as its two factors and multiplied out only when someone reads it: the trainer folds the product
-    straight into its update (one BLAS call), so most mini-batches never form it."""
+    straight into its update (one BLAS call), so most mini-batches never form it. (The fully connected
+    fast path, ``core.folded_mlp``, leaves the bias gradient Σₓ δ unformed too.)"""
 
     def __init__(self, layer: "Layer"):
         super().__init__()
         self.layer = layer
 
     def __missing__(self, key):
-        factors = self.layer.gradient_factors(key)
-        if factors is None:
+        value = self.layer.form_gradient(key)
+        if value is None:
             raise KeyError(key)
-        a, delta = factors
-        self[key] = value = delta.T @ a
+        self[key] = value
         return value
 
     def __deepcopy__(self, memo):
@@ -67,6 +67,14 @@ class Layer:
         """(a, δ) such that the gradient of parameter ``name`` is δᵀ a, when the layer keeps it in
         that form (see :class:`Gradients`); None otherwise."""
         return None
+
+    def form_gradient(self, name: str) -> np.ndarray | None:
+        """The gradient of parameter ``name`` formed from what the last backward pass kept, or None."""
+        factors = self.gradient_factors(name)
+        if factors is None:
+            return None
+        a, delta = factors
+        return delta.T @ a
 
     def spec(self) -> dict:
         """A JSON-able description from which :func:`from_spec` rebuilds the layer (without weights)."""
@@ -133,6 +141,11 @@ class Dense(Layer):
 
     def gradient_factors(self, name):
         return (self.x, self.delta) if name == "w" and getattr(self, "delta", None) is not None else None
+
+    def form_gradient(self, name):
+        if name == "b" and getattr(self, "delta", None) is not None:
+            return np.add.reduce(self.delta, axis=0)  # BP3, summed over the mini-batch
+        return super().form_gradient(name)
 
     def spec(self):
         spec = {"type": self.kind, "n_in": self.n_in, "n_out": self.n_out, "activation": self.activation.name}
