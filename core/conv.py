@@ -6,8 +6,9 @@ keep their arrays batch-last in memory, (channels, height, width, m), and hand t
 innermost, every strided copy below moves runs of (width × m) contiguous numbers, not runs of a few.
 
 Convolution is one matrix product over patches ("im2col"): the f×f patches of every position and
-example become the columns of one matrix, gathered with one strided copy per kernel offset (at most
-25), so z = w · patches is a single GEMM, and so are ∂C/∂w and ∂C/∂(patches) going back.
+example become the columns of one matrix, gathered by one copy of a strided (sliding-window) view, so
+z = w · patches is a single GEMM (or a few, see :mod:`core.matmul`), and so are ∂C/∂w and
+∂C/∂(patches) going back.
 
 Like network3 (and Theano's ``conv2d``), "convolution" is cross-correlation with valid borders and
 stride 1: z[n, k, i, j] = b[k] + Σ_c Σ_p Σ_q w[k, c, p, q] · x[n, c, i + p, j + q].
@@ -18,6 +19,7 @@ import numpy as np
 
 from core import activations, initializers
 from core.layers import Layer, register
+from core.matmul import matmul
 
 
 def batch_last(x: np.ndarray) -> np.ndarray:
@@ -35,10 +37,13 @@ def im2col(x: np.ndarray, f: int) -> np.ndarray:
     row (c, p, q) holds x[c, p:p + h', q:q + w', :]."""
     c, h, w, m = x.shape
     ho, wo = h - f + 1, w - f + 1
+    x = np.ascontiguousarray(x)
+    sc, sh, sw, sm = x.strides
+    # the view windows[c, p, q, i, j, n] = x[c, i + p, j + q, n] (what sliding_window_view makes, without
+    # its ~50 µs of checks per call); it reads only inside x
+    windows = np.ndarray((c, f, f, ho, wo, m), x.dtype, x, 0, (sc, sh, sw, sh, sw, sm))
     cols = np.empty((c, f, f, ho, wo, m), dtype=x.dtype)
-    for p in range(f):
-        for q in range(f):
-            cols[:, p, q] = x[:, p:p + ho, q:q + wo]
+    np.copyto(cols, windows)  # one copy; runs of w'·m contiguous numbers
     return cols.reshape(c * f * f, ho * wo * m)
 
 
@@ -62,14 +67,24 @@ def pool_forward(z: np.ndarray, s: int) -> tuple[np.ndarray, np.ndarray]:
     c, h, w, m = z.shape
     ho, wo = h // s, w // s
     rows = z[:, :ho * s].reshape(c, ho, s, w, m)
-    r = rows[:, :, 0].copy()
-    for t in range(1, s):
-        np.maximum(r, rows[:, :, t], out=r)
+    r = _block_max(rows, 2)
     cols = r[:, :, :wo * s].reshape(c, ho, wo, s, m)
-    out = cols[:, :, :, 0].copy()
-    for t in range(1, s):
-        np.maximum(out, cols[:, :, :, t], out=out)
-    return out, r
+    return _block_max(cols, 3), r
+
+
+def _part(parts: np.ndarray, axis: int, t: int) -> np.ndarray:
+    """The view parts[..., t, ...] with t at ``axis``."""
+    return parts[(slice(None),) * axis + (t,)]
+
+
+def _block_max(parts: np.ndarray, axis: int) -> np.ndarray:
+    """The maximum over ``axis`` (the offsets within a block)."""
+    if parts.shape[axis] == 1:
+        return _part(parts, axis, 0).copy()
+    best = np.maximum(_part(parts, axis, 0), _part(parts, axis, 1))
+    for t in range(2, parts.shape[axis]):
+        np.maximum(best, _part(parts, axis, t), out=best)
+    return best
 
 
 def pool_masks(z: np.ndarray, r: np.ndarray, out: np.ndarray, s: int):
@@ -85,9 +100,12 @@ def pool_masks(z: np.ndarray, r: np.ndarray, out: np.ndarray, s: int):
 
 def _first_max_masks(parts: np.ndarray, best: np.ndarray, axis: int) -> list[np.ndarray]:
     """For each offset t along ``axis``: where parts[..t..] is the maximum and no earlier offset was."""
+    if parts.shape[axis] == 2:  # 2×2 pooling: one comparison, the first offset wins ties
+        first = _part(parts, axis, 0) >= _part(parts, axis, 1)
+        return [first, ~first]
     masks, free = [], np.ones(best.shape, bool)
     for t in range(parts.shape[axis]):
-        hit = np.take(parts, t, axis=axis) == best
+        hit = _part(parts, axis, t) == best
         hit &= free
         free &= ~hit
         masks.append(hit)
@@ -100,15 +118,21 @@ def pool_backward(grad: np.ndarray, masks, shape: tuple[int, int, int, int], s: 
     c, h, w, m = shape
     ho, wo = h // s, w // s
     row_masks, col_masks = masks
-    g_rows = np.zeros((c, ho, w, m), grad.dtype)
-    g_cols = g_rows[:, :, :wo * s].reshape(c, ho, wo, s, m)
-    for t, mask in enumerate(col_masks):
-        np.multiply(grad, mask, out=g_cols[:, :, :, t])
-    dz = np.zeros(shape, grad.dtype)
-    d_rows = dz[:, :ho * s].reshape(c, ho, s, w, m)
-    for t, mask in enumerate(row_masks):
-        np.multiply(g_rows, mask, out=d_rows[:, :, t])
+    g_rows = (np.empty if w == wo * s else np.zeros)((c, ho, w, m), grad.dtype)
+    _route(grad, col_masks, g_rows[:, :, :wo * s].reshape(c, ho, wo, s, m), 3)
+    dz = (np.empty if h == ho * s else np.zeros)(shape, grad.dtype)
+    _route(g_rows, row_masks, dz[:, :ho * s].reshape(c, ho, s, w, m), 2)
     return dz
+
+
+def _route(grad: np.ndarray, masks, parts: np.ndarray, axis: int) -> None:
+    """parts[..t..] = grad where offset t won, 0 elsewhere (every element of ``parts`` written)."""
+    if len(masks) == 2:  # exactly one offset won: the second gets what the first did not (cheaper)
+        np.multiply(grad, masks[0], out=_part(parts, axis, 0))
+        np.subtract(grad, _part(parts, axis, 0), out=_part(parts, axis, 1))
+        return
+    for t, mask in enumerate(masks):
+        np.multiply(grad, mask, out=_part(parts, axis, t))
 
 
 class _ConvBase(Layer):
@@ -146,18 +170,19 @@ class _ConvBase(Layer):
         self.x_shape = x.shape
         c, h, w, m = x.shape
         self.cols = im2col(x, self.size)
-        z = self.params["w"].reshape(self.filters, -1) @ self.cols  # (k, c·f·f) @ (c·f·f, h'·w'·m)
+        z = matmul(self.params["w"].reshape(self.filters, -1), self.cols)  # (k, c·f·f) @ (c·f·f, h'·w'·m)
         return z.reshape(self.filters, h - self.size + 1, w - self.size + 1, m)
 
     def _conv_backward(self, delta: np.ndarray, need_input_grad: bool):
         """From δ, batch-last (k, h', w', m): BP3 and BP4 summed over positions and examples, and
         ∂C/∂x (as an (m, c, h, w) view) through the transposed product and :func:`col2im`."""
         d = delta.reshape(self.filters, -1)
-        self.grads["w"] = (d @ self.cols.T).reshape(self.params["w"].shape)  # Σ δ · patch
+        # Σ δ · patch, as (patches δᵀ)ᵀ: the faster order for OpenBLAS
+        self.grads["w"] = matmul(self.cols, d.T).T.reshape(self.params["w"].shape)
         self.grads["b"] = d.sum(axis=1)
         if not need_input_grad:
             return None
-        dcols = self.params["w"].reshape(self.filters, -1).T @ d  # (c·f·f, h'·w'·m)
+        dcols = matmul(self.params["w"].reshape(self.filters, -1).T, d)  # (c·f·f, h'·w'·m)
         return batch_first(col2im(dcols, self.x_shape, self.size))
 
     def spec(self):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from core import activations, initializers
+from core.matmul import matmul
 
 
 class Gradients(dict):
@@ -122,7 +123,7 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         w, b = self.params["w"], self.params["b"]
-        z = x @ w.T  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
+        z = matmul(x, w.T)  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
         z += b
         self.x, self.z = x, z
         self.a = self.activation(z) if self.activation.name != "linear" else z
@@ -137,7 +138,7 @@ class Dense(Layer):
         self.delta = delta
         self.grads.pop("w", None)  # Σₓ δᵀ a⁽ˡ⁻¹⁾, (n_out, m) @ (m, n_in): formed when read
         self.grads["b"] = np.add.reduce(delta, axis=0)
-        return delta @ self.params["w"] if need_input_grad else None
+        return matmul(delta, self.params["w"]) if need_input_grad else None
 
     def gradient_factors(self, name):
         return (self.x, self.delta) if name == "w" and getattr(self, "delta", None) is not None else None

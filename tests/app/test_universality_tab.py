@@ -37,11 +37,16 @@ def widget_point(plot, x: float, y: float) -> QPoint:
 
 
 def drag(plot, start: tuple[float, float], end: tuple[float, float], steps: int = 6) -> None:
-    """Press, move in steps and release the left button on ``plot`` (data coordinates)."""
+    """Press, move in steps and release the left button on ``plot`` (data coordinates).
+
+    The moves are paced like a hand's (one every ~12 ms): pyqtgraph drops move events that come
+    faster than its ``mouseRateLimit`` (100 a second), and a drag shorter than Qt's start-drag
+    distance only begins once a later move arrives."""
     viewport = plot.viewport()
     a, b = widget_point(plot, *start), widget_point(plot, *end)
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
     for k in range(1, steps + 1):
+        QTest.qWait(12)
         QTest.mouseMove(viewport, a + (b - a) * (k / steps))
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
 
