@@ -15,7 +15,7 @@ from __future__ import annotations
 import weakref
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QIODevice, QSaveFile, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QWidget)
@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
 
         self.state = self.state or AppState(self)
         self.state.network_changed.connect(self._network_changed)
+        self.state.network_saved.connect(self._network_saved)
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.state.show_digit.connect(lambda *_: self.tabs.setCurrentIndex(0))
         self.state.data_ready.connect(self._data_ready)
@@ -211,10 +212,13 @@ class MainWindow(QMainWindow):
             self._initial_network_loaded(result)
 
     # --- menus -------------------------------------------------------------------------------------
-    def _action(self, menu, text, slot, shortcut=None, tip: str = "") -> QAction:
+    def _action(self, menu, text, slot, shortcut=None, tip: str = "", fallback: str | None = None) -> QAction:
+        """A menu action; ``fallback``: the shortcut to use where the platform has no standard one
+        for ``shortcut`` (e.g. Quit, which some desktops leave unbound)."""
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            keys = [QKeySequence(shortcut)] + ([QKeySequence(fallback)] if fallback else [])
+            action.setShortcuts(list(dict.fromkeys(k for k in keys if not k.isEmpty())))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
@@ -230,7 +234,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(file, "&Export view as PNG…", self.export_view_dialog, "Ctrl+E",
                                           "Save the current tab's view as an image")
         file.addSeparator()
-        self.quit_action = self._action(file, "&Quit", self.close, QKeySequence.Quit)
+        self.quit_action = self._action(file, "&Quit", self.close, QKeySequence.Quit, fallback="Ctrl+Q")
         view = self.menuBar().addMenu("&View")
         for i in range(self.tabs.count()):
             self._action(view, f"&{self.tabs.tabText(i)}", lambda _=False, i=i: self.tabs.setCurrentIndex(i),
@@ -265,6 +269,11 @@ class MainWindow(QMainWindow):
         self._update_status()
         if net is not None and self.accuracy() is None and net is not self.state.training_network:
             self._measure_accuracy(net)
+
+    def _network_saved(self, path) -> None:
+        self.settings.setValue("last_network", str(path))
+        self.setWindowTitle(f"NNDL Explorer — {self.state.network_label}")
+        self._update_status()
 
     def accuracy(self) -> float | None:
         """The active network's test accuracy: as recorded in its file, else as measured here."""
@@ -341,7 +350,8 @@ class MainWindow(QMainWindow):
         try:
             self.state.open_network(path, label=network_label(path))
         except ModelFileError as exc:
-            self.show_error("Cannot open network", f"{exc}\n\nThe current network stays active.")
+            kept = "\n\nThe current network stays active." if self.state.network is not None else ""
+            self.show_error("Cannot open network", f"{exc}{kept}")
             return False
         self.state.status.emit(f"Opened {Path(path).name}")
         return True
@@ -368,11 +378,12 @@ class MainWindow(QMainWindow):
         except ModelFileError as exc:
             self.show_error("Cannot save network", str(exc))
             return False
-        self.settings.setValue("last_network", path)
         self.state.status.emit(f"Saved {Path(path).name}")
         return True
 
     def export_view_dialog(self) -> None:
+        if not self.ready:  # still starting: the tabs are placeholders
+            return
         title = self.tabs.tabText(self.tabs.currentIndex()).lower()
         path, _ = QFileDialog.getSaveFileName(self, "Export view as PNG", str(Path.home() / f"nndl-{title}.png"),
                                               "PNG images (*.png)")
@@ -380,13 +391,17 @@ class MainWindow(QMainWindow):
             self.export_view(path if path.lower().endswith(".png") else path + ".png")
 
     def export_view(self, path: str | Path) -> bool:
-        """Save the current tab's main view as a PNG."""
+        """Save the current tab's main view as a PNG (atomically: a failed export leaves any existing
+        file as it was)."""
         tab = self.tabs.currentWidget()
         widget: QWidget = tab.export_widget() if hasattr(tab, "export_widget") else tab
-        if not widget.grab().save(str(path), "PNG"):
-            self.show_error("Cannot export", f"Could not write {path}.")
+        file = QSaveFile(str(path))
+        if not (file.open(QIODevice.OpenModeFlag.WriteOnly) and widget.grab().save(file, "PNG") and file.commit()):
+            reason = file.errorString()
+            file.cancelWriting()
+            self.show_error("Cannot export", f"Could not write {path}: {reason}.")
             return False
-        self.state.status.emit(f"Exported {Path(path).name}")
+        self.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
         return True
 
     def open_chapter(self) -> None:

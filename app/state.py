@@ -19,6 +19,7 @@ from core.network import Network
 
 class AppState(QObject):
     network_changed = Signal(object)  # the new active Network
+    network_saved = Signal(object)  # the Path the active network was saved to (now its name and file)
     data_ready = Signal(object)  # MNIST, once loaded
     data_failed = Signal(str)  # the DataError message
     status = Signal(str)  # a transient message for the status bar
@@ -57,10 +58,13 @@ class AppState(QObject):
         self.training_network_changed.emit(net)
 
     def save_network(self, path: str | Path) -> None:
+        """Save the active network (atomically, by ``core.io``); from now on it is named after, and
+        comes from, that file. Raises ModelFileError if it cannot be written."""
         if self.network is None:
             raise ModelFileError("there is no network to save")
         save_network(self.network, path)
-        self.network_path = Path(path)
+        self.network_path, self.network_label = Path(path), network_label(path)
+        self.network_saved.emit(self.network_path)
 
     def test_accuracy(self) -> float | None:
         """The active network's test accuracy as recorded in its file, if known."""

@@ -94,50 +94,61 @@ def saturation(net: Network, images: np.ndarray) -> list[dict[str, np.ndarray]]:
     return out
 
 
-def saliency(net: Network, images: np.ndarray, outputs: np.ndarray | None = None) -> np.ndarray:
-    """∂aᴸⱼ/∂x for each image: how much each input pixel moves output j (by default the top output).
+def _output_gradient(probe: Network, a: np.ndarray, outputs, of: str) -> np.ndarray:
+    """∂(output j)/∂(the output layer's input), for each row of ``a``: j is the top output unless
+    ``outputs`` says otherwise. ``of="output"`` differentiates the activation aᴸⱼ; ``of="score"`` its
+    weighted input zᴸⱼ (the class score before softmax, which a confident softmax output flattens:
+    at aᴸⱼ = 1.0 in float32, ∂aᴸⱼ/∂x is 0 however the pixels matter)."""
+    if of not in ("output", "score"):
+        raise ValueError(f"of must be 'output' or 'score', not {of!r}")
+    j = a.argmax(axis=1) if outputs is None else np.asarray(outputs)
+    grad = np.zeros_like(a)
+    grad[np.arange(len(a)), j] = 1
+    out = probe.output_layer
+    if of == "output":
+        grad = out.activation.backward(out.z, out.a, grad)  # through σ (or softmax's Jacobian)
+    return out.backward_delta(grad, need_input_grad=True)
+
+
+def saliency(net: Network, images: np.ndarray, outputs: np.ndarray | None = None, of: str = "output") -> np.ndarray:
+    """∂aᴸⱼ/∂x for each image: how much each input pixel moves output j (by default the top output);
+    with ``of="score"``, ∂zᴸⱼ/∂x (see :func:`_output_gradient`).
 
     Returns (n, 28, 28)-shaped gradients (the input's shape) in the network's dtype. Backpropagates
-    e_j through the output activation, then BP2 all the way to the input.
+    e_j through the output layer, then BP2 all the way to the input.
     """
     probe = net.copy()
     x = probe.prepare(images)
     a = probe.feedforward(x, training=False)
-    j = a.argmax(axis=1) if outputs is None else np.asarray(outputs)
-    grad_a = np.zeros_like(a)
-    grad_a[np.arange(len(a)), j] = 1
-    out = probe.output_layer
-    grad = out.backward_delta(out.activation.backward(out.z, out.a, grad_a), need_input_grad=True)
+    grad = _output_gradient(probe, a, outputs, of)
     for layer in reversed(probe.layers[:-1]):
         grad = layer.backward(grad, need_input_grad=True)
     return grad.reshape(np.shape(images)) if np.size(images) == grad.size else grad
 
 
-def contributions(net: Network, images: np.ndarray, outputs: np.ndarray | None = None) -> list[np.ndarray]:
+def contributions(net: Network, images: np.ndarray, outputs: np.ndarray | None = None,
+                  of: str = "output") -> list[np.ndarray]:
     """How much each neuron of each layer (the output layer excepted) pushes output j (by default
     the top output): its activation times ∂aᴸⱼ/∂(that activation), "gradient × activation".
 
     For the last hidden layer of an MLP this is aₖ wⱼₖ σ'(zᴸⱼ): neuron k's term in zᴸⱼ = Σₖ wⱼₖ aₖ + bⱼ,
     scaled by the output's slope. One array per layer, shaped like that layer's output (n, ...).
     """
-    return explain(net, images, outputs)["contributions"]
+    return explain(net, images, outputs, of)["contributions"]
 
 
-def explain(net: Network, images: np.ndarray, outputs: np.ndarray | None = None) -> dict:
+def explain(net: Network, images: np.ndarray, outputs: np.ndarray | None = None, of: str = "output") -> dict:
     """Everything the Draw tab shows about why the network reads ``images`` as it does, from one
     forward and one backward pass (on a copy of the network):
 
     ``"activations"`` (each layer's output, as :func:`activations`), ``"output"`` (n, 10),
-    ``"contributions"`` (as :func:`contributions`) and ``"saliency"`` (as :func:`saliency`).
+    ``"contributions"`` (as :func:`contributions`) and ``"saliency"`` (as :func:`saliency`), all of
+    output j's activation or, with ``of="score"``, of its score zᴸⱼ.
     """
     probe = net.copy()
     acts = [o for _, o in activations(probe, images)]  # the forward pass, caching what backward needs
     a = acts[-1]
-    j = a.argmax(axis=1) if outputs is None else np.asarray(outputs)
-    grad_a = np.zeros_like(a)
-    grad_a[np.arange(len(a)), j] = 1
-    out = probe.output_layer
-    grad = out.backward_delta(out.activation.backward(out.z, out.a, grad_a), need_input_grad=True)
+    grad = _output_gradient(probe, a, outputs, of)
     contribs: list[np.ndarray] = [np.empty(0)] * (len(probe.layers) - 1)
     for i in range(len(probe.layers) - 2, -1, -1):  # here grad is ∂aᴸⱼ/∂(output of layer i)
         contribs[i] = acts[i] * grad

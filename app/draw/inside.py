@@ -2,16 +2,21 @@
 
 - MLP: each hidden layer's activations as a grid of cells, and the first layer's weights as 28×28
   images laid out in the same grid, the neurons that push hardest towards the network's answer
-  outlined in both (their activation × ∂output/∂activation, from ``core.probes.explain``).
+  outlined in both (their activation × ∂score/∂activation, from ``core.probes.explain``).
 - CNN: every convolutional layer's feature maps as one mosaic per layer, then the fully connected
   hidden layers' activations.
+
+Each mosaic is laid out in as many columns as make its tiles largest in the space it has.
 
 The views are built once per network (``set_network``) and then only receive new data (``show``).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app import theme
@@ -21,20 +26,36 @@ from core.layers import Dense
 from core.network import Network
 
 CARD_BACKGROUND = "#161b21"
-#: activations: dark (0) to the accent cyan to white (1), so that the amber outlines stand out
-ACTIVATION = pg.ColorMap([0.0, 0.6, 1.0], [(14, 18, 24), (40, 150, 190), (235, 250, 255)])
+#: activations: dark (0) to the accent cyan to white (1), so that the amber outlines stand out; weak
+#: responses already lift off the background, so a feature map's shape shows, not only its peaks
+ACTIVATION = pg.ColorMap([0.0, 0.12, 0.55, 1.0], [(14, 18, 24), (22, 60, 86), (40, 150, 190), (235, 250, 255)])
 N_HIGHLIGHTS = 5
+TITLE_HEIGHT = 22  # a mosaic's title row (``ImageView``)
 
 
 def _levels_for(layer, values: np.ndarray) -> tuple[float, float]:
-    """Fixed levels for bounded activations, the current range for unbounded ones."""
+    """Fixed levels for bounded activations; for unbounded ones (ReLU), the current range up to its
+    99.5th percentile, so that a few very strong units do not leave every other tile black."""
     name = getattr(getattr(layer, "activation", None), "name", "")
     if name in ("sigmoid", "softmax"):
         return 0.0, 1.0
     if name == "tanh":
         return -1.0, 1.0
-    top = float(np.nanmax(values)) if values.size else 1.0
+    top = float(np.nanpercentile(values, 99.5)) if values.size else 1.0
     return min(0.0, float(np.nanmin(values))), max(top, 1e-6)
+
+
+def best_columns(n: int, tile_shape: tuple[int, int], pad: int, width: float, height: float) -> int:
+    """How many columns make ``n`` tiles of ``tile_shape`` (rows, cols), ``pad`` apart, largest in a
+    ``width`` × ``height`` area (the grid keeps the tiles' aspect ratio)."""
+    h, w = tile_shape
+    best, best_scale = max(1, math.ceil(math.sqrt(n))), 0.0
+    for cols in range(1, n + 1):
+        rows = math.ceil(n / cols)
+        scale = min(width / (cols * (w + pad) - pad), height / (rows * (h + pad) - pad))
+        if scale > best_scale * 1.001:  # (ties: fewer columns, a squarer grid)
+            best, best_scale = cols, scale
+    return best
 
 
 class _LayerPanel:
@@ -117,6 +138,7 @@ class InsideView(QWidget):
 
     def _view(self, title: str, cmap, highlights: int = 0, cols: int | None = None) -> MosaicView:
         view = MosaicView(cmap=cmap, title=title, cols=cols, max_highlights=highlights)
+        view.installEventFilter(self)  # (to fit its layout to its size)
         view.setBackground(CARD_BACKGROUND)
         view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         return view
@@ -126,34 +148,53 @@ class InsideView(QWidget):
         """Blank views (nothing drawn)."""
         self._last = None
         for panel in self.panels:
-            layer = self.net.layers[panel.index]
-            if panel.kind == "maps":  # dark tiles: the layer's shape, waiting for a digit
-                panel.view.set_tiles(np.zeros(layer.output_shape, np.float32), (0.0, 1.0))
-            else:
-                panel.view.set_values(np.zeros(layer.n_out, np.float32), (0.0, 1.0))
-            for view in (panel.view, panel.weight_view):
-                if view is not None:
-                    view.set_highlights([])
+            self._draw(panel)
         self.caption.setText(self._caption_text(None))
 
     def show_explanation(self, explanation: dict) -> None:
         """Draw ``core.probes.explain(net, image[None])``'s result for one image."""
         self._last = explanation
-        answer = int(np.argmax(explanation["output"][0]))
-        acts, contribs = explanation["activations"], explanation["contributions"]
         for panel in self.panels:
-            layer = self.net.layers[panel.index]
-            a = acts[panel.index][0]
-            if panel.kind == "maps":
-                panel.view.set_tiles(a, _levels_for(layer, a))
-                continue
-            panel.view.set_values(a, _levels_for(layer, a))
-            c = contribs[panel.index][0]
-            top = [int(k) for k in np.argsort(-c)[:N_HIGHLIGHTS] if c[k] > 0]
-            panel.view.set_highlights(top)
-            if panel.weight_view is not None:
-                panel.weight_view.set_highlights(top)
-        self.caption.setText(self._caption_text(answer))
+            self._draw(panel)
+        self.caption.setText(self._caption_text(int(np.argmax(explanation["output"][0]))))
+
+    def _draw(self, panel: _LayerPanel) -> None:
+        """One panel, for the last explanation (dark tiles in the layer's shape before any digit)."""
+        layer = self.net.layers[panel.index]
+        if self._last is None:
+            a, top = np.zeros(layer.output_shape, np.float32), []
+            levels = (0.0, 1.0)
+        else:
+            a = self._last["activations"][panel.index][0]
+            levels = _levels_for(layer, a)
+            c = self._last["contributions"][panel.index][0]
+            top = [int(k) for k in np.argsort(-c)[:N_HIGHLIGHTS] if c[k] > 0] if panel.kind == "dense" else []
+        if panel.kind == "maps":
+            panel.view.set_tiles(a, levels)
+        else:
+            panel.view.set_values(a, levels)
+        for view in (panel.view, panel.weight_view):
+            if view is not None:
+                view.set_highlights(top)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            for panel in self.panels:
+                if panel.view is obj and panel.weight_view is None:
+                    self._fit(panel)
+        return False
+
+    def _fit(self, panel: _LayerPanel) -> None:
+        """Lay the panel's tiles out in as many columns as make them largest in its view (not for the
+        first layer of an MLP, whose grid matches its weight images')."""
+        layer = self.net.layers[panel.index]
+        n, shape, pad = (layer.output_shape[0], layer.output_shape[1:], 1) if panel.kind == "maps" \
+            else (layer.n_out, (1, 1), 0)
+        view = panel.view
+        cols = best_columns(n, shape, pad, max(view.width() - 8, 1), max(view.height() - TITLE_HEIGHT - 8, 1))
+        if cols != view.layout_cols(n):
+            view.cols = cols
+            self._draw(panel)
 
     def strongest(self, layer_position: int = 0) -> list[int]:
         """The outlined neurons of the ``layer_position``-th hidden dense layer (for tests)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from core.io import ModelFileError
@@ -23,6 +24,17 @@ FILE = "file"
 
 def _same_file(a: Path | None, b: Path) -> bool:
     return a is not None and Path(a).resolve() == Path(b).resolve()
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when it is too narrow for its text (the tooltip has it all)."""
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment() | Qt.AlignmentFlag.AlignVCenter),
+                                  self.palette(), self.isEnabled(), text, QPalette.ColorRole.WindowText)
+        painter.end()
 
 
 class NetworkPicker(QWidget):
@@ -39,7 +51,7 @@ class NetworkPicker(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumWidth(220)
         self.combo.setToolTip("The network that reads your drawing")
-        self.info = QLabel()
+        self.info = ElidedLabel()
         self.info.setObjectName("networkInfo")
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
@@ -51,6 +63,7 @@ class NetworkPicker(QWidget):
         layout.addWidget(self.info, 1)
         self.combo.activated.connect(self._chosen)
         state.network_changed.connect(self._network_changed)
+        state.network_saved.connect(lambda _path: self._rebuild())
         state.training_network_changed.connect(self._training_changed)
         self._rebuild()
 
@@ -109,10 +122,10 @@ class NetworkPicker(QWidget):
         if net is None:
             self.info.setText("loading…" if self.state.network_path is None else "")
             return
-        text = net.describe()
+        text = net.describe()  # (after the accuracy: a long architecture is what gets cut short)
         acc = self.state.test_accuracy()
         if acc is not None:
-            text += f" · test accuracy {acc:.2%}"
+            text = f"test accuracy {acc:.2%} · {text}"
         self.info.setText(text)
         self.info.setToolTip(text)
 

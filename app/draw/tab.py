@@ -11,8 +11,6 @@ the event loop, so they never delay the prediction.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence
@@ -22,9 +20,9 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, Q
 from app.draw.canvas import DrawingCanvas
 from app.draw.inside import CARD_BACKGROUND, InsideView
 from app.draw.network_picker import NetworkPicker
+from app.draw.saliency import SaliencyView
 from app.draw.samples import SamplesBar
 from app.draw.throttle import Throttle
-from app.widgets.heatmap_view import HeatmapOverlayView
 from app.widgets.live_text import LiveText
 from app.widgets.pixel_image import PixelImage
 from app.widgets.probability_bars import ProbabilityBars
@@ -116,7 +114,7 @@ class DrawTab(QWidget):
             view.set_image(np.zeros((28, 28), np.float32))
         self.sees_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.naive_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
-        self.saliency = HeatmapOverlayView()
+        self.saliency = SaliencyView()
         self.saliency.setBackground(CARD_BACKGROUND)
         self.saliency.blank()
         self.saliency_caption = LiveText(lines=2, colour="#8b98a5")
@@ -195,14 +193,15 @@ class DrawTab(QWidget):
         sees.setToolTip("Left: your drawing made the way MNIST was made: its bounding box scaled to 20×20, "
                         "then centred by its centre of mass in 28×28.\nRight: the whole canvas simply shrunk to 28×28.")
         why = card("Why: saliency", self.saliency, self.saliency_caption, stretch=(1, 0))
-        why.setToolTip("∂(top output)/∂(input pixel): red pixels, if brighter, raise the top output; "
-                       "blue ones lower it.")
+        why.setToolTip("∂(top score)/∂(input pixel), the score being the top output neuron's weighted input z "
+                       "(before its sigmoid or softmax, which flatten a sure answer):\nred pixels, if brighter, "
+                       "raise it; blue ones lower it.")
 
         middle = QVBoxLayout()
         middle.setSpacing(10)
-        middle.addWidget(prediction, 5)
+        middle.addWidget(prediction, 4)
         middle.addWidget(sees, 4)
-        middle.addWidget(why, 5)
+        middle.addWidget(why, 6)
 
         right = card("Inside the network", self.inside, stretch=(1,))
 
@@ -254,6 +253,7 @@ class DrawTab(QWidget):
     def _update_history_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo)
         self.redo_button.setEnabled(self.canvas.can_redo)
+        self.clear_button.setEnabled(not self.canvas.is_blank())
 
     # --- the network -------------------------------------------------------------------------------
     def set_network(self, net) -> None:
@@ -276,7 +276,7 @@ class DrawTab(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, "Open network", "", "NNDL networks (*.npz);;All files (*)")
         if path:
             try:
-                self.state.open_network(path, label=Path(path).stem)
+                self.state.open_network(path)  # (named as the main window names it: app.names)
             except ModelFileError as exc:
                 self._show_error("Cannot open network", str(exc))
 
@@ -301,6 +301,7 @@ class DrawTab(QWidget):
         if self.fast.pending:
             self.fast.flush()
         self.slow.flush()
+        self._update_history_buttons()
 
     def refresh_prediction(self) -> None:
         """Preprocess the canvas, run the network on both images and redraw the prediction views."""
@@ -335,13 +336,14 @@ class DrawTab(QWidget):
         if self.net is None or self.mnist_image is None or self.output is None:
             return
         with one_blas_thread():
-            explanation = probes.explain(self.net, self.mnist_image[None])
+            # the score (the top output's z): a sure softmax output (1.0) would give a flat map
+            explanation = probes.explain(self.net, self.mnist_image[None], of="score")
         self.inside.show_explanation(explanation)
         saliency = explanation["saliency"][0]
         self.saliency.set_data(self.mnist_image, saliency)
         answer = int(explanation["output"][0].argmax())
         self.saliency_caption.setText(f"Red: more ink here would make it more of a “{answer}”; "
-                                      f"blue: less. (∂ output {answer} / ∂ pixel)")
+                                      f"blue: less. (∂ score of {answer} / ∂ pixel)")
 
     def _show_blank(self, has_ink: bool = False) -> None:
         self.mnist_image = self.output = self.naive_output = None

@@ -8,6 +8,8 @@ from PySide6.QtGui import QInputDevice, QMouseEvent, QPointingDevice, QTabletEve
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 
+from app.draw.inside import InsideView, best_columns
+from app.draw.saliency import PERCENTILE
 from app.draw.tab import DrawTab
 from app.state import AppState
 from core import probes
@@ -23,6 +25,12 @@ NONE = Qt.MouseButton.NoButton
 def mlp():
     """The bundled chapter 1 network (784-30-10, 95% on the test set)."""
     return load_network(BUNDLED["ch1"].path)
+
+
+@pytest.fixture(scope="module")
+def cnn():
+    """The bundled default CNN (the network the app opens with)."""
+    return load_network(BUNDLED["default"].path)
 
 
 @pytest.fixture
@@ -78,6 +86,35 @@ def replay_digit(canvas, image, threshold=0.4):
             c += 1
 
 
+def _arc(cx, cy, rx, ry, start, end, n=24):
+    """Points on an ellipse, angles in degrees from 3 o'clock, clockwise (y points down)."""
+    t = np.radians(np.linspace(start, end, n))
+    return list(zip(cx + rx * np.cos(t), cy + ry * np.sin(t)))
+
+
+#: digits as a person draws them with the mouse: strokes in a unit box, y down
+HAND_DRAWN = {
+    0: [_arc(.5, .5, .3, .45, -90, 270, 40)],
+    2: [_arc(.5, .3, .28, .22, 180, 380) + [(.25, .92), (.8, .92)]],
+    3: [_arc(.48, .28, .25, .2, 200, 450) + _arc(.48, .7, .28, .22, -90, 160)],
+    4: [[(.55, .05), (.2, .65), (.85, .65)], [(.65, .35), (.65, .95)]],
+    5: [[(.78, .08), (.3, .08), (.27, .45)] + _arc(.5, .65, .28, .27, -130, 150)],
+    7: [[(.2, .08), (.8, .08), (.42, .95)]],
+    8: [_arc(.5, .27, .22, .21, 90, 450) + _arc(.5, .72, .27, .23, -90, 270, 30)],
+}
+
+
+def hand_strokes(digit, left, top, width, height):
+    """``HAND_DRAWN[digit]`` in the box (canvas pixels), sampled every 4 px like a moving mouse."""
+    out = []
+    for unit in HAND_DRAWN[digit]:
+        p = np.array(unit) * (width, height) + (left, top)
+        t = np.r_[0, np.cumsum(np.linalg.norm(np.diff(p, axis=0), axis=1))]
+        s = np.arange(0, t[-1] + 1e-9, 4.0)
+        out.append(list(zip(np.interp(s, t, p[:, 0]), np.interp(s, t, p[:, 1]))))
+    return out
+
+
 # --- tests -------------------------------------------------------------------------------------------
 def test_a_vertical_line_reads_as_one(tab):
     assert tab.prediction is None and tab.big_digit.text() == ""
@@ -95,6 +132,20 @@ def test_mnist_digits_replayed_as_mouse_strokes_are_read_correctly(tab, qtbot, m
         tab.canvas.clear()
         replay_digit(tab.canvas, test.images[i])
         assert tab.prediction == test.labels[i], f"test image #{i}"
+
+
+@pytest.mark.parametrize("box, width", [((70, 40, 140, 200), 22),  # centred, the default brush
+                                        ((20, 15, 70, 100), 10),  # small and thin, in the top-left corner
+                                        ((150, 80, 110, 170), 40)],  # bold, off to the right
+                         ids=["centred", "small-corner", "bold-off-centre"])
+def test_the_default_cnn_reads_digits_drawn_with_the_mouse(tab, state, cnn, box, width):
+    state.set_network(cnn, "Default CNN", BUNDLED["default"].path)
+    tab.width_slider.setValue(width)
+    for digit in HAND_DRAWN:
+        tab.clear_action.trigger()
+        for points in hand_strokes(digit, *box):
+            stroke(tab.canvas, points)
+        assert tab.prediction == digit and tab.big_digit.text() == str(digit), f"a drawn {digit}"
 
 
 def test_prediction_updates_during_the_stroke(tab, qtbot):
@@ -229,11 +280,12 @@ def test_inside_an_mlp_shows_activations_weights_strongest_neurons_and_saliency(
     shown = panel.view.image()
     np.testing.assert_allclose(shown.ravel()[:30], hidden, atol=1e-6)
     assert panel.weight_view.n == 30
-    contributions = probes.contributions(mlp, image[None])[0][0]
+    contributions = probes.contributions(mlp, image[None], of="score")[0][0]
     strongest = [int(k) for k in np.argsort(-contributions)[:5] if contributions[k] > 0]
     assert tab.inside.strongest() == strongest and strongest
     assert panel.weight_view.highlighted() == strongest
-    np.testing.assert_allclose(tab.saliency.overlay.image, probes.saliency(mlp, image[None])[0], rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(tab.saliency.overlay.image, probes.saliency(mlp, image[None], of="score")[0],
+                               rtol=1e-4, atol=1e-6)
 
 
 def test_inside_a_cnn_shows_one_feature_map_mosaic_per_conv_layer(tab, state):
@@ -256,6 +308,59 @@ def test_inside_a_cnn_shows_one_feature_map_mosaic_per_conv_layer(tab, state):
         first = panel.view.image()[:acts[panel.index][1].shape[2], :acts[panel.index][1].shape[3]]
         np.testing.assert_allclose(first, acts[panel.index][1][0, 0], atol=1e-5)
     assert tab.saliency.overlay.image.shape == (28, 28)
+
+
+def test_mosaics_are_laid_out_to_fill_their_view(qtbot, cnn):
+    assert best_columns(32, (12, 12), 1, 400, 200) == 8  # a wide area: 8 × 4 tiles
+    assert best_columns(32, (12, 12), 1, 200, 400) == 4  # a tall one: 4 × 8
+    assert best_columns(1, (4, 4), 1, 50, 50) == 1
+    inside = InsideView()
+    qtbot.addWidget(inside)
+    inside.set_network(cnn)
+    image = np.zeros((28, 28), np.float32)
+    image[4:24, 12:16] = 1
+    explanation = probes.explain(cnn, image[None])
+    inside.show_explanation(explanation)
+    first = inside.panels[0]
+    maps = explanation["activations"][first.index][0]  # (32, 12, 12)
+    widths = {}
+    for size in ((900, 700), (300, 1400)):
+        inside.resize(*size)
+        inside.show()
+        qtbot.waitUntil(lambda: first.view.width() < 400 if size[0] < 400 else first.view.width() > 800)
+        view = first.view
+        widths[size] = cols = view.layout_cols(view.n)
+        assert cols == best_columns(32, (12, 12), 1, view.width() - 8, view.height() - 30)
+        np.testing.assert_allclose(view.image()[:12, :12], maps[0], atol=1e-6)  # tile 0, redrawn
+        last = view.tile_rect(31)  # the last map is where its tile is
+        np.testing.assert_allclose(view.image()[int(last.y()):int(last.y()) + 12, int(last.x()):int(last.x()) + 12],
+                                   maps[31], atol=1e-6)
+    assert widths[(900, 700)] > widths[(300, 1400)]
+
+
+def test_cnn_saliency_is_the_gradient_coloured_up_to_its_99th_percentile(tab, state, cnn):
+    state.set_network(cnn, "Default CNN", BUNDLED["default"].path)
+    for points in hand_strokes(7, 70, 40, 140, 200):
+        stroke(tab.canvas, points)
+    tab.slow.flush()
+    image = canvas_to_mnist(tab.canvas.array())
+    gradient = probes.saliency(cnn, image[None], of="score")[0]  # of the score: the softmax is sure of a 7
+    largest = np.abs(gradient).max()
+    np.testing.assert_allclose(tab.saliency.overlay.image / largest, gradient / largest, atol=1e-4)
+    limit = np.percentile(np.abs(gradient), PERCENTILE)
+    assert tab.saliency.limit() == pytest.approx(limit, rel=1e-4)
+    assert 0 < tab.saliency.limit() < largest
+    assert "“7”" in tab.saliency_caption.text() and "score" in tab.saliency_caption.text()
+
+
+def test_clear_is_offered_only_when_there_is_ink(tab):
+    assert not tab.clear_button.isEnabled()
+    stroke(tab.canvas, vertical_line())
+    assert tab.clear_button.isEnabled()
+    tab.clear_button.click()
+    assert tab.canvas.is_blank() and not tab.clear_button.isEnabled()
+    tab.undo_button.click()
+    assert tab.clear_button.isEnabled()
 
 
 def test_network_change_rereads_the_drawing(tab, state):
@@ -316,6 +421,7 @@ def test_network_picker_offers_bundled_training_and_file(tab, state, mlp):
     training_index = texts.index("The Train tab's network")
     assert not picker.combo.model().item(training_index).isEnabled()  # nothing is training yet
     assert picker.combo.currentText().startswith("Chapter 1 MLP")
+    assert picker.info.text() == f"test accuracy {state.test_accuracy():.2%} · {mlp.describe()}"
 
     snapshot = mlp.copy()
     state.set_training_network(snapshot, "ch1 run")

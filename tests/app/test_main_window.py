@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage, QKeySequence
+from PySide6.QtTest import QTest
 
 from app.main_window import MainWindow
 from core.io import load_network, save_network
@@ -45,6 +46,52 @@ def test_tabs_and_menus(window):
     assert window.open_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
     assert window.save_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
     assert window.export_action.shortcut().toString() == "Ctrl+E"
+
+
+def test_every_menu_action_works_from_its_shortcut(window, qtbot, tmp_path, ch1, monkeypatch):
+    """Ctrl+O, Ctrl+S, Ctrl+E, Ctrl+1-4, F1 and Ctrl+Q, pressed on the window, do what the menus say."""
+    errors = _errors(window, monkeypatch)
+    opened = []
+    monkeypatch.setattr("app.main_window.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
+    saved = tmp_path / "my-net.npz"
+    save_network(ch1, saved)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+
+    def press(keys):
+        QTest.keySequence(window, QKeySequence(keys))
+
+    monkeypatch.setattr("app.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(saved), ""))
+    press("Ctrl+O")
+    assert window.state.network_path == saved and "my-net" in window.network_status.text()
+    monkeypatch.setattr("app.main_window.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "copy"), ""))
+    press("Ctrl+S")
+    assert load_network(tmp_path / "copy.npz").describe() == ch1.describe()
+    monkeypatch.setattr("app.main_window.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "view"), ""))
+    press("Ctrl+E")
+    assert not QImage(str(tmp_path / "view.png")).isNull()
+    press("F1")
+    assert opened == [window.tabs.widget(0).book_url]
+    for i in (1, 2, 3, 0):
+        press(f"Ctrl+{i + 1}")
+        assert window.tabs.currentIndex() == i
+    press("Ctrl+Q")
+    assert not window.isVisible() and errors == []
+    assert QKeySequence("Ctrl+Q") in window.quit_action.shortcuts()
+
+
+def test_saving_names_the_network_after_its_file(window, tmp_path, ch1):
+    window.state.set_network(ch1, "Chapter 1 MLP", BUNDLED["ch1"].path)
+    picker = window.tabs.widget(0).picker
+    assert picker.combo.currentText() == "Chapter 1 MLP (bundled)"
+    assert window.save_network(tmp_path / "mine.npz")
+    assert window.state.network_label == "mine" and window.windowTitle().endswith("mine")
+    assert "<b>mine</b>" in window.network_status.text()
+    assert picker.combo.currentText() == "mine"  # no longer the bundled file
+    assert window.settings.value("last_network") == str(tmp_path / "mine.npz")
 
 
 def test_help_names_the_chapter_of_the_current_tab(window):
@@ -131,6 +178,12 @@ def test_export_view_writes_a_png(window, tmp_path):
     assert window.export_view(path)
     image = QImage(str(path))
     assert not image.isNull() and image.width() > 600
+
+
+def test_export_failure_is_reported(window, tmp_path, monkeypatch):
+    errors = _errors(window, monkeypatch)
+    assert not window.export_view(tmp_path / "no-such-folder" / "draw.png")
+    assert errors and errors[0][0] == "Cannot export" and "no-such-folder" in errors[0][1]
 
 
 def test_show_digit_switches_to_the_draw_tab(window, mnist, ch1):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.conv import Conv2D, ConvPool2D, MaxPool2D, batch_last, col2im, im2col, pool_forward, pool_masks
+from core.conv import (Conv2D, ConvPool2D, MaxPool2D, batch_last, col2im, im2col, pool_backward, pool_forward,
+                       pool_masks)
 from core.layers import Dense, Dropout, Flatten
 from core.network import Network
 from tests.core.gradcheck import check_input_gradient, check_network
@@ -31,10 +32,11 @@ def test_conv2d_gradients(activation, channels):
     assert check_input_gradient(net, x.copy(), targets()) < TOL
 
 
+@pytest.mark.parametrize("size", [2, 3])  # 2×2 has its own one-comparison path
 @pytest.mark.parametrize("channels", [1, 2])
-def test_maxpool_gradients(channels):
+def test_maxpool_gradients(channels, size):
     # odd sizes: the border row/column that does not fill a block is dropped
-    net = Network([MaxPool2D(2), Flatten(), Dense(3, "sigmoid")], cost="cross-entropy",
+    net = Network([MaxPool2D(size), Flatten(), Dense(3, "sigmoid")], cost="cross-entropy",
                   input_shape=(channels, 5, 7), seed=2, dtype=np.float64)
     x = images(c=channels, h=5, w=7)
     assert check_input_gradient(net, x.copy(), targets(n=3)) < TOL
@@ -97,10 +99,15 @@ def test_im2col_is_the_definition_of_convolution():
     assert np.vdot(im2col(xb, 3), g) == pytest.approx(np.vdot(xb, col2im(g, xb.shape, 3)))
 
 
-def test_pool_ties_pass_the_gradient_once():
-    z = np.zeros((1, 4, 4, 1))  # batch-last, all equal: every block is a tie
-    out, r = pool_forward(z, 2)
+@pytest.mark.parametrize("size", [2, 3])
+def test_pool_ties_pass_the_gradient_once(size):
+    z = np.zeros((1, 2 * size, 2 * size, 1))  # batch-last, all equal: every block is a tie
+    out, r = pool_forward(z, size)
     assert out.shape == (1, 2, 2, 1)
-    row_masks, col_masks = pool_masks(z, r, out, 2)
+    row_masks, col_masks = pool_masks(z, r, out, size)
     assert (sum(m.astype(int) for m in row_masks) == 1).all()
     assert (sum(m.astype(int) for m in col_masks) == 1).all()
+    grad = np.arange(1.0, 5.0).reshape(1, 2, 2, 1)
+    dz = pool_backward(grad, (row_masks, col_masks), z.shape, size)
+    blocks = dz.reshape(2, size, 2, size).transpose(0, 2, 1, 3).reshape(2, 2, -1)
+    assert (np.count_nonzero(blocks, axis=2) == 1).all() and np.array_equal(blocks.sum(axis=2), grad[0, :, :, 0])

@@ -40,25 +40,48 @@ def test_probes_leave_the_network_untouched(mnist):
     np.testing.assert_array_equal(net.layers[0].params["w"], before)
 
 
-@pytest.mark.parametrize("preset", ["ch1", "ch6-conv2"])
-def test_saliency_is_the_derivative_of_the_top_output(mnist, preset):
+@pytest.mark.parametrize("preset, of", [("ch1", "output"), ("ch6-conv2", "output"), ("ch6-conv2", "score")])
+def test_saliency_is_the_derivative_of_the_top_output(mnist, preset, of):
     net = presets.get(preset).build(seed=0).astype(np.float64)
+    out = net.output_layer
     # a little noise: on MNIST's blank background max-pooling has exact ties, where the derivative is
     # one-sided (saliency then gives one valid subgradient, not the central difference)
     noise = np.random.default_rng(1).uniform(0, 0.01, (1, 28, 28))
     image = mnist.test.images[:1].astype(np.float64) + noise
     top = int(net.output(image).argmax())
-    grad = probes.saliency(net, image)
+    grad = probes.saliency(net, image, of=of)
     assert grad.shape == (1, 28, 28)
+
+    def value(x):  # the top output's activation, or its weighted input z (the score before softmax)
+        a = net.feedforward(net.prepare(x))
+        return (a if of == "output" else out.z)[0, top]
+
     rng = np.random.default_rng(0)
     for r, c in rng.integers(4, 24, (5, 2)):
         bumped = image.copy()
         eps = 1e-6
         bumped[0, r, c] += eps
-        up = net.feedforward(net.prepare(bumped))[0, top]
+        up = value(bumped)
         bumped[0, r, c] -= 2 * eps
-        down = net.feedforward(net.prepare(bumped))[0, top]
+        down = value(bumped)
         assert grad[0, r, c] == pytest.approx((up - down) / (2 * eps), rel=1e-4, abs=1e-9)
+
+
+def test_score_saliency_survives_a_saturated_softmax(mnist):
+    """The bundled CNN is sure of most test digits (top output 1.0 in float32): ∂a/∂x then all but
+    vanishes, ∂z/∂x does not, and explain() gives the same map as saliency()."""
+    from core.io import load_network
+    from core.models import default_model_path
+
+    net = load_network(default_model_path())
+    outputs = net.output(mnist.test.images[:50])
+    sure = int(np.flatnonzero(outputs.max(axis=1) == 1.0)[0])
+    image = mnist.test.images[sure:sure + 1]
+    score = probes.saliency(net, image, of="score")
+    assert np.abs(probes.saliency(net, image)).max() < 1e-4 * np.abs(score).max()
+    np.testing.assert_allclose(probes.explain(net, image, of="score")["saliency"], score, rtol=1e-5, atol=1e-8)
+    with pytest.raises(ValueError):
+        probes.saliency(net, image, of="logit")
 
 
 def test_gradient_norms_and_saturation(mnist):
