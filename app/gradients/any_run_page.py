@@ -12,7 +12,8 @@ from app.gradients.controls import int_spin
 
 EXPLANATION = (
     "Train any network in the <b>Train</b> tab and watch, mini-batch by mini-batch, how large each "
-    "layer's gradient is: ‖∂C/∂b<sup>l</sup>‖ (the book's speed of learning) and ‖∂C/∂w<sup>l</sup>‖. "
+    "layer's gradient is: ‖∂C/∂b<sup>l</sup>‖ (the book's speed of learning) and ‖∂C/∂w<sup>l</sup>‖ "
+    "(of the mini-batch's mean cost, without the L2 term, which only shrinks the weights). "
     "Curves far apart mean the layers learn at very different speeds."
 )
 MAX_POINTS = 200_000  # per run: older mini-batches are dropped beyond this
@@ -73,6 +74,14 @@ class AnyRunPage(QWidget):
         self.smooth.valueChanged.connect(self._redraw)
         self.clear_button.clicked.connect(self.clear)
         self.run_label.setText("<span style='color:#8b96a3'>No run yet.</span>")
+        self._show_empty_axes()
+
+    def _show_empty_axes(self) -> None:
+        """Before a run: axes in the range gradients usually take (decades, not a log axis's 2…9 ticks
+        over 1…10), which follow the data once it comes."""
+        for plot in (self.delta_plot, self.w_plot):
+            plot.getPlotItem().getAxis("left").setTicks(None)  # pyqtgraph's own decades, not the last run's
+            plot.getPlotItem().setRange(xRange=(0, 100), yRange=(-4, 1), padding=0)
 
     def clear(self) -> None:
         self.run, self.labels = "", []
@@ -81,6 +90,7 @@ class AnyRunPage(QWidget):
         self.empty_note.setVisible(True)
         self.run_label.setText("<span style='color:#8b96a3'>No run yet.</span>")
         self.summary.setText("")
+        self._show_empty_axes()
 
     def add(self, payload: dict) -> None:
         """Append one ``batch_gradients`` payload; a new run (or new layers) starts the plots afresh."""
@@ -97,6 +107,8 @@ class AnyRunPage(QWidget):
             self.run, self.labels = run, labels
             self.steps, self.delta, self.w = steps, delta, w
             self._set_layers(labels)
+            for plot in (self.delta_plot, self.w_plot):
+                plot.getPlotItem().enableAutoRange()
         else:
             self.steps = np.concatenate([self.steps, steps])[-MAX_POINTS:]
             self.delta = np.concatenate([self.delta, delta])[-MAX_POINTS:]
@@ -137,9 +149,13 @@ class AnyRunPage(QWidget):
     def _redraw(self) -> None:
         if len(self.steps) == 0:
             return
-        for values, curves in ((self.delta, self.delta_curves), (self.w, self.w_curves)):
-            for layer, curve in enumerate(curves):
-                curve.setData(self.steps, plots.finite_positive(self._smoothed(values[:, layer])), connect="finite")
+        for values, curves, plot in ((self.delta, self.delta_curves, self.delta_plot),
+                                     (self.w, self.w_curves, self.w_plot)):
+            shown = [plots.finite_positive(self._smoothed(values[:, layer])) for layer in range(len(curves))]
+            for curve, y in zip(curves, shown):
+                curve.setData(self.steps, y, connect="finite")
+            if shown:
+                plots.tidy_log_axis(plot.getPlotItem(), np.concatenate(shown))
         last = self.delta[-1]
         if len(last) > 1 and np.isfinite(last).all():
             ref = len(last) - 2 if len(last) > 2 else len(last) - 1  # the last hidden layer (or the output)

@@ -265,6 +265,7 @@ class CausePage(QWidget):
             for item in (self.path_median, self.path_lo, self.path_hi, self.path_bound):
                 item.setData([], [])
             per_layer = None
+        self._fit_path_range(plot, [cause.relative_speeds] + ([] if q is None else [q, 0.25 ** (hidden + 1 - x)]))
         speeds = cause.relative_speeds
         gain = (speeds[0] / speeds[-1]) ** (1 / (hidden - 1)) if hidden > 1 and speeds[-1] > 0 else None
         sp_mean = np.mean([v.mean() for v in cause.sigma_prime]) if cause.sigma_prime else float("nan")
@@ -273,11 +274,32 @@ class CausePage(QWidget):
             text += (f"Along one path the error is multiplied by about <b>{per_layer:.2g}</b> per layer; "
                      f"summed over the many paths (with mixed signs) the measured gradient changes by about "
                      f"<b>{gain:.2g}×</b> per layer.")
+        elif per_layer is not None:
+            text += (f"With one hidden layer the error reaching it is the output's times one factor: about "
+                     f"<b>{per_layer:.2g}</b> along a path. Add layers to see the factors multiply.")
         elif gain is not None:
             text += f"Layer by layer, the measured gradient changes by about <b>{gain:.2g}×</b>."
         elif q is None:
             text += "Path products are shown for plain fully connected networks only."
         self.caption.setText(text)
+
+    @staticmethod
+    def _fit_path_range(plot, values) -> None:
+        """A log range over the values with the lowest third left free for the legend (the products
+        grow towards the output, so the legend's bottom-right corner is otherwise crowded at layer 1)."""
+        v = plots.finite_positive(np.concatenate([np.ravel(a) for a in values]))
+        v = v[~np.isnan(v)]
+        if v.size == 0:
+            return
+        lo, hi = np.log10(v.min()), np.log10(v.max())
+        span = max(hi - lo, 1.0)
+        bottom, top = lo - 0.5 * span, hi + 0.08 * span
+        plot.setYRange(bottom, top, padding=0)
+        step = max(1, int(np.ceil((top - bottom) / 8)))  # at most ~8 labelled decades, the others ticked
+        decades = range(int(np.floor(bottom)), int(np.ceil(top)) + 1)
+        major = [(float(k), plots.decade_label(k)) for k in decades if k % step == 0]
+        minor = [(float(k), "") for k in decades if k % step]
+        plot.getAxis("left").setTicks([major, minor])
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -83,15 +83,22 @@ class ExperimentPage(QWidget):
                                           pen=pg.mkPen("#e8ecef", width=1.2))
         self.error_bars.setVisible(False)
         bars.addItem(self.error_bars)
-        self.bar_labels = plots.TextPool(bars, points=8)
+        self.values = QLabel("")  # the bars' numbers, ours beside the book's: labels on the bars would collide
+        self.values.setTextFormat(Qt.TextFormat.RichText)
+        self.values.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.values.setStyleSheet("color: #aab4be; font-size: 11px; padding: 2px 0;")
         self.caption = QLabel("")
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setStyleSheet("color: #aab4be; padding: 4px 8px;")
         plots_row = QHBoxLayout()
         plots_row.setSpacing(6)
+        bar_column = QVBoxLayout()
+        bar_column.setSpacing(2)
+        bar_column.addWidget(self.bar_plot, 1)
+        bar_column.addWidget(self.values)
         plots_row.addWidget(self.curve_plot, 5)
-        plots_row.addWidget(self.bar_plot, 4)
+        plots_row.addLayout(bar_column, 4)
         right = QVBoxLayout(self.view)
         right.setContentsMargins(6, 6, 6, 6)
         right.addLayout(plots_row, 1)
@@ -224,6 +231,7 @@ class ExperimentPage(QWidget):
         x = np.arange(n, dtype=np.float64)
         for layer, curve in enumerate(self.curves):
             curve.setData(x, plots.finite_positive(self.speeds[layer, :n]), connect="finite")
+        plots.tidy_log_axis(self.curve_plot.getPlotItem(), self.speeds[:, :n])
         self._update_caption()
 
     def _update_caption(self) -> None:
@@ -246,6 +254,9 @@ class ExperimentPage(QWidget):
             self.status.setText(f"<span style='color:#ff7b72'>{done.reason}</span>")
             return
         acc = f" · validation accuracy {done.accuracy:.1%}" if done.accuracy is not None else ""
+        if done.accuracy is not None and done.accuracy < 0.2:
+            acc += (" (about chance: in so few small steps the output layer learns little more than that each "
+                    "digit is one in ten; the experiment is about the speeds)")
         self.status.setText(f"Done: {done.epochs:,} epochs · training cost "
                             f"{self.costs[self.last_epoch]:.3f}{acc}")
 
@@ -329,21 +340,16 @@ class ExperimentPage(QWidget):
         self.our_bars.set(x - (0.19 if book else 0), mean, floor)
         self.book_bars.set(x + 0.19, book if book else [], floor)
         self.book_bars.show_in_legend(bool(book))
+        self.our_bars.rename(f"ours: mean of {len(speeds)} seeds (±1 sd)" if len(speeds) > 1 else "ours: one seed")
         lo, hi = np.maximum(mean - sd, mean * 0.05), mean + sd
         self.error_bars.setData(x=x - (0.19 if book else 0), top=np.log10(hi) - np.log10(mean),
                                 bottom=np.log10(mean) - np.log10(lo), y=np.log10(mean))
         self.error_bars.setVisible(len(speeds) > 1)
-        labels = self.bar_labels
-        labels.begin()
-        for xi, v, top in zip(x - (0.19 if book else 0), mean, hi):  # ours: over the error bar
-            labels.put(xi, np.log10(top) + 0.02, plots.value_text(v), plots.color(0), (0.5, 1.0))
-        for xi, v in zip(x + 0.19, book or ()):  # the book's: just inside the bar, so neighbours never collide
-            labels.put(xi, np.log10(v) - 0.01, plots.value_text(v), "#1a1408", (0.5, 0.0))
-        labels.end()
+        self.values.setText(values_table(mean, sd, book))
         plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
         plot.getAxis("left").setTicks(plots.decade_ticks(floor, max(values) * 3))
         plot.setXRange(0.4, depth + 0.6, padding=0)
-        plot.setYRange(np.log10(floor) - 0.04, np.log10(max(values)) + 0.45, padding=0)
+        plot.setYRange(np.log10(floor) - 0.04, np.log10(max(values + list(hi))) + 0.6, padding=0)  # room for the legend
         note = (f"Ours: {len(speeds)} random initialisations (bar = mean, line = ±1 sd), gradient over the "
                 f"first {n:,} training images.")
         if book:
@@ -362,3 +368,19 @@ class ExperimentPage(QWidget):
 
     def export_widget(self) -> QWidget:
         return self.view
+
+
+def values_table(mean: np.ndarray, sd: np.ndarray, book) -> str:
+    """The speeds at initialisation as a small table, one column per hidden layer: ours (mean and
+    standard deviation over the seeds) and, when the book gives them, the book's."""
+    def row(name: str, colour: str, cells) -> str:
+        tds = "".join(f"<td align='right' style='padding: 0 5px'>{c}</td>" for c in cells)
+        return f"<tr><td style='color:{colour}; padding-right: 6px'>{name}</td>{tds}</tr>"
+
+    rows = [row("layer", plots.MUTED, range(1, len(mean) + 1)),
+            row("ours", plots.color(0), [plots.value_text(v) for v in mean])]
+    if len(mean) and np.any(sd > 0):
+        rows.append(row("± sd", plots.MUTED, [plots.value_text(v) for v in sd]))
+    if book:
+        rows.append(row("book", plots.BOOK, [f"{v:g}" for v in book]))  # as the book prints them
+    return f"<table cellspacing='0' align='center'>{''.join(rows)}</table>"

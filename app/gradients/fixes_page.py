@@ -113,8 +113,8 @@ class FixesPage(QWidget):
         self.view = QWidget()
         self.curve_plot = plots.plot_widget("Layer 1 (solid) and the last hidden layer (dashed)", "epoch",
                                             "speed", log_y=True, legend=False)
-        self.profile_plot = plots.plot_widget("Across the layers, relative to the last (now)", "hidden layer",
-                                              "÷ the last hidden layer (1: as fast)", log_y=True, legend=False)
+        self.profile_plot = plots.plot_widget("Each layer ÷ the last, now", "hidden layer",
+                                              "÷ last hidden layer (1: as fast)", log_y=True, legend=False)
         plots.guide_line(self.profile_plot.getPlotItem(), 0.0, 0, "", position=0.02)  # 1: as fast as the last
         self.curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self.profiles: list[pg.PlotDataItem] = []
@@ -360,6 +360,8 @@ class FixesPage(QWidget):
             now = values[i, :, n - 1]
             profile.setData(x_layers, plots.finite_positive(now / now[-1]))
             self._table_row(i, values[i], n - 1)
+        drawn = [values[i, [0, -1], :int(self.last_epoch[i]) + 1] for i in range(len(self.variants))]
+        plots.tidy_log_axis(self.curve_plot.getPlotItem(), np.concatenate([d.ravel() for d in drawn]))
         ends = [values[i, :, max(int(self.last_epoch[i]), 0)] for i in range(len(self.variants))]
         plots.tidy_log_axis(self.profile_plot.getPlotItem(), np.concatenate([e / e[-1] for e in ends] + [[1.0]]))
         self.redrawn.emit()

@@ -85,6 +85,15 @@ class LogBars:
         if on:
             self.legend.addItem(self.item, self.name)
 
+    def rename(self, name: str) -> None:
+        """A new legend entry (kept where it is)."""
+        self.name = name
+        if self.legend is not None:
+            for sample, label in self.legend.items:
+                if sample.item is self.item:
+                    label.setText(name)
+            self.legend.updateSize()
+
     def set(self, x, values, floor: float) -> None:
         v = finite_positive(values)
         ok = ~np.isnan(v)
@@ -97,11 +106,19 @@ class LogBars:
         self.item.setVisible(True)
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_label(k: int) -> str:
+    """10ᵏ as an axis label: 0.001, 1, 1000 near 1, 10⁻⁸ or 10⁶ further out."""
+    return f"{10.0 ** k:g}" if -4 <= k <= 4 else f"10{str(k).translate(_SUPERSCRIPT)}"
+
+
 def decade_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
     """Ticks for a log10 axis drawn by hand: labelled decades, unlabelled 2…9 in between."""
     major, minor = [], []
     for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1):
-        major.append((float(k), f"{10.0 ** k:g}"))
+        major.append((float(k), decade_label(k)))
         minor.extend((k + np.log10(m), "") for m in range(2, 10))
     return [major, minor]
 

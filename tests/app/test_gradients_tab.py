@@ -3,14 +3,23 @@ thread and its curves fill in, the causes and the exploding chain are drawn, fix
 side, and any run's per-mini-batch gradients (AppState.batch_gradients) are plotted."""
 from __future__ import annotations
 
+import copy
+import threading
+import time
+
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 
+from app.gradients import plots
+from app.gradients.runner import RecordWorker
 from app.gradients.tab import GradientsTab
+from app.main_window import MainWindow
 from app.state import AppState
 from core import probes, vanishing
+from core.training import subset
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -54,6 +63,53 @@ def test_tab_basics(tab):
         assert page is not None and getattr(tab, key) is page
         view = tab.export_widget()
         assert view is page.export_widget() and not view.grab().isNull()
+
+
+@pytest.mark.parametrize("size", [(1280, 740), (1024, 620)])  # the tab's area in 1280×820 and 1024×700 windows
+def test_no_plot_is_clipped(qtbot, tab, size):
+    """pyqtgraph never shrinks a plot below its title's and axes' width: a plot too narrow for them is
+    drawn cut off at the right. Every page's plots must fit at both window sizes."""
+    tab.resize(*size)
+    for key in tab.slots:
+        page = tab.show_page(key)
+        with qtbot.waitExposed(tab):
+            tab.show()
+        qtbot.waitUntil(lambda: page.isVisible(), timeout=5_000)
+        for plot in page.findChildren(pg.PlotWidget):
+            inner = plot.centralWidget.geometry()
+            assert inner.width() <= plot.width() + 1 and inner.height() <= plot.height() + 1, (
+                key, plot.getPlotItem().titleLabel.text, inner, plot.size())
+
+
+def test_record_worker_runs_off_the_gui_thread_and_emits_at_most_every_interval(qtbot):
+    """The pages' training runs in a QThread; its records reach the GUI thread in batches at most
+    every ``interval`` seconds, all of them and in order, while the GUI thread stays free: half-way,
+    the work waits for a timer that only a free GUI thread can fire (if the work ran on the GUI
+    thread, or blocked it, the wait would time out and the run end in an error)."""
+    threads, batches = set(), []
+    gui_alive = threading.Event()
+
+    def records():
+        threads.add(threading.get_ident())
+        rng = np.random.default_rng(0)
+        for i in range(400):
+            if i == 200:
+                assert gui_alive.wait(10), "the GUI thread's timer never fired"
+            np.linalg.svd(rng.standard_normal((60, 60)))  # some work per record
+            yield i, time.perf_counter()
+
+    worker = RecordWorker(records, interval=0.05)
+    worker.records.connect(batches.append)
+    with qtbot.waitSignal(worker.finished_run, timeout=30_000) as finished:
+        worker.start()
+        QTimer.singleShot(60, gui_alive.set)  # fires only if the GUI thread runs its event loop meanwhile
+    worker.wait()
+    assert finished.args == ["completed"]
+    assert threads and threading.get_ident() not in threads
+    assert [i for batch in batches for i, _ in batch] == list(range(400))
+    # a batch goes out with the record after which ``interval`` had passed: the last one's time
+    sent = np.array([batch[-1][1] for batch in batches[:-1]])  # (the very last is the flush at the end)
+    assert len(batches) >= 2 and np.all(np.diff(sent) >= 0.045), np.diff(sent)
 
 
 # --- the book's experiment ---------------------------------------------------------------------------
@@ -121,9 +177,15 @@ def test_initial_speeds_as_bars_beside_the_books(qtbot, tab):
     np.testing.assert_allclose(10 ** (floor + np.asarray(ours["height"])), expected.mean(axis=0), rtol=1e-5)
     np.testing.assert_allclose(10 ** (floor + np.asarray(book["height"])), vanishing.BOOK_INITIAL_SPEEDS[4])
     assert page.book_bars.item.isVisible()
+    assert page.our_bars.name == "ours: mean of 3 seeds (±1 sd)"  # plainly a mean over seeds, not one network
+    table = page.values.text()
+    for figure in ("0.003", "0.017", "0.07", "0.285"):  # the book's, as it prints them
+        assert f">{figure}<" in table
+    for value in expected.mean(axis=0):
+        assert f">{plots.value_text(value)}<" in table
     with qtbot.waitSignal(page.initial_ready, timeout=30_000):
         page.width.setValue(20)  # not the book's network any more: its bars go
-    assert not page.book_bars.item.isVisible()
+    assert not page.book_bars.item.isVisible() and "book" not in page.values.text()
     assert "30 neurons per layer" in page.initial_note.text()
 
 
@@ -194,6 +256,21 @@ def test_fixes_train_side_by_side(qtbot, tab):
                                page.data["speeds"][0, 0, 0] / page.data["speeds"][0, -1, 0], rtol=0.05)
 
 
+def test_fixes_stop(qtbot, tab):
+    page = tab.fixes
+    show(qtbot, tab, page)
+    page.images.setValue(100)
+    page.epochs.setValue(10_000)
+    QTest.mouseClick(page.buttons.run_button, LEFT)
+    qtbot.waitUntil(lambda: len(page.last_epoch) and page.last_epoch.min() >= 1, timeout=30_000)
+    with qtbot.waitSignal(page.run_finished, timeout=30_000) as finished:
+        QTest.mouseClick(page.buttons.stop_button, LEFT)
+    assert finished.args == ["stopped"] and page.worker is None and page.status.text() == "Stopped."
+    assert page.last_epoch.max() < 10_000 and page.buttons.run_button.text() == "Run the comparison"
+    shown = [len(curve_y(first)) for first, _ in page.curves]
+    assert min(shown) >= 2  # every network's curve kept what it had reached
+
+
 def test_fixes_builder_and_empty_selection(qtbot, tab):
     page = tab.fixes
     count = page.list.count()
@@ -258,3 +335,53 @@ def test_any_run_keeps_listening_while_hidden(qtbot, tab):
     with qtbot.waitSignal(page.redrawn, timeout=5_000):
         show(qtbot, tab, page)
     assert len(curve_y(page.delta_curves[0])) == 2
+
+
+def test_any_run_follows_a_real_train_tab_run(qtbot, mnist, tmp_path):
+    """In the main window, a run started in the Train tab reaches the Gradients tab's Any run page:
+    one curve per layer with weights, one point per measured mini-batch, and the first point is the
+    gradient of the first mini-batch's mean cost at the initial weights."""
+    state = AppState()
+    state.data = subset(mnist, 1000, 300, 300)
+    window = MainWindow(state, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                        load_initial_network=False)
+    qtbot.addWidget(window)
+    window.show()
+    train, gradients = window.tabs.widget(1), window.tabs.widget(2)
+    assert window.tabs.tabText(2) == "Gradients"
+    page = gradients.any_run
+    page.smooth.setValue(1)  # raw values
+    window.tabs.setCurrentIndex(1)
+    train.form.set_training_images(1000)
+    train.form.select_preset("ch5-deep-2")
+    train.form.set_field("train_size", "1000")
+    train.form.set_field("epochs", "1")
+    start = {}
+
+    def started(_run):  # before the training thread starts: the initial weights and the shuffling to come
+        trainer = train.worker.trainer
+        start.update(net=trainer.net.copy(), rng=copy.deepcopy(trainer.rng), m=trainer.config.mini_batch_size,
+                     train=trainer.train)
+
+    train.run_started.connect(started)
+    assert train.start()
+    window.tabs.setCurrentIndex(2)  # watch it from the Gradients tab while it trains
+    gradients.show_page("any_run")
+    qtbot.waitUntil(lambda: train.worker is None and train.run is not None and train.run.status != "running",
+                    timeout=60_000)
+    assert train.run.status == "finished"
+    qtbot.waitUntil(lambda: len(page.steps) > 0 and len(curve_y(page.delta_curves[0])) == len(page.steps),
+                    timeout=10_000)
+    assert page.run == train.run.name and train.run.name in page.run_label.text()
+    assert page.labels == ["FC 30", "FC 30", "FC 10"]
+    assert len(page.delta_curves) == len(page.w_curves) == 3
+    steps = page.steps
+    assert steps[0] == 1 and np.all(np.diff(steps) > 0) and steps[-1] <= 100  # 1,000 images, 10 at a time
+    # the first mini-batch, recomputed here from the initial weights
+    first = start["rng"].permutation(len(start["train"]))[:start["m"]]
+    images, labels = start["train"].images[first], start["train"].labels[first]
+    expected = probes.gradient_norms(start["net"], images, labels)
+    np.testing.assert_allclose([curve_y(c)[0] for c in page.delta_curves], expected["delta"], rtol=1e-3)
+    np.testing.assert_allclose([curve_y(c)[0] for c in page.w_curves], expected["w"], rtol=1e-3)
+    assert "layer 1's ‖∂C/∂b‖" in page.summary.text()
+    window.close()

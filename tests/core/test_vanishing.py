@@ -39,6 +39,35 @@ def test_speeds_are_the_probes_contract_for_plain_networks(first_1000):
                                rtol=1e-5)
 
 
+def test_speed_of_learning_is_the_length_of_the_bias_gradient_of_the_regularised_cost(first_1000):
+    """The book's speed of learning of layer l is ‖∂C/∂bˡ‖, C the mean cross-entropy over the examples
+    plus the L2 term (λ/2n) Σ w². The L2 term does not depend on the biases, so it must not change
+    the speed: compare with central differences of the full regularised cost, bias by bias."""
+    images, labels = first_1000[0][:20], first_1000[1][:20]
+    net = vanishing.deep_net(2, width=6, seed=3, dtype=np.float64)
+    lmbda, n = 5.0, 1000
+
+    def cost():
+        return net.total_cost(images, labels, lmbda=lmbda, n=n)
+
+    assert net.penalty(lmbda, n) > 0.01  # the L2 term is really there
+    eps = 1e-6
+    numerical = []
+    for layer in vanishing.speed_layers(net):
+        b = layer.params["b"]
+        grad = np.empty_like(b)
+        for j in range(b.size):
+            b[j] += eps
+            up = cost()
+            b[j] -= 2 * eps
+            down = cost()
+            b[j] += eps
+            grad[j] = (up - down) / (2 * eps)
+        numerical.append(np.linalg.norm(grad))
+    np.testing.assert_allclose(vanishing.speeds(net, images, labels), numerical, rtol=1e-6)
+    np.testing.assert_allclose(probes.layer_speeds(net, images, labels), numerical, rtol=1e-6)
+
+
 def test_deep_net_builds_the_books_networks_and_the_fixes():
     net = vanishing.deep_net(4)
     assert net.sizes == [784, 30, 30, 30, 30, 10]
