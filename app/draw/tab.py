@@ -101,6 +101,7 @@ class DrawTab(QWidget):
         self.samples.sample_chosen.connect(lambda image, label, _i: self.load_digit(image, label))
 
         self.bars = ProbabilityBars()
+        self.bars.setMinimumHeight(90)  # with the other cards' minima, the tab fits a 1024×700 window
         self.big_digit = LiveText(point_size=self.font().pointSizeF() * 4.2, colour="#4cc9f0",
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
@@ -110,7 +111,7 @@ class DrawTab(QWidget):
         self.sees = PixelImage(background=CARD_BACKGROUND)  # (QPainter, not pyqtgraph: it is on the hot path)
         self.naive = PixelImage(background=CARD_BACKGROUND)
         for view in (self.sees, self.naive):
-            view.setMinimumSize(110, 110)
+            view.setMinimumSize(84, 84)
             view.set_image(np.zeros((28, 28), np.float32))
         self.sees_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.naive_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
@@ -328,7 +329,7 @@ class DrawTab(QWidget):
         self.naive.set_image(naive)
         self.sees_caption.setText(f"MNIST-style → <b>{top}</b> ({out[0][top]:.2f})")
         colour = "#d0d6dc" if naive_top == top else "#ffb703"
-        self.naive_caption.setText(f"whole canvas shrunk → <b style='color:{colour}'>{naive_top}</b> "
+        self.naive_caption.setText(f"canvas shrunk → <b style='color:{colour}'>{naive_top}</b> "
                                    f"({out[1][naive_top]:.2f})")
 
     def refresh_inside(self) -> None:
@@ -342,8 +343,8 @@ class DrawTab(QWidget):
         saliency = explanation["saliency"][0]
         self.saliency.set_data(self.mnist_image, saliency)
         answer = int(explanation["output"][0].argmax())
-        self.saliency_caption.setText(f"Red: more ink here would make it more of a “{answer}”; "
-                                      f"blue: less. (∂ score of {answer} / ∂ pixel)")
+        self.saliency_caption.setText(f"Red: more ink here, more of a “{answer}”; blue: less "
+                                      f"(∂ score of {answer} / ∂ pixel)")
 
     def _show_blank(self, has_ink: bool = False) -> None:
         self.mnist_image = self.output = self.naive_output = None
@@ -354,7 +355,7 @@ class DrawTab(QWidget):
         self.sees.set_image(blank)
         self.naive.set_image(blank)
         self.sees_caption.setText("MNIST-style")
-        self.naive_caption.setText("whole canvas shrunk")
+        self.naive_caption.setText("canvas shrunk")
         self.saliency.blank()
         self.saliency_caption.setText("Which pixels matter for the answer.")
         if self.inside.net is not None:
