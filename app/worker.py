@@ -129,7 +129,8 @@ class TrainingWorker(QThread):
                     self.finished_run.emit(Stopped(self.epochs_run))
                     return
             elif isinstance(event, (Finished, Diverged)):
-                if costs or extras:
+                # after a divergence the trainer has put the last good weights back: the views show them
+                if costs or extras or isinstance(event, Diverged):
                     self._report(None, costs, extras)
                 self.finished_run.emit(event)
                 return

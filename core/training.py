@@ -2,7 +2,9 @@
 
 ``Trainer(net, data, config).run()`` yields :class:`BatchDone` after every mini-batch,
 :class:`EpochDone` after every epoch (with the monitored metrics), and ends with :class:`Finished` or
-:class:`Diverged`. It never prints; a caller (the CLI, a GUI worker, a test) decides what to show.
+:class:`Diverged`: a NaN or infinity in the cost or the weights, or a run that wrecks the network while
+every number stays finite (``core.divergence``); either way the last good epoch's weights are put
+back. It never prints; a caller (the CLI, a GUI worker, a test) decides what to show.
 Pause, step and stop are the caller's: it simply stops pulling events (or closes the generator).
 ``trainer.eta`` and ``trainer.lmbda`` may be changed while a run goes on; the next mini-batch uses them.
 
@@ -27,6 +29,7 @@ from threadpoolctl import threadpool_limits
 
 from core import augment as augmentation
 from core import folded_mlp
+from core.divergence import BlowUpWatch
 from core.data import MNIST, Split, expand_mnist
 from core.layers import Layer
 from core.network import Network
@@ -208,6 +211,7 @@ class Trainer:
         good = self._snapshot()
         fast = folded_mlp.FoldedMLP(net, x_all, y_all) \
             if self.fast_path and folded_mlp.applies(net, cfg, self.n) else None
+        watch = BlowUpWatch(net)  # a run that wrecks the network while every number stays finite
         # Small mini-batches are dominated by per-call overhead: one BLAS thread is faster for them.
         # Overflow on the way to a NaN is reported as a Diverged event, not as warnings.
         with threadpool_limits(limits=self.blas_threads(), user_api="blas"), \
@@ -235,6 +239,7 @@ class Trainer:
                         return
                     if fast is None:
                         self._update(len(idx))
+                    watch.batch(cost_sum, len(idx))
                     yield BatchDone(epoch, k + 1, batches, cost_sum / len(idx))
                 seconds = time.perf_counter() - start
                 if not self._params_finite():
@@ -242,8 +247,15 @@ class Trainer:
                     yield Diverged(self._divergence_message("weights became NaN or infinite", epoch, batches),
                                    epoch, batches)
                     return
-                good = self._snapshot()
                 event = self._evaluate(epoch, seconds)
+                accuracy = event.validation_accuracy if event.validation_accuracy is not None \
+                    else event.training_accuracy
+                blown = watch.epoch(epoch, accuracy)
+                if blown:  # the epoch is not reported: the network goes back to the last good one
+                    self._restore(good)
+                    yield Diverged(f"{blown}: {self._advice(epoch)}", epoch, batches)
+                    return
+                good = self._snapshot()
                 self.history.append(event)
                 yield event
                 # the book's rules, both watching the validation accuracy
@@ -349,10 +361,13 @@ class Trainer:
         return all(np.isfinite(p).all() for l in self.net.layers for p in l.params.values())
 
     def _divergence_message(self, what: str, epoch: int, batch: int) -> str:
+        return f"{what} at epoch {epoch}, batch {batch}: {self._advice(epoch)}"
+
+    def _advice(self, epoch: int) -> str:
+        """What a diverged run's message ends with: η, what to try, and which weights are back."""
         kept = f"the network is back to its state after epoch {epoch - 1}" if epoch > 1 \
             else "the network is back to its initial weights"
-        return (f"{what} at epoch {epoch}, batch {batch}: η = {self.eta:g} is too large for this network "
-                f"(try η = {self.eta / 10:g}); {kept}")
+        return f"η = {self.eta:g} is too large for this network (try η = {self.eta / 10:g}); {kept}"
 
 
 def train(net: Network, data: MNIST, config: TrainConfig) -> list[Event]:

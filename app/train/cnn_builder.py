@@ -17,7 +17,7 @@ def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
     spin.setRange(low, high)
     spin.setValue(value)
     spin.setToolTip(tip)
-    spin.setFixedWidth(58)
+    spin.setFixedWidth(54)
     return spin
 
 
@@ -43,13 +43,13 @@ class LayerRowEditor(QWidget):
         self.pool = _spin(1, 14, row.pool, "max-pooling block size (2 = 2×2 blocks)")
         self.pool.setPrefix("× ")
         self.neurons = _spin(1, 4096, row.neurons, "neurons in the fully connected layer")
-        self.neurons.setFixedWidth(64)
+        self.neurons.setFixedWidth(60)
         self.p = QDoubleSpinBox()
         self.p.setRange(0.0, 0.95)
         self.p.setSingleStep(0.05)
         self.p.setDecimals(2)
         self.p.setPrefix("p ")
-        self.p.setFixedWidth(70)
+        self.p.setFixedWidth(66)
         self.p.setToolTip("probability of dropping each input of the next layer while training")
         self.activation = QComboBox()
         self.activation.addItems(HIDDEN_ACTIVATIONS)
@@ -160,6 +160,7 @@ class CnnBuilder(QWidget):
     def _remove(self, editor: LayerRowEditor, emit: bool = True) -> None:
         self.editors.remove(editor)
         self.rows_layout.removeWidget(editor)
+        editor.hide()  # at once: deleteLater waits for the event loop
         editor.deleteLater()
         if emit:
             self.changed.emit()

@@ -1,34 +1,84 @@
 """The run controls: Start, Pause/Resume, Step, +1 epoch, Stop; η and λ while training; the run's
-progress; and a banner for how a run ended (a divergence is explained in plain words).
+progress; a banner for how a run ended (a divergence is explained in plain words); and Send to Draw
+and Save for the run's network.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
+import math
+import re
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QValidator
 from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
 
 BANNER_PADDING = 6  # pixels above and below the banner's text
+BUTTON_PADDING = 18  # pixels either side of a button's text, together
+SPIN_CHROME = 30  # a spin box's frame and arrows, in pixels
 
 
-def _button(text: str, tip: str, shortcut: str | None = None) -> QPushButton:
+def _button(text: str, tip: str, shortcut: str | None = None, *other_texts: str) -> QPushButton:
+    """A push button that may shrink to its text (the style's minimum is 80 px) when the window is
+    narrow; ``other_texts``: texts it also shows (Pause/Resume)."""
     button = QPushButton(text)
     button.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
     if shortcut:
         button.setShortcut(shortcut)
+    metrics = QFontMetrics(button.font())
+    button.setMinimumWidth(max(52, max(metrics.horizontalAdvance(t) for t in (text, *other_texts)) + BUTTON_PADDING))
     return button
 
 
-def _live_spin(tip: str, low: float, high: float) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setRange(low, high)
-    spin.setDecimals(4)
-    spin.setStepType(QAbstractSpinBox.AdaptiveDecimalStepType)
-    spin.setKeyboardTracking(False)  # apply when the user is done typing (Enter or focus out)
-    spin.setToolTip(tip)
-    spin.setMinimumWidth(78)
-    return spin
+class LiveValueSpin(QDoubleSpinBox):
+    """η or λ while a run goes on, written as a user would write them (3, 0.5, 1e-05) rather than
+    with a fixed number of decimals, which would show 1e-05 as 0.0000 and 1000 as 1000.0000."""
+
+    def __init__(self, tip: str, low: float, high: float, parent=None):
+        super().__init__(parent)
+        self.setDecimals(12)  # the precision values are kept to; the text shows 6 significant digits
+        self.setRange(low, high)
+        self.setStepType(QAbstractSpinBox.AdaptiveDecimalStepType)
+        self.setKeyboardTracking(False)  # apply when the user is done typing (Enter or focus out)
+        self.setToolTip(tip)
+        self.setMinimumWidth(QFontMetrics(self.font()).horizontalAdvance("10000") + SPIN_CHROME)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.6g}"
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(text.strip())
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int):
+        stripped = text.strip()
+        try:
+            value = float(stripped)
+        except ValueError:  # a number being typed ("1e", "0.") may still become valid
+            partial = re.fullmatch(r"[0-9.eE+\-]*", stripped) is not None
+            return (QValidator.Intermediate if partial else QValidator.Invalid), text, pos
+        ok = math.isfinite(value) and self.minimum() <= value <= self.maximum()
+        return (QValidator.Acceptable if ok else QValidator.Intermediate), text, pos
+
+
+class OneLineLabel(QLabel):
+    """A line of status that yields its width when the window is narrow: the text is cut short
+    with "…" (the whole of it in the tooltip) rather than holding the window wider."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:
+        rect = self.contentsRect()
+        text = self.text()
+        shown = self.fontMetrics().elidedText(text, Qt.ElideRight, rect.width())
+        self.setToolTip(text if shown != text else "")
+        painter = QPainter(self)
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), shown,
+                                  QPalette.WindowText)
+        painter.end()
 
 
 class RunControls(QWidget):
@@ -44,7 +94,8 @@ class RunControls(QWidget):
         row.setSpacing(6)
         self.start = _button("▶  Start", "Train the network set up on the left", "Ctrl+Return")
         self.start.setObjectName("primary")
-        self.pause = _button("⏸  Pause", "Pause the run after the current mini-batch (again to resume)")
+        self.pause = _button("❚❚  Pause", "Pause the run after the current mini-batch (again to resume)", None,
+                             "▶  Resume")
         self.step = _button("Step", "Train one mini-batch, then pause again")
         self.more = _button("+1 epoch", "Train one more epoch than planned")
         self.stop = _button("■  Stop", "Stop the run, keeping the network as it is now")
@@ -52,32 +103,29 @@ class RunControls(QWidget):
             row.addWidget(b)
         row.addSpacing(12)
         row.addWidget(QLabel("η"))
-        self.eta = _live_spin("Learning rate η: a change applies from the next mini-batch", 1e-6, 1e4)
+        self.eta = LiveValueSpin("Learning rate η: a change applies from the next mini-batch", 1e-6, 1e4)
         row.addWidget(self.eta)
         row.addWidget(QLabel("λ"))
-        self.lmbda = _live_spin("Regularisation λ: a change applies from the next mini-batch", 0.0, 1e4)
+        self.lmbda = LiveValueSpin("Regularisation λ: a change applies from the next mini-batch", 0.0, 1e4)
         row.addWidget(self.lmbda)
         row.addStretch(1)
-        self.send = _button("Send to Draw", "Use the network of this run in the Draw tab")
-        self.save = _button("Save…", "Save the network of this run to a file")
-        row.addWidget(self.send)
-        row.addWidget(self.save)
         outer.addLayout(row)
 
         # The run's status (with what the run is, below it) and the banner saying how a run ended
         # share one row of a fixed height, two lines of text: showing or hiding the banner must not
-        # resize the live views below, which would lay out and repaint every plot at once.
+        # resize the live views below, which would lay out and repaint every plot at once. What to
+        # do with the run's network (send it to the Draw tab, save it) ends the row, after the banner.
         status_box = QWidget()
         status_row = QHBoxLayout(status_box)
         status_row.setContentsMargins(0, 0, 0, 0)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(8)
-        self.progress.setMaximumWidth(220)
+        self.progress.setMaximumWidth(160)
         status_row.addWidget(self.progress)
-        self.status = QLabel("Set up a network on the left and press Start.")
+        self.status = OneLineLabel("Set up a network on the left and press Start.")
         self.status.setObjectName("status")
-        self.detail = QLabel()  # the run's network and hyper-parameters
+        self.detail = OneLineLabel()  # the run's network and hyper-parameters
         self.detail.setObjectName("hint")
         self.status_lines = QWidget()
         lines = QVBoxLayout(self.status_lines)
@@ -91,6 +139,10 @@ class RunControls(QWidget):
         self.banner.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.banner.hide()
         status_row.addWidget(self.banner, 1)
+        self.send = _button("Send to Draw", "Use the network of this run in the Draw tab")
+        self.save = _button("Save…", "Save the network of this run to a file")
+        status_row.addWidget(self.send)
+        status_row.addWidget(self.save)
         status_box.setMinimumHeight(2 * QFontMetrics(self.banner.font()).lineSpacing() + 2 * BANNER_PADDING + 2)
         outer.addWidget(status_box)
 
@@ -103,7 +155,7 @@ class RunControls(QWidget):
         active = state in ("running", "paused")
         self.start.setEnabled(state == "idle" and can_start)
         self.pause.setEnabled(active)
-        self.pause.setText("▶  Resume" if state == "paused" else "⏸  Pause")
+        self.pause.setText("▶  Resume" if state == "paused" else "❚❚  Pause")
         self.step.setEnabled(state == "paused")
         self.more.setEnabled(active)
         self.stop.setEnabled(active or state == "preparing")

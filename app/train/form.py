@@ -31,8 +31,10 @@ TIPS = {
 
 
 def preset_caption(p: presets.Preset) -> str:
+    """"ch1 (book 95.42%): 784-30-10, quadratic cost": the figure first, so that a narrow picker
+    still shows it."""
     title = p.title.split(": ", 1)[-1]
-    return f"{p.name}: {title}  ·  book {p.book.accuracy:.2%}"
+    return f"{p.name} (book {p.book.accuracy:.2%}): {title}"
 
 
 class SetupForm(QWidget):
@@ -48,6 +50,7 @@ class SetupForm(QWidget):
         form.setContentsMargins(6, 6, 6, 6)
         form.setVerticalSpacing(5)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # a narrow panel puts a wide field under its label
         self.form = form
         self.fields: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -57,7 +60,7 @@ class SetupForm(QWidget):
         for p in presets.all_presets():
             self.preset.addItem(preset_caption(p), p.name)
             self.preset.setItemData(self.preset.count() - 1, f"{p.title}\nBook: {p.book}", Qt.ToolTipRole)
-        self.preset.setMinimumContentsLength(18)
+        self.preset.setMinimumContentsLength(14)
         self.preset.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self._add("preset", "Preset", self.preset)
         self.card = QLabel()
@@ -271,8 +274,9 @@ class SetupForm(QWidget):
         self.form.setRowVisible(self.cnn, cnn)
         self.form.setRowVisible(self.activation, not cnn)
         self.form.setRowVisible(self.dropout, not cnn)
-        if cnn and self.errors.get("activation"):
-            self.form.setRowVisible(self.error_labels["activation"], False)
+        for key in ("activation", "dropout"):  # fields a CNN does not use
+            if cnn and self.errors.get(key):
+                self.form.setRowVisible(self.error_labels[key], False)
 
     def _update_card(self) -> None:
         name = self.preset.currentData()

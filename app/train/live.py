@@ -214,6 +214,12 @@ class LiveProbe:
             out.append(((edges[:-1] + edges[1:]) / 2, self._hist_start_counts[k], counts))
         return out
 
+    def reset_ranges(self) -> None:
+        """Let the histograms' ranges fit the weights afresh (they only ever widen during a run), e.g.
+        once a diverged run's network is back to its last good weights."""
+        self._hist_range = [0.0] * len(self._hist_range)
+        self._hist_start_counts = [None] * len(self._hist_start_counts)
+
     # --- every epoch ---------------------------------------------------------------------------------
     def epoch(self, trainer: Trainer) -> EpochFrame:
         result = EpochFrame(self.frame(trainer), network=snapshot_network(self.net))

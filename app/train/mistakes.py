@@ -24,7 +24,7 @@ class Mistakes(QObject):
     def clear(self) -> None:
         self.result, self.filter, self.shown = None, None, []
         self.confusion.set_counts(np.zeros((10, 10), np.int64))
-        self.gallery.set_digits(np.zeros((0, 28, 28), np.float32), [], empty_text="Mistakes appear after the first epoch")
+        self.gallery.set_digits(np.zeros((0, 28, 28), np.float32), [], empty_text="Mistakes appear after\nthe first epoch")
         self.gallery.set_title("Mistakes (validation)")
 
     def show_counts(self, result: EpochFrame) -> None:
@@ -42,9 +42,9 @@ class Mistakes(QObject):
             true, answer = self.filter
             keep = (labels[wrong] == true) & (guess == answer)
             wrong, guess = wrong[keep], guess[keep]
-            title = f"{true} read as {answer}: {int(keep.sum()):,} (surest first)"
+            title = f"{true} read as {answer}: {int(keep.sum()):,}"
         else:
-            title = f"Mistakes: {len(result.wrong):,} of {len(labels):,} (surest first)"
+            title = f"Mistakes: {len(result.wrong):,} of {len(labels):,}"
         shown = wrong[:self.gallery.capacity]
         self.shown = [int(i) for i in shown]
         captions = [f"{labels[i]}→{g}" for i, g in zip(shown, guess[:len(shown)])]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
-from core import presets
+from core import initializers, presets
 from core.layers import Dense, Dropout, Flatten, Layer
 from core.network import Network
 from core.training import TrainConfig
@@ -26,6 +26,7 @@ ROW_KINDS = ("conv-pool", "conv", "pool", "fc", "dropout")
 ROW_NAMES = {"conv-pool": "conv + pool", "conv": "conv", "pool": "max-pool", "fc": "fully conn.",
              "dropout": "dropout"}
 N_PIXELS, N_CLASSES = 784, 10
+MAX_PARAMS = 20_000_000  # weights and biases; training keeps several copies (gradients, snapshots, views)
 CNN_INPUT = (1, 28, 28)
 
 
@@ -95,6 +96,18 @@ class NetworkSpec:
             layers.append(Flatten())
         layers.append(Dense(N_CLASSES, self.output_activation))
         return Network(layers, cost=self.cost, input_shape=CNN_INPUT, init=self.init, seed=seed, name=name)
+
+    def check(self) -> int:
+        """Build the network with every weight zero (``np.zeros`` allocates lazily, so even a huge
+        network costs nothing) and return its number of weights and biases; ValueError (readable)
+        when it cannot be built or is too big to train here."""
+        initializers.check(self.init)
+        blank = replace(self, init="zero", rows=tuple(replace(r, init=None) for r in self.rows))
+        n = blank.build().n_params
+        if n > MAX_PARAMS:
+            raise ValueError(f"this network has {n:,} weights and biases: too many to train here "
+                             f"(at most {MAX_PARAMS:,})")
+        return n
 
     def describe(self) -> str:
         if self.kind == "mlp":
@@ -242,7 +255,10 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tu
     for key, (kind, what, name) in _NUMBERS.items():
         value = attempt(key, lambda: _number(values[key], kind, what))
         if value is not None and attempt(key, lambda: TrainConfig(**{name: value})) is not None:
-            config_args[name] = value
+            if key == "seed" and value < 0:  # NumPy's generators take seeds ≥ 0
+                errors[key] = f"seed must be a whole number ≥ 0, not {value}"
+            else:
+                config_args[name] = value
     size_text = str(values.get("train_size", "")).strip().lower()
     if size_text in ("", "all"):
         config_args["train_size"] = None
@@ -253,9 +269,12 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tu
                 errors["train_size"] = f"there are only {n_train:,} training images"
             else:
                 config_args["train_size"] = size
-    dropout = attempt("dropout", lambda: _number(values.get("dropout", "0"), float, "dropout probability"))
-    if dropout is not None and not 0 <= dropout < 1:
-        errors["dropout"] = f"dropout probability must be in [0, 1), not {dropout:g}"
+    kind = str(values.get("kind", "mlp"))
+    dropout = 0.0  # a CNN has dropout rows of its own instead (the field is hidden)
+    if kind == "mlp":
+        dropout = attempt("dropout", lambda: _number(values.get("dropout", "0"), float, "dropout probability"))
+        if dropout is not None and not 0 <= dropout < 1:
+            errors["dropout"] = f"dropout probability must be in [0, 1), not {dropout:g}"
     config_args["regularization"] = str(values.get("regularization", "l2"))
     config_args["augment"] = str(values.get("augment", "none"))
     config_args["expand"] = bool(values.get("expand", False))
@@ -263,6 +282,13 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tu
     batch, size = config_args.get("mini_batch_size"), config_args.get("train_size") or n_train
     if isinstance(batch, int) and size and batch > size:
         errors["mini_batch_size"] = f"the mini-batch ({batch}) is larger than the training set ({size:,} images)"
+    eta, lmbda = config_args.get("eta"), config_args.get("lmbda")
+    if size and eta and lmbda and config_args["regularization"] == "l2":
+        n = size * (5 if config_args["expand"] else 1)
+        decay = 1 - eta * lmbda / n  # each step scales the weights by this (chapter 3, equation 93)
+        if decay <= 0:
+            errors["lmbda"] = (f"each step would scale the weights by 1 − ηλ/n = {decay:.3g} (η = {eta:g}, "
+                               f"λ = {lmbda:g}, n = {n:,} images): lower λ or η")
 
     preset = None
     name = str(values.get("preset") or "")
@@ -271,7 +297,6 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tu
             preset = presets.get(name)
         except KeyError as exc:
             errors["preset"] = str(exc.args[0])
-    kind = str(values.get("kind", "mlp"))
     sizes = attempt("layers", lambda: parse_sizes(str(values.get("layers", "")))) if kind == "mlp" else ()
     rows = tuple(values.get("rows") or ())
     if kind == "cnn" and not rows:
@@ -281,7 +306,7 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tu
                        str(values.get("init", "default")), dropout if dropout is not None and "dropout" not in errors else 0.0)
     if "layers" not in errors and "rows" not in errors and "dropout" not in errors:
         try:
-            spec.build(config_args.get("seed", 0) if isinstance(config_args.get("seed"), int) else 0)
+            spec.check()
         except ValueError as exc:
             message = str(exc)
             errors[_field_for_network_error(message, kind)] = message

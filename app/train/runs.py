@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import csv
 import math
+import os
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -111,10 +115,29 @@ CSV_COLUMNS = ["run", "label", "network", "cost", "eta", "lmbda", "regularizatio
                "validation_accuracy", "test_accuracy", "eta_now", "seconds"]
 
 
-def write_csv(runs: list[Run], path: str | Path) -> Path:
-    """One row per epoch of each run, with the run's settings repeated on every row."""
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary file next to ``path`` for the block to write; renamed over ``path`` when the block
+    ends, removed if it fails: an export that goes wrong leaves an earlier file as it was."""
     path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as f:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600 files; an export is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(runs: list[Run], path: str | Path) -> Path:
+    """One row per epoch of each run, with the run's settings repeated on every row (written
+    atomically)."""
+    path = Path(path)
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_COLUMNS)
         for run in runs:

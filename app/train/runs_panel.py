@@ -137,6 +137,6 @@ class RunsPanel(QWidget):
         else:
             text = run.plan.describe()
             if run.message:
-                text += f"\n{run.message}"
+                text += f"\n{run.message[:1].upper()}{run.message[1:]}"
             self.details.setText(text)
         self.selection_changed.emit(run)

@@ -6,9 +6,10 @@ reference line and other runs overlaid), the weights as images (or a CNN's filte
 per-layer weight histograms, and on the validation set the confusion matrix and the mistakes.
 
 Training runs in an ``app.worker.TrainingWorker`` thread; the views are fed copies prepared on that
-thread (``app.train.live``), drawn at most eight times a second. Each epoch's network is published to the
-other tabs (``AppState.set_training_network``), and per-mini-batch gradient sizes go to the
-Gradients tab (``AppState.batch_gradients``).
+thread (``app.train.live``), drawn at most eight times a second. A run that diverges (NaN, or blown
+up while finite: ``core.divergence``) ends with the trainer's explanation and its last good
+weights. Each epoch's network is published to the other tabs (``AppState.set_training_network``),
+and per-mini-batch gradient sizes go to the Gradients tab (``AppState.batch_gradients``).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from app.train.form import SetupForm
 from app.train.live import BatchGradients, EpochFrame, Frame, LiveProbe, snapshot_network
 from app.train.mistakes import Mistakes
 from app.train.plan import RunPlan
-from app.train.runs import Run, write_csv
+from app.train.runs import Run, atomic_path, write_csv
 from app.train.runs_panel import RunsPanel
 from app.train.weights_view import WeightsPanel
 from app.widgets.confusion import ConfusionMatrix
@@ -48,6 +49,8 @@ FRAME_INTERVAL = 0.125  # seconds between live-view updates (8 a second; the iss
 JOB_GAP_MS = 12  # between two per-epoch view updates: each gets its own turn of the event loop, and its repaint
 GIL_SWITCH_INTERVAL = 0.001  # sys.setswitchinterval while training (CPython's default is 0.005)
 MARKED_EPOCHS = 3  # epochs drawn with markers on the curves
+SIDE_MIN_WIDTH = 340  # pixels: the set-up form and the CNN builder's rows
+GALLERY_MIN_WIDTH = 180  # pixels: enough for "Mistakes: 1,234 of 10,000"
 SPANS = (5, 10, 15, 20, 30, 40, 60, 80, 100, 150, 200, 300, 400, 600, 800, 1000)  # epochs shown on the x axes
 
 STYLE = """
@@ -68,6 +71,14 @@ def _prepare(plan: RunPlan, data):
     trainer.keep_validation_outputs = True
     probe = LiveProbe(net, data.validation, seed=plan.config.seed)
     return plan, trainer, probe
+
+
+def hold_content_width(view, at_least: int = 0) -> None:
+    """Keep a pyqtgraph layout widget as wide as what its layout needs (titles, axes, one plot per
+    layer): a narrower one clips its right-hand side instead of shrinking it."""
+    view.ci.layout.invalidate()  # its size hints are cached from before the last change
+    need = view.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
+    view.setMinimumWidth(max(at_least, math.ceil(need) + 2))
 
 
 class TrainTab(QWidget):
@@ -101,6 +112,7 @@ class TrainTab(QWidget):
         self._job_timer.timeout.connect(self._next_job)
         self._switch_interval = sys.getswitchinterval()
         self._heap_frozen = False  # gc.freeze() is in force for the run going on
+        self._widths_held = False  # the views' minimum widths follow what they show (see showEvent)
         self._build()
         self.controls.start.clicked.connect(self.start)
         self.controls.pause.clicked.connect(self.toggle_pause)
@@ -117,11 +129,13 @@ class TrainTab(QWidget):
         self.runs_panel.remove.clicked.connect(self._remove_selected)
         self.runs_panel.export_csv.clicked.connect(self.export_csv_dialog)
         self.runs_panel.export_png.clicked.connect(self.export_png_dialog)
-        self.form.plan_changed.connect(lambda _plan: self._update_controls())
+        self.form.plan_changed.connect(self._plan_changed)
         state.data_ready.connect(self._data_ready)
         state.data_failed.connect(self._data_failed)
         if state.data is not None:
             self.form.set_training_images(len(state.data.train))
+        self.accuracy.setYRange(0, 100)  # the empty plots as they will be when a run starts
+        self._show_epochs(self.form.plan.config.epochs if self.form.plan else 5)
         self._update_controls()
 
     # --- layout --------------------------------------------------------------------------------------
@@ -140,17 +154,18 @@ class TrainTab(QWidget):
         self.side = QTabWidget()
         self.side.addTab(scroll, "Set-up")
         self.side.addTab(self.runs_panel, "Runs")
-        self.side.setMinimumWidth(360)
+        self.side.setMinimumWidth(SIDE_MIN_WIDTH)
         self.side.setMaximumWidth(420)
 
         self.controls = RunControls()
-        self.accuracy = CurvePlot("Accuracy", "epoch", "accuracy (%)", legend_corner="top-left")
+        # the legend bottom-right, where rising accuracy curves leave room; the book's line is at the top
+        self.accuracy = CurvePlot("Accuracy", "epoch", "accuracy (%)", legend_corner="bottom-right")
         self.cost = CurvePlot("Training cost", "epoch", "cost (log scale)", legend_corner="top-right", log_y=True,
                               grid=False)
         self.cost.setToolTip("The mean cost per mini-batch (smoothed) and over the training set after each epoch, "
                              "which includes the regularisation term (λ/2n)Σw² when λ > 0, as the book plots it.")
         self.weights = WeightsPanel()
-        self.histograms = LayerHistograms("Weights per layer: start (grey) and now")
+        self.histograms = LayerHistograms("Weights: start (grey) and now")
         self.confusion = ConfusionMatrix("Confusion (validation)")
         self.confusion.setToolTip("Rows: the true digit; columns: the network's answer. Click a red cell to "
                                   "see those mistakes in the gallery (again to see all).")
@@ -158,6 +173,8 @@ class TrainTab(QWidget):
         self.gallery.setToolTip("The validation digits the network gets wrong, the ones it is surest about "
                                 "first (true → answer). Click one to open it in the Draw tab.")
         self.mistakes = Mistakes(self.confusion, self.gallery, self.state, self)
+        for view in (self.histograms, self.confusion, self.gallery):
+            view.ci.setContentsMargins(3, 3, 3, 3)  # pyqtgraph's 9 px a side is room the plots can use
 
         self.curves = QWidget()
         curves_layout = QHBoxLayout(self.curves)
@@ -193,6 +210,14 @@ class TrainTab(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.side)
         layout.addWidget(right, 1)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._widths_held:  # their titles' sizes are known once they are shown
+            self._widths_held = True
+            hold_content_width(self.confusion)
+            hold_content_width(self.gallery, GALLERY_MIN_WIDTH)  # its title grows with the numbers in it
+            hold_content_width(self.histograms)
 
     def export_widget(self) -> QWidget:
         return self.views
@@ -261,7 +286,9 @@ class TrainTab(QWidget):
         self._rate = (time.perf_counter(), 0, 0.0)
         self._update_controls()
         self.controls.status.setText(f"{run.name}: training…")
-        self.controls.detail.setText(run.plan.describe())
+        # which run, and what it trains (the status line above says how far it is)
+        self.controls.detail.setText(f"#{run.id} {run.plan.preset.name if run.plan.preset else 'custom'}: "
+                                     f"{run.plan.describe()}")
         self.run_started.emit(run)
         # The views just reset are painted first, on their own, before the training thread competes
         # for the CPU: the thread starts on a later turn of the event loop.
@@ -288,15 +315,16 @@ class TrainTab(QWidget):
             plot.set_curve(key, [], [], **style)
         preset = run.plan.preset
         if preset is not None:
-            suffix = "" if not run.plan.changes else " (preset as is)"
-            self.accuracy.set_reference(100 * preset.book.accuracy, f"book {preset.book.accuracy:.2%}{suffix}")
-            self.accuracy.reference.setToolTip(f"The book's figure for {preset.name}: {preset.book}")
+            self.accuracy.set_reference(100 * preset.book.accuracy, f"book {preset.book.accuracy:.2%}")
+            self.accuracy.reference.setToolTip(f"The book's figure for {preset.name}: {preset.book}" + (
+                "" if not run.plan.changes else ", for the preset as it is (this run changes it)"))
         else:
             self.accuracy.set_reference(None)
-        self.accuracy.setYRange(0, 100)  # until the first epoch; then the plot follows the data
+        self.accuracy.fit_y(force=True, include=(0, 100))  # until the first epoch; then the plot follows the data
         self._show_epochs(run.plan.config.epochs)
         self.weights.configure(probe)
         self.histograms.set_layers(probe.hist_names)
+        hold_content_width(self.histograms)
         first = probe.frame()  # the initial weights (the worker thread has not started yet)
         self.weights.show_frame(first)
         self.histograms.set_counts(first.hist)
@@ -364,7 +392,6 @@ class TrainTab(QWidget):
         if "epoch" in dirty:
             event, result = dirty["epoch"]
             self._later("accuracy", lambda: self._draw_accuracy(run))
-            self._later("ranges", lambda: self._fit_ranges(run))  # a new range repaints the axes: a turn of its own
             self._later("cost", lambda: (self._draw_epoch_cost(run), self.runs_panel.update_run(run)))
             if result.confusion is not None:
                 self._later("confusion", lambda: self.mistakes.show_counts(result))
@@ -384,9 +411,11 @@ class TrainTab(QWidget):
             self._rate = (now, step, rate)
         self.controls.progress.setMaximum(batches)
         self.controls.progress.setValue(batch)
-        paused = " · paused" if self.worker and self.worker.paused else ""
-        text = (f"{run.name} · epoch {epoch}/{self.worker.trainer.epochs} · mini-batch {batch:,}/{batches:,}"
-                f" · {rate:,.0f} images/s{paused}")
+        text = f"Epoch {epoch}/{self.worker.trainer.epochs} · mini-batch {batch:,}/{batches:,}"
+        if self.worker.paused:
+            text += " · paused"
+        elif rate > 0:  # measured over half a second at least
+            text += f" · {rate:,.0f} images/s"
         if run.epochs:
             last = run.epochs[-1]
             if last.validation_accuracy is not None:
@@ -397,11 +426,14 @@ class TrainTab(QWidget):
         net.info.update(self._network_info(run))
         self.latest_network = net
         self.state.set_training_network(net, f"{run.name} (epoch {event.epoch})")
+        self.controls.send.setEnabled(True)  # this epoch's network can be sent or saved while the run goes on
+        self.controls.save.setEnabled(True)
 
     def _later(self, key: str, job) -> None:
         """Run ``job`` on a later turn of the event loop, in order, each on its own; a newer job
-        with the same key replaces one still waiting."""
-        self._jobs.pop(key, None)
+        with the same key replaces one still waiting, in its place: a fast run that re-queues every
+        view at each draw cannot keep pushing the last ones (the mistakes, publishing the network)
+        back for ever."""
         self._jobs[key] = job
         if not self._job_timer.isActive():
             self._job_timer.start()
@@ -426,6 +458,8 @@ class TrainTab(QWidget):
     def _draw_accuracy(self, run: Run) -> None:
         for key in ("training_accuracy", "validation_accuracy", "test_accuracy"):
             self._draw_epoch_curve(run, self.accuracy, key, 100)
+        # the ranges fit the curves just drawn; a new range repaints the axes: a turn of its own
+        self._later("ranges", lambda: self._fit_ranges(run))
 
     def _fit_ranges(self, run: Run) -> None:
         """The accuracy plot's y range follows the data (and the book's figure), moving only when they
@@ -476,12 +510,13 @@ class TrainTab(QWidget):
         run.network = net
         if isinstance(event, Diverged):
             run.status, run.message = "diverged", event.message
-            self.controls.show_banner(f"<b>The run diverged.</b> {event.message}. The views show the last "
-                                      "good state.", "error")
+            self._show_weights_as_they_are()
+            # (the message says where the network is back to; the views show it)
+            self.controls.show_banner(f"<b>The run diverged:</b> {event.message}.", "error")
         elif isinstance(event, Finished):
             run.status = "finished"
             run.message = self._finished_message(run, event)
-            self.controls.show_banner(f"<b>{run.name} finished.</b> {run.message}", "info")
+            self.controls.show_banner(f"<b>{run.name}</b> {run.message}", "info")
         elif isinstance(event, Stopped):
             n = event.epochs_run
             run.status, run.message = "stopped", (f"{event.reason.capitalize()} after {n} complete "
@@ -493,17 +528,31 @@ class TrainTab(QWidget):
         self._update_controls()
         worker.deleteLater()
 
+    def _show_weights_as_they_are(self) -> None:
+        """The weight views for the network as it is now that its thread is over (after a divergence:
+        back to its last good weights), the histograms' ranges fitted to them again."""
+        probe = self.weights.probe
+        if probe is not None:
+            probe.reset_ranges()
+            frame = probe.frame()
+            self.weights.show_frame(frame)
+            self.histograms.set_counts(frame.hist)
+
     def _finished_message(self, run: Run, event: Finished) -> str:
-        text = f"{event.reason.capitalize()} after {event.epochs_run} epoch{'s' if event.epochs_run != 1 else ''}."
+        """E.g. "finished after 30 epochs; best validation accuracy 95.23% at epoch 28, test accuracy
+        there 94.91% (the book: 95.42% test)." (short enough for the banner's two lines)."""
+        n = event.epochs_run
+        epochs = f"{n} epoch{'s' if n != 1 else ''}"
+        text = f"finished after {epochs}" if event.reason == "completed" else f"stopped after {epochs}: {event.reason}"
         if event.best_epoch is not None:
-            text += f" Best validation accuracy {event.best_validation_accuracy:.2%} at epoch {event.best_epoch}"
+            text += f"; best validation accuracy {event.best_validation_accuracy:.2%} at epoch {event.best_epoch}"
             if event.test_accuracy_at_best is not None:
-                text += f"; test accuracy there {event.test_accuracy_at_best:.2%}"
-            text += "."
+                text += f", test accuracy there {event.test_accuracy_at_best:.2%}"
         preset = run.plan.preset
         if preset is not None:
-            text += f" The book: {preset.book}" + ("" if not run.plan.changes else ", for the unmodified preset") + "."
-        return text
+            text += (f" (the book: {preset.book.accuracy:.2%} {preset.book.split}"
+                     + (", for the preset as it is" if run.plan.changes else "") + ")")
+        return text + "."
 
     def _network_info(self, run: Run) -> dict:
         best = run.best()
@@ -522,6 +571,7 @@ class TrainTab(QWidget):
         if self.worker.paused:
             self.worker.resume()
             self.run.status = "running"
+            self._rate = (time.perf_counter(), self.worker.step_count, self._rate[2])  # the pause is not training time
         else:
             self.worker.pause()
             self.run.status = "paused"
@@ -563,6 +613,11 @@ class TrainTab(QWidget):
     def _set_lmbda(self, value: float) -> None:
         if self.worker is not None and value >= 0:
             self.worker.trainer.lmbda = float(value)
+
+    def _plan_changed(self, plan: RunPlan | None) -> None:
+        if plan is not None and not self.running and self._preparer is None:
+            self.controls.set_live_values(plan.config.eta, plan.config.lmbda)  # what Start will train with
+        self._update_controls()
 
     def _update_controls(self) -> None:
         if self.worker is not None:
@@ -692,7 +747,15 @@ class TrainTab(QWidget):
                 QMessageBox.warning(self, "Cannot export", f"Could not write {path}: {exc.strerror or exc}")
 
     def export_png(self, path: str | Path) -> bool:
-        return self.curves.grab().save(str(path), "PNG")
+        """The accuracy and cost plots (with their overlays) as a PNG, written atomically."""
+        image = self.curves.grab()
+        try:
+            with atomic_path(path) as tmp:
+                if not image.save(str(tmp), "PNG"):
+                    raise OSError(f"could not encode {Path(path).name}")
+        except OSError:
+            return False
+        return True
 
     def export_png_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export plots as PNG", str(Path.home() / "nndl-curves.png"),

@@ -131,16 +131,31 @@ class CurvePlot(pg.PlotWidget):
         if plot.vb.autoRangeEnabled()[0] or abs(current[0] - low) > 1e-9 or abs(current[1] - high) > 1e-9:
             plot.setXRange(low, high, padding=0.02)
 
-    def fit_y(self, force: bool = False) -> None:
-        """Keep every curve and the reference line in view (see :meth:`keep_y_in_view`); ``force``
-        fits the range to them now, whether or not they still fit the current one."""
+    def fit_y(self, force: bool = False, include=()) -> None:
+        """Keep every curve, the values ``include`` and the reference line with its label in view
+        (see :meth:`keep_y_in_view`); ``force`` fits the range to them now, whether or not they
+        still fit the current one."""
         values = [item.yData for item in self._curves.values() if item.yData is not None and len(item.yData)]
+        if include:
+            values.append(np.asarray(include, dtype=np.float64))
         if not values:  # nothing drawn yet: the range stays as it is
             return
         reference = self.reference_value()
         if reference is not None:
             values.append(np.array([reference]))
+            room = self._label_room()
+            if room and not self.log_y:  # the line sits low enough for its label to fit above it
+                low = float(np.nanmin(np.concatenate(values)))
+                values.append(np.array([(reference - room * low) / (1 - room)]))
         self.keep_y_in_view(np.concatenate(values), force=force)
+
+    def _label_room(self) -> float:
+        """The fraction of the plot's height the reference line's label needs above the line."""
+        height = self.getPlotItem().vb.height()
+        label = self.reference.label
+        if height < 60 or not label.toPlainText():
+            return 0.0
+        return min(0.3, (label.boundingRect().height() + 2) / height)
 
     def keep_y_in_view(self, values, force: bool = False) -> None:
         """Widen or narrow the y range only when ``values`` leave it or fill less than a third of it:

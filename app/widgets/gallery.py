@@ -39,7 +39,7 @@ class DigitGallery(pg.GraphicsLayoutWidget):
         self.view.addItem(self.captions)
         self.n = 0
         self.shape = (28, 28)
-        self.set_digits(np.zeros((0, 28, 28), np.float32), [], empty_text="Mistakes appear after the first epoch")
+        self.set_digits(np.zeros((0, 28, 28), np.float32), [], empty_text="Mistakes appear after\nthe first epoch")
         self.scene().sigMouseClicked.connect(self._clicked)
 
     def set_title(self, text: str) -> None:

@@ -5,6 +5,8 @@ two step curves per layer: the start as a grey filled area, now as a coloured li
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -13,10 +15,12 @@ from app.widgets.curves import cache_axes, small_font
 
 TEXT = "#d0d6dc"
 START = (139, 150, 163)
+MAX_COLUMNS = 3  # layers side by side; more go in two rows
 
 
 class LayerHistograms(pg.GraphicsLayoutWidget):
-    """One small histogram per layer: fraction of the layer's weights per bin."""
+    """One small histogram per layer: fraction of the layer's weights per bin, side by side (in two
+    rows for more than ``MAX_COLUMNS`` layers)."""
 
     def __init__(self, title: str = "", parent=None):
         super().__init__(parent)
@@ -37,13 +41,14 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
             return
         self.ci.clear()
         self.plots, self.start_curves, self.now_curves = [], [], []
+        cols = max(1, len(names) if len(names) <= MAX_COLUMNS else math.ceil(len(names) / 2))
         if self.title:
-            self.ci.addLabel(self.title, row=0, col=0, colspan=max(1, len(names)), color=TEXT, size="10pt")
+            self.ci.addLabel(self.title, row=0, col=0, colspan=cols, color=TEXT, size="10pt")
         if not names:
-            self.ci.addLabel("Start a run to see how each layer's weights spread out",
+            self.ci.addLabel("Weights appear when a run starts",
                              row=1, col=0, color="#8b96a3", size="9pt")
         for i, name in enumerate(names):
-            plot = self.ci.addPlot(row=1, col=i)
+            plot = self.ci.addPlot(row=1 + i // cols, col=i % cols)
             plot.setTitle(name, color=TEXT, size="8pt")
             plot.setMenuEnabled(False)
             plot.hideButtons()

@@ -7,9 +7,12 @@ import csv
 import numpy as np
 import pytest
 
+from dataclasses import replace
+
 from app.train.live import BatchGradients, LiveProbe, grid, square_grid
-from app.train.plan import LayerRow, NetworkSpec, check_fields, fields_from_preset, parse_sizes, preset_spec
-from app.train.runs import BatchSeries, Run, write_csv
+from app.train.plan import (MAX_PARAMS, LayerRow, NetworkSpec, check_fields, fields_from_preset, parse_sizes,
+                            preset_spec)
+from app.train.runs import BatchSeries, Run, atomic_path, write_csv
 from core import presets
 from core.network import Network
 from core.training import BatchDone, EpochDone, TrainConfig, Trainer, subset
@@ -54,6 +57,37 @@ def test_several_invalid_fields_each_get_their_own_reason():
     assert "cross-entropy" in errors["cost"]
 
 
+def test_a_negative_seed_is_reported_on_the_seed_field():
+    fields = fields_from_preset(presets.get("ch1"))
+    fields.update(seed="-3")
+    plan, errors = check_fields(fields, 50_000)
+    assert plan is None and errors == {"seed": "seed must be a whole number ≥ 0, not -3"}
+
+
+def test_a_network_too_big_to_train_is_refused_without_building_it():
+    fields = fields_from_preset(presets.get("ch1"))
+    fields.update(layers="784-100000-10")  # 79.5 million weights: 318 MB before any copy
+    plan, errors = check_fields(fields, 50_000)
+    assert plan is None and "79,500,010 weights and biases: too many" in errors["layers"]
+    rows = [LayerRow("conv", 256, 5), LayerRow("conv", 256, 5), LayerRow("fc", neurons=4096)]
+    spec = NetworkSpec("cnn", (), tuple(rows), output_activation="softmax", cost="log-likelihood")
+    with pytest.raises(ValueError, match="too many to train here"):
+        spec.check()
+    small = NetworkSpec("mlp", (784, 30, 10))
+    assert small.check() == small.build(0).n_params == 23_860 < MAX_PARAMS
+
+
+def test_l2_weight_decay_that_would_wipe_out_the_weights_is_refused():
+    fields = fields_from_preset(presets.get("ch3"))  # λ = 5
+    fields.update(eta="1000", train_size="5000")  # 1 − ηλ/n = 1 − 1000·5/5000 = 0
+    plan, errors = check_fields(fields, 50_000)
+    assert plan is None and "1 − ηλ/n = 0" in errors["lmbda"] and "lower λ or η" in errors["lmbda"]
+    fields.update(expand=True)  # 25,000 images: 1 − 0.2
+    assert check_fields(fields, 50_000)[1] == {}
+    fields.update(expand=False, regularization="l1")  # L1 subtracts a constant: no factor to go negative
+    assert check_fields(fields, 50_000)[1] == {}
+
+
 def test_a_cnn_spec_builds_flatten_before_the_first_fully_connected_layer():
     spec = NetworkSpec("cnn", (), (LayerRow("conv", 4, 5), LayerRow("pool", pool=2), LayerRow("dropout", p=0.3),
                                    LayerRow("fc", neurons=16, activation="relu")),
@@ -88,6 +122,19 @@ def test_csv_export_has_a_row_per_epoch_with_the_settings(tmp_path):
     assert [r["epoch"] for r in rows] == ["1", "2"] and rows[1]["validation_accuracy"] == "0.93"
     assert rows[0]["run"] == "3" and rows[0]["network"] == "784-30-10 sigmoid" and rows[0]["eta"] == "3.0"
     assert run.best().epoch == 2
+
+
+def test_an_atomic_export_leaves_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "runs.csv"
+    target.write_text("earlier export")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half a file")
+            raise RuntimeError("disk full")
+    assert target.read_text() == "earlier export" and list(tmp_path.iterdir()) == [target]
+    with atomic_path(target) as tmp:
+        tmp.write_text("new export")
+    assert target.read_text() == "new export" and list(tmp_path.iterdir()) == [target]
 
 
 # --- live probe --------------------------------------------------------------------------------------

@@ -125,6 +125,11 @@ def test_pause_step_resume_and_stop(qtbot, tab):
     qtbot.mouseClick(tab.controls.more, Qt.LeftButton)
     assert worker.trainer.epochs == 201
 
+    qtbot.waitUntil(lambda: tab.latest_network is not None, timeout=WAIT)  # an epoch is done: its network
+    assert tab.controls.send.isEnabled() and tab.controls.save.isEnabled()  # can go to Draw while training
+    qtbot.mouseClick(tab.controls.send, Qt.LeftButton)
+    assert tab.state.network_label == tab.run.name and tab.state.network is not tab.latest_network
+
     qtbot.mouseClick(tab.controls.stop, Qt.LeftButton)
     wait_until_done(qtbot, tab)
     assert tab.run.status == "stopped"
@@ -133,13 +138,37 @@ def test_pause_step_resume_and_stop(qtbot, tab):
     assert tab.run.network is not None and tab.runs_panel.send.isEnabled()
 
 
-def test_eta_and_lambda_change_while_training(qtbot, tab):
+def test_eta_and_lambda_changed_during_a_run_apply_from_the_next_mini_batch(qtbot, tab):
     set_fields(tab, "ch3", train_size=1000, epochs=200)
     click_start(qtbot, tab)
+    worker = tab.worker
     assert tab.controls.eta.value() == pytest.approx(0.5) and tab.controls.lmbda.value() == pytest.approx(5.0)
-    tab.controls.eta.setValue(0.25)
-    tab.controls.lmbda.setValue(1.5)
-    assert tab.worker.trainer.eta == pytest.approx(0.25) and tab.worker.trainer.lmbda == pytest.approx(1.5)
+    assert tab.controls.eta.text() == "0.5" and tab.controls.lmbda.text() == "5"
+    qtbot.waitUntil(lambda: worker.step_count > 10, timeout=WAIT)
+    qtbot.mouseClick(tab.controls.pause, Qt.LeftButton)
+    qtbot.waitUntil(lambda: worker.waiting, timeout=WAIT)
+    weights = lambda: worker.trainer.net.layers[0].params["w"].copy()  # noqa: E731 (read while paused)
+
+    def step():
+        before, at = weights(), worker.step_count
+        qtbot.mouseClick(tab.controls.step, Qt.LeftButton)
+        qtbot.waitUntil(lambda: worker.step_count == at + 1 and worker.waiting, timeout=WAIT)
+        return before, weights()
+
+    tab.controls.lmbda.setValue(0.0)
+    tab.controls.eta.setValue(1e-6)  # the spin box keeps small values as they are (1e-06, not 0.0000)
+    assert worker.trainer.eta == pytest.approx(1e-6) and worker.trainer.lmbda == 0.0
+    assert tab.controls.eta.text() == "1e-06"
+    before, after = step()
+    assert np.abs(after - before).max() < 1e-5  # a step of η = 1e-6 barely moves the weights
+    tab.controls.eta.setValue(0.5)
+    tab.controls.lmbda.setValue(500.0)  # weight decay 1 − ηλ/n = 1 − 0.5·500/1000 = 0.75 a step
+    before, after = step()
+    assert np.linalg.norm(after) == pytest.approx(0.75 * np.linalg.norm(before), rel=0.05)
+    epochs = len(tab.run.epochs)
+    qtbot.mouseClick(tab.controls.pause, Qt.LeftButton)  # resume: the next epoch reports the new η
+    qtbot.waitUntil(lambda: len(tab.run.epochs) > epochs, timeout=WAIT)
+    assert tab.run.epochs[-1].eta == pytest.approx(0.5)
     tab.stop()
     wait_until_done(qtbot, tab)
 
@@ -155,6 +184,10 @@ def test_eta_and_lambda_change_while_training(qtbot, tab):
     ("dropout", "1.5", "dropout probability must be in [0, 1)"),
     ("train_size", "999999", "only 1,000 training images"),
     ("epochs", "2.5", "epochs must be a whole number"),
+    ("layers", "784-abc-10", "layer sizes must be whole numbers"),
+    ("layers", "784-100000-10", "too many to train here"),
+    ("seed", "-1", "seed must be a whole number ≥ 0"),
+    ("lmbda", "400", "1 − ηλ/n = -0.2"),  # η = 3 on 1,000 images: each step would flip the weights' sign
 ])
 def test_an_invalid_field_blocks_start_with_its_reason(qtbot, tab, key, text, message):
     set_fields(tab, "ch1")
@@ -166,7 +199,7 @@ def test_an_invalid_field_blocks_start_with_its_reason(qtbot, tab, key, text, me
     assert not tab.controls.start.isEnabled()
     assert tab.start() is False and tab.run is None
     tab.form.set_field(key, {"layers": "784-30-10", "train_size": "1000", "mini_batch_size": "10",
-                             "dropout": "0", "momentum": "0", "epochs": "1"}.get(key, "3"))
+                             "dropout": "0", "momentum": "0", "epochs": "1", "seed": "0", "lmbda": "0"}.get(key, "3"))
     assert not label.isVisible() and tab.controls.start.isEnabled()
 
 
@@ -197,6 +230,28 @@ def test_a_diverging_run_ends_with_a_plain_explanation_and_keeps_the_last_good_v
     assert np.isfinite(shown).any()
     assert all(np.isfinite(p).all() for layer in run.network.layers for p in layer.params.values())
     assert tab.state.training_network is run.network
+
+
+def test_eta_1000_saturates_chapter_1s_network_the_run_stops_and_the_views_show_it_as_it_started(qtbot, tab):
+    """No NaN ever appears (the sigmoid neurons saturate), yet the run is over: it stops with a plain
+    message and everything is back to the initial weights."""
+    set_fields(tab, "ch1", eta="1000", train_size=1000, epochs=30)
+    initial = []
+    tab.run_started.connect(lambda _run: initial.append(tab.weights.image("mosaic").copy()))
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    run = tab.run
+    assert run.status == "diverged" and run.epochs == []  # the blown-up epoch never reached the curves
+    banner = tab.controls.banner.text()
+    assert "The run diverged" in banner and "at chance" in banner and "η = 1000 is too large for this network (try η = 100)" in banner
+    assert "back to its initial weights" in banner
+    fresh = run.plan.build_network()  # the same seed: the weights the run started from
+    assert all(np.array_equal(a.params["w"], b.params["w"]) for a, b in zip(run.network.layers, fresh.layers))
+    assert np.array_equal(tab.weights.image("mosaic"), initial[0], equal_nan=True)
+    start, now = tab.histograms.counts(1)
+    assert np.allclose(start, now)  # "now" is the start again, on a range fitted to it
+    assert len(tab.cost.curve_data("run:batch")[0]) > 0  # the cost it reached is still on the plot
+    assert "diverged" in tab.runs_panel.tree.topLevelItem(0).text(1)
 
 
 def test_clicking_a_mistake_opens_it_in_the_draw_tab(qtbot, tab, small_data):
@@ -272,6 +327,8 @@ def test_every_book_preset_fills_a_valid_form_with_its_figure(tab):
         assert tab.form.plan is not None, (preset.name, tab.form.errors)
         assert tab.form.plan.exact
         assert f"{preset.book.accuracy:.2%}" in tab.form.card.text()
+        caption = tab.form.preset.currentText()  # the figure comes first, so a narrow picker still shows it
+        assert caption.startswith(f"{preset.name} (book {preset.book.accuracy:.2%})")
 
 
 def test_a_small_cnn_trains_and_shows_filters_and_feature_maps(qtbot, tab):
@@ -299,8 +356,16 @@ def test_the_cnn_builder_edits_the_network(qtbot, tab):
     tab.form.validate_now()
     assert "convolution needs (channels, height, width) inputs" in tab.form.error_labels["layers"].text()
     assert not tab.controls.start.isEnabled()
-    builder.editors[-1].remove.click()
+    removed = builder.editors[-1]
+    removed.remove.click()
+    assert len(builder.editors) == 2 and removed.isHidden()  # gone at once, not at the next deferred delete
+    builder.editors[0].size.setValue(28)  # a 28×28 filter leaves 1×1 maps: no room for 2×2 pooling
     tab.form.validate_now()
+    assert "2×2 pooling does not fit the 1×1 feature maps" in tab.form.error_labels["layers"].text()
+    assert tab.form.error_labels["layers"].isVisible() and not tab.controls.start.isEnabled()
+    builder.editors[0].size.setValue(5)
+    tab.form.set_field("dropout", "1.5")  # the MLP's dropout field is hidden for a CNN: it cannot block Start
+    assert tab.form.errors == {} and not tab.form.error_labels["dropout"].isVisible()
     plan = tab.form.plan
     assert plan is not None and plan.network.kind == "cnn"
     net = plan.build_network()
@@ -367,3 +432,47 @@ def test_the_accuracy_range_follows_the_curves_and_the_book_figure_but_moves_rar
     plot.fit_y()
     low2, high2 = plot.getPlotItem().vb.viewRange()[1]
     assert low2 < 88.0 and 99.0 < high2
+
+
+def test_a_newer_view_update_takes_the_place_of_the_one_still_waiting(qtbot, tab):
+    """A fast run re-queues every view at each draw: a waiting update keeps its turn (so the last
+    views in the queue, the mistakes and the network for the other tabs, are not pushed back for ever)."""
+    done = []
+    tab._later("weights", lambda: done.append("old weights"))
+    tab._later("mistakes", lambda: done.append("mistakes"))
+    tab._later("weights", lambda: done.append("new weights"))
+    assert list(tab._jobs) == ["weights", "mistakes"]
+    qtbot.waitUntil(lambda: not tab._jobs, timeout=WAIT)
+    assert done == ["new weights", "mistakes"]
+
+
+def test_at_1024_pixels_wide_the_tab_fits_and_no_view_is_narrower_than_what_it_draws(qtbot, tab):
+    set_fields(tab, "ch6-conv1", train_size=200, epochs=1)  # three layers of histograms: the widest case
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    tab.resize(1020, 660)  # a 1024×700 window, less its frame, menu and status bar
+    qtbot.waitUntil(lambda: tab.width() == 1020, timeout=WAIT)
+    assert tab.minimumSizeHint().width() <= 1020
+    tab.controls.status.setText("#1 ch6-conv1: 200 images · epoch 1/1 · mini-batch 20/20 · 2,128 images/s · "
+                                "validation 17.05% after epoch 1")  # a long status line is cut, not in the way
+    assert tab.minimumSizeHint().width() <= 1020
+    for view in (tab.histograms, tab.confusion, tab.gallery):
+        view.ci.layout.invalidate()
+        need = view.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
+        assert view.width() >= need, (type(view).__name__, view.width(), need)
+
+
+def test_more_than_three_layers_of_histograms_go_in_two_rows(qtbot):
+    from app.widgets.histogram import LayerHistograms
+
+    view = LayerHistograms("Weights")
+    qtbot.addWidget(view)
+    view.set_layers(["FC 30"] * 4 + ["FC 10 (output)"])
+    assert len(view.plots) == 5
+    assert [view.ci.getItem(1, c) for c in range(3)] == view.plots[:3]
+    assert [view.ci.getItem(2, c) for c in range(2)] == view.plots[3:]
+
+
+def test_exporting_the_plots_where_nothing_can_be_written_fails_quietly(tab, tmp_path):
+    assert tab.export_png(tmp_path / "no such folder" / "curves.png") is False
+    assert tab.export_png(tmp_path / "curves.png") and list(tmp_path.iterdir()) == [tmp_path / "curves.png"]

@@ -1,6 +1,8 @@
-"""app.worker.TrainingWorker: reports, pause/step/stop, the epoch snapshot, and the end events."""
+"""app.worker.TrainingWorker: reports, pause/step/stop, the epoch snapshot, a run that blows up,
+η changed between mini-batches, and the end events."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from app.worker import Stopped, TrainingWorker
@@ -81,3 +83,42 @@ def test_divergence_is_the_final_event(qtbot, tiny):
         worker.start()
     worker.wait()
     assert isinstance(finished.args[0], Diverged) and "too large" in finished.args[0].message
+
+
+def test_a_run_that_blows_up_ends_with_a_last_report_of_its_restored_weights(qtbot, tiny):
+    worker = make_worker(tiny, epochs=5, eta=1000.0, interval=10.0,
+                         snapshot=lambda t: [l.params["w"].copy() for l in t.net.layers])
+    start = [l.params["w"].copy() for l in worker.trainer.net.layers]
+    epochs, progress = [], []
+    worker.epoch_done.connect(lambda e, _s: epochs.append(e.epoch))
+    worker.progress.connect(progress.append)
+    with qtbot.waitSignal(worker.finished_run, timeout=WAIT) as finished:
+        worker.start()
+    worker.wait()
+    event = finished.args[0]
+    assert isinstance(event, Diverged) and "at chance" in event.message and event.epoch == 1
+    assert epochs == []  # the blown-up epoch is not reported to the views
+    assert progress[-1]["step"] == 50  # a last report, after the trainer put the initial weights back
+    assert all(np.array_equal(w, w0) for w, w0 in zip(progress[-1]["snapshot"], start))
+
+
+def test_eta_changed_while_paused_applies_from_the_next_mini_batch(qtbot, tiny):
+    worker = make_worker(tiny, epochs=100, interval=10.0)
+    worker.start()
+    qtbot.waitUntil(lambda: worker.step_count > 5, timeout=WAIT)
+    worker.pause()
+    qtbot.waitUntil(lambda: worker.waiting, timeout=WAIT)
+
+    def one_step(eta):
+        worker.trainer.eta = eta
+        before = [l.params["w"].copy() for l in worker.trainer.net.layers]
+        at = worker.step_count
+        worker.step()
+        qtbot.waitUntil(lambda: worker.step_count == at + 1 and worker.waiting, timeout=WAIT)
+        return max(float(np.abs(l.params["w"] - w).max()) for l, w in zip(worker.trainer.net.layers, before))
+
+    assert one_step(1e-9) < 1e-7  # a step of η = 1e-9 barely moves the weights ...
+    assert one_step(3.0) > 1e-3  # ... the next one, with η = 3, does
+    with qtbot.waitSignal(worker.finished_run, timeout=WAIT):
+        worker.stop()
+    worker.wait()

@@ -1,0 +1,80 @@
+"""Telling a run that blows up without reaching NaN (the trainer ends it with a ``Diverged`` event).
+
+A NaN or an infinity in the cost or the weights is plain divergence. A learning rate that is too
+large can also wreck a network while every number stays finite: the steps overshoot (chapter 3,
+"How to choose a neural network's hyper-parameters": the cost oscillates or climbs instead of
+falling), the weights grow huge, the sigmoid neurons saturate and the network gives the same answer
+for every digit. Chapter 1's network with η = 1000, say, ends its first epoch at chance (about 10%)
+with output weights thirty times their initial size, and would train on like that for as many
+epochs as it was given.
+
+:class:`BlowUpWatch` looks for that after every epoch. A run has blown up when its accuracy is no
+better than chance *and* its mean cost per image over the epoch has risen to ``FACTOR`` times the
+cost of the first mini-batch, or to ``RISE`` times the last good epoch's when the network had
+learned something by then and its weights grew (η raised during a run; a raised λ shrinks them and
+is left alone), or some layer's weights have grown ``FACTOR`` times as large (root mean square) as
+they started. A run that is merely slow (chapter 5's deep sigmoid networks near chance for their
+first epochs, or a tiny η) has a falling cost and weights near their initial size, and goes on.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+CHANCE = 0.2  # an accuracy below this (ten classes) is no better than guessing
+FACTOR = 10.0  # how far the cost or the weights must have grown to count as a blow-up
+RISE = 2.0  # ... or how far the cost of a network that had learned must rise in one epoch
+
+
+def _rms(w: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(w, dtype=np.float64)))) if w.size else 0.0
+
+
+class BlowUpWatch:
+    """Made for a network as its run starts; then :meth:`batch` after every mini-batch and
+    :meth:`epoch` after every epoch."""
+
+    def __init__(self, net, factor: float = FACTOR, chance: float = CHANCE, rise: float = RISE):
+        self.net, self.factor, self.chance, self.rise = net, factor, chance, rise
+        self.start_rms = self._rms()
+        self.first_cost: float | None = None  # the first mini-batch's cost per image: the network as it started
+        self._sum, self._images = 0.0, 0
+        self.good_accuracy: float | None = None  # the last epoch that passed: its accuracy, its cost
+        self.good_cost: float | None = None
+        self.good_rms = list(self.start_rms)
+
+    def batch(self, cost_sum: float, images: int) -> None:
+        """A mini-batch of ``images`` whose costs sum to ``cost_sum`` (before its update)."""
+        if self.first_cost is None:
+            self.first_cost = cost_sum / images
+        self._sum += cost_sum
+        self._images += images
+
+    def epoch(self, epoch: int, accuracy: float | None) -> str | None:
+        """None when the epoch is fine (it becomes the last good one); else what went wrong, in words.
+        ``accuracy``: the epoch's validation (or training) accuracy; None (not measured) passes."""
+        mean = self._sum / self._images if self._images else None
+        self._sum, self._images = 0.0, 0
+        what = None
+        if accuracy is not None and accuracy < self.chance and mean is not None and math.isfinite(mean):
+            rms = self._rms()
+            growth = max((r / s for r, s in zip(rms, self.start_rms) if s > 0), default=0.0)
+            grew = any(r > g for r, g in zip(rms, self.good_rms))
+            learned = self.good_accuracy is not None and self.good_accuracy >= self.chance
+            if self.first_cost and mean > self.factor * self.first_cost:
+                what = (f"the cost rose from {self.first_cost:.3g} to {mean:.3g} in epoch {epoch} and the "
+                        f"network is at chance ({accuracy:.1%})")
+            elif learned and grew and self.good_cost and mean > self.rise * self.good_cost:
+                what = (f"in epoch {epoch} the cost rose from {self.good_cost:.3g} to {mean:.3g} and the accuracy "
+                        f"fell from {self.good_accuracy:.1%} to chance ({accuracy:.1%})")
+            elif growth > self.factor:
+                what = (f"after epoch {epoch} the network is at chance ({accuracy:.1%}) and its weights have "
+                        f"grown {growth:.0f}-fold, saturating the neurons")
+        if what is None:
+            self.good_accuracy, self.good_cost, self.good_rms = accuracy, mean, self._rms()
+        return what
+
+    def _rms(self) -> list[float]:
+        # read afresh each time: the trainer may rebind a layer's arrays (core.folded_mlp's views)
+        return [_rms(layer.params["w"]) for layer in self.net.layers if "w" in layer.params]
