@@ -116,7 +116,10 @@ class _Compiler:
     def _Constant(self, node: ast.Constant) -> Node:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise ValueError(f"{node.value!r} is not a number; a formula may only contain numbers")
-        value = np.float64(node.value)
+        try:
+            value = np.float64(node.value)
+        except OverflowError:  # an integer literal beyond float64 (about 1.8e308)
+            raise ValueError(f"the number {str(node.value)[:12]}… is too large (at most about 1.8e308)") from None
         return lambda env: value
 
     def _Name(self, node: ast.Name) -> Node:
@@ -197,7 +200,8 @@ class _Compiler:
 
 
 def _describe(node: ast.AST) -> str:
-    kinds = {ast.Attribute: "attribute access (a.b)", ast.Subscript: "indexing (a[i])", ast.Lambda: "lambda",
+    kinds = {ast.Attribute: "attribute access (a.b)", ast.Call: "the result of a call",
+             ast.Subscript: "indexing (a[i])", ast.Lambda: "lambda",
              ast.List: "a list", ast.Tuple: "a tuple (check the commas)", ast.Dict: "a dict", ast.Set: "a set",
              ast.JoinedStr: "an f-string", ast.NamedExpr: "assignment (:=)", ast.Starred: "*unpacking",
              ast.ListComp: "a comprehension", ast.GeneratorExp: "a comprehension", ast.Await: "await"}

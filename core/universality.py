@@ -68,24 +68,34 @@ def out_of_range(values: np.ndarray) -> float:
     return float(np.mean((values < 0) | (values > 1))) if values.size else 0.0
 
 
+def _check_points_1d() -> np.ndarray:
+    """Where a typed f(x) must be finite: every x the app evaluates it at (the plots' 1001 points,
+    the score's x = 0.00..0.99 and Learn's default sample midpoints), which do not all coincide in
+    floating point (0.35 is not 350 × 0.001)."""
+    learn = (np.arange(LearnConfig.samples) + 0.5) / LearnConfig.samples
+    return np.concatenate([np.linspace(0, 1, 1001), SAMPLES, learn])
+
+
 def formula_target(text: str) -> Target:
     """A target f(x) typed as a formula (see :mod:`core.formula`); ValueError if it is refused or
-    not finite on [0, 1]."""
+    not finite somewhere on [0, 1] that the app looks at."""
     from core.formula import parse_formula
 
     formula = parse_formula(text, ("x",))
     target = lambda x: formula(x=x)  # noqa: E731
-    target_values(target, np.linspace(0, 1, 1001))
+    target_values(target, _check_points_1d())
     return target
 
 
 def formula_target_2d(text: str) -> Target2D:
-    """A target f(x, y) typed as a formula; ValueError if it is refused or not finite on [0, 1]²."""
+    """A target f(x, y) typed as a formula; ValueError if it is refused or not finite on [0, 1]²
+    (checked on a 101×101 grid of corners and on the 2-D score's pixel centres)."""
     from core.formula import parse_formula
 
     formula = parse_formula(text, ("x", "y"))
     target = lambda x, y: formula(x=x, y=y)  # noqa: E731
     target_values(target, *np.meshgrid(np.linspace(0, 1, 101), np.linspace(0, 1, 101)))
+    target_values(target, *grid_coords(100))
     return target
 
 

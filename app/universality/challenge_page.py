@@ -11,9 +11,9 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
-from app.universality.controls import ScoreBadge, header, note_label
+from app.universality.controls import ScoreBadge, SidePanel, header, note_label
 from app.universality.learner import Learner
-from app.universality.plotting import (BEST, GOAL, LEARNED, MUTED, NETWORK, label_item,
+from app.universality.plotting import (BEST, GOAL, LEARNED, MUTED, NETWORK, FittedTitle, label_item,
                                        log_ticks, make_plot, pixels_per_unit)
 from app.universality.target_box import TargetBox
 from core import universality as u
@@ -72,6 +72,7 @@ class ChallengePage(QWidget):
 
         self.bottom = make_plot("", "x", "output", handler=_DrawGestures(self), y_range=(0, 1))
         bottom = self.bottom
+        self.top_title, self.bottom_title = FittedTitle(top), FittedTitle(bottom)
         self.f_curve = bottom.plot(pen=pg.mkPen(GOAL, width=2))
         self.output_curve = bottom.plot(pen=pg.mkPen(NETWORK, width=2.5))
         self.learned_output_curve = bottom.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
@@ -106,15 +107,20 @@ class ChallengePage(QWidget):
         self.fit_button.setToolTip("the heights with the best possible score: each bump at the median of "
                                    "σ⁻¹∘f over its bin")
         bumps = QGroupBox("Bumps")
-        grid = QGridLayout(bumps)
-        grid.addWidget(self.n_spin, 0, 0)
-        grid.addWidget(self.reset_button, 0, 1)
-        grid.addWidget(self.fit_button, 0, 2)
-        grid.addWidget(self.h_label, 1, 0)
-        grid.addWidget(self.h_spin, 1, 1, 1, 2)
+        rows = QVBoxLayout(bumps)
+        count_row, height_row = QHBoxLayout(), QHBoxLayout()
+        count_row.addWidget(self.n_spin, 1)
+        count_row.addWidget(self.reset_button)
+        count_row.addWidget(self.fit_button)
+        height_row.addWidget(self.h_label)
+        height_row.addWidget(self.h_spin, 1)
+        rows.addLayout(count_row)
+        rows.addLayout(height_row)
 
         # score
-        self.badge = ScoreBadge("Average deviation |σ⁻¹(f(x)) − h|, x = 0.00 … 0.99", u.SUCCESS)
+        self.badge = ScoreBadge("Average deviation |σ⁻¹(f(x)) − h|", u.SUCCESS)
+        self.badge.setToolTip("the book's score: the mean of |σ⁻¹(f(x)) − h| over x = 0.00, 0.01, …, 0.99, "
+                              "h the height of the bump x falls in; Success! at 0.40 or less")
         self.best_label = note_label()
 
         # learn
@@ -133,7 +139,9 @@ class ChallengePage(QWidget):
         self.learn_button = QPushButton("Learn")
         self.learn_button.setToolTip("train the same network (2N hidden neurons: every weight and bias "
                                      "free) by gradient descent on ½(z − σ⁻¹(f))²")
-        self.show_learned = QCheckBox("show the learned network (dashed; ▲ its steps sⱼ = −bⱼ/wⱼ)")
+        self.show_learned = QCheckBox("show the learned network (dashed, ▲)")
+        self.show_learned.setToolTip("the learned network's curves are dashed; ▲ marks where each of its "
+                                     "hidden neurons steps, at sⱼ = −bⱼ/wⱼ")
         self.show_learned.setChecked(True)
         self.learn_label = note_label(LEARN_INTRO)
         learn = QGroupBox("Learn by gradient descent")
@@ -146,14 +154,14 @@ class ChallengePage(QWidget):
 
         # best score against N
         # x is log10(N), labelled with plain numbers
-        self.n_plot = make_plot("", "N (number of bumps)", "average deviation",
+        self.n_plot = make_plot("", "N (number of bumps)", "deviation",
                                 x_range=(-0.03, 2.04), y_range=(0, 1.2))
         self.n_plot.getPlotItem().setTitle(
-            f"<span style='font-size:10pt'>Score against N: <span style='color:{BEST}'>best heights</span> · "
+            f"<span style='font-size:10pt'>Score vs N: <span style='color:{BEST}'>best heights</span> · "
             f"<span style='color:{LEARNED}'>● learned</span> · "
             f"<span style='color:{NETWORK}'>■ yours</span></span>")
         log_ticks(self.n_plot)
-        self.n_plot.setMinimumHeight(120)
+        self.n_plot.setMinimumHeight(110)
         self.ns = np.arange(1, u.MAX_BUMPS + 1)
         self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2))
         self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(MUTED, style=Qt.PenStyle.DotLine)))
@@ -168,26 +176,24 @@ class ChallengePage(QWidget):
         self.n_plot.addItem(self.n_line)
 
         side = QVBoxLayout()
-        side.setSpacing(6)
+        side.setSpacing(5)
+        side.setContentsMargins(6, 0, 6, 0)
         side.addWidget(self.target_box)
         side.addWidget(bumps)
         side.addWidget(self.badge)
         side.addWidget(self.best_label)
         side.addWidget(learn)
         side.addWidget(self.n_plot, 1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setMaximumWidth(440)
-        side_widget.setMinimumWidth(380)
+        side_widget = SidePanel(side, max_width=440)
         body = QHBoxLayout()
-        body.addWidget(plots, 1)
-        body.addWidget(side_widget)
+        body.addWidget(plots, 3)  # the plots take 3/5 of the width, the controls 2/5 (at most 440 px)
+        body.addWidget(side_widget, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(header(
             "The challenge: any function from bumps",
             "Drag each bump's top so the hidden layer's weighted output follows σ⁻¹∘f; the output neuron σ(·) "
-            "then makes f itself. Score: the average deviation over x = 0.00, 0.01, …, 0.99 — reach 0.40 for "
-            "<b>Success!</b> Then compare with the best heights (Auto-fit) and a network that learns (Learn)."))
+            "then makes f itself. Score: the average deviation over x = 0.00 … 0.99, <b>Success!</b> at 0.40 or "
+            "less. Then compare with the best heights (Auto-fit) and a network that learns (Learn)."))
         layout.addLayout(body, 1)
 
         self.n_spin.valueChanged.connect(self.set_bumps)
@@ -237,6 +243,14 @@ class ChallengePage(QWidget):
         self.set_heights(u.fit_heights(self.n_bumps, self.target))
 
     def set_target(self, target: u.Target, name: str = "") -> None:
+        """Approximate ``target`` from now on; one that cannot be scored (not finite at a sample x) is
+        refused with a message under the formula, and the old target stays."""
+        try:
+            u.target_values(target, X)  # the plots' x
+            u.average_deviation([0.0], target)  # the score's x
+        except ValueError as exc:
+            self.target_box.refuse(str(exc))
+            return
         self.target, self.target_name = target, name
         self.drawn = None
         self._target_changed_internal(autorange=True)
@@ -259,10 +273,7 @@ class ChallengePage(QWidget):
         self.goal_curve.setData(X, self.goal)
         self.best = u.best_scores(u.MAX_BUMPS, self.target)
         self.best_curve.setData(np.log10(self.ns), self.best)
-        outside = u.out_of_range(values)
-        self.target_box.set_note(
-            f"f leaves [0, 1] on {outside:.0%} of the interval; the output σ(·) cannot, so σ⁻¹ uses f "
-            f"clipped to [{u.CLIP}, {1 - u.CLIP}]." if outside else "")
+        self.target_box.note_clipping(u.out_of_range(values), "interval")
         if autorange:
             low, high = float(self.goal.min()), float(self.goal.max())
             pad = max(0.4, 0.15 * (high - low))
@@ -287,7 +298,7 @@ class ChallengePage(QWidget):
         score = self.score()
         self.badge.set_score(score)
         best = self.best[n - 1]
-        self.best_label.setText(f"Best possible with N = {n}: <b>{best:.3f}</b> (Auto-fit) · all heights 0: "
+        self.best_label.setText(f"Best with N = {n}: <b>{best:.3f}</b> (Auto-fit) · all heights 0: "
                                 f"{u.average_deviation(np.zeros(n), self.target):.3f}")
         self.h_label.setText(f"h of bump {self.selected + 1} (x ∈ [{edges[self.selected]:.2f}, "
                              f"{edges[self.selected + 1]:.2f}))")
@@ -331,17 +342,16 @@ class ChallengePage(QWidget):
         self.learned_points.setData(np.log10(ns), [self.learned_scores[n] for n in ns])
 
     def _titles(self, learned: bool) -> None:
-        """Colour-coded titles serve as the legends (a legend box would sit on top of bumps)."""
-        def span(colour, text):
-            return f"<span style='color:{colour}'>{text}</span>"
-        extra = f" &nbsp; {span(LEARNED, '- - z of the learned network')}" if learned else ""
-        self.top.getPlotItem().setTitle(
-            f"<span style='font-size:10.5pt'>{span(NETWORK, 'Weighted output Σⱼ vⱼaⱼ of your bumps')} vs "
-            f"{span(GOAL, 'σ⁻¹∘f')}{extra}</span>")
-        extra = f" &nbsp; {span(LEARNED, '- - learned network')}" if learned else ""
-        self.bottom.getPlotItem().setTitle(
-            f"<span style='font-size:10.5pt'>{span(NETWORK, 'Output σ(Σⱼ vⱼaⱼ) of your network')} vs "
-            f"{span(GOAL, 'f(x)')}{extra}</span>")
+        """Colour-coded titles serve as the legends (a legend box would sit on top of bumps); a narrow
+        plot gets the short form."""
+        def title(yours, goal, extra):
+            extra = f" &nbsp; <span style='color:{LEARNED}'>- - {extra}</span>" if learned else ""
+            return (f"<span style='font-size:10.5pt'><span style='color:{NETWORK}'>{yours}</span> vs "
+                    f"<span style='color:{GOAL}'>{goal}</span>{extra}</span>")
+        self.top_title.set_variants(title("Weighted output Σⱼ vⱼaⱼ of your bumps", "σ⁻¹∘f", "learned z"),
+                                    title("Your Σⱼ vⱼaⱼ", "σ⁻¹∘f", "learned"))
+        self.bottom_title.set_variants(title("Output σ(Σⱼ vⱼaⱼ) of your network", "f(x)", "learned"),
+                                       title("Your output σ(Σⱼ vⱼaⱼ)", "f(x)", "learned"))
 
     # --- Learn --------------------------------------------------------------------------------------
     def learn(self) -> None:
@@ -351,7 +361,9 @@ class ChallengePage(QWidget):
         config = u.LearnConfig(n_hidden=2 * self.n_bumps, eta=self.eta_spin.value(),
                                seed=int(self.rng.integers(1 << 31)))
         self._learn_generation = self._generation
-        self.learner.start(self.target, config, self.steps_spin.value())
+        # the worker gets a target of its own: a drawn curve goes on changing here while it runs
+        target = u.DrawnCurve(self.target.ys.copy()) if isinstance(self.target, u.DrawnCurve) else self.target
+        self.learner.start(target, config, self.steps_spin.value())
         self.learn_button.setText("Stop")
         self.learn_label.setText("Starting…")
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSlider,
+                               QVBoxLayout, QWidget)
 
 from app.universality.plotting import FOREGROUND, MUTED
 
@@ -102,10 +102,61 @@ def header(title: str, text: str) -> QWidget:
     body.setWordWrap(True)
     body.setTextFormat(Qt.TextFormat.RichText)
     body.setStyleSheet(f"color: {MUTED}; font-size: 10pt;")
-    body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    # Preferred (not Minimum): the layout then sizes the paragraph by its height for the actual width;
+    # Minimum would make its unwrapped size hint a floor and push the window taller than it needs to be
+    body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
     layout.addWidget(t)
     layout.addWidget(body)
     return box
+
+
+class _FillsTheView(QWidget):
+    """The scrolled column. A scroll area sizes a height-for-width widget (one holding wrapped labels)
+    to its *preferred* height, which would stretch the plots in it and scroll needlessly; this one fills
+    the view and is no shorter than its rows need at the view's width: each wrapped row as tall as its
+    text, every other row at its minimum."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def heightForWidth(self, width: int) -> int:
+        return -1
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        layout, view = self.layout(), self.parentWidget()
+        if layout is None or view is None:
+            return hint
+        margins = layout.contentsMargins()
+        width = max(view.width(), hint.width()) - margins.left() - margins.right()
+        rows = [layout.itemAt(i) for i in range(layout.count())]
+        heights = [max(item.minimumSize().height(), item.heightForWidth(width) if item.hasHeightForWidth() else 0)
+                   for item in rows if not item.isEmpty()]
+        height = sum(heights) + layout.spacing() * max(len(heights) - 1, 0) + margins.top() + margins.bottom()
+        return QSize(hint.width(), max(hint.height(), height))
+
+
+class SidePanel(QScrollArea):
+    """A page's column of controls: as wide as its contents need (up to ``max_width``), and scrolling
+    instead of squeezing them when the window is too short to show them all."""
+
+    def __init__(self, layout: QVBoxLayout, max_width: int, parent=None):
+        super().__init__(parent)
+        self.inner = _FillsTheView()
+        self.inner.setLayout(layout)
+        self.inner.setObjectName("sidePanel")
+        self.inner.setStyleSheet("#sidePanel { background: transparent; }")
+        self.setWidget(self.inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setAutoFillBackground(False)
+        self.setMaximumWidth(max_width)
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width())
+        return hint
 
 
 def note_label(text: str = "") -> QLabel:

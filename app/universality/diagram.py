@@ -155,8 +155,8 @@ class NetworkDiagram(QWidget):
                 p.drawText(QRectF(positions[l][0].x() - 80, 4, 160, 18), Qt.AlignmentFlag.AlignCenter, layer.caption)
         if self.weight_caption:
             p.setPen(MUTED)
-            p.drawText(QRectF(6, self.height() - 20, self.width() - 12, 18), Qt.AlignmentFlag.AlignCenter,
-                       self.weight_caption)
+            caption = metrics.elidedText(self.weight_caption, Qt.TextElideMode.ElideRight, self.width() - 12)
+            p.drawText(QRectF(6, self.height() - 20, self.width() - 12, 18), Qt.AlignmentFlag.AlignCenter, caption)
         p.end()
 
     @staticmethod

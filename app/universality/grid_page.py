@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox
 from superqt.utils import thread_worker
 
 from app import theme
-from app.universality.controls import ScoreBadge, header, note_label
+from app.universality.controls import ScoreBadge, SidePanel, header, note_label
 from app.universality.heatmap import HeatMap
 from app.universality.learner import keep_alive
 from app.universality.surface import SurfaceView
@@ -31,11 +31,11 @@ MAX_GRID = 30
 def compute(target, n: int, h: float) -> dict:
     """Everything the page shows for an n×n grid of towers of steepness h (runs on a worker thread)."""
     X, Y = u.grid_coords(RESOLUTION)
-    f = np.clip(u.target_values(target, X, Y), 0, 1)
+    values = u.target_values(target, X, Y)
     heights = u.fit_tower_heights(n, target, RESOLUTION)
     z = u.tower_grid_z(heights, X[0], Y[:, 0], h)
-    return {"n": n, "h": h, "f": f, "output": u.sigmoid(z), "z": z,
-            "score": u.grid_deviation(z, target, RESOLUTION), "heights": heights}
+    return {"n": n, "h": h, "f": np.clip(values, 0, 1), "outside": u.out_of_range(values),
+            "output": u.sigmoid(z), "z": z, "score": u.grid_deviation(z, target, RESOLUTION), "heights": heights}
 
 
 class GridPage(QWidget):
@@ -61,7 +61,8 @@ class GridPage(QWidget):
         self.n_spin.setRange(1, MAX_GRID)
         self.n_spin.setValue(10)
         self.n_spin.setPrefix("n = ")
-        self.n_spin.setSuffix(" towers per side")
+        self.n_spin.setSuffix(" per side")
+        self.n_spin.setToolTip("towers per side: an n × n grid of towers")
         self.n_spin.setKeyboardTracking(False)
         self.h_spin = QDoubleSpinBox()
         self.h_spin.setRange(1, 200)
@@ -74,7 +75,9 @@ class GridPage(QWidget):
         self.surface_choice.addItems(["surface: network output", "surface: target f"])
         self.description = note_label()
         self.description.setStyleSheet("color: #d0d6dc; font-size: 9pt;")
-        self.badge = ScoreBadge("Average deviation |σ⁻¹(f) − z| over 100 × 100 points")
+        self.badge = ScoreBadge("Average deviation |σ⁻¹(f) − z|")
+        self.badge.setToolTip("the book's score in two dimensions: the mean of |σ⁻¹(f(x, y)) − z(x, y)| over "
+                              "the centres of a 100 × 100 grid of points")
         self.status = note_label()
 
         grid_box = QGroupBox("Towers")
@@ -93,17 +96,15 @@ class GridPage(QWidget):
             "score, as Auto-fit gives in one dimension. Towers leak a little along their arms (σ(−h/2) each), "
             "so a larger h helps when there are many towers."))
         side.addStretch(1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(360)
+        side_widget = SidePanel(side, max_width=360)
         views = QGridLayout()
         views.addWidget(self.target_view, 0, 0)
         views.addWidget(self.output_view, 0, 1)
         views.addWidget(self.error_view, 1, 0)
         views.addWidget(self.surface, 1, 1)
         body = QHBoxLayout()
-        body.addLayout(views, 1)
-        body.addWidget(side_widget)
+        body.addLayout(views, 2)  # the views take 2/3 of the width, the controls 1/3 (at most 360 px)
+        body.addWidget(side_widget, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(header(
             "Many towers: any function of two inputs",
@@ -153,9 +154,10 @@ class GridPage(QWidget):
         self.error_view.set_data(error, (0.0, max(0.05, float(np.percentile(error, 99)))))
         self._show_surface()
         self.badge.set_score(result["score"])
+        self.target_box.note_clipping(result["outside"], "square")
         self.description.setText(
             f"2 inputs → {2 * (n + 1)} step neurons ({n + 1} on x, {n + 1} on y) → {n * n} tower neurons, each "
-            f"joined to 4 steps by ±h with bias −3h/2 = {-1.5 * h:.4g} → 1 output neuron σ(z)")
+            f"joined to 4 steps by ±h with bias −3h/2 = −{1.5 * h:.4g} → 1 output neuron σ(z)")
         self.status.setText("")
         self.updated.emit(result)
 

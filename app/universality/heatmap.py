@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QSize
 
 from app import theme
 from app.universality.plotting import FOREGROUND, MUTED
+
+
+TICKS = [(0.0, "0"), (0.5, "0.5"), (1.0, "1")]
+MINOR_TICKS = [(0.25, ""), (0.75, "")]
 
 
 class HeatMap(pg.PlotWidget):
@@ -16,7 +20,6 @@ class HeatMap(pg.PlotWidget):
                  parent=None):
         super().__init__(parent=parent, viewBox=view_box)
         item = self.getPlotItem()
-        item.setTitle(f"<span style='color:{FOREGROUND}; font-size:10pt'>{title}</span>")
         item.hideButtons()
         item.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -25,16 +28,36 @@ class HeatMap(pg.PlotWidget):
         vb = item.getViewBox()
         vb.setAspectLocked(True)
         vb.setMouseEnabled(False, False)
-        vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.02)
+        vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.03)
         for axis in ("left", "bottom"):
             item.getAxis(axis).setTextPen(MUTED)
             item.getAxis(axis).setPen(pg.mkPen("#3a444f"))
+            # fixed ticks: a small map's automatic ones (0.2 apart) run into each other
+            item.getAxis(axis).setTicks([TICKS, MINOR_TICKS])
         item.setLabel("bottom", "x", color=MUTED)
         item.setLabel("left", "y", color=MUTED)
         self.levels = tuple(levels)
         self.colorbar = pg.ColorBarItem(values=self.levels, colorMap=cmap, interactive=False, width=12)
         self.colorbar.setImageItem(self.image, insert_in=item)
+        # the title spans the map and its colour bar, so a long title does not widen the map's column
+        # (in a narrow window that pushed the colour bar out of sight)
+        item.layout.removeItem(item.titleLabel)
+        item.layout.addItem(item.titleLabel, 0, 1, 1, 5)
+        self.set_title(title)
         self.colorbar.getAxis("right").setTextPen(MUTED)
+        self.colorbar.getAxis("right").setWidth(34)  # room for "0.10" from the start, not after a repaint
+
+    def set_title(self, title: str) -> None:
+        if title == getattr(self, "title", None):
+            return  # (re-setting it would lay the plot out again, in the middle of a drag)
+        self.title = title
+        self.getPlotItem().setTitle(f"<span style='color:{FOREGROUND}; font-size:10pt'>{title}</span>")
+        self.updateGeometry()  # the title's width is part of the minimum size
+
+    def minimumSizeHint(self) -> QSize:
+        """What the plot's own layout (axes, title, colour bar) needs, so Qt layouts do not squeeze it."""
+        size = self.getPlotItem().layout.minimumSize()
+        return QSize(int(np.ceil(size.width())) + 2, max(120, int(np.ceil(size.height()))))
 
     def set_data(self, z: np.ndarray, levels=None) -> None:
         if levels is not None and tuple(levels) != self.levels:

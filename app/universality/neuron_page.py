@@ -30,7 +30,7 @@ class NeuronPage(QWidget):
         self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(ACCENT, width=1, style=Qt.PenStyle.DashLine))
         self.handle = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("#ffffff", width=1.5))
-        self.step_label = label_item(color=ACCENT, anchor=(0, 1))
+        self.step_label = label_item(color=ACCENT, anchor=(0, 1), backed=True)
         for item in (self.step_line, self.handle, self.step_label):
             self.plot.addItem(item)
         self.plot.setCursor(Qt.CursorShape.SizeHorCursor)
@@ -115,7 +115,13 @@ class NeuronPage(QWidget):
             self.step_line.setValue(s)
             self.handle.setData([s], [0.5])
             self.step_label.setText(f"s = −b/w = {s:.3f}")
-            self.step_label.setPos(min(max(s, 0.0), 0.76) + 0.02, 0.62)
+            # beside the step, on the side with more room, so it never runs off the plot
+            if s <= 0.5:
+                self.step_label.setAnchor((0, 1))
+                self.step_label.setPos(max(s, 0.0) + 0.02, 0.62)
+            else:
+                self.step_label.setAnchor((1, 1))
+                self.step_label.setPos(min(s, 1.0) - 0.02, 0.62)
             visible = -0.5 < s < 1.5
         else:
             visible = False

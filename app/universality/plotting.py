@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Protocol
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QTextDocument
 
 from app import theme  # noqa: F401  (sets pyqtgraph's dark options)
 
@@ -116,9 +116,54 @@ def pixels_per_unit(plot: pg.PlotWidget) -> tuple[float, float]:
     return rect.width() / max(x1 - x0, 1e-12), rect.height() / max(y1 - y0, 1e-12)
 
 
-def label_item(text: str = "", color: str = FOREGROUND, anchor=(0, 1), size: int = 9) -> pg.TextItem:
-    item = pg.TextItem(text, color=QColor(color), anchor=anchor)
+def label_item(text: str = "", color: str = FOREGROUND, anchor=(0, 1), size: int = 9,
+               backed: bool = False) -> pg.TextItem:
+    """A text label in a plot; ``backed`` puts it on a dark card so curves behind it do not cross it."""
+    fill = pg.mkBrush(16, 20, 24, 225) if backed else None
+    item = pg.TextItem(text, color=QColor(color), anchor=anchor, fill=fill)
     font = QFont()
     font.setPointSize(size)
     item.setFont(font)
     return item
+
+
+class FittedTitle(QObject):
+    """A plot title given as variants, longest first: the plot shows the first that fits its width,
+    chosen again whenever the plot is resized (pyqtgraph would clip a title that is too long)."""
+
+    MARGIN = 70  # the y axis and a little air on either side
+
+    def __init__(self, plot: pg.PlotWidget):
+        super().__init__(plot)
+        self.plot = plot
+        self.variants: list[str] = []
+        self.shown = ""
+        plot.installEventFilter(self)
+
+    def set_variants(self, *variants: str) -> None:
+        self.variants = list(variants)
+        self._choose()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._choose()
+        return False
+
+    def _choose(self) -> None:
+        if not self.variants:
+            return
+        room = self.plot.width() - self.MARGIN
+        fits = [html for html in self.variants if html_width(html, self.plot.font()) <= room]
+        title = fits[0] if fits else self.variants[-1]
+        if title != self.shown:
+            self.shown = title
+            self.plot.getPlotItem().setTitle(title)
+
+
+def html_width(html: str, font: QFont) -> float:
+    """How wide a line of rich text (a plot title) is drawn, in pixels."""
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setHtml(html)
+    return doc.idealWidth()

@@ -74,7 +74,7 @@ class TargetBox(QGroupBox):
         try:
             target = u.formula_target(text) if self.variables == ("x",) else u.formula_target_2d(text)
         except ValueError as exc:
-            show_error(self.error, f"Formula refused: {exc}")
+            self.refuse(str(exc))
             return False
         show_error(self.error, "")
         if self.draw_button is not None:
@@ -84,10 +84,23 @@ class TargetBox(QGroupBox):
         self.target_changed.emit(target, name)
         return True
 
+    def refuse(self, reason: str) -> None:
+        """Say why the formula cannot be used (the target stays as it was)."""
+        show_error(self.error, f"Formula refused: {reason}")
+
     def set_drawn(self) -> None:
         """Show that the target is now the curve drawn with the mouse."""
         self.combo.setCurrentText(DRAWN)
         show_error(self.error, "")
+
+    def note_clipping(self, outside: float, domain: str) -> None:
+        """Say (or stop saying) that f leaves [0, 1] on a fraction ``outside`` of the interval or square."""
+        if not outside:
+            self.set_note("")
+            return
+        share = "over 99%" if 0.995 <= outside < 1 else f"{outside:.0%}" if outside >= 0.01 else "under 1%"
+        self.set_note(f"f leaves [0, 1] on {share} of the {domain}; the output σ(·) cannot, so σ⁻¹ uses f "
+                      f"clipped to [{u.CLIP}, {1 - u.CLIP}].")
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)

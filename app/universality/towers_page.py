@@ -8,17 +8,17 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBo
 
 from app import theme
 from app.universality import diagram
-from app.universality.controls import ValueSlider, header, note_label
+from app.universality.controls import SidePanel, ValueSlider, header, note_label
 from app.universality.heatmap import HeatMap
-from app.universality.plotting import LEARNED, NETWORK, GestureViewBox, add_legend, make_plot, pixels_per_unit
+from app.universality.plotting import FOREGROUND, LEARNED, NETWORK, GestureViewBox, make_plot, pixels_per_unit
 from app.universality.surface import SurfaceView
 from core import universality as u
 
 RESOLUTION = 101
 EDGE_PICK_PIXELS = 8
 MIN_WIDTH = 0.02
-OUTPUT = "tower neuron's output σ(h·(x-bump + y-bump) + b)"
-WEIGHTED = "its weighted input h·(x-bump + y-bump) + b"
+OUTPUT = "output σ(h·(x-bump + y-bump) + b)"
+WEIGHTED = "weighted input h·(x-bump + y-bump) + b"
 
 
 class TowersPage(QWidget):
@@ -39,11 +39,16 @@ class TowersPage(QWidget):
 
         self.heat = HeatMap("Tower neuron output", theme.SEQUENTIAL, (0, 1), view_box=GestureViewBox(self))
         self.surface = SurfaceView("The same, as a surface")
-        self.slices = make_plot("Cross-sections along x", "x", "", y_range=(-0.05, 1.05))
-        add_legend(self.slices, offset=(-6, 4))
-        self.slice_in = self.slices.plot(pen=pg.mkPen(NETWORK, width=2.5), name="through the tower")
-        self.slice_out = self.slices.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine),
-                                          name="beside it (an arm of the x-bump)")
+        # the colour-coded title is the legend (a legend box would sit on the curves)
+        self.slices = make_plot("", "x", "", y_range=(-0.05, 1.05))
+        self.slices.getPlotItem().setTitle(
+            f"<span style='color:{FOREGROUND}; font-size:10.5pt'>Along x: "
+            f"<span style='color:{NETWORK}'>— through the tower</span> · "
+            f"<span style='color:{LEARNED}'>- - beside it (on an arm)</span></span>")
+        self.slices.setToolTip("two cross-sections at fixed y: through the middle of the tower, and beside it, "
+                               "where only the x-bump's arm is")
+        self.slice_in = self.slices.plot(pen=pg.mkPen(NETWORK, width=2.5))
+        self.slice_out = self.slices.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
         self.mode = QComboBox()
         self.mode.addItems([OUTPUT, WEIGHTED])
         self.s1 = ValueSlider("s₁", 0, 1, self.x_steps[0], 3, tooltip="x-bump: first step")
@@ -64,17 +69,15 @@ class TowersPage(QWidget):
             lay.addWidget(w)
         lay.addWidget(self.lock)
         lay.addWidget(self.readout)
-        lay.addWidget(note_label("Drag inside the tower on the heat map to move it, or drag one of its "
-                                 "sides; drag the surface to turn it."))
+        lay.addWidget(note_label("On the heat map drag the tower to move it, or drag a side; drag the "
+                                 "surface to turn it."))
         self.diagram = diagram.NetworkDiagram(max_labelled=8)
         self.diagram.setMinimumHeight(150)
 
         side = QVBoxLayout()
         side.addWidget(box)
         side.addWidget(self.diagram, 1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setMaximumWidth(380)
+        side_widget = SidePanel(side, max_width=380)
         views = QGridLayout()
         views.addWidget(self.heat, 0, 0)
         views.addWidget(self.surface, 0, 1)
@@ -82,8 +85,8 @@ class TowersPage(QWidget):
         views.setRowStretch(0, 3)
         views.setRowStretch(1, 2)
         body = QHBoxLayout()
-        body.addLayout(views, 1)
-        body.addWidget(side_widget)
+        body.addLayout(views, 2)  # the views take 2/3 of the width, the controls 1/3 (at most 380 px)
+        body.addWidget(side_widget, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(header(
             "Two inputs: towers",
@@ -145,8 +148,8 @@ class TowersPage(QWidget):
             levels, title = (0.0, 1.0), "Tower neuron output σ(·)"
         else:
             top = max(abs(self.b), abs(2 * self.h + self.b), 1.0)
-            levels, title = (-top, top), "Weighted input h·(x-bump + y-bump) + b"
-        self.heat.getPlotItem().setTitle(f"<span style='color:#d0d6dc; font-size:10pt'>{title}</span>")
+            levels, title = (-top, top), "Weighted input (before σ)"
+        self.heat.set_title(title)
         self.heat.set_data(z, levels)
         self.surface.set_data(z, levels)
         self._draw_slices(z, levels)
@@ -159,7 +162,7 @@ class TowersPage(QWidget):
         self.readout.setText(f"output ≈ σ(2h + b) = <b>{inside:.3f}</b> in the tower, σ(h + b) = {arm:.3f} on "
                              f"the arms, σ(b) = {outside:.3f} outside")
         self.diagram.set_network(*diagram.tower(u.STEEP, self.x_steps, self.y_steps, self.h, self.b),
-                                 caption="step weights w = 1000, biases −ws; output weights ±h")
+                                 caption="steps: w = 1000, b = −ws; output weights ±h")
         self.changed.emit()
 
     def _draw_slices(self, z: np.ndarray, levels) -> None:

@@ -9,6 +9,8 @@ from PySide6.QtTest import QTest
 from app.state import AppState
 from app.universality.tab import UniversalityTab
 from app.universality.challenge_page import LEARN_INTRO
+from app.universality.controls import SidePanel
+from app.universality.plotting import FittedTitle, html_width
 from app.universality.target_box import DRAWN
 from core import universality as u
 
@@ -16,11 +18,16 @@ from core import universality as u
 @pytest.fixture
 def tab(qtbot):
     tab = UniversalityTab(AppState())
-    qtbot.addWidget(tab)
+    # finish the background work before pytest-qt closes the tab and deletes it later: a page deleted
+    # while its worker runs never hears that the worker finished
+    qtbot.addWidget(tab, before_close_func=lambda tab: finish_background_work(tab, qtbot))
     tab.resize(1280, 780)
     tab.show()
     qtbot.waitExposed(tab)
-    yield tab
+    return tab
+
+
+def finish_background_work(tab, qtbot) -> None:
     tab.shutdown()
     challenge, grid = tab._pages[2], tab._pages[4]
     if challenge is not None and challenge.learner.running:
@@ -72,6 +79,48 @@ def test_sections_and_contract(tab):
     assert not tab.export_widget().grab().isNull()
 
 
+#: the tab's area in a 1024×700 main window (less its menu, tab and status bars)
+SMALL_TAB_AREA = (1024, 622)
+
+
+def test_every_section_fits_a_small_window(tab, qtbot):
+    for page in tab.pages:
+        assert page.minimumSizeHint().width() <= SMALL_TAB_AREA[0] - tab.sections.width()
+    assert tab.minimumSizeHint().width() <= SMALL_TAB_AREA[0]
+    assert tab.minimumSizeHint().height() <= SMALL_TAB_AREA[1]
+    tab.resize(*SMALL_TAB_AREA)
+    for index in range(5):
+        page = show(tab, index, qtbot)
+        assert page.size().width() <= SMALL_TAB_AREA[0] and page.size().height() <= SMALL_TAB_AREA[1]
+        for panel in page.findChildren(SidePanel):
+            # the controls are as wide as they need and, as the section opens, need no scrolling
+            assert panel.inner.minimumSizeHint().width() <= panel.viewport().width()
+            assert not panel.verticalScrollBar().isVisible(), type(page).__name__
+
+
+def test_a_side_panel_scrolls_rather_than_squeezing_its_controls(tab, qtbot):
+    tab.resize(1024, 520)
+    page = show(tab, 2, qtbot)
+    panel = page.findChild(SidePanel)
+    qtbot.waitUntil(lambda: panel.verticalScrollBar().isVisible())
+    page.target_box.formula.setText("1/(x - 0.35)")  # refused: a two-line message under the formula
+    page.target_box.apply_formula()
+    qtbot.waitUntil(lambda: page.target_box.error.height() >= page.target_box.error.heightForWidth(
+        page.target_box.error.width()))
+    assert page.n_plot.height() >= page.n_plot.minimumHeight()
+
+
+def test_plot_titles_give_way_to_short_forms_in_a_narrow_window(tab, qtbot):
+    page = show(tab, 2, qtbot)
+    assert "Weighted output Σⱼ vⱼaⱼ of your bumps" in page.top_title.shown
+    tab.resize(*SMALL_TAB_AREA)
+    page.learned = {"net": u.challenge_network(page.heights)}  # as after a Learn run: the titles grow
+    page._redraw_learned()
+    qtbot.waitUntil(lambda: "Your Σⱼ vⱼaⱼ" in page.top_title.shown)
+    assert html_width(page.top_title.shown, page.top.font()) <= page.top.width() - FittedTitle.MARGIN
+    assert "learned" in page.top_title.shown and "learned" in page.bottom_title.shown
+
+
 # --- one neuron ------------------------------------------------------------------------------------
 
 def test_dragging_moves_the_neuron_step(tab, qtbot):
@@ -99,6 +148,17 @@ def test_step_position_parameterisation(tab, qtbot):
     page.b_slider.setValue(-1.0)
     assert (page.w, page.b) == (2.0, -1.0)
     assert page.curve.getData()[1][0] == pytest.approx(u.sigmoid(-1.0))
+
+
+def test_the_step_label_stays_inside_the_plot(tab, qtbot):
+    tab.resize(*SMALL_TAB_AREA)
+    page = show(tab, 0, qtbot)
+    page.by_step.setChecked(True)
+    view = page.plot.getPlotItem().getViewBox().sceneBoundingRect()
+    for s in (0.02, 0.5, 0.95, 1.15):
+        page.s_slider.setValue(s)
+        label = page.step_label.sceneBoundingRect()
+        assert view.left() <= label.left() and label.right() <= view.right(), s
 
 
 def test_mouse_wheel_changes_the_steepness_around_the_same_step(tab, qtbot):
@@ -180,6 +240,42 @@ def test_a_bad_formula_is_refused_with_a_message(tab, qtbot):
     assert "not finite at x = 0" in box.error.text()
 
 
+HOSTILE = [  # (formula, a part of the reason given, the pages: 2 the challenge f(x), 4 many towers f(x, y))
+    ("__import__('os')", "unknown function '__import__'", (2, 4)),
+    ("__import__('os').system('true')", "cannot be called", (2, 4)),
+    ("x.__class__", "attribute access", (2, 4)),
+    ("().__class__.__bases__", "attribute access", (2, 4)),
+    ("open('/etc/passwd')", "unknown function 'open'", (2, 4)),
+    ("9**9**9", "not finite", (2, 4)),
+    ("1" + "0" * 400, "too large", (2, 4)),
+    ("x + " * 200 + "x", "too long", (2, 4)),
+    ("secret + x", "unknown name 'secret'", (2, 4)),
+    ("1/0", "not finite", (2, 4)),
+    ("log(x - 2)", "not finite", (2, 4)),
+    ("1/(x - 0.35)", "not finite at x = 0.35", (2,)),  # only at one of the score's samples
+    ("1/(y - 0.005)", "not finite at x = 0.005, y = 0.005", (4,)),  # only at a pixel of the 2-D score
+]
+
+
+@pytest.mark.parametrize("text, reason, pages", HOSTILE)
+def test_hostile_formulas_are_refused_with_a_message(tab, qtbot, text, reason, pages):
+    for index in pages:
+        page = show(tab, index, qtbot)
+        before = page.target
+        box = page.target_box
+        box.formula.setText(text)
+        qtbot.mouseClick(box.apply_button, Qt.MouseButton.LeftButton)
+        assert box.error.isVisible() and "Formula refused" in box.error.text() and reason in box.error.text()
+        assert page.target is before
+
+
+def test_a_target_that_cannot_be_scored_is_refused(tab, qtbot):
+    page = show(tab, 2, qtbot)
+    page.set_target(lambda x: 1 / (np.asarray(x) - 0.35), "pole")  # finite on the plot, not at x = 0.35
+    assert page.target is u.book_function
+    assert "Formula refused" in page.target_box.error.text() and "x = 0.35" in page.target_box.error.text()
+
+
 def test_typed_formula_and_preset_targets(tab, qtbot):
     page = show(tab, 2, qtbot)
     page.set_heights(np.zeros(5))
@@ -196,6 +292,7 @@ def test_typed_formula_and_preset_targets(tab, qtbot):
     box.formula.setText("1.5*x")  # leaves [0, 1]: accepted, clipped, and said so
     box.apply_formula()
     assert box.note.isVisible() and "clipped" in box.note.text()
+    assert "on 33% of the interval" in box.note.text()  # 1.5x > 1 for x > 2/3
 
 
 def test_drawing_the_target_with_the_mouse(tab, qtbot):
@@ -240,6 +337,49 @@ def test_learn_can_be_stopped(tab, qtbot):
         qtbot.mouseClick(page.learn_button, Qt.MouseButton.LeftButton)
     assert finished.args == ["stopped"]
     assert page.learned["steps"] < 1_000_000
+
+
+def test_learn_can_be_restarted_after_a_stop(tab, qtbot):
+    page = show(tab, 2, qtbot)
+    page.steps_spin.setValue(1_000_000)
+    with qtbot.waitSignal(page.learner.progress, timeout=10_000):
+        page.learn()
+    with qtbot.waitSignal(page.learner.finished, timeout=10_000):
+        page.stop_learning()
+    assert page.learn_button.text() == "Learn"
+    page.steps_spin.setValue(300)
+    with qtbot.waitSignal(page.learner.finished, timeout=30_000) as finished:
+        qtbot.mouseClick(page.learn_button, Qt.MouseButton.LeftButton)
+    assert finished.args == ["done"] and page.learned["steps"] == 300
+
+
+def test_changing_n_during_learn_stops_it_and_a_new_run_uses_the_new_n(tab, qtbot):
+    page = show(tab, 2, qtbot)
+    page.steps_spin.setValue(1_000_000)
+    with qtbot.waitSignal(page.learner.progress, timeout=10_000):
+        page.learn()
+    with qtbot.waitSignal(page.learner.finished, timeout=10_000) as finished:
+        page.n_spin.setValue(8)
+    assert finished.args == ["stopped"]
+    assert page.learned is None and page.learn_label.text() == LEARN_INTRO
+    assert not page.learned_z_curve.isVisible()
+    page.steps_spin.setValue(200)
+    with qtbot.waitSignal(page.learner.finished, timeout=30_000):
+        page.learn()
+    assert page.learned["net"].n_hidden == 16 and 8 in page.learned_scores
+
+
+def test_drawing_during_learn_stops_it(tab, qtbot):
+    page = show(tab, 2, qtbot)
+    page.target_box.draw_button.setChecked(True)
+    drag(page.bottom, (0.2, 0.3), (0.8, 0.3))
+    page.steps_spin.setValue(1_000_000)
+    with qtbot.waitSignal(page.learner.progress, timeout=10_000):
+        page.learn()
+    with qtbot.waitSignal(page.learner.finished, timeout=10_000) as finished:
+        drag(page.bottom, (0.2, 0.7), (0.8, 0.7))
+    assert finished.args == ["stopped"] and page.learned is None
+    assert page.target(np.array([0.5]))[0] == pytest.approx(0.7, abs=0.03)
 
 
 def test_changing_the_target_stops_learn_and_drops_its_reports(tab, qtbot):
@@ -316,3 +456,15 @@ def test_grid_of_towers(tab, qtbot):
     z = c * (u.sigmoid(h / 2) + 2 * (n - 1) * u.sigmoid(-h / 2) + (n - 1) ** 2 * u.sigmoid(-1.5 * h))
     assert np.median(output) == pytest.approx(u.sigmoid(z), abs=1e-7)  # (the leak itself is 1.7e-4)
     assert np.abs(output - 0.3).max() < 0.01  # pixels next to an edge catch a half-way step
+
+
+def test_a_2d_target_outside_0_1_is_clipped_and_said_so(tab, qtbot):
+    page = show(tab, 4, qtbot)
+    qtbot.waitUntil(lambda: page.result is not None and not page.busy, timeout=20_000)
+    assert not page.target_box.note.isVisible()
+    with qtbot.waitSignal(page.updated, timeout=20_000) as landed:
+        page.target_box.formula.setText("2*x")  # above 1 for x > ½: half the square
+        page.target_box.apply_formula()
+    assert landed.args[0]["outside"] == pytest.approx(0.5)
+    assert page.target_box.note.isVisible() and "on 50% of the square" in page.target_box.note.text()
+    assert landed.args[0]["f"].max() == 1.0

@@ -91,3 +91,28 @@ def test_a_variable_cannot_shadow_a_function():
 def test_missing_variable_value():
     with pytest.raises(TypeError, match="needs values for y"):
         parse_formula("x + y", ("x", "y"))(x=X)
+
+
+def test_an_integer_too_large_for_a_float_is_refused():
+    with pytest.raises(ValueError, match="too large"):
+        parse_formula("1" + "0" * 400 + " * x")
+
+
+def test_calling_a_result_is_refused():
+    with pytest.raises(ValueError, match="the result of a call cannot be called"):
+        parse_formula("sin(x)(2)")
+
+
+@pytest.mark.parametrize("text", [
+    "__import__('os').system('true')",
+    "().__class__.__bases__[0].__subclasses__()",
+    "globals()",
+    "x; import os",
+    "x\nimport os",
+    "\x00",
+    "x" * 100_000,
+    "sin(" * 200 + "x" + ")" * 200,
+])
+def test_hostile_input_is_refused_without_running_anything(text):
+    with pytest.raises(ValueError):
+        parse_formula(text)

@@ -36,6 +36,40 @@ def test_best_score_for_five_bumps_is_0372():
     assert round(u.average_deviation(heights), 3) <= u.SUCCESS
 
 
+def test_contract_numbers_in_plain_python():
+    """1.055 and 0.372 from the contract's definitions, without the module's bins or medians: sample k
+    (x = k/100) falls in bin ⌊kN/100⌋ (integer arithmetic), and a bin's best height under the mean
+    absolute deviation is a median of its σ⁻¹(f) values."""
+    def f(x):
+        return 0.2 + 0.4 * x * x + 0.3 * x * math.sin(15 * x) + 0.05 * math.cos(50 * x)
+
+    goal = [math.log(f(k / 100) / (1 - f(k / 100))) for k in range(100)]
+
+    def score(heights):
+        n = len(heights)
+        return sum(abs(goal[k] - heights[k * n // 100]) for k in range(100)) / 100
+
+    def medians(n):
+        bins = [sorted(goal[k] for k in range(100) if k * n // 100 == j) for j in range(n)]
+        return [(b[(len(b) - 1) // 2] + b[len(b) // 2]) / 2 for b in bins]
+
+    assert round(score([0.0] * 5), 3) == 1.055
+    assert round(score(medians(5)), 3) == 0.372
+    for n in (5, 7, 30, 100):
+        assert u.fit_heights(n) == pytest.approx(medians(n), abs=1e-12)
+        assert u.average_deviation(u.fit_heights(n)) == pytest.approx(score(medians(n)), abs=1e-12)
+    # 100 bumps: one sample per bin, each height exactly σ⁻¹(f(x)), a perfect score
+    assert u.fit_heights(100) == pytest.approx(goal, abs=1e-12)
+    assert u.average_deviation(u.fit_heights(100)) == pytest.approx(0.0, abs=1e-12)
+    # 7 bins of 15 or 14 samples (100 is not a multiple of 7): still no height can be improved
+    best = medians(7)
+    for j in range(7):
+        for delta in (-0.3, -0.05, -1e-3, 1e-3, 0.05, 0.3):
+            trial = list(best)
+            trial[j] += delta
+            assert score(trial) >= score(best) - 1e-12
+
+
 def test_bins_split_the_samples_by_hand():
     assert np.bincount(u.bin_index(u.SAMPLES, 5)).tolist() == [20] * 5
     assert u.bin_index([0.19, 0.2, 0.99, 1.0], 5).tolist() == [0, 1, 4, 4]
@@ -248,6 +282,16 @@ def test_formula_targets():
         u.formula_target("1/x")
     with pytest.raises(ValueError, match="not finite"):
         u.formula_target_2d("log(x*y)")
+
+
+def test_a_typed_target_must_be_finite_wherever_the_app_evaluates_it():
+    # 0.35 is a score sample (x = 35/100) but not one of the plots' 1001 points (350 × 0.001 ≠ 0.35)
+    with pytest.raises(ValueError, match="not finite at x = 0.35"):
+        u.formula_target("1/(x - 0.35)")
+    with pytest.raises(ValueError, match="not finite at x = 0.00125"):  # Learn's first sample, ½/400
+        u.formula_target("1/(x - 0.00125)")
+    with pytest.raises(ValueError, match="not finite at x = 0.005, y = 0.005"):  # the 2-D score's first pixel
+        u.formula_target_2d("1/(x - 0.005)")
 
 
 def test_drawn_curve_paints_strokes():
