@@ -1,2 +1,5 @@
-"""NNDL Explorer's desktop app (PySide6 + pyqtgraph): views and controls over ``core``."""
-from app import theme as _theme  # noqa: F401  (sets pyqtgraph's options once, for every view)
+"""NNDL Explorer's desktop app (PySide6 + pyqtgraph): views and controls over ``core``.
+
+pyqtgraph's options (``app.theme``) are set by the packages that draw with it (the tabs and
+``app.widgets``), not here, so that the main window can show itself before pyqtgraph loads.
+"""

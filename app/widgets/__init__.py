@@ -1,1 +1,2 @@
 """Shared views: image mosaics, probability bars, curve plots."""
+from app import theme as _theme  # noqa: F401  (pyqtgraph's options, before any view is made)

@@ -251,3 +251,13 @@ def test_lazy_start_shows_the_frame_first_then_builds_every_tab(qtbot, settings)
     assert window.tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: window.state.network is not None, timeout=10000)
     assert "test accuracy" in window.network_status.text()
+
+
+def test_the_main_window_module_loads_without_pyqtgraph():
+    """The frame is shown before the tabs (and pyqtgraph, ~0.5 s) load: importing it must not pull them in."""
+    import subprocess
+    import sys
+
+    code = "import sys, app.main_window; print('pyqtgraph' in sys.modules, 'app.draw.tab' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
