@@ -33,3 +33,20 @@ def apply_palette(app) -> None:
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#5c6670"))
     app.setPalette(palette)
+    app.setStyleSheet(INDICATORS)
+
+
+# Fusion draws radio buttons' and check boxes' outlines a shade darker than the window: invisible on a
+# dark one. These outline them in the placeholder grey and fill them in the highlight colour when on.
+INDICATORS = """
+QRadioButton::indicator, QCheckBox::indicator { width: 11px; height: 11px; border: 1px solid #6b7682;
+    background: #0c0f12; }
+QRadioButton::indicator { border-radius: 6px; }
+QCheckBox::indicator { border-radius: 2px; }
+QRadioButton::indicator:hover, QCheckBox::indicator:hover { border-color: #4cc9f0; }
+QRadioButton::indicator:checked { background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+    stop: 0 #4cc9f0, stop: 0.5 #4cc9f0, stop: 0.6 #0c0f12, stop: 1 #0c0f12); border-color: #4cc9f0; }
+QCheckBox::indicator:checked { background: #2f8fb0; border-color: #4cc9f0; }
+QRadioButton::indicator:disabled, QCheckBox::indicator:disabled { border-color: #3a434d; }
+QCheckBox::indicator:checked:disabled { background: #2a323c; }
+"""

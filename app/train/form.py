@@ -1,17 +1,19 @@
-"""The set-up form: a book preset (with the book's figure beside it) or a custom network, and the
-hyper-parameters. Every edit is checked (``app.train.plan.check_fields``, i.e. core's own
+"""The set-up form: a book preset (with the book's figure beside it), the network active in the other
+tabs (to train it further), or a custom network, and the hyper-parameters. Every edit is checked (``app.train.plan.check_fields``, i.e. core's own
 constructors); an invalid field is outlined in red with the reason under it, and ``plan`` is None
 until all fields are valid.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QRadioButton, QWidget)
 
 from app.train.cnn_builder import CnnBuilder
-from app.train.plan import (COSTS, HIDDEN_ACTIVATIONS, INIT_NAMES, INITS, OUTPUT_ACTIVATIONS, LayerRow, RunPlan,
-                            check_fields, fields_from_preset)
+from app.train.plan import (ACTIVE, COSTS, HIDDEN_ACTIVATIONS, INIT_NAMES, INITS, OUTPUT_ACTIVATIONS, LayerRow,
+                            RunPlan, check_fields, fields_from_network, fields_from_preset)
 from core import augment, presets
 
 DEFAULT_PRESET = "ch1"
@@ -43,6 +45,7 @@ class SetupForm(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.n_train: int | None = None
+        self.active: tuple[object, str] | None = None  # (the Network active in the other tabs, its name)
         self.plan: RunPlan | None = None
         self.errors: dict[str, str] = {}
         self._loading = False
@@ -220,6 +223,25 @@ class SetupForm(QWidget):
             self.preset.setCurrentIndex(index)
             self._preset_chosen()
 
+    def set_active_network(self, net, label: str) -> None:
+        """Offer ``net`` (the network the other tabs show; None: none) as "train it further"."""
+        index = self.preset.findData(ACTIVE)
+        chosen = index >= 0 and self.preset.currentIndex() == index
+        if net is None:
+            self.active = None
+            if index >= 0:
+                self.preset.removeItem(index)  # (if it was chosen, the picker moves to Custom and refills)
+            return
+        self.active = (net, label)
+        text = f"Train further: {label}"
+        if index < 0:
+            self.preset.insertItem(1, text, ACTIVE)
+            index = 1
+        self.preset.setItemText(index, text)
+        self.preset.setItemData(index, f"Start from {label}'s current weights\n({net.describe()})", Qt.ToolTipRole)
+        if chosen:
+            self._preset_chosen()
+
     def set_training_images(self, n: int | None) -> None:
         """How many training images there are (once MNIST is loaded)."""
         self.n_train = n
@@ -232,7 +254,10 @@ class SetupForm(QWidget):
 
     def validate_now(self) -> RunPlan | None:
         self._timer.stop()
-        self.plan, self.errors = check_fields(self.values(), self.n_train)
+        active = self.active[0] if self.active else None
+        self.plan, self.errors = check_fields(self.values(), self.n_train, active)
+        if self.plan is not None and self.plan.start_from is not None:
+            self.plan = replace(self.plan, label=f"{self.active[1]}, trained further")
         for key, label in self.error_labels.items():
             if key == "rows":
                 continue
@@ -250,7 +275,10 @@ class SetupForm(QWidget):
 
     def _preset_chosen(self, *_) -> None:
         name = self.preset.currentData()
-        if name:
+        if name == ACTIVE:
+            if self.active is not None:
+                self.set_values(fields_from_network(self.active[0]))
+        elif name:
             self.set_values(fields_from_preset(presets.get(name)))
         else:
             self.validate_now()
@@ -280,6 +308,16 @@ class SetupForm(QWidget):
 
     def _update_card(self) -> None:
         name = self.preset.currentData()
+        if name == ACTIVE and self.active is not None:
+            if self.plan is not None and self.plan.start_from is None:
+                self.card.setText("<span style='color:#ffb703'>The fields no longer describe "
+                                  f"{self.active[1]}: Start trains a fresh network of this shape.</span>")
+            else:
+                self.card.setText(f"<b>Train {self.active[1]} further</b>, from its current weights "
+                                  "<span style='color:#8b96a3'>(a copy: the other tabs keep the network as it is "
+                                  "until you send the result to Draw). Its saved training settings are filled "
+                                  "in.</span>")
+            return
         if not name:
             self.card.setText("<span style='color:#8b96a3'>Your own network: no book figure to compare with.</span>")
             return

@@ -152,10 +152,15 @@ def preset_spec(preset: presets.Preset) -> NetworkSpec:
     return spec_from_layers(preset.make_layers(), preset.cost, preset.init, preset.input_shape)
 
 
+#: the preset picker's entry for the network that is active in the other tabs (train it further)
+ACTIVE = "active"
+
+
 @dataclass(frozen=True)
 class RunPlan:
     """Everything needed to start a run. ``preset`` is the book preset it was based on (or None);
-    ``exact`` says whether the network is the preset's unchanged (then the preset builds it)."""
+    ``exact`` says whether the network is the preset's unchanged (then the preset builds it);
+    ``start_from``: a network to train further (a copy of it is trained) instead of a fresh one."""
 
     label: str
     network: NetworkSpec
@@ -163,8 +168,11 @@ class RunPlan:
     preset: presets.Preset | None = None
     exact: bool = False
     changes: tuple[str, ...] = field(default=())
+    start_from: Network | None = field(default=None, compare=False)
 
     def build_network(self) -> Network:
+        if self.start_from is not None:
+            return self.start_from.copy()
         name = self.preset.name if self.preset else "custom"
         if self.preset is not None and self.exact:
             return self.preset.build(self.config.seed)
@@ -236,11 +244,15 @@ _NUMBERS = {  # field -> (type, what the message calls it, TrainConfig field)
 }
 
 
-def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tuple[RunPlan | None, dict[str, str]]:
+def check_fields(values: Mapping[str, object], n_train: int | None = None,
+                 active: Network | None = None) -> tuple[RunPlan | None, dict[str, str]]:
     """Check the form's field values; returns (the plan, {}) or (None, {field: reason, ...}).
 
     ``values`` maps the keys of :data:`FIELDS` to the fields' text or choice (``rows`` is a list of
     :class:`LayerRow`, ``expand`` a bool). ``n_train`` is the number of training images available.
+    With ``values["preset"] == ACTIVE``, ``active`` is the network to train further: the plan starts
+    from it while the fields still describe it (else it is a fresh network of the fields' shape), and
+    its saved training config fills in what the fields do not set.
     """
     errors: dict[str, str] = {}
     config_args: dict[str, object] = {}
@@ -292,7 +304,7 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tu
 
     preset = None
     name = str(values.get("preset") or "")
-    if name:
+    if name and name != ACTIVE:
         try:
             preset = presets.get(name)
         except KeyError as exc:
@@ -313,11 +325,20 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None) -> tu
     if errors:
         return None, errors
 
+    continuing = name == ACTIVE and active is not None
     base = preset.config if preset is not None else TrainConfig()
+    if continuing and isinstance(active.info.get("config"), dict):
+        try:
+            base = TrainConfig.from_dict(active.info["config"])
+        except (TypeError, ValueError):
+            pass
     try:
         config = replace(base, **config_args)
     except ValueError as exc:  # a combination no single field shows
         return None, {"epochs": str(exc)}
+    if continuing and spec == network_spec(active):
+        label = f"{active.name or 'network'}, trained further"
+        return RunPlan(label, spec, config, start_from=active), {}
     exact = preset is not None and spec == preset_spec(preset)
     changes = _changes(preset, spec, config) if preset is not None else ()
     label = "custom" if preset is None else preset.name
@@ -368,9 +389,28 @@ def _changes(preset: presets.Preset, spec: NetworkSpec, config: TrainConfig) -> 
 
 def fields_from_preset(preset: presets.Preset) -> dict[str, object]:
     """The form's values for a preset (the inverse of :func:`check_fields`)."""
-    spec, c = preset_spec(preset), preset.config
+    return _fields(preset.name, preset_spec(preset), preset.config)
+
+
+def network_spec(net: Network) -> NetworkSpec:
+    """The form's description of a built network (what the fields show for it)."""
+    return spec_from_layers(net.layers, net.cost.name, net.init, net.input_shape)
+
+
+def fields_from_network(net: Network) -> dict[str, object]:
+    """The form's values for training ``net`` further: its layers, and the training config it was
+    saved with (``net.info["config"]``), else the defaults."""
+    saved = net.info.get("config") if isinstance(net.info.get("config"), dict) else {}
+    try:
+        config = TrainConfig.from_dict(saved)
+    except (TypeError, ValueError):  # a file from elsewhere with odd values: start from the defaults
+        config = TrainConfig()
+    return _fields(ACTIVE, network_spec(net), config)
+
+
+def _fields(key: str, spec: NetworkSpec, c: TrainConfig) -> dict[str, object]:
     return {
-        "preset": preset.name, "kind": spec.kind, "layers": "-".join(map(str, spec.sizes)) if spec.kind == "mlp" else "",
+        "preset": key, "kind": spec.kind, "layers": "-".join(map(str, spec.sizes)) if spec.kind == "mlp" else "",
         "rows": list(spec.rows), "activation": spec.activation, "output_activation": spec.output_activation,
         "cost": spec.cost, "init": spec.init, "eta": f"{c.eta:g}", "lmbda": f"{c.lmbda:g}",
         "regularization": c.regularization, "dropout": f"{spec.dropout:g}", "momentum": f"{c.momentum:g}",

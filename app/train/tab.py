@@ -134,6 +134,11 @@ class TrainTab(QWidget):
         state.data_failed.connect(self._data_failed)
         if state.data is not None:
             self.form.set_training_images(len(state.data.train))
+        # the network the other tabs show can be trained further here (the picker's first entry)
+        state.network_changed.connect(lambda net: self.form.set_active_network(net, state.network_label))
+        state.network_saved.connect(lambda _path: self.form.set_active_network(state.network, state.network_label))
+        if state.network is not None:
+            self.form.set_active_network(state.network, state.network_label)
         self.accuracy.setYRange(0, 100)  # the empty plots as they will be when a run starts
         self._show_epochs(self.form.plan.config.epochs if self.form.plan else 5)
         self._update_controls()

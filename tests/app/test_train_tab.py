@@ -476,3 +476,30 @@ def test_more_than_three_layers_of_histograms_go_in_two_rows(qtbot):
 def test_exporting_the_plots_where_nothing_can_be_written_fails_quietly(tab, tmp_path):
     assert tab.export_png(tmp_path / "no such folder" / "curves.png") is False
     assert tab.export_png(tmp_path / "curves.png") and list(tmp_path.iterdir()) == [tmp_path / "curves.png"]
+
+
+def test_the_active_network_can_be_trained_further_from_its_weights(qtbot, tab):
+    """Draw → Train: the network the other tabs show is the picker's first entry; a run starts from a
+    copy of its weights, with its saved settings, and leaves the original as it was."""
+    from app.train.plan import ACTIVE
+
+    net = load_network("resources/models/ch1-mlp.npz")
+    before = [l.params["w"].copy() for l in net.layers]
+    assert tab.form.preset.findData(ACTIVE) < 0
+    tab.state.set_network(net, "Chapter 1 MLP")
+    index = tab.form.preset.findData(ACTIVE)
+    assert index == 1 and "Chapter 1 MLP" in tab.form.preset.itemText(index)
+    tab.form.select_preset(ACTIVE)
+    assert tab.form.values()["layers"] == "784-30-10" and tab.form.values()["eta"] == "3"  # its saved config
+    assert tab.form.plan.start_from is net and "further" in tab.form.card.text()
+    tab.form.set_field("epochs", "1")
+    click_start(qtbot, tab)
+    wait_until_done(qtbot, tab)
+    run = tab.run
+    assert run.status == "finished" and run.name.endswith("Chapter 1 MLP, trained further")
+    assert run.epochs[0].validation_accuracy > 0.9  # it started trained (a fresh net: ~0.6 after 1,000 images)
+    assert all(np.array_equal(l.params["w"], w) for l, w in zip(net.layers, before))  # the original is untouched
+    tab.form.set_field("layers", "784-20-10")  # no longer the active network's shape: a fresh one
+    assert tab.form.plan.start_from is None and "fresh network" in tab.form.card.text()
+    tab.state.set_network(None, "")
+    assert tab.form.preset.findData(ACTIVE) < 0
