@@ -48,6 +48,10 @@ def main(argv=None) -> int:
     window = MainWindow(settings=settings, load_initial_network=False)
     window.resize(1280, 820)
     window.show()
+    from app.names import network_label
+    from core.models import default_model_path
+
+    window.state.open_network(default_model_path(), label=network_label(default_model_path()))  # as at launch
     names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     window.tabs.setCurrentIndex(names.index("Train"))
     tab = window.tabs.currentWidget()
