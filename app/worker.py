@@ -11,6 +11,12 @@ thread and returns copies of what they draw (weights, activations, ...); the wor
 
 Hand-written ``QThread`` rather than superqt's generator worker: pause and stop must be checked after
 every mini-batch without crossing threads each time, and only throttled reports cross.
+
+``frame_lock``: the GUI holds it while it draws a frame (see ``app.train.tab``), and the worker
+waits for it between mini-batches. A small network's mini-batch is ~35 µs of Python and tiny NumPy
+calls that never release the GIL, so without it the GUI thread would wait for the GIL at each of the
+hundreds of Python calls a repaint makes (a 3 ms frame took 30-100 ms) and the training thread for it
+in turn; with it, a frame costs the run only the frame's own few milliseconds.
 """
 from __future__ import annotations
 
@@ -22,6 +28,16 @@ from typing import Any, Callable
 from PySide6.QtCore import QThread, Signal
 
 from core.training import BatchDone, Diverged, EpochDone, Finished, Trainer
+
+
+# A run of many fast mini-batches (a small network: ~35 µs each, tiny NumPy calls that keep the GIL)
+# would starve the GUI thread of the GIL (its timers, signals and repaints waited up to ~100 ms):
+# every YIELD_EVERY seconds in which at least FAST_BATCHES mini-batches ran, the worker sleeps
+# YIELD_FOR, which hands the GIL to whatever the GUI has waiting (~4% of such a run). Slower
+# mini-batches spend their time in BLAS, which releases the GIL, and never yield.
+YIELD_EVERY = 0.005
+YIELD_FOR = 0.0002
+FAST_BATCHES = 8
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,8 @@ class TrainingWorker(QThread):
         self._run_flag = threading.Event()  # set = running, clear = paused
         self._run_flag.set()
         self._stop = False
+        self._yielded, self._since_yield = 0.0, 0  # see YIELD_EVERY
+        self.frame_lock = threading.Lock()  # held by the GUI while it draws: the run waits between mini-batches
         self._steps_allowed = 0
         self.step_count = 0
         self.epochs_run = 0
@@ -114,6 +132,13 @@ class TrainingWorker(QThread):
                     self._report(event, costs, extras)
                     costs, extras, last = [], [], time.perf_counter()
                 self._wait_if_paused()
+                self.frame_lock.acquire()  # (uncontended: ~0.1 µs; else the GUI is drawing a frame)
+                self.frame_lock.release()
+                self._since_yield += 1
+                if now - self._yielded > YIELD_EVERY:
+                    if self._since_yield >= FAST_BATCHES:
+                        time.sleep(YIELD_FOR)  # the GUI thread's pending Python (timers, signals) runs now
+                    self._yielded, self._since_yield = time.perf_counter(), 0
                 if self._stop:
                     events.close()
                     self.finished_run.emit(Stopped(self.epochs_run))

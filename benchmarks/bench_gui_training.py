@@ -21,7 +21,7 @@ Figures (medians over the repeats; ratios are taken within a repeat, runs next t
 - event-loop stalls: a 5 ms ``QTimer`` records the gaps between its ticks; a stall is a gap minus 5 ms,
   reported as measured and less the GUI thread's own wait for a core.
 
-Usage: ``nice -n 10 python benchmarks/bench_gui_training.py [--presets ch1 ch6-conv1] [--repeats 5]``
+Usage: ``nice -n 10 python benchmarks/bench_gui_training.py [--presets ch1 ch6-conv1] [--repeats 5] [--epochs 2]``
 """
 from __future__ import annotations
 
@@ -209,6 +209,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=list(RUNS))
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--epochs", type=int, help="epochs per run (default: 2; more weighs the per-run start "
+                                                   "and end less)")
     args = parser.parse_args(argv)
 
     from PySide6.QtWidgets import QApplication
@@ -228,7 +230,7 @@ def main(argv=None) -> int:
     app.processEvents()
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     for name in args.presets:
-        spec = RUNS[name]
+        spec = dict(RUNS[name], **({"epochs": args.epochs} if args.epochs else {}))
         data = make_data(mnist, spec)
         results: dict[str, list[Timing]] = {"headless": [], "worker": [], "gui": []}
         stalls_all, ours_all, fps_all, busy_all = [], [], [], []

@@ -113,6 +113,7 @@ class TrainTab(QWidget):
         self._switch_interval = sys.getswitchinterval()
         self._heap_frozen = False  # gc.freeze() is in force for the run going on
         self._widths_held = False  # the views' minimum widths follow what they show (see showEvent)
+        self._held = None  # the worker whose frame_lock this tab holds while a frame is drawn
         self._build()
         self.controls.start.clicked.connect(self.start)
         self.controls.pause.clicked.connect(self.toggle_pause)
@@ -369,9 +370,26 @@ class TrainTab(QWidget):
             wait = FRAME_INTERVAL - (time.perf_counter() - self._last_draw)
             self._draw_timer.start(max(0, int(wait * 1000)))
 
+    def _hold_training(self) -> None:
+        """Keep the training thread between two mini-batches until this turn of the event loop has
+        drawn and painted what it changed (released by a zero timer, after the paint events): the two
+        threads then do not take turns at the GIL through every Python call of a repaint (see
+        ``app.worker``)."""
+        if self.worker is None or self._held is not None:
+            return
+        self.worker.frame_lock.acquire()
+        self._held = self.worker
+        QTimer.singleShot(0, self._release_training)
+
+    def _release_training(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.frame_lock.release()
+
     def _draw(self) -> None:
         """Put everything reported since the last draw on screen (the heavier per-epoch views a piece
         per turn of the event loop, so that no single turn stalls)."""
+        self._hold_training()
         self._last_draw = time.perf_counter()
         run, dirty = self.run, self._dirty
         self._dirty = {}
@@ -445,6 +463,7 @@ class TrainTab(QWidget):
 
     def _next_job(self) -> None:
         if self._jobs:
+            self._hold_training()
             self._jobs.pop(next(iter(self._jobs)))()
         if self._jobs and not self._job_timer.isActive():
             self._job_timer.start()
@@ -509,6 +528,7 @@ class TrainTab(QWidget):
         self._later("finish", lambda: self._declare_finished(worker, run, event))
 
     def _declare_finished(self, worker: TrainingWorker, run: Run, event) -> None:
+        self._release_training()
         self.worker = None
         net = worker.trainer.net  # the thread is over: the network is ours now (restored if it diverged)
         net.info.update(self._network_info(run))
@@ -642,6 +662,7 @@ class TrainTab(QWidget):
         self._pending_plan = None
         self._cancelled = self._preparer is not None
         self._jobs.pop("start", None)  # a run whose thread has not started yet never will
+        self._release_training()
         if self.worker is not None:
             self.worker.stop()
             self.worker.wait(5000)

@@ -122,3 +122,17 @@ def test_eta_changed_while_paused_applies_from_the_next_mini_batch(qtbot, tiny):
     with qtbot.waitSignal(worker.finished_run, timeout=WAIT):
         worker.stop()
     worker.wait()
+
+
+def test_the_run_waits_between_mini_batches_while_the_gui_holds_the_frame_lock(qtbot, tiny):
+    worker = make_worker(tiny, epochs=100, interval=10.0)
+    worker.start()
+    qtbot.waitUntil(lambda: worker.step_count > 5, timeout=WAIT)
+    with worker.frame_lock:  # as the Train tab does while it draws a frame
+        at = worker.step_count
+        qtbot.wait(100)  # ~1,000 mini-batches' worth of time
+        assert worker.step_count <= at + 1  # at most the mini-batch that was under way
+    qtbot.waitUntil(lambda: worker.step_count > at + 5, timeout=WAIT)
+    with qtbot.waitSignal(worker.finished_run, timeout=WAIT):
+        worker.stop()
+    worker.wait()
