@@ -328,11 +328,17 @@ def test_learn_trains_off_the_gui_thread(tab, qtbot):
     assert not page.learned_z_curve.isVisible()
 
 
-def test_learn_can_be_stopped(tab, qtbot):
+def start_a_long_learn(tab, qtbot):
+    """The challenge page, learning for a million steps (it has reported once)."""
     page = show(tab, 2, qtbot)
     page.steps_spin.setValue(1_000_000)
     with qtbot.waitSignal(page.learner.progress, timeout=10_000):
         page.learn()
+    return page
+
+
+def test_learn_can_be_stopped(tab, qtbot):
+    page = start_a_long_learn(tab, qtbot)
     with qtbot.waitSignal(page.learner.finished, timeout=10_000) as finished:
         qtbot.mouseClick(page.learn_button, Qt.MouseButton.LeftButton)
     assert finished.args == ["stopped"]
@@ -340,10 +346,7 @@ def test_learn_can_be_stopped(tab, qtbot):
 
 
 def test_learn_can_be_restarted_after_a_stop(tab, qtbot):
-    page = show(tab, 2, qtbot)
-    page.steps_spin.setValue(1_000_000)
-    with qtbot.waitSignal(page.learner.progress, timeout=10_000):
-        page.learn()
+    page = start_a_long_learn(tab, qtbot)
     with qtbot.waitSignal(page.learner.finished, timeout=10_000):
         page.stop_learning()
     assert page.learn_button.text() == "Learn"
@@ -354,10 +357,7 @@ def test_learn_can_be_restarted_after_a_stop(tab, qtbot):
 
 
 def test_changing_n_during_learn_stops_it_and_a_new_run_uses_the_new_n(tab, qtbot):
-    page = show(tab, 2, qtbot)
-    page.steps_spin.setValue(1_000_000)
-    with qtbot.waitSignal(page.learner.progress, timeout=10_000):
-        page.learn()
+    page = start_a_long_learn(tab, qtbot)
     with qtbot.waitSignal(page.learner.finished, timeout=10_000) as finished:
         page.n_spin.setValue(8)
     assert finished.args == ["stopped"]
@@ -383,10 +383,7 @@ def test_drawing_during_learn_stops_it(tab, qtbot):
 
 
 def test_changing_the_target_stops_learn_and_drops_its_reports(tab, qtbot):
-    page = show(tab, 2, qtbot)
-    page.steps_spin.setValue(1_000_000)
-    with qtbot.waitSignal(page.learner.progress, timeout=10_000):
-        page.learn()
+    page = start_a_long_learn(tab, qtbot)
     with qtbot.waitSignal(page.learner.finished, timeout=10_000) as finished:
         page.target_box.combo.setCurrentText("Sine wave")
         page.target_box.combo.activated.emit(page.target_box.combo.currentIndex())
