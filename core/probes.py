@@ -110,7 +110,8 @@ def _output_gradient(probe: Network, a: np.ndarray, outputs, of: str) -> np.ndar
     return out.backward_delta(grad, need_input_grad=True)
 
 
-def saliency(net: Network, images: np.ndarray, outputs: np.ndarray | None = None, of: str = "output") -> np.ndarray:
+def saliency(net: Network, images: np.ndarray, outputs: np.ndarray | None = None,
+             of: str = "output") -> np.ndarray:
     """∂aᴸⱼ/∂x for each image: how much each input pixel moves output j (by default the top output);
     with ``of="score"``, ∂zᴸⱼ/∂x (see :func:`_output_gradient`).
 

@@ -1,11 +1,9 @@
 """The set-up form: a book preset (with the book's figure beside it), the network active in the other
-tabs (to train it further), or a custom network, and the hyper-parameters. Every edit is checked (``app.train.plan.check_fields``, i.e. core's own
-constructors); an invalid field is outlined in red with the reason under it, and ``plan`` is None
-until all fields are valid.
+tabs (to train it further), or a custom network, and the hyper-parameters. Every edit is checked
+(``app.train.plan.check_fields``, i.e. core's own constructors); an invalid field is outlined in red
+with the reason under it, and ``plan`` is None until all fields are valid.
 """
 from __future__ import annotations
-
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -254,10 +252,8 @@ class SetupForm(QWidget):
 
     def validate_now(self) -> RunPlan | None:
         self._timer.stop()
-        active = self.active[0] if self.active else None
-        self.plan, self.errors = check_fields(self.values(), self.n_train, active)
-        if self.plan is not None and self.plan.start_from is not None:
-            self.plan = replace(self.plan, label=f"{self.active[1]}, trained further")
+        net, label = self.active or (None, "")
+        self.plan, self.errors = check_fields(self.values(), self.n_train, net, label)
         for key, label in self.error_labels.items():
             if key == "rows":
                 continue

@@ -24,7 +24,8 @@ class Mistakes(QObject):
     def clear(self) -> None:
         self.result, self.filter, self.shown = None, None, []
         self.confusion.set_counts(np.zeros((10, 10), np.int64))
-        self.gallery.set_digits(np.zeros((0, 28, 28), np.float32), [], empty_text="Mistakes appear after\nthe first epoch")
+        self.gallery.set_digits(np.zeros((0, 28, 28), np.float32), [],
+                                empty_text="Mistakes appear after\nthe first epoch")
         self.gallery.set_title("Mistakes (validation)")
 
     def show_counts(self, result: EpochFrame) -> None:

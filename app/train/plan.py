@@ -244,15 +244,15 @@ _NUMBERS = {  # field -> (type, what the message calls it, TrainConfig field)
 }
 
 
-def check_fields(values: Mapping[str, object], n_train: int | None = None,
-                 active: Network | None = None) -> tuple[RunPlan | None, dict[str, str]]:
+def check_fields(values: Mapping[str, object], n_train: int | None = None, active: Network | None = None,
+                 active_label: str = "") -> tuple[RunPlan | None, dict[str, str]]:
     """Check the form's field values; returns (the plan, {}) or (None, {field: reason, ...}).
 
     ``values`` maps the keys of :data:`FIELDS` to the fields' text or choice (``rows`` is a list of
     :class:`LayerRow`, ``expand`` a bool). ``n_train`` is the number of training images available.
     With ``values["preset"] == ACTIVE``, ``active`` is the network to train further: the plan starts
     from it while the fields still describe it (else it is a fresh network of the fields' shape), and
-    its saved training config fills in what the fields do not set.
+    its saved training config fills in what the fields do not set; ``active_label`` names it.
     """
     errors: dict[str, str] = {}
     config_args: dict[str, object] = {}
@@ -326,18 +326,13 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None,
         return None, errors
 
     continuing = name == ACTIVE and active is not None
-    base = preset.config if preset is not None else TrainConfig()
-    if continuing and isinstance(active.info.get("config"), dict):
-        try:
-            base = TrainConfig.from_dict(active.info["config"])
-        except (TypeError, ValueError):
-            pass
+    base = preset.config if preset is not None else saved_config(active) if continuing else TrainConfig()
     try:
         config = replace(base, **config_args)
     except ValueError as exc:  # a combination no single field shows
         return None, {"epochs": str(exc)}
     if continuing and spec == network_spec(active):
-        label = f"{active.name or 'network'}, trained further"
+        label = f"{active_label or active.name or 'network'}, trained further"
         return RunPlan(label, spec, config, start_from=active), {}
     exact = preset is not None and spec == preset_spec(preset)
     changes = _changes(preset, spec, config) if preset is not None else ()
@@ -400,12 +395,17 @@ def network_spec(net: Network) -> NetworkSpec:
 def fields_from_network(net: Network) -> dict[str, object]:
     """The form's values for training ``net`` further: its layers, and the training config it was
     saved with (``net.info["config"]``), else the defaults."""
-    saved = net.info.get("config") if isinstance(net.info.get("config"), dict) else {}
+    return _fields(ACTIVE, network_spec(net), saved_config(net))
+
+
+def saved_config(net: Network) -> TrainConfig:
+    """The training config ``net`` was saved with, else the defaults (also for a file from elsewhere
+    whose config has odd values)."""
+    saved = net.info.get("config")
     try:
-        config = TrainConfig.from_dict(saved)
-    except (TypeError, ValueError):  # a file from elsewhere with odd values: start from the defaults
-        config = TrainConfig()
-    return _fields(ACTIVE, network_spec(net), config)
+        return TrainConfig.from_dict(saved) if isinstance(saved, dict) else TrainConfig()
+    except (TypeError, ValueError):
+        return TrainConfig()
 
 
 def _fields(key: str, spec: NetworkSpec, c: TrainConfig) -> dict[str, object]:

@@ -243,7 +243,8 @@ def test_eta_1000_saturates_chapter_1s_network_the_run_stops_and_the_views_show_
     run = tab.run
     assert run.status == "diverged" and run.epochs == []  # the blown-up epoch never reached the curves
     banner = tab.controls.banner.text()
-    assert "The run diverged" in banner and "at chance" in banner and "η = 1000 is too large for this network (try η = 100)" in banner
+    assert "The run diverged" in banner and "at chance" in banner
+    assert "η = 1000 is too large for this network (try η = 100)" in banner
     assert "back to its initial weights" in banner
     fresh = run.plan.build_network()  # the same seed: the weights the run started from
     assert all(np.array_equal(a.params["w"], b.params["w"]) for a, b in zip(run.network.layers, fresh.layers))
