@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         """``state``: an ``AppState`` to share (default: a new one). ``lazy``: return at once with
         "loading" tabs, build the real ones from the event loop (``ready`` tells when all are)."""
         super().__init__()
-        from app.palette import apply_palette
+        from app.theme.palette import apply_palette
 
         apply_palette(QApplication.instance())  # however the window is made, it looks the same
         self.setWindowTitle("NNDL Explorer")
@@ -494,7 +494,7 @@ def run(argv: list[str] | None = None) -> int:
 def start(app: QApplication, settings: QSettings | None = None) -> MainWindow:
     """Style the application and show the main window at once; its tabs follow (see the module's
     docstring). ``run`` uses it; so does ``benchmarks/bench_startup.py``, to time it."""
-    from app.palette import apply_palette
+    from app.theme.palette import apply_palette
 
     apply_palette(app)
     window = MainWindow(settings=settings, lazy=True)

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from app import theme
+    from app.theme.palette import apply_palette
     from app.draw import tab as draw_tab
     from app.state import AppState
     from core.io import load_network
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(args.model)
     net = load_network(path)
 
-    theme.apply_palette(app)
+    apply_palette(app)
     state = AppState()
     state.set_network(net, path.stem, path)
     tab = draw_tab.DrawTab(state)

@@ -216,10 +216,10 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from app import theme
+    from app.theme.palette import apply_palette
 
     if hasattr(theme, "apply_palette"):
-        theme.apply_palette(app)
+        apply_palette(app)
     from app.state import AppState
     from app.train.tab import TrainTab
 

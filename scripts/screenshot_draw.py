@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([])
     from app.main_window import MainWindow
     from app.names import network_label
-    from app.palette import apply_palette
+    from app.theme.palette import apply_palette
     from core.models import BUNDLED
 
     apply_palette(app)

@@ -52,11 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication([])
-    from app import theme
+    from app.theme.palette import apply_palette
     from app.gradients.tab import GradientsTab
     from app.state import AppState
 
-    theme.apply_palette(app)
+    apply_palette(app)
     state = AppState()
     state.data_blocking()
     tab = GradientsTab(state)

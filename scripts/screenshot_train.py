@@ -39,9 +39,9 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from app import theme
+    from app.theme.palette import apply_palette
 
-    theme.apply_palette(app)
+    apply_palette(app)
     from app.main_window import MainWindow
 
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.IniFormat)

@@ -46,12 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication([])
-    from app import theme
+    from app.theme.palette import apply_palette
     from app.state import AppState
     from app.universality.tab import UniversalityTab
 
     if hasattr(theme, "apply_palette"):
-        theme.apply_palette(app)
+        apply_palette(app)
     tab = UniversalityTab(AppState())
     tab.resize(*SIZE)
     tab.show()

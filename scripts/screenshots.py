@@ -28,10 +28,10 @@ def plain_tab(name: str, out: Path) -> bool:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from app import theme
+    from app.theme.palette import apply_palette
     from app.main_window import MainWindow
 
-    theme.apply_palette(app)
+    apply_palette(app)
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, load_initial_network=False)
     window.resize(1280, 820)

@@ -19,7 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app import theme
+from app.theme.plots import DIVERGING
 from app.widgets.mosaic_view import MosaicView
 from core import probes
 from core.layers import Dense
@@ -114,7 +114,7 @@ class InsideView(QWidget):
             weight_view = None
             if i == 0 and weights is not None:
                 cols = view.layout_cols(layer.n_out)
-                weight_view = self._view("their weights (red +, blue −)", theme.DIVERGING,
+                weight_view = self._view("their weights (red +, blue −)", DIVERGING,
                                          highlights=N_HIGHLIGHTS, cols=cols)
                 limit = float(np.percentile(np.abs(weights), 99.5)) or 1.0
                 weight_view.set_tiles(weights, (-limit, limit))

@@ -1,2 +1,2 @@
 """The train tab of the app."""
-from app import theme as _theme  # noqa: F401  (pyqtgraph's options, before any view is made)
+from app.theme import plots as _plots  # noqa: F401  (pyqtgraph's options, before any view is made)

@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app import theme
+from app.theme.plots import DIVERGING, SEQUENTIAL
 from app.train.live import Frame, LiveProbe
 from app.widgets.image_view import ImageView
 from app.widgets.curves import small_font
@@ -41,8 +41,8 @@ class WeightsPanel(QWidget):
         self.empty.setWordWrap(True)
         self.pages.addWidget(self.empty)
 
-        self.mosaic = ImageView(theme.DIVERGING, (-1.0, 1.0), title="Weights")
-        self.mosaic_bar = _with_colour_bar(self.mosaic, theme.DIVERGING, (-1.0, 1.0))
+        self.mosaic = ImageView(DIVERGING, (-1.0, 1.0), title="Weights")
+        self.mosaic_bar = _with_colour_bar(self.mosaic, DIVERGING, (-1.0, 1.0))
         self.pages.addWidget(self.mosaic)
 
         cnn = QWidget()
@@ -55,10 +55,10 @@ class WeightsPanel(QWidget):
         self.layer_choice.currentIndexChanged.connect(self._show_conv_layer)
         row.addWidget(self.layer_choice, 1)
         cnn_layout.addLayout(row)
-        self.filters = ImageView(theme.DIVERGING, (-1.0, 1.0), title="Filters")
-        self.filters_bar = _with_colour_bar(self.filters, theme.DIVERGING, (-1.0, 1.0))
-        self.maps = ImageView(theme.SEQUENTIAL, (0.0, 1.0), title="Feature maps")
-        self.maps_bar = _with_colour_bar(self.maps, theme.SEQUENTIAL, (0.0, 1.0))
+        self.filters = ImageView(DIVERGING, (-1.0, 1.0), title="Filters")
+        self.filters_bar = _with_colour_bar(self.filters, DIVERGING, (-1.0, 1.0))
+        self.maps = ImageView(SEQUENTIAL, (0.0, 1.0), title="Feature maps")
+        self.maps_bar = _with_colour_bar(self.maps, SEQUENTIAL, (0.0, 1.0))
         cnn_layout.addWidget(self.filters, 2)
         cnn_layout.addWidget(self.maps, 3)
         self.pages.addWidget(cnn)

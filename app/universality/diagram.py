@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app import theme
+from app.theme.plots import DIVERGING
 
 BACKGROUND = QColor("#101418")
 NODE_FILL = QColor("#1c232b")
@@ -127,7 +127,7 @@ class NetworkDiagram(QWidget):
                 a = positions[l][i] + QPointF(half_widths[l][i], 0)
                 b = positions[l + 1][j] - QPointF(half_widths[l + 1][j], 0)
                 ends.append((a, b, weight))
-                colour = theme.DIVERGING.map(0.5 + 0.5 * float(np.clip(weight / biggest, -1, 1)), "qcolor")
+                colour = DIVERGING.map(0.5 + 0.5 * float(np.clip(weight / biggest, -1, 1)), "qcolor")
                 if abs(weight) < 1e-12:
                     colour = QColor("#3a444f")
                 colour.setAlpha(230)

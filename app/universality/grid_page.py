@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox
                                QWidget)
 from superqt.utils import thread_worker
 
-from app import theme
+from app.theme.plots import SEQUENTIAL
 from app.universality.controls import ScoreBadge, SidePanel, header, note_label
 from app.universality.heatmap import HeatMap
 from app.universality.learner import keep_alive
@@ -50,8 +50,8 @@ class GridPage(QWidget):
         self._worker = None
         self._pending = False
 
-        self.target_view = HeatMap("Target f(x, y)", theme.SEQUENTIAL, (0, 1))
-        self.output_view = HeatMap("Network output σ(Σ cᵢⱼ Tᵢⱼ)", theme.SEQUENTIAL, (0, 1))
+        self.target_view = HeatMap("Target f(x, y)", SEQUENTIAL, (0, 1))
+        self.output_view = HeatMap("Network output σ(Σ cᵢⱼ Tᵢⱼ)", SEQUENTIAL, (0, 1))
         self.error_view = HeatMap("Error |f − output|", pg.colormap.get("inferno"), (0, 0.2))
         self.surface = SurfaceView("Network output as a surface")
 

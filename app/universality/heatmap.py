@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize
 
-from app import theme
+from app.theme.plots import SEQUENTIAL
 from app.universality.plotting import FOREGROUND, MUTED
 
 
@@ -16,7 +16,7 @@ MINOR_TICKS = [(0.25, ""), (0.75, "")]
 class HeatMap(pg.PlotWidget):
     """``set_data(z, levels)`` with z of shape (rows along y, columns along x); y grows upward."""
 
-    def __init__(self, title: str, cmap: pg.ColorMap = theme.SEQUENTIAL, levels=(0.0, 1.0), view_box=None,
+    def __init__(self, title: str, cmap: pg.ColorMap = SEQUENTIAL, levels=(0.0, 1.0), view_box=None,
                  parent=None):
         super().__init__(parent=parent, viewBox=view_box)
         item = self.getPlotItem()

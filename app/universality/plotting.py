@@ -12,7 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QTextDocument
 
-from app import theme  # noqa: F401  (sets pyqtgraph's dark options)
+from app import theme
+from app.theme import plots as _plots  # noqa: F401  (pyqtgraph's options)
 
 FOREGROUND = "#d0d6dc"
 MUTED = "#8a96a3"

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app import theme
+from app.theme.plots import SEQUENTIAL
 
 BACKGROUND = QColor("#101418")
 MAX_CELLS = 48
@@ -20,7 +20,7 @@ LIGHT = np.array([-0.4, -0.5, 0.77])
 
 
 class SurfaceView(QWidget):
-    def __init__(self, title: str = "", cmap: pg.ColorMap = theme.SEQUENTIAL, parent=None):
+    def __init__(self, title: str = "", cmap: pg.ColorMap = SEQUENTIAL, parent=None):
         super().__init__(parent)
         self.title = title
         self.cmap = cmap

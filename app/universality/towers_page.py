@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from app import theme
+from app.theme.plots import SEQUENTIAL
 from app.universality import diagram
 from app.universality.controls import SidePanel, ValueSlider, header, note_label
 from app.universality.heatmap import HeatMap
@@ -37,7 +37,7 @@ class TowersPage(QWidget):
         coords = np.linspace(0, 1, RESOLUTION)
         self.X, self.Y = np.meshgrid(coords, coords)
 
-        self.heat = HeatMap("Tower neuron output", theme.SEQUENTIAL, (0, 1), view_box=GestureViewBox(self))
+        self.heat = HeatMap("Tower neuron output", SEQUENTIAL, (0, 1), view_box=GestureViewBox(self))
         self.surface = SurfaceView("The same, as a surface")
         # the colour-coded title is the legend (a legend box would sit on the curves)
         self.slices = make_plot("", "x", "", y_range=(-0.05, 1.05))

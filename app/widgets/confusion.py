@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
-from app import theme  # noqa: F401
+from app.theme import plots as _plots  # noqa: F401  (pyqtgraph's options)
 from app.widgets.curves import cache_axes, small_font
 from app.widgets.text_labels import TextLabels
 

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from app import theme  # noqa: F401  (pyqtgraph options: dark background, row-major images)
+from app.theme import plots as _plots  # noqa: F401  (pyqtgraph's options)
 
 TEXT = "#d0d6dc"
 MUTED = "#8b96a3"

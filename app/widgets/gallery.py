@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 
-from app import theme
+from app.theme.plots import GREY
 from app.widgets.image_view import tile, tile_index
 from app.widgets.curves import small_font
 from app.widgets.text_labels import TextLabels
@@ -30,7 +30,7 @@ class DigitGallery(pg.GraphicsLayoutWidget):
         self.view = self.ci.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
         self.view.setMenuEnabled(False)
         self.item = pg.ImageItem(axisOrder="row-major")
-        self.item.setColorMap(theme.GREY)
+        self.item.setColorMap(GREY)
         self.view.addItem(self.item)
         self.placeholder = pg.TextItem("", color="#8b96a3", anchor=(0.5, 0.5))
         self.view.addItem(self.placeholder)

@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from app import theme
+from app.theme.plots import GREY
 
 
 def tile(images: np.ndarray, cols: int | None = None, pad: int = 1, fill: float = np.nan) -> np.ndarray:
@@ -45,7 +45,7 @@ class ImageView(pg.GraphicsLayoutWidget):
     ``set_image`` only swaps the data, so it is cheap to call many times a second.
     """
 
-    def __init__(self, cmap: pg.ColorMap = theme.GREY, levels: tuple[float, float] = (0.0, 1.0),
+    def __init__(self, cmap: pg.ColorMap = GREY, levels: tuple[float, float] = (0.0, 1.0),
                  title: str | None = None, parent=None):
         super().__init__(parent)
         self.setMinimumSize(60, 60)

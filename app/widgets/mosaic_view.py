@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QCursor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QToolTip
 
-from app import theme
+from app.theme.plots import SEQUENTIAL
 from app.widgets.image_view import ImageView, tile, tile_index
 
 
@@ -19,7 +19,7 @@ class MosaicView(ImageView):
     """``set_tiles(images (n, h, w))`` lays the tiles out ``cols`` wide; ``set_highlights(indices)``
     outlines up to ``max_highlights`` of them. ``describe(i) -> str`` (optional) gives the tooltip."""
 
-    def __init__(self, cmap: pg.ColorMap = theme.SEQUENTIAL, levels=(0.0, 1.0), title: str | None = None,
+    def __init__(self, cmap: pg.ColorMap = SEQUENTIAL, levels=(0.0, 1.0), title: str | None = None,
                  cols: int | None = None, pad: int = 1, max_highlights: int = 5,
                  highlight: str = "#ffb703", parent=None):
         super().__init__(cmap=cmap, levels=levels, title=title, parent=parent)
