@@ -10,9 +10,11 @@ from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QStaticText, QTextOption
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app import theme
+
 
 class LiveText(QWidget):
-    def __init__(self, lines: int = 1, background: str = "#161b21", colour: str = "#d0d6dc",
+    def __init__(self, lines: int = 1, background: str = theme.SURFACE, colour: str = theme.TEXT,
                  align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, point_size: float | None = None,
                  bold: bool = False, parent=None):
         super().__init__(parent)
