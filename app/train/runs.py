@@ -18,10 +18,6 @@ from app.train.plan import RunPlan
 from core.network import Network
 from core.training import EpochDone
 
-RUN_COLOURS = ["#4cc9f0", "#f72585", "#b5e48c", "#ffb703", "#9d4edd", "#fb8500", "#43aa8b", "#e63946",
-               "#90e0ef", "#ff99c8"]
-
-
 class BatchSeries:
     """The per-mini-batch cost, averaged over bins of ``bin_size`` consecutive mini-batches; when
     there would be more than ``cap`` points, neighbouring bins merge (the bin size doubles), so a
