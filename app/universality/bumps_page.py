@@ -25,15 +25,18 @@ class BumpsPage(SectionPage):
     """Bumps (s₁, s₂, h), their sum Σⱼ vⱼaⱼ, and the network that makes it. Drag a bump's top to change
     h, drag a step (a bump's side) to move it; or type the numbers."""
 
+    TITLE = "Bumps: two steps make a rectangle"
+    INTRO = (
+        "Give two step neurons (steps at <i>s</i>₁ &lt; <i>s</i>₂) output weights +<i>h</i> and −<i>h</i>: "
+        "their weighted output is <i>h</i> between the steps and 0 elsewhere, a bump. Pairs side by side "
+        "add up, so with enough bumps the hidden layer's weighted output can follow any curve. The diagram "
+        "shows the network's actual weights and biases (<i>b</i> = −<i>ws</i>)."
+    )
+
     changed = Signal()
 
     def __init__(self, parent=None):
-        super().__init__(
-            "Bumps: two steps make a rectangle",
-            "Give two step neurons (steps at <i>s</i>₁ &lt; <i>s</i>₂) output weights +<i>h</i> and −<i>h</i>: "
-            "their weighted output is <i>h</i> between the steps and 0 elsewhere, a bump. Pairs side by side "
-            "add up, so with enough bumps the hidden layer's weighted output can follow any curve. The diagram "
-            "shows the network's actual weights and biases (<i>b</i> = −<i>ws</i>).", parent)
+        super().__init__(parent)
         self.bumps: list[list[float]] = [list(b) for b in DEFAULT_BUMPS[:3]]
         self.steepness = u.STEEP
         self._drag: tuple[int, str] | None = None

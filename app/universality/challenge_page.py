@@ -31,14 +31,17 @@ class ChallengePage(SectionPage):
     """The challenge. Public for tests and scripts: ``heights``, ``target``, ``score()``,
     ``set_heights``, ``auto_fit``, ``reset``, ``set_bumps``, ``learn``/``stop_learning``."""
 
+    TITLE = "The challenge: any function from bumps"
+    INTRO = (
+        "Drag each bump's top so the hidden layer's weighted output follows σ⁻¹∘f; the output neuron σ(·) "
+        "then makes f itself. Score: the average deviation over x = 0.00 … 0.99, <b>Success!</b> at 0.40 or "
+        "less. Then compare with the best heights (Auto-fit) and a network that learns (Learn)."
+    )
+
     heights_changed = Signal()
 
     def __init__(self, rng: np.random.Generator | None = None, parent=None):
-        super().__init__(
-            "The challenge: any function from bumps",
-            "Drag each bump's top so the hidden layer's weighted output follows σ⁻¹∘f; the output neuron σ(·) "
-            "then makes f itself. Score: the average deviation over x = 0.00 … 0.99, <b>Success!</b> at 0.40 or "
-            "less. Then compare with the best heights (Auto-fit) and a network that learns (Learn).", parent)
+        super().__init__(parent)
         self.rng = rng or np.random.default_rng()
         self.target: u.Target = u.book_function
         self.target_name = "The book's f(x)"

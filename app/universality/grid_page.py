@@ -41,14 +41,17 @@ def compute(target, n: int, h: float) -> dict:
 class GridPage(SectionPage):
     """``updated(dict)`` fires when a computation lands (the dict from :func:`compute`)."""
 
+    TITLE = "Many towers: any function of two inputs"
+    INTRO = (
+        "A grid of towers, one per cell, each weighted by the height it should have, adds up to any "
+        "function of (x, y); with the book's trick the weighted sum z follows σ⁻¹∘f and the output σ(z) "
+        "follows f. Pick or type a target and change the grid."
+    )
+
     updated = Signal(object)
 
     def __init__(self, parent=None):
-        super().__init__(
-            "Many towers: any function of two inputs",
-            "A grid of towers, one per cell, each weighted by the height it should have, adds up to any "
-            "function of (x, y); with the book's trick the weighted sum z follows σ⁻¹∘f and the output σ(z) "
-            "follows f. Pick or type a target and change the grid.", parent)
+        super().__init__(parent)
         self.target = u.formula_target_2d(next(iter(u.PRESETS_2D.values())))
         self.result: dict | None = None
         self._worker = None

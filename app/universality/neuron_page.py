@@ -22,12 +22,15 @@ class NeuronPage(SectionPage):
     """σ(wx + b) with w and b on sliders, or the step position s with w = 1000 and b = −ws.
     Dragging on the plot moves the step; the mouse wheel makes it steeper or shallower."""
 
+    TITLE = "One neuron: a step"
+    INTRO = (
+        "A sigmoid neuron with one input outputs σ(wx + b). Make the weight <i>w</i> large and the output "
+        "becomes a step function; the step sits where wx + b = 0, at <i>s</i> = −<i>b</i>/<i>w</i>. From "
+        "here on a neuron is described by its step position <i>s</i> alone, as in the book."
+    )
+
     def __init__(self, parent=None):
-        super().__init__(
-            "One neuron: a step",
-            "A sigmoid neuron with one input outputs σ(wx + b). Make the weight <i>w</i> large and the output "
-            "becomes a step function; the step sits where wx + b = 0, at <i>s</i> = −<i>b</i>/<i>w</i>. From "
-            "here on a neuron is described by its step position <i>s</i> alone, as in the book.", parent)
+        super().__init__(parent)
         self.w, self.b = 8.0, -4.0
         self.plot = make_plot("Output of one hidden neuron", "x", "σ(wx + b)", handler=self,
                               x_range=(0, 1), y_range=(-0.02, 1.02))

@@ -10,11 +10,15 @@ from app.universality.controls import SidePanel, header
 
 
 class SectionPage(QWidget):
-    """A section's page: ``lay_out(views, column)`` puts its parts in place."""
+    """A section's page, headed by its ``TITLE`` and ``INTRO`` (class attributes); ``lay_out(views,
+    column)`` puts its parts in place."""
 
-    def __init__(self, title: str, text: str, parent=None):
+    TITLE = ""
+    INTRO = ""  # a paragraph of rich text
+
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.header = header(title, text)
+        self.header = header(self.TITLE, self.INTRO)
 
     def lay_out(self, views: QWidget | QLayout, column: list, *, share: tuple[int, int] = (3, 2),
                 max_width: int = 520) -> SidePanel:

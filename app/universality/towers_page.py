@@ -26,15 +26,18 @@ WEIGHTED = "weighted input h·(x-bump + y-bump) + b"
 class TowersPage(SectionPage):
     """Steps s₁, s₂ on x and t₁, t₂ on y, height h, output bias b (locked to −3h/2 unless unticked)."""
 
+    TITLE = "Two inputs: towers"
+    INTRO = (
+        "Step neurons on x at <i>s</i>₁, <i>s</i>₂ and on y at <i>t</i>₁, <i>t</i>₂, with output weights "
+        "±<i>h</i>, make an x-bump and a y-bump. Their sum is 2<i>h</i> where they cross, <i>h</i> on the "
+        "rest of each bump and 0 elsewhere; one more neuron with bias <i>b</i> ≈ −3<i>h</i>/2 keeps only "
+        "the crossing: a <b>tower</b>, sharper as <i>h</i> grows."
+    )
+
     changed = Signal()
 
     def __init__(self, parent=None):
-        super().__init__(
-            "Two inputs: towers",
-            "Step neurons on x at <i>s</i>₁, <i>s</i>₂ and on y at <i>t</i>₁, <i>t</i>₂, with output weights "
-            "±<i>h</i>, make an x-bump and a y-bump. Their sum is 2<i>h</i> where they cross, <i>h</i> on the "
-            "rest of each bump and 0 elsewhere; one more neuron with bias <i>b</i> ≈ −3<i>h</i>/2 keeps only "
-            "the crossing: a <b>tower</b>, sharper as <i>h</i> grows.", parent)
+        super().__init__(parent)
         self.x_steps = [0.3, 0.6]
         self.y_steps = [0.4, 0.7]
         self.h = 10.0
