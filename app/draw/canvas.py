@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTabletE
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import theme
+from app.theme.palette import font
 
 INK = QColor(255, 255, 255)  # the data's colours, not the theme's: MNIST is white ink (255) on black (0)
 PAPER = QColor(0, 0, 0)
@@ -274,15 +275,12 @@ class DrawingCanvas(QWidget):
             painter.drawEllipse(self._hover, radius, radius)
         if self.is_blank() and not self._points:
             painter.setPen(QColor(theme.MUTED))
-            font = painter.font()
-            small = font.pointSizeF()
-            font.setPointSizeF(small * 1.4)
-            painter.setFont(font)
-            painter.drawText(r.adjusted(0, 0, 0, -small * 2.2), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
-            font.setPointSizeF(small)
-            painter.setFont(font)
+            line = theme.FONT_NOTE  # the hint's lines, in pixels
+            painter.setFont(font(theme.FONT_TITLE))
+            painter.drawText(r.adjusted(0, 0, 0, -line * 1.65), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+            painter.setFont(font(line))
             painter.setPen(QColor(theme.FAINT))
-            painter.drawText(r.adjusted(0, small * 3.2, 0, 0), Qt.AlignmentFlag.AlignCenter,
+            painter.drawText(r.adjusted(0, line * 2.4, 0, 0), Qt.AlignmentFlag.AlignCenter,
                              "with the mouse or a pen · right button erases\n"
                              "Esc clears · Ctrl+Z undoes · Ctrl+Shift+Z redoes")
         painter.end()

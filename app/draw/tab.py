@@ -103,11 +103,11 @@ class DrawTab(QWidget):
 
         self.bars = ProbabilityBars()
         self.bars.setMinimumHeight(90)  # with the other cards' minima, the tab fits a 1024×700 window
-        self.big_digit = LiveText(point_size=self.font().pointSizeF() * 4.2, colour=theme.ACCENT,
+        self.big_digit = LiveText(pixels=theme.FONT_HUGE, colour=theme.ACCENT,
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
         self.big_digit.setText("")
-        self.verdict = LiveText(lines=3, point_size=self.font().pointSizeF() * 1.15)
+        self.verdict = LiveText(lines=3, pixels=theme.FONT_BODY)
         self.verdict.setText("Draw a digit")
         self.sees = PixelImage(background=theme.SURFACE)  # (QPainter, not pyqtgraph: it is on the hot path)
         self.naive = PixelImage(background=theme.SURFACE)

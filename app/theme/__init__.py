@@ -65,6 +65,7 @@ FONT_BODY = 13  # px: plot titles, a page's explanation
 FONT_TITLE = 15  # px: a side panel's title, a plot's large annotation
 FONT_HEADING = 20  # px: a page's heading, a verdict
 FONT_DISPLAY = 28  # px: one number in large type (a score)
+FONT_HUGE = 50  # px: the digit the network reads
 MONOSPACE = "DejaVu Sans Mono, Menlo, Consolas, monospace"  # numbers in tables and equations
 SPACING = 6  # px between controls
 MARGIN = 8  # px around a page

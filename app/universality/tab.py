@@ -48,7 +48,7 @@ class _SectionDelegate(QStyledItemDelegate):
         painter.drawText(QRect(rect.left() + 10, rect.top() + 6, rect.width() - 16, 20),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
         font.setBold(False)
-        font.setPointSizeF(max(7.0, option.font.pointSizeF() - 1))
+        font.setPixelSize(theme.FONT_SMALL)
         painter.setFont(font)
         painter.setPen(QColor(theme.TEXT_SOFT if selected else theme.MUTED))
         painter.drawText(QRect(rect.left() + 10, rect.top() + 26, rect.width() - 16, rect.height() - 28),

@@ -15,7 +15,7 @@ from app import theme
 
 class LiveText(QWidget):
     def __init__(self, lines: int = 1, background: str = theme.SURFACE, colour: str = theme.TEXT,
-                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, point_size: float | None = None,
+                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, pixels: int | None = None,
                  bold: bool = False, parent=None):
         super().__init__(parent)
         self.lines = lines
@@ -23,8 +23,8 @@ class LiveText(QWidget):
         self.colour = QColor(colour)
         self.align = align
         font = self.font()
-        if point_size:
-            font.setPointSizeF(point_size)
+        if pixels:  # one of the theme's sizes (else the application's font)
+            font.setPixelSize(pixels)
         font.setBold(bold)
         self.setFont(font)
         self._html = ""

@@ -33,7 +33,7 @@ class ProbabilityBars(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints its whole area itself
         self._static: QPixmap | None = None
         self._small = QFont(self.font())
-        self._small.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7))
+        self._small.setPixelSize(theme.FONT_TINY)
         self._bold = QFont(self.font())
         self._bold.setBold(True)
         self.names = names or [str(i) for i in range(n)]
