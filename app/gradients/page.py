@@ -3,7 +3,8 @@ page's controls) and its view on the right (plots over a caption), which File â†
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from app import theme
 
@@ -21,10 +22,9 @@ CAPTION = theme.text_style(theme.TEXT_SOFT, extra="padding: 4px 8px;")
 class SidePanel(QFrame):
     """A page's left column: a heading, a few lines of explanation, then controls."""
 
-    def __init__(self, heading: str, text: str, width: int = 300, parent=None):
+    def __init__(self, heading: str, text: str, parent=None):
         super().__init__(parent)
         self.setObjectName("sidePanel")
-        self.setFixedWidth(width)
         self.setStyleSheet(SIDE_PANEL)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(14, 12, 14, 12)
@@ -73,18 +73,27 @@ class SidePanel(QFrame):
 
 
 class Page(QWidget):
-    """A Gradients page: ``self.panel`` (a :class:`SidePanel`) beside ``self.view``, whose layout
-    ``self.view_layout`` the page fills with its plots (``add_caption()`` adds the line of text under them)."""
+    """A Gradients page: ``self.panel`` (a :class:`SidePanel`, scrolling rather than squeezing its
+    controls in a short window) beside ``self.view``, whose layout ``self.view_layout`` the page fills
+    with its plots (``add_caption()`` adds the line of text under them)."""
+
+    PANEL_WIDTH = 300
 
     def __init__(self, heading: str, explanation: str, parent=None):
         super().__init__(parent)
         self.panel = SidePanel(heading, explanation)
+        column = QScrollArea()
+        column.setWidget(self.panel)
+        column.setWidgetResizable(True)
+        column.setFrameShape(QFrame.Shape.NoFrame)
+        column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column.setFixedWidth(self.PANEL_WIDTH)
         self.view = QWidget()
         self.view_layout = QVBoxLayout(self.view)
         self.view_layout.setContentsMargins(6, 6, 6, 6)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.panel)
+        layout.addWidget(column)
         layout.addWidget(self.view, 1)
 
     def add_caption(self, text: str = "") -> QLabel:
