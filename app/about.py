@@ -48,5 +48,6 @@ def about_box(parent: QWidget) -> QMessageBox:
     box.setWindowTitle("About NNDL Explorer")
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(about_html())
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # links open the browser
     box.setIconPixmap(parent.windowIcon().pixmap(96, 96))
     return box

@@ -26,15 +26,21 @@ def opening_size(available: QSize, preferred: QSize = PREFERRED) -> QSize:
 
 
 def restore_geometry(window: QMainWindow, settings: QSettings) -> None:
-    """The remembered geometry if it fits the screen, else the opening size, centred."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    available = screen.availableGeometry()
-    saved = settings.value("geometry")
+    """The remembered geometry; where the remembered size is larger than the screen (a smaller screen
+    than last time) or there is none, the opening size in that direction, and the window centred."""
+    available = (window.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+    saved, size = settings.value("geometry"), settings.value("size")
     if isinstance(saved, QByteArray) and window.restoreGeometry(saved):
-        if window.isMaximized() or (window.width() <= available.width() and window.height() <= available.height()):
+        if window.isMaximized() or window.isFullScreen():
             return
-    window.resize(opening_size(available.size()))
-    window.move(available.center() - QPoint(window.width() // 2, window.height() // 2))
+        wanted = size if isinstance(size, QSize) else window.size()  # (restoreGeometry may have cut it)
+    else:
+        wanted = QSize(available.width() + 1, available.height() + 1)  # nothing remembered
+    fitting = opening_size(available.size())
+    window.resize(wanted.width() if wanted.width() <= available.width() else fitting.width(),
+                  wanted.height() if wanted.height() <= available.height() else fitting.height())
+    if wanted.width() > available.width() or wanted.height() > available.height():
+        window.move(available.center() - QPoint(window.width() // 2, window.height() // 2))
 
 
 def restore_tab(tabs: QTabWidget, settings: QSettings) -> None:
@@ -71,6 +77,7 @@ def restore_splitters(settings: QSettings, title: str, tab: QWidget) -> None:
 def save(window: QMainWindow, tabs: QTabWidget, settings: QSettings) -> None:
     """Remember the geometry, the current tab and every tab's splitters."""
     settings.setValue("geometry", window.saveGeometry())
+    settings.setValue("size", window.normalGeometry().size())
     settings.setValue("tab", tabs.tabText(tabs.currentIndex()))
     for i in range(tabs.count()):
         title, tab = tabs.tabText(i), tabs.widget(i)
