@@ -181,8 +181,8 @@ class MainWindow(QMainWindow):
         else:
             for i in order:
                 self._build_tab(i)
-            window_settings.restore_geometry(self, self.settings)  # again: the real tabs may have
-            # changed the window's minimum size
+            # again: the real tabs may have changed the window's minimum size
+            window_settings.restore_geometry(self, self.settings)
             self._ready()
 
     def _build_later(self, remaining: list[int]) -> None:
