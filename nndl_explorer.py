@@ -18,6 +18,7 @@ from pathlib import Path
 DISTRIBUTION = "nndl-explorer"
 PACKAGES = ("core", "app")
 HERE = Path(__file__).resolve().parent
+REMEDY = "install NNDL Explorer with pipx, or in a virtual environment of its own (see its README)"
 
 
 class ShadowedPackage(Exception):
@@ -36,17 +37,15 @@ def check_packages() -> None:
                                   "reinstall NNDL Explorer")
         if where != HERE / name:
             raise ShadowedPackage(f"the package {name!r} that Python finds ({where}) is not NNDL Explorer's "
-                                  f"({HERE / name}); another package or folder of that name comes first on "
-                                  "the path: run NNDL Explorer from another folder, or install it in an "
-                                  "environment of its own (pipx install nndl-explorer)")
+                                  f"({HERE / name}): another package or folder of that name comes first on "
+                                  f"Python's path (PYTHONPATH, the current folder); {REMEDY}")
         try:
             module = importlib.import_module(name)
         except ImportError as exc:
             raise ShadowedPackage(f"the package {name!r} in {where} cannot be imported ({exc})") from exc
         if getattr(module, "DISTRIBUTION", None) != DISTRIBUTION:
             raise ShadowedPackage(f"{where} is not NNDL Explorer's {name!r} package: another installed "
-                                  "package uses the same name; install NNDL Explorer in an environment of "
-                                  "its own (pipx install nndl-explorer)")
+                                  f"package uses the same name; {REMEDY}")
 
 
 def _checked(command: str) -> bool:

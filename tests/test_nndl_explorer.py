@@ -42,7 +42,7 @@ def test_a_core_folder_earlier_on_the_path_is_named_in_one_line(tmp_path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("nndl: error: the package 'core'")
-    assert str(shadow / "core") in lines[0] and "pipx install nndl-explorer" in lines[0]
+    assert str(shadow / "core") in lines[0] and lines[0].endswith(nndl_explorer.REMEDY)
 
 
 def test_another_distribution_installed_over_ours_is_named(tmp_path):
@@ -57,8 +57,7 @@ def test_another_distribution_installed_over_ours_is_named(tmp_path):
     done = _python(code, [site], tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip() == (f"nndl-explorer: error: {site / 'app'} is not NNDL Explorer's 'app' package: "
-                                   "another installed package uses the same name; install NNDL Explorer in an "
-                                   "environment of its own (pipx install nndl-explorer)")
+                                   f"another installed package uses the same name; {nndl_explorer.REMEDY}")
 
 
 def test_main_py_is_the_app_command(monkeypatch, capsys):
