@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from core import activations, initializers
-from core.layers import Layer, register
+from core.errors import FieldError
+from core.layers import Layer
 from core.matmul import matmul
 
 
@@ -145,9 +146,10 @@ class _ConvBase(Layer):
         if int(filters) < 1 or int(size) < 1:
             raise ValueError(f"a convolution needs ≥ 1 filter of size ≥ 1, not {filters} of {size}×{size}")
         self.filters, self.size = int(filters), int(size)
+        if activation not in activations.HIDDEN_ACTIVATIONS:  # element-wise; increasing, for ConvPool2D
+            raise FieldError("activation", f"a convolution needs one of the activations "
+                                           f"{', '.join(activations.HIDDEN_ACTIVATIONS)}, not {activation}")
         self.activation = activations.get(activation)
-        if not self.activation.elementwise:
-            raise ValueError(f"{activation} cannot be a convolution's activation")
 
     def _build_conv(self, input_shape, rng, dtype, init) -> tuple[int, int, int]:
         if len(input_shape) != 3:
@@ -189,8 +191,11 @@ class _ConvBase(Layer):
         spec = {"type": self.kind, "filters": self.filters, "size": self.size, "activation": self.activation.name}
         return {**spec, "init": self.init} if self.init else spec
 
+    @property
+    def label(self):
+        return f"conv {self.filters}×{self.size}×{self.size}"
 
-@register
+
 class Conv2D(_ConvBase):
     """k filters of f×f over all input channels, valid borders, stride 1, then σ."""
 
@@ -212,7 +217,6 @@ class Conv2D(_ConvBase):
         return self._conv_backward(delta, need_input_grad)
 
 
-@register
 class MaxPool2D(Layer):
     """Max over non-overlapping size×size blocks (chapter 6's 2×2 max-pooling)."""
 
@@ -248,21 +252,26 @@ class MaxPool2D(Layer):
     def spec(self):
         return {"type": self.kind, "size": self.size}
 
+    @property
+    def label(self):
+        return f"pool {self.size}×{self.size}"
 
-@register
+    def describe(self):
+        return f"max-{self.label}"  # no activation: the longer name says which pooling instead
+
+
 class ConvPool2D(_ConvBase):
     """network3's ``ConvPoolLayer``: convolution, max-pooling, then σ(pooled + b).
 
-    For the increasing activations allowed here, max-pooling commutes with σ and with a per-filter
-    bias, so this equals Conv2D followed by MaxPool2D, with σ evaluated on a quarter of the values.
+    For the increasing activations allowed here (``activations.HIDDEN_ACTIVATIONS``), max-pooling
+    commutes with σ and with a per-filter bias, so this equals Conv2D followed by MaxPool2D, with σ
+    evaluated on a quarter of the values.
     """
 
     kind = "convpool2d"
 
     def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", pool: int = 2,
                  init: str | None = None):
-        if activation not in ("sigmoid", "tanh", "relu", "linear"):
-            raise ValueError(f"conv-pool needs an increasing activation (sigmoid, tanh, relu, linear), not {activation}")
         super().__init__(filters, size, activation, init)
         if int(pool) < 1:
             raise ValueError(f"pool size must be ≥ 1, not {pool}")
@@ -290,3 +299,11 @@ class ConvPool2D(_ConvBase):
 
     def spec(self):
         return {**super().spec(), "pool": self.pool}
+
+    @property
+    def label(self):
+        return f"{self.weights_label} + pool {self.pool}×{self.pool}"
+
+    @property
+    def weights_label(self):
+        return super().label

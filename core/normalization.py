@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.layers import Dense, register
+from core.layers import Dense
 
 
-@register
 class BatchNormDense(Dense):
     """z = γ (x wᵀ − μ) / √(s² + ε) + b, a = σ(z), with μ, s² the mean and variance of x wᵀ over the
     mini-batch (training) or their running averages (inference).
@@ -104,7 +103,7 @@ class BatchNormDense(Dense):
             self.grads["running_mean"] = -np.add.reduce(du, axis=0)
             self.grads["running_var"] = -0.5 * np.einsum("ij,ij->j", du, self.z_hat) * self.inv_std
         self.du = du
-        self.grads["w"] = du.T @ self.x  # (n_out, m) @ (m, n_in)
+        self.grads.pop("w", None)  # (∂C/∂u)ᵀ x, (n_out, m) @ (m, n_in): formed when read
         return du @ p["w"] if need_input_grad else None
 
     def gradient_factors(self, name):
@@ -113,6 +112,10 @@ class BatchNormDense(Dense):
 
     def spec(self):
         return {**super().spec(), "momentum": self.momentum, "eps": self.eps}
+
+    @property
+    def label(self):
+        return f"{super().label} + batch norm"
 
 
 class _Residual:
@@ -132,15 +135,17 @@ class _Residual:
         through = super().backward(grad.copy(), need_input_grad)  # the copy: activations overwrite grad
         return through + grad if need_input_grad else None
 
+    @property
+    def label(self):
+        return f"{super().label} + residual"
 
-@register
+
 class ResidualDense(_Residual, Dense):
     """a = x + σ(x wᵀ + b)."""
 
     kind = "residual_dense"
 
 
-@register
 class ResidualBatchNormDense(_Residual, BatchNormDense):
     """a = x + σ(BN(x wᵀ)), the batch-normalised layer with an identity path around it."""
 
