@@ -138,6 +138,7 @@ def _route(grad: np.ndarray, masks, parts: np.ndarray, axis: int) -> None:
 
 class _ConvBase(Layer):
     regularized = ("w",)
+    label_format = "conv {filters}×{size}×{size}"
 
     def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", init: str | None = None):
         """``init`` overrides the network's initialiser for this layer."""
@@ -191,10 +192,6 @@ class _ConvBase(Layer):
         spec = {"type": self.kind, "filters": self.filters, "size": self.size, "activation": self.activation.name}
         return {**spec, "init": self.init} if self.init else spec
 
-    @property
-    def label(self):
-        return f"conv {self.filters}×{self.size}×{self.size}"
-
 
 class Conv2D(_ConvBase):
     """k filters of f×f over all input channels, valid borders, stride 1, then σ."""
@@ -221,6 +218,7 @@ class MaxPool2D(Layer):
     """Max over non-overlapping size×size blocks (chapter 6's 2×2 max-pooling)."""
 
     kind = "maxpool2d"
+    label_format = "pool {size}×{size}"
 
     def __init__(self, size: int = 2):
         super().__init__()
@@ -252,10 +250,6 @@ class MaxPool2D(Layer):
     def spec(self):
         return {"type": self.kind, "size": self.size}
 
-    @property
-    def label(self):
-        return f"pool {self.size}×{self.size}"
-
     def describe(self):
         return f"max-{self.label}"  # no activation: the longer name says which pooling instead
 
@@ -269,6 +263,7 @@ class ConvPool2D(_ConvBase):
     """
 
     kind = "convpool2d"
+    label_format = _ConvBase.label_format + " + pool {pool}×{pool}"
 
     def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", pool: int = 2,
                  init: str | None = None):
@@ -301,9 +296,5 @@ class ConvPool2D(_ConvBase):
         return {**super().spec(), "pool": self.pool}
 
     @property
-    def label(self):
-        return f"{self.weights_label} + pool {self.pool}×{self.pool}"
-
-    @property
     def weights_label(self):
-        return super().label
+        return _ConvBase.label_format.format(**self.spec())  # the filters are the convolution's

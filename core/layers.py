@@ -65,6 +65,7 @@ class Gradients(dict):
 class Layer:
     kind = ""
     regularized: tuple[str, ...] = ()  # parameters that L1/L2 shrink (weights, never biases)
+    label_format = ""  # the layer's label from its spec, e.g. "FC {n_out}" (see :attr:`label`)
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
@@ -106,8 +107,9 @@ class Layer:
     # --- names, for people -------------------------------------------------------------------------
     @property
     def label(self) -> str:
-        """The layer in a few words, without its activation: ``FC 100``, ``conv 20×5×5 + pool 2×2``."""
-        return self.kind
+        """The layer in a few words, without its activation: ``FC 100``, ``conv 20×5×5 + pool 2×2``
+        (:attr:`label_format` filled in from :meth:`spec`; else the kind)."""
+        return self.label_format.format(**self.spec()) if self.label_format else self.kind
 
     @property
     def weights_label(self) -> str:
@@ -134,6 +136,7 @@ class Dense(Layer):
 
     kind = "dense"
     regularized = ("w",)
+    label_format = "FC {n_out}"
 
     def __init__(self, n_out: int, activation: str = "sigmoid", n_in: int | None = None, init: str | None = None):
         """``init`` overrides the network's initialiser for this layer."""
@@ -191,10 +194,6 @@ class Dense(Layer):
         spec = {"type": self.kind, "n_in": self.n_in, "n_out": self.n_out, "activation": self.activation.name}
         return {**spec, "init": self.init} if self.init else spec
 
-    @property
-    def label(self):
-        return f"FC {self.n_out}"
-
 
 class Dropout(Layer):
     """Inverted dropout (chapter 3): while training, each input is zeroed with probability ``p`` and
@@ -202,6 +201,7 @@ class Dropout(Layer):
     the outgoing weights instead; the two are equivalent in expectation)."""
 
     kind = "dropout"
+    label_format = "dropout {p:g}"
 
     def __init__(self, p: float):
         super().__init__()
@@ -231,10 +231,6 @@ class Dropout(Layer):
 
     def spec(self):
         return {"type": self.kind, "p": self.p}
-
-    @property
-    def label(self):
-        return f"dropout {self.p:g}"
 
 
 class Flatten(Layer):

@@ -33,6 +33,7 @@ class BatchNormDense(Dense):
     """
 
     kind = "batchnorm_dense"
+    label_format = Dense.label_format + " + batch norm"
     STATS = ("running_mean", "running_var")
 
     def __init__(self, n_out: int, activation: str = "sigmoid", n_in: int | None = None,
@@ -113,10 +114,6 @@ class BatchNormDense(Dense):
     def spec(self):
         return {**super().spec(), "momentum": self.momentum, "eps": self.eps}
 
-    @property
-    def label(self):
-        return f"{super().label} + batch norm"
-
 
 class _Residual:
     """a = x + (the wrapped layer's output): BP2 gains an identity term, ∂C/∂x = ∂C/∂a + (usual path)."""
@@ -135,18 +132,16 @@ class _Residual:
         through = super().backward(grad.copy(), need_input_grad)  # the copy: activations overwrite grad
         return through + grad if need_input_grad else None
 
-    @property
-    def label(self):
-        return f"{super().label} + residual"
-
 
 class ResidualDense(_Residual, Dense):
     """a = x + σ(x wᵀ + b)."""
 
     kind = "residual_dense"
+    label_format = Dense.label_format + " + residual"
 
 
 class ResidualBatchNormDense(_Residual, BatchNormDense):
     """a = x + σ(BN(x wᵀ)), the batch-normalised layer with an identity path around it."""
 
     kind = "residual_batchnorm_dense"
+    label_format = BatchNormDense.label_format + " + residual"
