@@ -88,21 +88,21 @@ class GeneralStep:
         step, decay = eta / m, eta * lmbda / self.n  # η/m and ηλ/n
         momentum, l1 = self.momentum, self.l1
         for p in self.params:
-            if momentum:
+            if not momentum:  # network2's rule
+                shrink = 1.0
+                if decay and p.regularized:
+                    if l1:
+                        p.add(np.sign(p.value), -decay)  # w − (ηλ/n) sgn(w)
+                    else:
+                        shrink = 1 - decay  # (1 − ηλ/n) w
+                p.descend(p.value, shrink, step)  # p ← shrink·p − (η/m) Σₓ ∂Cₓ/∂p
+            else:
                 v = p.velocity
                 v *= momentum  # v ← μv
                 if decay and p.regularized:
                     p.add(np.sign(p.value) if l1 else p.value, -decay, v)  # − (ηλ/n) sgn(w), or − (ηλ/n) w
                 p.descend(v, 1.0, step)  # − (η/m) Σₓ ∂Cₓ/∂w
                 p.add(v, 1.0)  # w ← w + v
-                continue
-            shrink = 1.0
-            if decay and p.regularized:
-                if l1:
-                    p.add(np.sign(p.value), -decay)  # w − (ηλ/n) sgn(w)
-                else:
-                    shrink = 1 - decay  # (1 − ηλ/n) w
-            p.descend(p.value, shrink, step)  # p ← shrink·p − (η/m) Σₓ ∂Cₓ/∂p
 
     def close(self) -> None:
         """Nothing to undo: the step trains the layers' own arrays."""
