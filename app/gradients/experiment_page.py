@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from app import jobs
 from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
-from app.gradients.data import when_data_ready
+from app.gradients.data import start_with_data, when_data_ready
 from core import vanishing
 from core.network import Network
 
@@ -128,16 +128,9 @@ class ExperimentPage(QWidget):
         """Build the network and train it in the background (MNIST loads first if needed)."""
         if self.running:
             return
-        self.buttons.setEnabled(False)
-        self.status.setText("Loading MNIST…")
-        when_data_ready(self.state, self._start_with, self._data_failed)
-
-    def _data_failed(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self.status.setText(f"<span style='color:#ff7b72'>Cannot load MNIST: {message}</span>")
+        start_with_data(self.state, self.buttons, self.status, self._start_with)
 
     def _start_with(self, data) -> None:
-        self.buttons.setEnabled(True)
         if self.running or self._closed:
             return
         depth, width = self.depth.value(), self.width.value()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 from app import jobs
 from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
-from app.gradients.data import when_data_ready
+from app.gradients.data import start_with_data
 from core import vanishing
 
 EXPLANATION = (
@@ -225,16 +225,9 @@ class FixesPage(QWidget):
         if not self.checked_variants():
             self.status.setText("<span style='color:#ff7b72'>Tick at least one network to train.</span>")
             return
-        self.buttons.setEnabled(False)
-        self.status.setText("Loading MNIST…")
-        when_data_ready(self.state, self._start_with, self._data_failed)
-
-    def _data_failed(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self.status.setText(f"<span style='color:#ff7b72'>Cannot load MNIST: {message}</span>")
+        start_with_data(self.state, self.buttons, self.status, self._start_with)
 
     def _start_with(self, data) -> None:
-        self.buttons.setEnabled(True)
         if self.worker is not None or self._closed:
             return
         variants = self.checked_variants()
