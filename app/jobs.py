@@ -260,8 +260,10 @@ class Loop(Job):
                     self._report(pending)
                     pending, last = [], now
                 self._wait_if_paused()
-                with lock:  # (uncontended: ~0.1 µs; else the GUI is drawing a frame)
-                    pass
+                if lock.acquire(False):  # (uncontended: ~0.1 µs; else the GUI is drawing a frame)
+                    lock.release()
+                else:
+                    self._wait_for_frame()
                 since_yield += 1
                 if now - yielded > YIELD_EVERY:
                     if since_yield >= FAST_ITEMS:
@@ -279,6 +281,13 @@ class Loop(Job):
 
     def _report(self, items: list[Any]) -> None:
         self.reported.emit(items, self.take_snapshot() if self.take_snapshot is not None else None)
+
+    def _wait_for_frame(self) -> None:
+        """Wait while the GUI draws a frame (it holds ``frame_lock``), or until asked to stop."""
+        while not self.frame_lock.acquire(timeout=0.05):
+            if self._shared.stop:
+                return
+        self.frame_lock.release()
 
     def _wait_if_paused(self) -> None:
         if self._run_flag.is_set():

@@ -93,8 +93,10 @@ class TrainingWorker(Loop):
                         self._report_progress(event, costs, extras)
                         costs, extras, last = [], [], clock()
                     self._wait_if_paused()
-                lock.acquire()  # (uncontended: ~0.1 µs; else the GUI is drawing a frame)
-                lock.release()
+                if lock.acquire(False):  # (uncontended: ~0.1 µs; else the GUI is drawing a frame)
+                    lock.release()
+                else:
+                    self._wait_for_frame()
                 since_yield += 1
                 if now - yielded > YIELD_EVERY:
                     if since_yield >= FAST_ITEMS:

@@ -126,6 +126,20 @@ def test_a_loop_pauses_steps_and_stops_between_items_with_a_snapshot_from_its_th
     assert ended.args == ["stopped"] and not worker.waiting
 
 
+def test_a_loop_waits_while_the_gui_holds_the_frame_lock_and_still_stops(qtbot):
+    worker = jobs.Loop(lambda: iter(range(10**9)), interval=10.0)
+    worker.start()
+    qtbot.waitUntil(lambda: worker.step_count > 5, timeout=WAIT)
+    worker.frame_lock.acquire()  # as the Train tab does while it draws (and, quitting, may never release)
+    at = worker.step_count
+    qtbot.wait(50)
+    assert worker.step_count <= at + 1  # at most the item that was under way
+    with qtbot.waitSignal(worker.ended, timeout=WAIT) as ended:
+        worker.stop()
+    assert ended.args == ["stopped"]
+    worker.frame_lock.release()
+
+
 def test_a_loop_that_raises_ends_with_the_error(qtbot):
     def items():
         yield 1
