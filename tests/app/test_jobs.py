@@ -176,15 +176,17 @@ EXIT_AT_ONCE = textwrap.dedent("""
 @pytest.mark.timeout(120)
 def test_a_process_that_opens_the_window_and_exits_at_once_ends_cleanly(tmp_path):
     """The Gradients tab (remembered as the last one shown) starts loading MNIST as it is shown; the
-    process exits while that runs. Five such processes, side by side: each exits 0, silent."""
+    process exits while that runs (before ``app.jobs``: "Error calling Python override of
+    QRunnable::run()" every time, at times an abort). Three such processes, side by side (each costs
+    ~2.5 s of CPU, most of it building the tabs): each exits 0, silent."""
     script = tmp_path / "exit_at_once.py"
     script.write_text(EXIT_AT_ONCE)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     processes = []
-    for i in range(5):
+    for i in range(3):
         settings = tmp_path / f"settings{i}.ini"
         settings.write_text("[General]\ntab=2\n")
         processes.append(subprocess.Popen([sys.executable, str(script), str(settings)], cwd=ROOT, env=env,
                                           text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
     results = [(p.wait(timeout=100), *p.communicate()) for p in processes]
-    assert results == [(0, "", "")] * 5, results
+    assert results == [(0, "", "")] * 3, results
