@@ -115,13 +115,13 @@ def outcome(run: Run, event) -> tuple[str, str]:
 
 
 class TrainingSession(QObject):
-    state_changed = Signal(object)
+    state_changed = Signal(State)
     status = Signal(str)
     problem = Signal(str)
-    started = Signal(object, object)
-    updated = Signal(object)
-    published = Signal(object)
-    ended = Signal(object)
+    started = Signal(Run, LiveProbe)
+    updated = Signal(Update)
+    published = Signal(Run)
+    ended = Signal(Run)
 
     def __init__(self, shared, parent: QObject | None = None):
         """``shared``: the ``AppState`` the tabs share (MNIST, and where the run's network goes)."""

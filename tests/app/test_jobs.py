@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer
 from shiboken6 import isValid
 
 from app import jobs
+from app.main_window import MainWindow
+from app.state import AppState
+from core.training import subset
 
 WAIT = 30_000
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,6 +156,28 @@ def test_a_loop_that_raises_ends_with_the_error(qtbot):
     assert ended.args == ["error: FloatingPointError: overflow in exp"] and isinstance(worker.exception,
                                                                                        FloatingPointError)
     qtbot.waitUntil(lambda: reported == [1], timeout=WAIT)
+
+
+def test_closing_the_window_ends_every_job(qtbot, mnist, tmp_path):
+    state = AppState()
+    state.data = subset(mnist, 1000, 300, 300)
+    window = MainWindow(state, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                        load_initial_network=False)
+    qtbot.addWidget(window)
+    window.show()
+    tabs = {window.tabs.tabText(i): window.tabs.widget(i) for i in range(window.tabs.count())}
+    experiment = tabs["Gradients"].show_page("experiment")
+    experiment.images.setValue(100)
+    experiment.epochs.setValue(10_000)
+    experiment.start()
+    challenge = tabs["Universality"].challenge
+    challenge.steps_spin.setValue(challenge.steps_spin.maximum())
+    challenge.learn()
+    qtbot.waitUntil(lambda: experiment.last_epoch >= 1 and challenge.learned is not None, timeout=WAIT)
+    running = jobs.running(window)
+    assert experiment.worker in running and challenge.learner._worker in running
+    window.close()
+    assert jobs.running(window) == [] and all(job.isFinished() for job in running)
 
 
 EXIT_AT_ONCE = textwrap.dedent("""
