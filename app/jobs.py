@@ -99,8 +99,16 @@ class Job(QThread):
 
     def _ended(self) -> None:
         self.wait()  # (``finished`` is emitted just before the thread returns)
-        # let go of it on a later turn: not inside the delivery of its own signal
-        QTimer.singleShot(0, lambda: _live.discard(self))
+        # let go of it on a later turn, once what it sent has been delivered (not inside the delivery
+        # of its own signal)
+        QTimer.singleShot(0, self._let_go)
+
+    def _let_go(self) -> None:
+        for relay in self._relays:
+            if isValid(relay):
+                relay.deleteLater()  # (a child of the owner: it would stay as long as the owner)
+        self._relays.clear()
+        _live.discard(self)
 
 
 def _inside(owner: QObject | None, within: QObject) -> bool:

@@ -39,6 +39,14 @@ def test_a_call_runs_off_the_gui_thread_and_answers_on_it(qtbot):
     qtbot.waitUntil(lambda: job not in jobs._live, timeout=WAIT)  # let go of once its thread has ended
 
 
+def test_a_finished_job_leaves_nothing_behind_in_its_owner(qtbot):
+    owner = QObject()
+    before = len(owner.children())
+    job = jobs.call(lambda: 1, done=lambda _r: None, ended=lambda: None, owner=owner)
+    assert len(owner.children()) > before  # its callbacks' relays
+    qtbot.waitUntil(lambda: job not in jobs._live and len(owner.children()) == before, timeout=WAIT)
+
+
 def test_a_failed_call_hands_over_its_exception(qtbot):
     failures = []
     jobs.call(lambda: 1 / 0, failed=failures.append)
