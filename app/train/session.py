@@ -317,7 +317,7 @@ class TrainingSession(QObject):
         if frame is not None and frame.finite:
             self._dirty["frame"] = frame
         self._gradients.extend(g for g in report["per_batch"] if g is not None)
-        self._dirty["eta"] = report["eta"]
+        self._dirty["eta"] = True  # (η may follow a schedule; the update shows the trainer's η then)
         if report["batch"] is not None:
             self._dirty["status"] = (report["epoch"], report["batch"], report["batches"], report["step"])
         self._schedule()
@@ -349,8 +349,11 @@ class TrainingSession(QObject):
         if frame is None and epoch is not None and epoch[1].frame.finite:
             frame = epoch[1].frame
         live = worker is not None
+        # η and λ as they are now, not as reported: a report queued before the user changed them
+        # would otherwise show the old values
         update = Update(run, batch=bool(dirty.get("batch")), frame=frame, epoch=epoch,
-                        eta=dirty.get("eta") if live else None, lmbda=worker.trainer.lmbda if live else None,
+                        eta=worker.trainer.eta if live and "eta" in dirty else None,
+                        lmbda=worker.trainer.lmbda if live else None,
                         progress=self._progress(*dirty["status"]) if live and "status" in dirty else None)
         if self._gradients and live:
             grads, self._gradients = self._gradients, []

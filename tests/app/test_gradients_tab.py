@@ -8,15 +8,13 @@ import copy
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.gradients import plots
 from app.gradients.tab import GradientsTab
-from app.main_window import MainWindow
 from app.state import AppState
 from core import probes, vanishing
-from core.training import subset
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -303,16 +301,11 @@ def test_any_run_keeps_listening_while_hidden(qtbot, tab):
     assert len(curve_y(page.delta_curves[0])) == 2
 
 
-def test_any_run_follows_a_real_train_tab_run(qtbot, mnist, tmp_path):
+def test_any_run_follows_a_real_train_tab_run(qtbot, small_window):
     """In the main window, a run started in the Train tab reaches the Gradients tab's Any run page:
     one curve per layer with weights, one point per measured mini-batch, and the first point is the
     gradient of the first mini-batch's mean cost at the initial weights."""
-    state = AppState()
-    state.data = subset(mnist, 1000, 300, 300)
-    window = MainWindow(state, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
-                        load_initial_network=False)
-    qtbot.addWidget(window)
-    window.show()
+    window = small_window
     train, gradients = window.tabs.widget(1), window.tabs.widget(2)
     assert window.tabs.tabText(2) == "Gradients"
     page = gradients.any_run
