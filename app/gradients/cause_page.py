@@ -8,12 +8,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout
 
-from app import theme
+from app import jobs, theme
 from app.gradients import plots
 from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
 from app.gradients.page import Page, choice
-from app.gradients.runner import OneShot
 from app.theme.plots import decade_label, decade_ticks, plot_widget
 from core import vanishing
 from core.network import Network
@@ -191,20 +190,13 @@ class CausePage(Page):
         if int(np.prod(net.input_shape)) != 784:
             self.status.setText(f"{what} does not read 28×28 images.")
             return
-        worker = OneShot(vanishing.explain, net, data.train.images[:n], data.train.labels[:n])
-        worker.done.connect(lambda cause: self._show(cause, what))
-        worker.failed.connect(lambda message: self.status.setText(f"Cannot analyse {what}: {message}"))
-        worker.finished.connect(self._finished)
-        self._worker = worker
-        worker.start()
+        self._worker = jobs.call(
+            vanishing.explain, net, data.train.images[:n], data.train.labels[:n], owner=self,
+            done=lambda cause: self._show(cause, what), ended=self._finished,
+            failed=lambda exc: self.status.setText(f"Cannot analyse {what}: {type(exc).__name__}: {exc}"))
 
     def _finished(self) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        self._worker = None
         if self._again:
             self._again = False
             self.refresh()
@@ -294,5 +286,4 @@ class CausePage(Page):
         self._closed = True
         self._timer.stop()
         self._again = False
-        if self._worker is not None:
-            self._worker.wait()
+        jobs.shutdown(self)

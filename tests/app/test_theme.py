@@ -12,15 +12,13 @@ from app.theme import plots as look
 
 APP = Path(__file__).resolve().parents[2] / "app"
 HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
-#: tokenised by the rewrite of the Train tab that is under way (issue 11)
-PENDING = {"train/tab.py"}
 
 
 def test_no_colour_literal_outside_the_theme():
     found = []
     for path in sorted(APP.rglob("*.py")):
         name = path.relative_to(APP).as_posix()
-        if name.startswith("theme/") or name in PENDING:
+        if name.startswith("theme/"):
             continue
         found += [f"{name}:{i}" for i, line in enumerate(path.read_text().splitlines(), 1) if HEX.search(line)]
     assert not found, f"hex colours outside app/theme: {found}"
