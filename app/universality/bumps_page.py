@@ -95,7 +95,7 @@ class BumpsPage(SectionPage):
                                     "step. Each bump is two hidden neurons: steps at s₁ and s₂ with output "
                                     "weights +h and −h."))
         self.diagram = diagram.NetworkDiagram(max_labelled=12)
-        self.diagram.setMinimumHeight(240)
+        self.diagram.setMinimumHeight(200)
         self.lay_out(self.plot, [controls, (self.diagram, 1)])
 
         self.count.valueChanged.connect(self._count_changed)
