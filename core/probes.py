@@ -62,19 +62,71 @@ def layer_speeds(net: Network, images: np.ndarray, labels: np.ndarray) -> np.nda
     return gradient_norms(net, images, labels, weights=False)["delta"][:-1]
 
 
-def saturation(net: Network, images: np.ndarray) -> list[dict[str, np.ndarray]]:
-    """Per dense layer (output excluded): the values of σ'(zˡ) over the examples and neurons, and of
-    |wˡ⁺¹ⱼₖ σ'(zˡₖ)|, the factors by which BP2 multiplies the error on its way back through the layer
-    (chapter 5: for sigmoid neurons σ' ≤ 1/4, so these are usually below 1 and the gradient shrinks)."""
+#: values of a layer the saturation probe keeps at most (a random sample: a histogram needs no more)
+SAMPLE = 20_000
+
+
+def unit_primes(layer: Layer) -> np.ndarray:
+    """After a forward pass, σ'(z) of each unit of ``layer``, averaged over the examples: a dense
+    layer's units are its neurons, a convolution's its channels (what the next layer's weights
+    connect to: a filter weight meets every position of its input channel)."""
+    sp = layer.activation.prime(layer.z, layer.a)
+    return sp.mean(axis=0) if sp.ndim == 2 else sp.reshape(len(sp), -1).mean(axis=1)  # conv z: (k, h, w, m)
+
+
+def factors(following: Layer, primes: np.ndarray) -> np.ndarray | None:
+    """|w σ'(z)| for every weight of ``following`` that reads a unit of the layer before it, whose
+    mean σ'(z) per unit is ``primes`` (:func:`unit_primes`): the factors BP2 multiplies the error by
+    on its way back into that layer. A convolution's weights (k', c, f, f) meet channel c; a dense
+    layer's (n_out, n_in) column j meets unit j // (n_in / units) (a flattened (c, h, w) input is
+    channel-major). Batch norm scales each row by γ / √(s² + ε) (its statistics of the last forward
+    pass). None when the weights do not read those units (e.g. a shape the layer cannot match)."""
+    w = following.params.get("w")
+    if w is None:
+        return None
+    if w.ndim == 4:  # a convolution's filters
+        if w.shape[1] != len(primes):
+            return None
+        return np.abs(w) * primes[None, :, None, None]
+    if w.ndim != 2 or w.shape[1] % len(primes):
+        return None
+    out = np.abs(w) * np.repeat(primes, w.shape[1] // len(primes))[None, :]
+    if "gamma" in following.params and getattr(following, "inv_std", None) is not None:
+        out *= np.abs(following.params["gamma"] * following.inv_std)[:, None]
+    return out
+
+
+def _sample(values: np.ndarray, rng: np.random.Generator, size: int = SAMPLE) -> np.ndarray:
+    values = values.ravel()
+    return values.copy() if values.size <= size else values[rng.integers(0, values.size, size)]
+
+
+def saturation(net: Network, images: np.ndarray, sample: int = SAMPLE) -> list[dict]:
+    """Per hidden layer with parameters (:func:`hidden_param_layers`: dense or convolutional), after
+    an inference-mode forward pass over ``images``: ``"sigma_prime"``, values of σ'(zˡ) over the
+    examples and units, and ``"weighted"``, values of the factors |wˡ⁺¹ σ'(zˡ)| by which BP2
+    multiplies the error on its way back through the layer (:func:`factors`; None where the next
+    layer with weights does not read this one's units); at most ``sample`` of each, drawn at random
+    (seeded). Also ``"label"`` (the layer's description) and ``"activation"`` (its name; σ'(z) is
+    that activation's derivative). Chapter 5: for sigmoid neurons σ' ≤ 1/4, so the factors are
+    usually below 1 and the gradient shrinks."""
     x = net.prepare(images)
     net.feedforward(x, training=False)
-    dense = [l for l in net.layers if isinstance(l, Dense)]
+    rng = np.random.default_rng(0)
+    hidden = hidden_param_layers(net)
+    with_weights = [l for l in net.layers if "w" in l.params]
     out = []
-    for layer, following in zip(dense[:-1], dense[1:]):
-        sp = layer.activation.prime(layer.z, layer.a) if layer.activation.elementwise else np.ones_like(layer.z)
-        mean_sp = sp.mean(axis=0)  # (n_out,)
-        factors = np.abs(following.params["w"] * mean_sp[None, :])  # |w_jk σ'(z_k)|
-        out.append({"sigma_prime": sp.ravel().copy(), "weighted": factors.ravel().copy(), "label": layer.describe()})
+    for layer in hidden:
+        activation = getattr(layer, "activation", None)
+        if activation is None or not activation.elementwise:
+            sp, weighted = np.zeros(0), None
+        else:
+            sp = layer.activation.prime(layer.z, layer.a)
+            later = with_weights[with_weights.index(layer) + 1:] if layer in with_weights else []
+            weighted = factors(later[0], unit_primes(layer)) if later else None
+        out.append({"sigma_prime": _sample(sp, rng, sample),
+                    "weighted": None if weighted is None else _sample(weighted, rng, sample),
+                    "label": layer.describe(), "activation": activation.name if activation else ""})
     return out
 
 

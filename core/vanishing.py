@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -22,7 +22,7 @@ from scipy.special import expit
 
 from core import probes
 from core.data import MNIST, Split
-from core.layers import Dense, Layer
+from core.layers import Dense, Dropout, Layer
 from core.network import Network
 from core.normalization import BatchNormDense, ResidualBatchNormDense, ResidualDense
 from core.training import BatchDone, Diverged, Finished, TrainConfig, Trainer
@@ -222,19 +222,35 @@ def _accuracy(net: Network, held_out: Split | None) -> float | None:
 
 # --- the cause: products of factors ----------------------------------------------------------------
 
-def path_products(net: Network, images: np.ndarray, n_paths: int = 4000, seed: int = 0) -> list[np.ndarray]:
-    """For each hidden layer l, |∏ⱼ wʲ⁺¹ σ'(zʲ)| over j = l … L−1 along ``n_paths`` random paths
-    (a random example, then one random neuron in each layer from l to the output).
+def dense_tail(net: Network) -> list[Dense]:
+    """The network's last layers that are plain fully connected ones (dropout between them, the
+    identity in inference, skipped), output layer included: where a path through single neurons is
+    defined (:func:`path_products`)."""
+    chain = [l for l in net.layers if not isinstance(l, Dropout)]
+    start = len(chain)
+    while start > 0 and type(chain[start - 1]) is Dense:
+        start -= 1
+    return chain[start:]
+
+
+def path_products(net: Network, images: np.ndarray, n_paths: int = 4000, seed: int = 0,
+                  run: bool = True) -> list[np.ndarray]:
+    """For each hidden layer l of the network's fully connected tail (:func:`dense_tail`: all of
+    them for a plain fully connected network), |∏ⱼ wʲ⁺¹ σ'(zʲ)| over j = l … L−1 along ``n_paths``
+    random paths (a random example, then one random neuron in each layer from l to the output).
 
     BP2 applied again and again writes δˡ as a sum over all such paths of the product times the
     output error δᴸ: the factor a single path multiplies the error by on its way from the output
-    back to layer l (for the book's chain of single neurons, the only path). Plain dense networks
-    only (ValueError otherwise); runs ``net`` forward, so its layers' caches change."""
-    dense = list(net.layers)
-    if any(type(l) is not Dense for l in dense):
-        raise ValueError("path products are defined here for plain fully connected networks "
-                         "(no convolution, dropout, batch norm or residual connections)")
-    net.feedforward(net.prepare(images), training=False)
+    back to layer l (for the book's chain of single neurons, the only path). A path through a ReLU
+    that is off (σ' = 0) carries nothing: its product is 0. ValueError when the tail has no hidden
+    layer (a convolution, batch norm or residual layer just before the output). Runs ``net`` forward
+    in inference mode, so its layers' caches change (``run=False``: it has just run on ``images``)."""
+    dense = dense_tail(net)
+    if len(dense) < 2:
+        raise ValueError("path products are defined here for plain fully connected layers "
+                         "(not after a convolution, batch norm or residual connection)")
+    if run:
+        net.feedforward(net.prepare(images), training=False)
     rng = np.random.default_rng(seed)
     n = len(dense[0].z)
     example = rng.integers(0, n, n_paths)
@@ -253,19 +269,35 @@ def path_products(net: Network, images: np.ndarray, n_paths: int = 4000, seed: i
 
 @dataclass(frozen=True)
 class Cause:
-    """Why the gradient shrinks (or grows) in ``net``, layer by layer (hidden layers, input side
-    first): the values of σ'(zˡ) over the examples and neurons; those of |wˡ⁺¹ⱼₖ σ'(zˡₖ)|, the
-    factors BP2 multiplies by (see :func:`core.probes.saturation`); σ''s largest possible value;
-    the 10th, 50th and 90th percentiles of the product of factors along random paths from each
-    layer to the output (None when the network is not a plain fully connected one); and the measured
-    ‖δˡ‖ / ‖δᴸ‖, the speed of each layer relative to the output layer's."""
+    """Why the gradient shrinks (or grows) in ``net``, layer by layer (the hidden layers with
+    weights, dense or convolutional, input side first; see :func:`core.probes.saturation`):
+
+    - ``labels`` and ``activations``: each layer's description and activation (σ' is its derivative);
+    - ``sigma_prime``: values of σ'(zˡ) over the examples and units;
+    - ``weighted``: values of |wˡ⁺¹ σ'(zˡ)|, the factors BP2 multiplies by (None where not defined);
+    - ``bound``: the largest value σ' can take in these layers (1/4 for the sigmoid);
+    - ``path_quantiles`` (3, layers): the 10th, 50th and 90th percentiles of the product of the
+      factors along random paths from each layer to the output, over the paths that carry the
+      error at all (a ReLU that is off ends a path: product 0); NaN for the layers before the fully
+      connected tail, None when it has no hidden layer; ``path_alive``: the share of paths with a
+      product above 0 (NaN where not measured);
+    - ``relative_speeds``: the measured ‖∂C/∂bˡ‖ / ‖∂C/∂bᴸ‖, each layer's speed of learning
+      relative to the output layer's (BP3; the sum over all paths, with their signs)."""
 
     labels: list[str]
     sigma_prime: list[np.ndarray]
-    weighted: list[np.ndarray]
+    weighted: list[np.ndarray | None]
     bound: float
     path_quantiles: np.ndarray | None  # (3, hidden layers)
     relative_speeds: np.ndarray
+    activations: list[str] = field(default_factory=list)
+    path_alive: np.ndarray | None = None
+
+    @property
+    def path_layers(self) -> int:
+        """How many of the last hidden layers the path products cover (0: none)."""
+        q = self.path_quantiles
+        return 0 if q is None else int(np.sum(~np.isnan(self.path_alive)))
 
 
 #: The largest value σ'(z) takes, for each element-wise activation.
@@ -276,34 +308,50 @@ def explain(net: Network, images: np.ndarray, labels: np.ndarray, n_paths: int =
     """The :class:`Cause` of ``net``'s unstable gradient on the given examples (``net`` untouched)."""
     probe = net.copy()
     sat = probes.saturation(probe, images)
-    hidden = [l for l in probe.layers if isinstance(l, Dense)][:-1]
-    bound = max((PRIME_BOUNDS.get(l.activation.name, 1.0) for l in hidden), default=1.0)
+    hidden = len(sat)
+    activations = [s["activation"] for s in sat]
+    bound = max((PRIME_BOUNDS.get(a, 1.0) for a in activations), default=1.0)
     try:
-        products = path_products(probe, images, n_paths)
-        quantiles = np.array([np.percentile(p, [10, 50, 90]) for p in products]).T
+        products = path_products(probe, images, n_paths, run=False)  # (saturation ran it on them)
     except ValueError:
-        quantiles = None
+        products = []
+    quantiles, alive = None, None
+    if products:
+        quantiles, alive = np.full((3, hidden), np.nan), np.full(hidden, np.nan)
+        for i, p in zip(range(hidden - len(products), hidden), products):
+            live = p[p > 0]
+            alive[i] = len(live) / len(p)
+            if len(live):
+                quantiles[:, i] = np.percentile(live, [10, 50, 90])
     x = probe.prepare(images)
     probe.backprop(x, probe.one_hot(labels), training=True)  # batch norm as gradient descent sees it
     speeds = probes.gradient_norms(probe, m=len(x), weights=False)["delta"]
     hidden_speeds, out = speeds[:-1], speeds[-1]
     relative = hidden_speeds / out if out > 0 else np.full(len(hidden_speeds), np.nan)
     return Cause([s["label"] for s in sat], [s["sigma_prime"] for s in sat], [s["weighted"] for s in sat],
-                 bound, quantiles, relative)
+                 bound, quantiles, relative, activations, alive)
 
 
 # --- exploding gradients -------------------------------------------------------------------------------
 
+#: The costs the exploding chain can end in: the book's chapter 5 product ends in ∂C/∂a₄, as for the
+#: quadratic cost; with cross-entropy the output's σ'(z) cancels (δᴸ = a − y, chapter 3).
+CHAIN_COSTS = ("quadratic", "cross-entropy")
+
+
 def exploding_chain(hidden: int = 3, w: float = 100.0, x: float = 1.0, zero_z: bool = True,
-                    dtype=np.float64) -> Network:
+                    cost: str = "quadratic", dtype=np.float64) -> Network:
     """The book's chain of single sigmoid neurons, ``hidden`` of them and one output neuron, all
-    weights ``w``. With ``zero_z`` each bias is −w × (the activation feeding it), so every z = 0 and
-    σ'(z) = 1/4: by BP2 each layer multiplies the error by w σ'(z) = w/4 (25 for w = 100) on its way
-    back. Without it the biases are 0 and large weights saturate the neurons instead."""
+    weights ``w``, ending in ``cost`` (one of :data:`CHAIN_COSTS`). With ``zero_z`` each bias is
+    −w × (the activation feeding it), so every z = 0 and σ'(z) = 1/4: by BP2 each layer multiplies
+    the error by w σ'(z) = w/4 (25 for w = 100) on its way back. Without it the biases are 0 and
+    large weights saturate the neurons instead."""
     if int(hidden) < 1:
         raise ValueError(f"the chain needs at least one hidden neuron, not {hidden}")
+    if cost not in CHAIN_COSTS:
+        raise ValueError(f"the chain's cost is one of {', '.join(CHAIN_COSTS)}, not {cost!r}")
     layers = [Dense(1, "sigmoid") for _ in range(int(hidden) + 1)]
-    net = Network(layers, cost="cross-entropy", input_shape=(1,), init="zero", dtype=dtype, name="exploding chain")
+    net = Network(layers, cost=cost, input_shape=(1,), init="zero", dtype=dtype, name="exploding chain")
     a = float(x)
     for layer in layers:
         layer.params["w"][...] = w
@@ -314,11 +362,15 @@ def exploding_chain(hidden: int = 3, w: float = 100.0, x: float = 1.0, zero_z: b
 
 def chain_gradients(net: Network, x: float = 1.0, y: float = 0.0) -> dict[str, np.ndarray]:
     """For a chain of single neurons, one input ``x`` and target ``y``: per layer (output included)
-    σ'(zˡ), the factor |wˡ⁺¹ σ'(zˡ)| by which BP2 multiplies the error going back through layer l
-    (NaN for the output layer), and |∂C/∂bˡ| = |δᴸ| × the product of the factors from l on.
+    z, b, σ'(zˡ), the factor |wˡ⁺¹ σ'(zˡ)| by which BP2 multiplies the error going back through
+    layer l (NaN for the output layer), and |∂C/∂bˡ| = |δᴸ| × the product of the factors from l on;
+    and, as numbers, the output's activation ``a`` and ``dC_da`` = ∂C/∂aᴸ, so that the book's
+    product ∂C/∂b₁ = σ'(z₁) w₂σ'(z₂) … wᴸσ'(zᴸ) ∂C/∂aᴸ can be redone by hand.
 
     σ'(z) is computed as σ(z) σ(−z), which keeps its tiny values for saturated neurons (σ(z)(1 − σ(z))
-    rounds to 0 once σ(z) rounds to 1), so the product shows how small the gradient is, not just 0."""
+    rounds to 0 once σ(z) rounds to 1), so the product shows how small the gradient is, not just 0.
+    |δᴸ| is |σ'(zᴸ) ∂C/∂aᴸ| (BP1) for the quadratic cost and |aᴸ − y| for cross-entropy (where σ'
+    cancels, as the cost computes it)."""
     dense = net.dense_layers
     if any(l.n_out != 1 for l in dense) or net.input_shape != (1,):
         raise ValueError("chain_gradients needs a chain of single neurons")
@@ -329,11 +381,18 @@ def chain_gradients(net: Network, x: float = 1.0, y: float = 0.0) -> dict[str, n
         sp.append(float((expit(z) * expit(-z))[0, 0]) if l.activation.name == "sigmoid"
                   else float(l.activation.prime(z, l.activation(z))[0, 0]))
     out = net.output_layer
-    delta_out = abs(float(net.cost.delta(out.z, a, np.array([[y]], dtype=a.dtype), out.activation)[0, 0]))
-    w_next = np.array([float(l.params["w"][0, 0]) for l in dense[1:]] + [math.nan])
-    factor = np.abs(w_next * np.array(sp))
+    target = np.array([[y]], dtype=a.dtype)
+    dC_da = float(net.cost.grad_a(a, target)[0, 0])
+    if net.cost.name == "quadratic":  # BP1 with the careful σ'(zᴸ)
+        delta_out = abs(sp[-1] * dC_da)
+    else:
+        delta_out = abs(float(net.cost.delta(out.z, a, target, out.activation)[0, 0]))
+    w = np.array([float(l.params["w"][0, 0]) for l in dense])
+    factor = np.abs(np.append(w[1:], math.nan) * np.array(sp))
     grad = np.empty(len(dense))
     grad[-1] = delta_out
     for l in range(len(dense) - 2, -1, -1):
         grad[l] = grad[l + 1] * factor[l]
-    return {"grad_b": grad, "sigma_prime": np.array(sp), "factor": factor}
+    return {"grad_b": grad, "sigma_prime": np.array(sp), "factor": factor, "w": w,
+            "z": np.array([float(l.z[0, 0]) for l in dense]), "b": np.array([float(l.params["b"][0]) for l in dense]),
+            "a": float(a[0, 0]), "dC_da": dC_da}

@@ -1,6 +1,8 @@
-"""Why the gradient vanishes, made visible: per hidden layer the distribution of σ'(zˡ) (never above
-1/4 for the sigmoid) and of the factors |w σ'(z)| that BP2 multiplies the error by, and the product
-of those factors along the path from a layer to the output."""
+"""Why the gradient vanishes, made visible: per hidden layer the distribution of σ'(zˡ) (σ' the
+derivative of the layer's activation: never above 1/4 for the sigmoid, 0 or 1 for ReLU) and of the
+factors |w σ'(z)| that BP2 multiplies the error by, and the product of those factors along the path
+from a layer to the output. Any network with dense or convolutional layers: the plots share its
+hidden layers, and the caption says what is not covered (paths through convolutions)."""
 from __future__ import annotations
 
 import numpy as np
@@ -13,19 +15,19 @@ from app.gradients import plots
 from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
 from app.gradients.page import Page, choice
-from app.theme.plots import decade_label, decade_ticks, plot_widget
+from app.theme.plots import plot_widget, set_axis_label, set_title
 from core import vanishing
 from core.network import Network
 
 EXPLANATION = (
     "Backpropagation carries the error back one layer at a time, "
-    "δ<sup>l</sup> = σ'(z<sup>l</sup>) ⊙ (w<sup>l+1</sup>)<sup>T</sup> δ<sup>l+1</sup> (BP2): "
-    "every layer multiplies it "
-    "by factors w σ'(z). For the sigmoid σ'(z) ≤ 1/4, and initial weights are small, so the factors are "
-    "mostly well below 1 and the error shrinks geometrically on its way to the first layers."
+    "δ<sup>l</sup> = σ′(z<sup>l</sup>) ⊙ (w<sup>l+1</sup>)<sup>T</sup> δ<sup>l+1</sup> (BP2, σ′ the derivative of "
+    "the layer's activation): every layer multiplies it by factors w σ′(z). For the sigmoid σ′(z) ≤ 1/4, and "
+    "initial weights are small, so the factors are mostly well below 1 and the error shrinks geometrically on "
+    "its way to the first layers. For tanh σ′ ≤ 1, for ReLU it is 0 or 1: then the weights decide."
 )
 
-W_LOG_RANGE = (-5.0, 1.0)  # log10 of the factors' axis
+W_FLOOR = -5.0  # log10 of the factors' axis's bottom: smaller factors (and 0) are drawn there
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 SOURCES = [
@@ -70,16 +72,19 @@ class CausePage(Page):
         legend = panel.status_label()
         legend.setText(theme.coloured(
             "Each violin is one hidden layer's values (its width: how many); the white bar spans the middle half, "
-            "the dot is the median. The lower plot follows the error from the output back to layer l: one path "
+            "the dot is the median. Factors below 10⁻⁵ (and 0: a unit that is never on) are drawn at the bottom. "
+            "A convolution's factors are its filter weights times the mean σ′ of the channel they read. "
+            "The lower plot follows the error from the output back to layer l: one path "
             "multiplies it by one factor per layer; the actual gradient sums all paths, whose signs partly "
             "cancel.", theme.MUTED))
         panel.finish()
 
-        self.sp_plot = plot_widget("σ'(zˡ) over examples and neurons", "hidden layer l", "σ'(z)")
-        self.w_plot = plot_widget("Factors |wˡ⁺¹ σ'(zˡ)| that BP2 multiplies by", "hidden layer l", "|w σ'(z)|")
+        self.sp_plot = plot_widget("σ′(zˡ) over examples and units", "hidden layer l", "σ′(z)")
+        self.w_plot = plot_widget("Factors |wˡ⁺¹ σ′(zˡ)| that BP2 multiplies by", "hidden layer l", "|w σ′(z)|",
+                                  log_y=True)  # (the violins are given log10 values)
         self.path_plot = plot_widget("From layer l back to the output: the product of the factors",
                                      "hidden layer l", "× output error", log_y=True, legend="bottom-right")
-        self.sp_bound = plots.guide_line(self.sp_plot.getPlotItem(), 0.25, 0, "σ' ≤ 1/4", anchor=(1, 1),
+        self.sp_bound = plots.guide_line(self.sp_plot.getPlotItem(), 0.25, 0, "σ′ ≤ 1/4", anchor=(1, 1),
                                          position=0.98)
         self.w_one = plots.guide_line(self.w_plot.getPlotItem(), 0.0, 0, "1: passes the error on unchanged",
                                       anchor=(1, 1), position=0.98)
@@ -87,9 +92,7 @@ class CausePage(Page):
                                           position=0.98)
         self.sp_violins = plots.Violins(self.sp_plot.getPlotItem())
         self.w_violins = plots.Violins(self.w_plot.getPlotItem())
-        lo, hi = W_LOG_RANGE
-        self.w_plot.getPlotItem().getAxis("left").setTicks(decade_ticks(10 ** lo, 10 ** hi))
-        self.w_plot.getPlotItem().setYRange(*W_LOG_RANGE, padding=0.02)
+        self.w_plot.getPlotItem().setYRange(W_FLOOR, 1.0, padding=0.02)
         path = self.path_plot.getPlotItem()
         band_pen = pg.mkPen(plots.color(0), width=0.5)
         self.path_lo = pg.PlotDataItem([], [], pen=band_pen)
@@ -99,12 +102,15 @@ class CausePage(Page):
         self.path_band = pg.FillBetweenItem(self.path_lo, self.path_hi, brush=pg.mkBrush(fill))
         for item in (self.path_lo, self.path_hi, self.path_band):
             path.addItem(item)
+        self.path_whiskers = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), top=np.zeros(0), bottom=np.zeros(0),
+                                             beam=0.08, pen=band_pen)  # (the band alone is not seen at one layer)
+        path.addItem(self.path_whiskers)
         self.path_median = path.plot([], [], pen=pg.mkPen(plots.color(0), width=2), symbol="o", symbolSize=7,
-                                     symbolBrush=plots.color(0), name="one path: median product (band: 10–90%)")
+                                     symbolBrush=plots.color(0))
         self.path_measured = path.plot([], [], pen=pg.mkPen(plots.color(3), width=2), symbol="s", symbolSize=7,
-                                       symbolBrush=plots.color(3), name="all paths together: measured ‖δˡ‖ / ‖δᴸ‖")
-        self.path_bound = path.plot([], [], pen=pg.mkPen(plots.GUIDE, width=1.2, style=Qt.PenStyle.DashLine),
-                                    name="(1/4)ᵏ, k layers away: the chain's bound when |w| ≤ 1")
+                                       symbolBrush=plots.color(3))
+        self.path_bound = path.plot([], [], pen=pg.mkPen(plots.GUIDE, width=1.2, style=Qt.PenStyle.DashLine))
+        # (legend entries are added for what is drawn, see _draw_paths)
         top = QHBoxLayout()
         top.setSpacing(6)
         top.addWidget(self.sp_plot)
@@ -203,62 +209,73 @@ class CausePage(Page):
 
     def _show(self, cause: vanishing.Cause, what: str) -> None:
         self.cause = cause
-        self._draw_histograms(cause)
+        n = len(cause.labels)
+        names = layer_ticks(cause.labels)
+        for plot in (self.sp_plot, self.w_plot, self.path_plot):
+            item = plot.getPlotItem()
+            item.getAxis("bottom").setTicks([[(float(i + 1), name) for i, name in enumerate(names)]])
+            item.setXRange(0.4, n + 0.6, padding=0)
+        symbol = prime_symbol(cause.activations)
+        set_title(self.sp_plot.getPlotItem(), f"{symbol}(zˡ) over examples and units")
+        set_title(self.w_plot.getPlotItem(), f"Factors |wˡ⁺¹ {symbol}(zˡ)| that BP2 multiplies by")
+        set_axis_label(self.sp_plot.getPlotItem(), "left", f"{symbol}(z)")
+        set_axis_label(self.w_plot.getPlotItem(), "left", f"|w {symbol}(z)|")
+        self._draw_histograms(cause, symbol)
         self._draw_paths(cause)
+        self.caption.setText(caption(cause, symbol))
         self.status.setText(f"Showing {what}.")
         self.updated.emit()
 
-    def _draw_histograms(self, cause: vanishing.Cause) -> None:
+    def _draw_histograms(self, cause: vanishing.Cause, symbol: str) -> None:
         n = len(cause.sigma_prime)
         x = np.arange(1, n + 1, dtype=float)
-        ticks = [[(float(i), str(i)) for i in range(1, n + 1)]]
-        top = cause.bound * 1.02
-        self.sp_violins.set(x, cause.sigma_prime, 0.0, top)
+        self.sp_violins.set(x, cause.sigma_prime, 0.0, cause.bound * 1.02)
         self.sp_bound.setValue(cause.bound)
-        self.sp_bound.label.setFormat("σ' ≤ 1/4" if cause.bound == 0.25 else f"σ' ≤ {cause.bound:g}")
-        lo, hi = W_LOG_RANGE
-        self.w_violins.set(x, [np.log10(np.maximum(v, 10 ** lo)) for v in cause.weighted], lo, hi)
-        for plot, y_range in ((self.sp_plot, (0, cause.bound * 1.12)), (self.w_plot, W_LOG_RANGE)):
-            item = plot.getPlotItem()
-            item.getAxis("bottom").setTicks(ticks)
-            item.setXRange(0.4, n + 0.6, padding=0)
-            item.setYRange(*y_range, padding=0.02)
+        self.sp_bound.label.setFormat(bound_text(cause.activations, cause.bound, symbol))
+        self.sp_plot.getPlotItem().setYRange(0, cause.bound * 1.12, padding=0.02)
+        self.w_quarter.setVisible(cause.bound == 0.25)  # the sigmoid's largest factor when |w| ≤ 1
+        weighted = [np.zeros(0) if w is None else w for w in cause.weighted]
+        lo = W_FLOOR
+        top = max((float(np.max(w)) for w in weighted if len(w)), default=1.0)
+        hi = max(1.0, np.log10(max(top, 1e-300)) + 0.15)
+        self.w_violins.set(x, [np.log10(np.maximum(w, 10 ** lo)) for w in weighted], lo, hi)
+        self.w_plot.getPlotItem().setYRange(lo, hi, padding=0.02)
 
     def _draw_paths(self, cause: vanishing.Cause) -> None:
         hidden = len(cause.relative_speeds)
         x = np.arange(1, hidden + 1, dtype=float)
-        plot = self.path_plot.getPlotItem()
-        plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, hidden + 1)]])
-        plot.setXRange(0.7, hidden + 0.3, padding=0)
-        self.path_measured.setData(x, plots.finite_positive(cause.relative_speeds))
+        legend = self.path_plot.getPlotItem().legend
+        legend.clear()
+        measured = plots.finite_positive(cause.relative_speeds)
+        self.path_measured.setData(x, measured, connect="finite")
+        shown = [measured]
         q = cause.path_quantiles
-        if q is not None and q.shape[1] == hidden:
-            self.path_median.setData(x, plots.finite_positive(q[1]))
-            self.path_lo.setData(x, plots.finite_positive(q[0]))
-            self.path_hi.setData(x, plots.finite_positive(q[2]))
-            self.path_bound.setData(x, 0.25 ** (hidden + 1 - x))
-            per_layer = (q[1, 0] / q[1, -1]) ** (1 / max(hidden - 1, 1)) if hidden > 1 else q[1, 0]
+        covered = ~np.isnan(q[1]) if q is not None else np.zeros(hidden, bool)
+        if covered.any():
+            xs = x[covered]
+            self.path_median.setData(xs, q[1, covered])
+            self.path_lo.setData(xs, q[0, covered])
+            self.path_hi.setData(xs, q[2, covered])
+            logs = np.log10(q[:, covered])
+            self.path_whiskers.setData(x=xs, y=logs[1], top=logs[2] - logs[1], bottom=logs[1] - logs[0])
+            legend.addItem(self.path_median, "one path: median product (band: 10–90%)"
+                           if np.all(cause.path_alive[covered] == 1) else
+                           "one path that carries the error: median product (band: 10–90%)")
+            shown.append(q[:, covered])
         else:
-            for item in (self.path_median, self.path_lo, self.path_hi, self.path_bound):
+            for item in (self.path_median, self.path_lo, self.path_hi):
                 item.setData([], [])
-            per_layer = None
-        self._fit_path_range(plot, [cause.relative_speeds] + ([] if q is None else [q, 0.25 ** (hidden + 1 - x)]))
-        speeds = cause.relative_speeds
-        gain = (speeds[0] / speeds[-1]) ** (1 / (hidden - 1)) if hidden > 1 and speeds[-1] > 0 else None
-        sp_mean = np.mean([v.mean() for v in cause.sigma_prime]) if cause.sigma_prime else float("nan")
-        text = f"Mean σ'(z) {sp_mean:.3f} (at most {cause.bound:g}). "
-        if per_layer is not None and hidden > 1:
-            text += (f"Along one path the error is multiplied by about <b>{per_layer:.2g}</b> per layer; "
-                     f"summed over the many paths (with mixed signs) the measured gradient changes by about "
-                     f"<b>{gain:.2g}×</b> per layer.")
-        elif per_layer is not None:
-            text += (f"With one hidden layer the error reaching it is the output's times one factor: about "
-                     f"<b>{per_layer:.2g}</b> along a path. Add layers to see the factors multiply.")
-        elif gain is not None:
-            text += f"Layer by layer, the measured gradient changes by about <b>{gain:.2g}×</b>."
-        elif q is None:
-            text += "Path products are shown for plain fully connected networks only."
-        self.caption.setText(text)
+            self.path_whiskers.setData(x=np.zeros(0), y=np.zeros(0), top=np.zeros(0), bottom=np.zeros(0))
+        legend.addItem(self.path_measured, "all paths together: measured ‖δˡ‖ / ‖δᴸ‖")
+        if covered.any() and cause.bound < 1:
+            xs = x[covered]
+            bound = cause.bound ** (hidden + 1 - xs)
+            self.path_bound.setData(xs, bound)
+            legend.addItem(self.path_bound, f"({fraction(cause.bound)})ᵏ, k layers away: the bound when every |w| ≤ 1")
+            shown.append(bound)
+        else:
+            self.path_bound.setData([], [])
+        self._fit_path_range(self.path_plot.getPlotItem(), shown)
 
     @staticmethod
     def _fit_path_range(plot, values) -> None:
@@ -270,13 +287,7 @@ class CausePage(Page):
             return
         lo, hi = np.log10(v.min()), np.log10(v.max())
         span = max(hi - lo, 1.0)
-        bottom, top = lo - 0.5 * span, hi + 0.08 * span
-        plot.setYRange(bottom, top, padding=0)
-        step = max(1, int(np.ceil((top - bottom) / 8)))  # at most ~8 labelled decades, the others ticked
-        decades = range(int(np.floor(bottom)), int(np.ceil(top)) + 1)
-        major = [(float(k), decade_label(k)) for k in decades if k % step == 0]
-        minor = [(float(k), "") for k in decades if k % step]
-        plot.getAxis("left").setTicks([major, minor])
+        plot.setYRange(lo - 0.5 * span, hi + 0.08 * span, padding=0)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -287,3 +298,85 @@ class CausePage(Page):
         self._timer.stop()
         self._again = False
         jobs.shutdown(self)
+
+
+PRIME_SYMBOLS = {"sigmoid": "σ′", "tanh": "tanh′", "relu": "ReLU′", "linear": "f′"}
+
+
+def prime_symbol(activations: list[str]) -> str:
+    """What the plots call the activation's derivative: the book's σ′ for the sigmoid, tanh′ or
+    ReLU′ when every layer has that activation, else f′ (each layer's own)."""
+    kinds = set(activations)
+    return PRIME_SYMBOLS.get(kinds.pop(), "f′") if len(kinds) == 1 else "f′"
+
+
+def fraction(bound: float) -> str:
+    return "1/4" if bound == 0.25 else f"{bound:g}"
+
+
+def bound_text(activations: list[str], bound: float, symbol: str) -> str:
+    """The label of the line at σ′'s largest value."""
+    if set(activations) == {"relu"}:
+        return "ReLU′ is 0 or 1"
+    return f"{symbol} ≤ {fraction(bound)}"
+
+
+def layer_ticks(labels: list[str]) -> list[str]:
+    """Axis labels for the hidden layers: their numbers, with their kind when the kinds differ."""
+    kinds = ["conv" if label.startswith("conv") else "FC" for label in labels]
+    if len(set(kinds)) == 1:
+        return [str(i + 1) for i in range(len(labels))]
+    return [f"{i + 1}: {kind}" for i, kind in enumerate(kinds)]
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage with two significant digits below 10% (0.5%, 4.2%, 16%)."""
+    return f"{100 * share:.2g}%" if 0 < share < 0.1 else f"{share:.0%}"
+
+
+def _share(values) -> str:
+    """One share, or the range of several (4.2%–16%)."""
+    lo, hi = _percent(min(values)), _percent(max(values))
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def caption(cause: vanishing.Cause, symbol: str) -> str:
+    """What the plots say, in a few sentences, for whatever activations and layers ``cause`` has."""
+    hidden = len(cause.relative_speeds)
+    parts = []
+    if set(cause.activations) == {"relu"}:
+        on = [float(np.mean(v > 0)) for v in cause.sigma_prime if len(v)]
+        parts.append(f"ReLU′(z) is 1 where a unit is on and 0 where it is off: {_share(on)} of the values "
+                     f"pass the error back unchanged, the rest stop it.")
+    else:
+        means = [float(v.mean()) for v in cause.sigma_prime if len(v)]
+        if means:
+            parts.append(f"Mean {symbol}(z) {np.mean(means):.3g} (at most {fraction(cause.bound)}).")
+    q, alive = cause.path_quantiles, cause.path_alive
+    covered = np.flatnonzero(~np.isnan(q[1])) if q is not None else np.zeros(0, int)
+    if len(covered) >= 2:
+        first, last = covered[0], covered[-1]
+        per_layer = (q[1, first] / q[1, last]) ** (1 / (last - first))
+        parts.append(f"Along one path the error is multiplied by about <b>{per_layer:.2g}</b> for each layer it "
+                     f"goes back")
+        if np.any(alive[covered] < 1):
+            parts[-1] += (f" (on the paths that carry it: {_share(alive[covered])} of them; a ReLU that is off "
+                          f"ends a path)")
+        parts[-1] += "."
+    elif len(covered) == 1 and hidden == 1:
+        parts.append(f"With one hidden layer the error reaching it is the output's times one factor: about "
+                     f"<b>{q[1, covered[0]]:.2g}</b> along a path. Add layers to see the factors multiply.")
+    speeds = cause.relative_speeds
+    if hidden > 1 and speeds[-1] > 0 and np.isfinite(speeds).all():
+        gain = (speeds[0] / speeds[-1]) ** (1 / (hidden - 1))
+        parts.append(f"Summed over all paths (with mixed signs) the measured gradient changes by about "
+                     f"<b>{gain:.2g}×</b> for each layer back towards the input.")
+    if len(covered) < hidden:
+        if len(covered):
+            names = ", ".join(str(i + 1) for i in covered)
+            parts.append(f"One-path products are drawn for the fully connected layer{'s' if len(covered) > 1 else ''} "
+                         f"({names}) only: paths through a convolution's shared filters and pooling are not "
+                         f"followed here.")
+        else:
+            parts.append("One-path products are drawn for plain fully connected layers only.")
+    return " ".join(parts)

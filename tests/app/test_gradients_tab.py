@@ -165,7 +165,7 @@ def test_cause_page_shows_sigma_prime_bound_and_path_products(qtbot, tab):
     assert all(v.max() <= 0.25 for v in cause.sigma_prime)
     medians = curve_y(page.path_median)
     assert len(medians) == 4 and np.all(np.diff(medians) > 0)
-    assert "per layer" in page.caption.text()
+    assert "for each layer it goes back" in page.caption.text()
     with qtbot.waitSignal(page.updated, timeout=30_000):
         page.activation.setCurrentIndex(page.activation.findData("tanh"))
     assert page.sp_bound.value() == 1.0

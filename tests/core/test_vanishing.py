@@ -151,8 +151,9 @@ def test_batch_norm_and_residual_connections_even_out_the_error_signal(first_100
 # --- exploding gradients -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("hidden", [1, 3, 5])
-def test_exploding_chain_grows_25_fold_per_layer(hidden):
-    net = vanishing.exploding_chain(hidden, w=100.0)
+@pytest.mark.parametrize("cost", vanishing.CHAIN_COSTS)
+def test_exploding_chain_grows_25_fold_per_layer(hidden, cost):
+    net = vanishing.exploding_chain(hidden, w=100.0, cost=cost)
     result = vanishing.chain_gradients(net)
     np.testing.assert_allclose(result["sigma_prime"], 0.25)  # every z = 0
     np.testing.assert_allclose(result["factor"][:-1], 25.0)
@@ -162,6 +163,26 @@ def test_exploding_chain_grows_25_fold_per_layer(hidden):
     speeds = probes.layer_speeds(net, np.array([[1.0]]), np.array([0]))
     np.testing.assert_allclose(speeds, g[:-1], rtol=1e-12)
     np.testing.assert_allclose(g[0] / g[-1], 25.0 ** hidden, rtol=1e-12)
+
+
+def test_the_chains_gradient_is_the_books_product_worked_by_hand():
+    """∂C/∂b₁ = σ'(z₁) · w₂σ'(z₂) · w₃σ'(z₃) · w₄σ'(z₄) · ∂C/∂a₄ with every z = 0 (σ' = 1/4), w = 100,
+    a₄ = σ(0) = 1/2 and y = 0: the quadratic cost's ∂C/∂a₄ = a₄ − y = 1/2 gives 1953.125; with
+    cross-entropy ∂C/∂a₄ = (a₄ − y)/(a₄(1 − a₄)) = 2 gives 7812.5 (its δ⁴ = a₄ − y: σ' cancels)."""
+    quadratic = vanishing.chain_gradients(vanishing.exploding_chain(3, w=100.0, cost="quadratic"))
+    assert quadratic["a"] == 0.5 and quadratic["dC_da"] == 0.5
+    np.testing.assert_allclose(quadratic["grad_b"], [1953.125, 78.125, 3.125, 0.125], rtol=1e-12)
+    by_hand = quadratic["sigma_prime"][0] * np.prod(quadratic["w"][1:] * quadratic["sigma_prime"][1:]) * 0.5
+    np.testing.assert_allclose(by_hand, 1953.125, rtol=1e-12)
+    ce = vanishing.chain_gradients(vanishing.exploding_chain(3, w=100.0, cost="cross-entropy"))
+    assert ce["dC_da"] == 2.0
+    np.testing.assert_allclose(ce["grad_b"], [7812.5, 312.5, 12.5, 0.5], rtol=1e-12)
+    # backprop itself agrees with both
+    for cost, expected in (("quadratic", 1953.125), ("cross-entropy", 7812.5)):
+        net = vanishing.exploding_chain(3, w=100.0, cost=cost)
+        np.testing.assert_allclose(probes.layer_speeds(net, np.array([[1.0]]), np.array([0]))[0], expected, rtol=1e-9)
+    with pytest.raises(ValueError, match="cost"):
+        vanishing.exploding_chain(3, cost="log-likelihood")
 
 
 def test_chain_factor_is_w_over_4_and_saturation_kills_it():
@@ -199,3 +220,61 @@ def test_explain_gathers_the_cause(first_1000):
     assert np.all(np.diff(cause.relative_speeds) > 0) and cause.relative_speeds[-1] < 1
     bn = vanishing.explain(vanishing.deep_net(2, batch_norm=True), images, labels)
     assert bn.path_quantiles is None and len(bn.relative_speeds) == 2
+    assert cause.activations == ["sigmoid"] * 3 and cause.path_layers == 3
+
+
+def test_relu_paths_through_a_unit_that_is_off_carry_nothing(first_1000):
+    """A ReLU that is off (σ' = 0) ends a path: the quantiles are over the paths that carry the error,
+    and the share of those is reported (every path carries it through sigmoids)."""
+    images, labels = first_1000[0][:200], first_1000[1][:200]
+    net = vanishing.deep_net(3, activation="relu", init="he", seed=1)
+    products = vanishing.path_products(net.copy(), images, n_paths=3000)
+    cause = vanishing.explain(net, images, labels, n_paths=3000)
+    assert cause.activations == ["relu"] * 3 and cause.bound == 1.0
+    for layer, p in enumerate(products):
+        live = p[p > 0]
+        assert 0 < len(live) < len(p)  # some paths meet a ReLU that is off, some do not
+        np.testing.assert_allclose(cause.path_alive[layer], len(live) / len(p))
+        np.testing.assert_allclose(cause.path_quantiles[1, layer], np.median(live))
+    assert np.all(np.isfinite(cause.path_quantiles))
+    assert np.all(np.diff(cause.path_alive) > 0)  # a longer path meets more units that may be off
+    assert all(set(np.unique(v)) <= {0.0, 1.0} for v in cause.sigma_prime)
+
+
+def test_explain_covers_a_cnn_layer_by_layer(mnist):
+    """The default CNN: σ' and the factors for every hidden layer with weights (two conv layers and the
+    fully connected one), path products for the fully connected tail only, measured speeds for all."""
+    from core.io import load_network
+    from core.models import default_model_path
+
+    net = load_network(default_model_path())
+    images, labels = mnist.train.images[:40], mnist.train.labels[:40]
+    cause = vanishing.explain(net, images, labels, n_paths=500)
+    hidden = probes.hidden_param_layers(net)
+    assert len(cause.labels) == len(cause.sigma_prime) == len(cause.weighted) == len(cause.relative_speeds) == len(hidden)
+    assert [label.split()[0] for label in cause.labels] == ["conv", "conv", "FC"]
+    assert all(w is not None and len(w) and np.all(w >= 0) for w in cause.weighted)
+    assert cause.path_layers == 1 and np.isnan(cause.path_quantiles[:, :2]).all()
+    assert np.isfinite(cause.path_quantiles[:, 2]).all() and np.isfinite(cause.relative_speeds).all()
+
+
+def test_factors_read_the_units_of_the_layer_before():
+    """A dense layer after a convolution reads channel c at every position: its factor for weight
+    (j, k) is |w_jk| times the mean σ' of channel k // (h·w); a convolution's is |w| times its input
+    channel's; batch norm scales each row by γ / √(s² + ε)."""
+    rng = np.random.default_rng(0)
+    primes = np.array([0.1, 0.2])
+    dense = Dense(3, "sigmoid")
+    dense.params = {"w": rng.normal(size=(3, 8)), "b": np.zeros(3)}  # 2 channels × 2 × 2 positions
+    expected = np.abs(dense.params["w"]) * np.repeat(primes, 4)[None, :]
+    np.testing.assert_allclose(probes.factors(dense, primes), expected)
+    conv = type("Conv", (), {})()
+    conv.params = {"w": rng.normal(size=(4, 2, 3, 3))}
+    np.testing.assert_allclose(probes.factors(conv, primes), np.abs(conv.params["w"]) * primes[None, :, None, None])
+    assert probes.factors(Dense(3), np.ones(3)) is None  # (not built: no weights)
+    bn = vanishing.deep_net(2, batch_norm=True, seed=0)
+    bn.feedforward(bn.prepare(np.random.default_rng(1).random((20, 784))), training=False)
+    second = bn.layers[1]
+    plain = np.abs(second.params["w"]) * np.ones(30)[None, :]
+    np.testing.assert_allclose(probes.factors(second, np.ones(30)),
+                               plain * np.abs(second.params["gamma"] * second.inv_std)[:, None], rtol=1e-6)

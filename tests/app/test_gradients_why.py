@@ -1,0 +1,125 @@
+"""Gradients → Why with every kind of network it accepts: sigmoid, tanh and ReLU MLPs and the bundled
+CNN. The caption is finite and names the activation, the three plots agree on the hidden layers, the
+legend lists only what is drawn, the sigmoid's (1/4)ᵏ bound appears for the sigmoid only, and every
+plot's data lies inside its view."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+from app.gradients.tab import GradientsTab
+from app.state import AppState
+from core import probes, vanishing
+from core.io import load_network
+from core.models import BUNDLED, default_model_path
+from core.network import Network
+
+
+@pytest.fixture(scope="module")
+def networks():
+    return {
+        "sigmoid": load_network(BUNDLED["ch1"].path),
+        "tanh": vanishing.deep_net(3, activation="tanh", seed=3),
+        "relu": Network.mlp([784, 30, 30, 10], activation="relu", output_activation="softmax", cost="log-likelihood",
+                            init="he", seed=4),
+        "cnn": load_network(default_model_path()),
+    }
+
+
+@pytest.fixture
+def page(qtbot, mnist):
+    state = AppState()
+    state.data = mnist
+    tab = GradientsTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1280, 740)
+    page = tab.show_page("cause")
+    page.images.setValue(60)
+    with qtbot.waitExposed(tab):
+        tab.show()
+    yield page
+    tab.shutdown()
+
+
+def analyse(qtbot, page, net):
+    page.state.set_network(net, "test")
+    with qtbot.waitSignal(page.updated, timeout=60_000):
+        page.set_source("active")
+        page.refresh()
+
+
+def page_ticks(plot: pg.PlotWidget):
+    """The bottom axis's labelled ticks, as the page set them."""
+    ticks = plot.getPlotItem().getAxis("bottom")._tickLevels
+    return ticks[0] if ticks else []
+
+
+def legend_entries(plot: pg.PlotWidget) -> list[tuple[pg.PlotDataItem, str]]:
+    return [(sample.item, label.text) for sample, label in plot.getPlotItem().legend.items]
+
+
+def data_outside_view(plot: pg.PlotWidget) -> list[str]:
+    """Each curve, scatter or shape of ``plot`` that reaches outside its view range."""
+    item = plot.getPlotItem()
+    (x0, x1), (y0, y1) = item.vb.viewRange()
+    log_y = item.ctrl.logYCheck.isChecked()
+    out = []
+    for child in item.vb.addedItems:
+        if isinstance(child, pg.PlotDataItem) and child.isVisible() and child.yData is not None and len(child.yData):
+            x, y = np.asarray(child.xData, float), np.asarray(child.yData, float)
+            if log_y:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    y = np.log10(y)
+            ok = np.isfinite(x) & np.isfinite(y)
+            if np.any((x[ok] < x0) | (x[ok] > x1) | (y[ok] < y0) | (y[ok] > y1)):
+                out.append(f"curve {child.name()}")
+        elif hasattr(child, "polygon") and not child.polygon().isEmpty():
+            r = child.polygon().boundingRect()
+            if r.left() < x0 or r.right() > x1 or r.top() < y0 - 1e-9 or r.bottom() > y1 + 1e-9:
+                out.append(f"shape {r}")
+    return out
+
+
+@pytest.mark.parametrize("kind", ["sigmoid", "tanh", "relu", "cnn"])
+def test_why_reads_right_for_every_network(qtbot, page, networks, kind):
+    net = networks[kind]
+    analyse(qtbot, page, net)
+    hidden = len(probes.hidden_param_layers(net))
+    caption = page.caption.text()
+    assert "nan" not in caption.lower() and "inf" not in caption.lower(), caption
+    symbol = {"sigmoid": "σ′", "tanh": "tanh′", "relu": "ReLU′", "cnn": "ReLU′"}[kind]
+    for plot in (page.sp_plot, page.w_plot):
+        assert symbol in plot.getPlotItem().titleLabel.text
+    assert symbol in caption or (kind == "sigmoid" and "σ′" in caption)
+    if kind != "sigmoid":
+        assert "σ′" not in page.sp_plot.getPlotItem().titleLabel.text and "1/4" not in page.sp_bound.label.format
+    # the three plots show the same hidden layers
+    ticks = [[label for _v, label in page_ticks(plot)] for plot in (page.sp_plot, page.w_plot, page.path_plot)]
+    assert len(ticks[0]) == hidden and ticks[0] == ticks[1] == ticks[2]
+    assert len(page.sp_violins.shapes) == len(page.w_violins.shapes) == hidden
+    assert len(page.path_measured.xData) == hidden and np.isfinite(page.path_measured.yData).all()
+    # the legend lists what is drawn, and only that
+    entries = legend_entries(page.path_plot)
+    assert entries and all(item.yData is not None and len(item.yData) for item, _ in entries), entries
+    bound_listed = any("ᵏ" in text for _, text in entries)
+    assert bound_listed == (kind == "sigmoid")
+    if kind != "cnn":  # a path through single neurons at every layer, none missing (ReLU's that carry it)
+        medians = page.path_median.yData
+        assert len(medians) == hidden and np.all(np.isfinite(medians)) and np.all(medians > 0)
+    for plot in (page.sp_plot, page.w_plot, page.path_plot):
+        assert not data_outside_view(plot), (plot.getPlotItem().titleLabel.text, data_outside_view(plot))
+    if kind == "cnn":  # it says plainly what it does not cover
+        assert ticks[0] == ["1: conv", "2: conv", "3: FC"]
+        assert list(page.path_median.xData) == [3.0]  # one-path products: the fully connected layer only
+        assert "fully connected layer (3) only" in caption
+    if kind == "relu":  # paths through a unit that is off carry nothing: said, and measured without them
+        assert "ReLU′(z) is 1 where a unit is on" in caption and "on the paths that carry it" in caption
+        assert page.sp_bound.label.format == "ReLU′ is 0 or 1"
+        assert not page.w_quarter.isVisible()  # the sigmoid's 1/4 means nothing here
+        assert any("carries the error" in text for _, text in entries)
+
+
+def page_ticks(plot: pg.PlotWidget):
+    ticks = plot.getPlotItem().getAxis("bottom")._tickLevels
+    return ticks[0] if ticks else []
