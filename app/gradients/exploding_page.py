@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QPushButton
 from app import theme
 from app.gradients import plots
 from app.gradients.controls import int_spin, real_spin
-from app.gradients.page import Page
+from app.gradients.page import Page, choice
 from app.theme.plots import plot_widget
 from app.theme.styles import primary_button
 from core import vanishing
@@ -49,10 +49,14 @@ class ExplodingPage(Page):
         self.x = real_spin(0.0, 1.0, 1.0, 0.1, decimals=2, tip="the input")
         self.zero_z = QCheckBox("biases make every z = 0")
         self.zero_z.setChecked(True)
+        self.cost = choice([("quadratic", "quadratic (the book's)"), ("cross-entropy", "cross-entropy")])
+        self.cost.setToolTip("the cost C the chain ends in, for the target y = 0: the book's product ends in ∂C/∂a "
+                             "of the quadratic cost")
         form.addRow("Hidden neurons", self.hidden)
         form.addRow("Weight w", self.w)
         form.addRow("Input x", self.x)
         form.addRow("", self.zero_z)
+        form.addRow("Cost", self.cost)
         self.status = panel.status_label()
         panel.finish()
 
@@ -82,6 +86,8 @@ class ExplodingPage(Page):
         for box in (self.hidden, self.w, self.x):
             box.valueChanged.connect(self.refresh)
         self.zero_z.toggled.connect(self.refresh)
+        self.cost.currentIndexChanged.connect(self.refresh)
+        self.caption.setMinimumHeight(4 * self.caption.fontMetrics().lineSpacing() + 8)  # no jump as it changes
         self.refresh()
 
     def configure(self, w: float, zero_z: bool) -> None:
@@ -96,10 +102,9 @@ class ExplodingPage(Page):
 
     def refresh(self) -> None:
         """Rebuild the chain and redraw (a handful of neurons: instant)."""
-        net = vanishing.exploding_chain(self.hidden.value(), self.w.value(), self.x.value(), self.zero_z.isChecked())
-        self.result = vanishing.chain_gradients(net, self.x.value())
-        self.result["z"] = np.array([float(l.z[0, 0]) for l in net.dense_layers])
-        self.result["b"] = np.array([float(l.params["b"][0]) for l in net.dense_layers])
+        net = vanishing.exploding_chain(self.hidden.value(), self.w.value(), self.x.value(), self.zero_z.isChecked(),
+                                        cost=self.cost.currentData())
+        self.result = vanishing.chain_gradients(net, self.x.value(), TARGET)
         self._draw_diagram()
         self._draw_bars()
         self.updated.emit()
@@ -118,6 +123,7 @@ class ExplodingPage(Page):
         texts.put(0, 0, "x", theme.TEXT_STRONG, (0.5, 0.5), bold=True)
         texts.put(0, -0.3, f"x = {self.x.value():g}", theme.TEXT, (0.5, 0))
         texts.put(n + 1, 0, "C", theme.TEXT_STRONG, (0.5, 0.5), bold=True)
+        texts.put(n + 1, -0.3, f"{self.cost.currentData()}\ny = {TARGET:g}", theme.TEXT, (0.5, 0))
         w = self.w.value()
         for i in range(n):
             xi = i + 1
@@ -155,22 +161,41 @@ class ExplodingPage(Page):
         plot.getAxis("bottom").setTicks([[(float(i), f"{i}" if i < n else f"{i} (output)") for i in range(1, n + 1)]])
         plot.setXRange(0.4, n + 0.6, padding=0)
         plot.setYRange(floor, top + 0.12 * (top - floor) + 0.3, padding=0)
-        factor = r["factor"][0]
         total = g[0] / g[-1] if g[-1] > 0 else float("nan")
+        factor = r["factor"][0]
         if self.zero_z.isChecked():
             kind = "explodes" if factor > 1 else "vanishes" if factor < 1 else "stays the same"
-            self.caption.setText(
-                f"Every factor is w σ'(0) = {self.w.value():g} × 1/4 = <b>{_pretty(factor)}</b>: the gradient {kind} "
-                f"from the output to neuron 1, overall × <b>{_pretty(total)}</b>.")
+            story = (f"Every factor is w σ′(0) = {self.w.value():g} × 1/4 = <b>{_pretty(factor)}</b>: the gradient "
+                     f"{kind} from the output to neuron 1, overall × <b>{_pretty(total)}</b>.")
         else:
-            self.caption.setText(
-                f"With biases 0 every z = w × (input) is large, σ'(z) ≈ {_pretty(r['sigma_prime'][0])}: the large "
-                f"weights saturate the neurons and the gradient vanishes (× {_pretty(total)}). Large weights alone "
-                f"do not make it explode: the biases must keep z near 0.")
+            story = (f"With biases 0 every z = w × (input) is large, σ′(z) ≈ {_pretty(r['sigma_prime'][0])}: the "
+                     f"large weights saturate the neurons and the gradient vanishes (× {_pretty(total)}). Large "
+                     f"weights alone do not make it explode: the biases must keep z near 0.")
+        self.caption.setText(f"{by_hand(r, self.cost.currentData())}<br>{story}")
         self.status.setText(f"Gradient at neuron 1: {_pretty(g[0])}; at the output: {_pretty(g[-1])}.")
 
 
+TARGET = 0.0  # the chain's desired output y
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def by_hand(r: dict, cost: str) -> str:
+    """The book's product for ∂C/∂b₁ written out, with the chain's numbers, so that a reader can redo
+    it: σ′(z₁) · w₂σ′(z₂) · … · wᴸσ′(zᴸ) · ∂C/∂aᴸ, then ∂C/∂aᴸ for the chosen cost."""
+    n = len(r["grad_b"])
+    sub = [str(i).translate(_SUBSCRIPT) for i in range(n + 1)]
+    symbols = [f"σ′(z{sub[1]})"] + [f"w{sub[i]}σ′(z{sub[i]})" for i in range(2, n + 1)] + [f"∂C/∂a{sub[n]}"]
+    values = [r["sigma_prime"][0]] + [r["w"][i] * r["sigma_prime"][i] for i in range(1, n)] + [r["dC_da"]]
+    a, last = r["a"], sub[n]
+    if cost == "quadratic":
+        derivative = f"quadratic cost: ∂C/∂a{last} = a{last} − y = {_pretty(a)} − {TARGET:g} = {_pretty(r['dC_da'])}"
+    else:
+        derivative = (f"cross-entropy: ∂C/∂a{last} = (a{last} − y) / (a{last}(1 − a{last})) = {_pretty(r['dC_da'])}, "
+                      f"so that σ′(z{last}) cancels: δ{last} = a{last} − y")
+    return (f"∂C/∂b{sub[1]} = {' · '.join(symbols)}<br>"
+            f"&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;= {' × '.join(_pretty(v) for v in values)} = <b>{_pretty(r['grad_b'][0])}</b>"
+            f"&nbsp;&nbsp;({derivative})")
 
 
 def _pretty(v: float) -> str:
@@ -180,6 +205,6 @@ def _pretty(v: float) -> str:
     if v == 0:
         return "0"
     if 1e-3 <= abs(v) < 1e6:
-        return f"{v:,.6g}" if abs(v) >= 100 else f"{v:.4g}"
+        return f"{v:,.7g}" if abs(v) >= 100 else f"{v:.5g}"
     mantissa, exponent = f"{v:.1e}".split("e")
     return f"{float(mantissa):g}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"

@@ -191,6 +191,26 @@ def test_exploding_chain_multiplies_by_25_per_layer(qtbot, tab):
     np.testing.assert_allclose(page.result["grad_b"][0] / page.result["grad_b"][-1], 25.0 ** 4)
 
 
+def test_exploding_product_is_the_books_worked_by_hand(qtbot, tab):
+    """The book's chain of four neurons, ∂C/∂b₁ = σ′(z₁) · w₂σ′(z₂) · w₃σ′(z₃) · w₄σ′(z₄) · ∂C/∂a₄:
+    with the quadratic cost (the default, stated) 0.25 × 25 × 25 × 25 × 0.5 = 1,953.125, the
+    arithmetic written out; with cross-entropy ∂C/∂a₄ = 2 and 7,812.5."""
+    page = tab.exploding
+    show(qtbot, tab, page)
+    QTest.mouseClick(page.book_button, LEFT)
+    assert page.hidden.value() == 3 and page.cost.currentData() == "quadratic" and "quadratic" in page.cost.currentText()
+    caption = page.caption.text()
+    assert "∂C/∂b₁ = σ′(z₁) · w₂σ′(z₂) · w₃σ′(z₃) · w₄σ′(z₄) · ∂C/∂a₄" in caption
+    assert "= 0.25 × 25 × 25 × 25 × 0.5 = <b>1,953.125</b>" in caption
+    assert "∂C/∂a₄ = a₄ − y = 0.5 − 0 = 0.5" in caption
+    heights = 10 ** (np.asarray(page.bars.opts["y0"]) + np.asarray(page.bars.opts["height"]))
+    np.testing.assert_allclose(heights, [1953.125, 78.125, 3.125, 0.125], rtol=1e-9)
+    page.cost.setCurrentIndex(page.cost.findData("cross-entropy"))
+    caption = page.caption.text()
+    assert "= 0.25 × 25 × 25 × 25 × 2 = <b>7,812.5</b>" in caption and "cancels" in caption
+    np.testing.assert_allclose(page.result["grad_b"][0], 7812.5)
+
+
 # --- fixes ---------------------------------------------------------------------------------------------
 def test_fixes_train_side_by_side(qtbot, tab):
     page = tab.fixes
