@@ -1,5 +1,6 @@
 """Input widgets for the Gradients tab: bounded spin boxes (a value out of range cannot be typed)
-and the Run / Pause / Stop buttons of a page that trains in the background."""
+and the Run / Pause / Stop buttons of a page that trains in the background, which keep the run's
+clock (time left) and its pacing (the GUI's share of the GIL, see ``app.train.pacing``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,6 +10,8 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QPushButton, QSpinBox
 
 from app import jobs
 from app.theme.styles import primary_button
+from app.time_left import TimeLeft
+from app.train.pacing import ResponsiveRun
 
 
 def int_spin(lo: int, hi: int, value: int, step: int = 1, tip: str = "") -> QSpinBox:
@@ -34,7 +37,9 @@ def real_spin(lo: float, hi: float, value: float, step: float, decimals: int = 3
 
 class RunButtons(QWidget):
     """Run (becomes Pause / Resume while a run is on) and Stop; ``drive(job)`` makes them act on a
-    page's background run."""
+    page's background run. While it runs, ``clock`` (a :class:`TimeLeft`) runs but for its pauses,
+    and the process favours the GUI (:class:`ResponsiveRun`: call ``hold_frame()`` before drawing
+    what the run reported, so that the run's thread waits while the GUI draws)."""
 
     run_clicked = Signal()
     pause_clicked = Signal()
@@ -57,6 +62,8 @@ class RunButtons(QWidget):
         self.stop_button.clicked.connect(self.stop_clicked)
         self.state = "idle"
         self.set_state("idle")
+        self.clock = TimeLeft()
+        self._pacing: ResponsiveRun | None = None
 
     def drive(self, job: jobs.Loop, ended: Callable[[str], None]) -> None:
         """Pause, Resume and Stop act on ``job`` (started here) until it ends; then the buttons are
@@ -64,14 +71,18 @@ class RunButtons(QWidget):
         def pause_or_resume():
             if job.paused:
                 job.resume()
+                self.clock.resume()
             else:
                 job.pause()
+                self.clock.pause()
             self.set_state("paused" if job.paused else "running")
 
         def finish(reason: str):
             self.pause_clicked.disconnect(pause_or_resume)
             self.resume_clicked.disconnect(pause_or_resume)
             self.stop_clicked.disconnect(job.stop)
+            self.clock.pause()
+            self._end_pacing()
             self.set_state("idle")
             ended(reason)
 
@@ -80,7 +91,21 @@ class RunButtons(QWidget):
         self.stop_clicked.connect(job.stop)
         job.on(job.ended, finish)
         self.set_state("running")
+        self.clock.start()
+        self._pacing = ResponsiveRun(job).__enter__()
+        job.finished.connect(self._end_pacing)  # (also when the job is cancelled: no callback runs then)
         job.start()
+
+    def _end_pacing(self) -> None:
+        if self._pacing is not None:
+            self._pacing.__exit__(None, None, None)
+            self._pacing = None
+
+    def hold_frame(self) -> None:
+        """Keep the run's thread waiting between two items until this turn of the event loop has
+        drawn (nothing when no run is on)."""
+        if self._pacing is not None:
+            self._pacing.hold_frame()
 
     def _run_pressed(self) -> None:
         {"idle": self.run_clicked, "running": self.pause_clicked, "paused": self.resume_clicked}[self.state].emit()

@@ -140,7 +140,6 @@ class ExperimentPage(Page):
         self.costs = np.full(epochs + 1, np.nan)
         self.last_epoch = -1
         self.curve_plot.getPlotItem().setXRange(0, epochs, padding=0.02)
-        self.curve_plot.getPlotItem().enableAutoRange(axis="y")
         held_out = data.validation
         self.worker = jobs.Loop(lambda: vanishing.train_speeds([net], data, config, held_out, which=("speeds",)),
                                 snapshot=lambda: [{k: v.copy() for k, v in l.params.items()} for l in net.layers],
@@ -163,6 +162,7 @@ class ExperimentPage(Page):
     def _on_records(self, records, weights) -> None:
         self.weights = weights
         self.snapshot_changed.emit()
+        self.buttons.hold_frame()  # the run's thread waits while this is drawn
         done = None
         for r in records:
             if isinstance(r, vanishing.SpeedRecord):
@@ -175,8 +175,10 @@ class ExperimentPage(Page):
         if done is not None:
             self._report_done(done)
         elif self.last_epoch >= 0:
-            self.status.setText(f"Epoch {self.last_epoch:,} of {self.speeds.shape[1] - 1:,} · "
-                                f"training cost {self.costs[self.last_epoch]:.3f}")
+            epochs = self.speeds.shape[1] - 1
+            left = self.buttons.clock.text(self.last_epoch, epochs)
+            self.status.setText(f"Epoch {self.last_epoch:,} of {epochs:,} · training cost "
+                                f"{self.costs[self.last_epoch]:.3f}" + (f" · {left}" if left else ""))
 
     def _redraw(self) -> None:
         n = self.last_epoch + 1
@@ -185,6 +187,7 @@ class ExperimentPage(Page):
         x = np.arange(n, dtype=np.float64)
         for layer, curve in enumerate(self.curves):
             curve.setData(x, plots.finite_positive(self.speeds[layer, :n]), connect="finite")
+        plots.keep_in_view(self.curve_plot.getPlotItem(), self.speeds[:, :n])
         self._update_caption()
 
     def _update_caption(self) -> None:

@@ -19,6 +19,7 @@ from app.gradients.data import start_with_data
 from app.gradients.page import Page, choice
 from app.theme.plots import plot_widget, set_axis_label
 from app.theme.styles import WELL
+from app.time_left import duration
 from core import vanishing
 
 EXPLANATION = (
@@ -36,6 +37,7 @@ COLUMNS = ["network", "layer 1 ÷ last, start", "layer 1 ÷ last, now", "trainin
 
 
 variant_color = theme.series  # one colour per network, as in the other pages' series
+REPORT_INTERVAL = 0.25  # seconds between two redraws while the networks train (a run takes minutes)
 TABLE = (f"QTableWidget {{ background: {theme.BASE}; gridline-color: {theme.BORDER}; border: none; }}"
          f"QHeaderView::section {{ background: {theme.SURFACE}; color: {theme.MUTED}; border: none; padding: 3px; }}")
 
@@ -81,25 +83,17 @@ class FixesPage(Page):
         holder.setLayout(builder)
         panel.add(holder)
         panel.section("Training (full batch)")
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
+        form = panel.form()
         self.depth = int_spin(2, 6, 4, tip="hidden layers of 30 neurons")
         self.epochs = int_spin(1, 10_000, 500, 50)
         self.eta = real_spin(0.001, 20.0, 0.1, 0.05)
         self.lmbda = real_spin(0.0, 100.0, 5.0, 0.5)
         self.images = int_spin(10, 50_000, 1000, 100)
         self.seed = int_spin(0, 99_999, 0)
-        for i, (label, box) in enumerate((("Layers", self.depth), ("Epochs", self.epochs), ("η", self.eta),
-                                          ("λ", self.lmbda), ("Images", self.images), ("Seed", self.seed))):
-            grid.addWidget(QLabel(label), i // 2, 2 * (i % 2))
-            grid.addWidget(box, i // 2, 2 * (i % 2) + 1)
-        holder = QWidget()
-        holder.setLayout(grid)
-        panel.add(holder)
+        for label, box in (("Hidden layers", self.depth), ("Epochs", self.epochs), ("Learning rate η", self.eta),
+                           ("Regularisation λ", self.lmbda), ("Training images", self.images), ("Seed", self.seed)):
+            form.addRow(label, box)
         self.measure = choice(MEASURES)
-        form = panel.form()
         form.addRow("Plot", self.measure)
         self.buttons = panel.add(RunButtons("Run the comparison"))
         self.status = panel.status_label()
@@ -123,10 +117,16 @@ class FixesPage(Page):
         self.table.setStyleSheet(TABLE)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setFixedHeight(6 * 22 + 30)
+        self.legend = QLabel()  # which colour is which network, and which line which layer: over no data
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setStyleSheet(theme.text_style(theme.TEXT, theme.FONT_SMALL, extra="padding: 0 8px;"))
+        self.legend.setMinimumHeight(2 * self.legend.fontMetrics().lineSpacing() + 2)
         top = QHBoxLayout()
         top.setSpacing(6)
         top.addWidget(self.curve_plot, 3)
         top.addWidget(self.profile_plot, 2)
+        self.view_layout.addWidget(self.legend)
         self.view_layout.addLayout(top, 1)
         self.caption = self.add_caption(CAPTION)
         self.view_layout.addWidget(self.table)
@@ -190,6 +190,7 @@ class FixesPage(Page):
         self.list.blockSignals(blocked)
         if not self.variants:  # before a first run the table lists what will train
             self._fill_table(order)
+        self.legend.setText(legend_html([(v.label, variant_color(i)) for i, v in enumerate(order)]))
 
     def _fill_table(self, variants: list[vanishing.Variant]) -> None:
         self.table.setRowCount(len(variants))
@@ -232,7 +233,8 @@ class FixesPage(Page):
         self.curve_plot.getPlotItem().setXRange(0, e, padding=0.02)
         self._fill_table(variants)
         held_out = data.validation
-        self.worker = jobs.Loop(lambda: vanishing.train_speeds(nets, data, config, held_out), owner=self)
+        self.worker = jobs.Loop(lambda: vanishing.train_speeds(nets, data, config, held_out), owner=self,
+                                interval=REPORT_INTERVAL)
         self.worker.on(self.worker.reported, self._on_records)
         self.status.setText(f"Training {k} networks, {depth} hidden layers each…")
         self.buttons.drive(self.worker, ended=self._on_finished)
@@ -250,16 +252,29 @@ class FixesPage(Page):
                 self.last_epoch[r.variant] = max(self.last_epoch[r.variant], r.epoch)
             elif isinstance(r, vanishing.VariantDone):
                 self.done[r.variant] = r
+        self.buttons.hold_frame()  # the run's thread waits while this is drawn
         self._redraw()
-        epoch = int(self.last_epoch.min()) if len(self.last_epoch) else 0
         if self.worker is not None:
-            self.status.setText(f"Epoch {max(epoch, 0):,} of {self.costs.shape[1] - 1:,}…")
+            self.status.setText(self.progress_text())
+
+    def epochs_done(self) -> tuple[int, int]:
+        """(epochs trained, epochs the run will have trained) over every network: one that stopped
+        early (diverged) counts as done."""
+        epochs = self.costs.shape[1] - 1
+        done = np.clip(self.last_epoch, 0, None)
+        total = np.array([self.done[i].epochs if i in self.done else epochs for i in range(len(done))])
+        return int(done.sum()), int(total.sum())
+
+    def progress_text(self) -> str:
+        epoch = max(int(self.last_epoch.min()), 0) if len(self.last_epoch) else 0
+        left = self.buttons.clock.text(*self.epochs_done())
+        return f"Epoch {epoch:,} of {self.costs.shape[1] - 1:,}" + (f" · {left}" if left else "…")
 
     def _on_finished(self, reason: str) -> None:
         self.worker = None
         diverged = [self.variants[i].label for i, d in self.done.items() if d.diverged]
         if reason == "completed":
-            text = f"Done: {self.costs.shape[1] - 1:,} epochs each."
+            text = f"Done: {self.costs.shape[1] - 1:,} epochs each, in {duration(self.buttons.clock.elapsed)}."
             if diverged:
                 text += f" Diverged: {', '.join(diverged)}."
         elif reason == "stopped":
@@ -267,6 +282,7 @@ class FixesPage(Page):
         else:
             text = theme.coloured(reason, theme.ERROR)
         self.status.setText(text)
+        self._fit_ranges()
         self.run_finished.emit(reason)
 
     # --- drawing -----------------------------------------------------------------------------------
@@ -280,13 +296,18 @@ class FixesPage(Page):
         self.curves, self.profiles = [], []
         for i, v in enumerate(self.variants):
             c = variant_color(i)
-            first = plot.plot([], [], pen=pg.mkPen(c, width=2), name=v.label)
+            first = plot.plot([], [], pen=pg.mkPen(c, width=2))
             last = plot.plot([], [], pen=pg.mkPen(c, width=1.5, style=Qt.PenStyle.DashLine))
             self.curves.append((first, last))
             self.profiles.append(profile.plot([], [], pen=pg.mkPen(c, width=2), symbol="o", symbolSize=6,
                                               symbolBrush=c, symbolPen=None))
         profile.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
         profile.setXRange(0.8, depth + 0.2, padding=0)
+
+    def _shown(self) -> tuple[np.ndarray, int]:
+        """The chosen measure's values, and how many epochs are shown."""
+        values = self.data[self.measure.currentData()]
+        return values, int(self.last_epoch.max()) + 1 if len(self.last_epoch) else 0
 
     def _redraw(self) -> None:
         key = self.measure.currentData()
@@ -306,7 +327,18 @@ class FixesPage(Page):
             now = values[i, :, n - 1]
             profile.setData(x_layers, plots.finite_positive(now / now[-1]))
             self._table_row(i, values[i], n - 1)
+        self._fit_ranges()
         self.redrawn.emit()
+
+    def _fit_ranges(self) -> None:
+        """Both plots' y ranges over every curve shown (changed only when one would leave its plot)."""
+        values, n = self._shown()
+        if not self.variants or n <= 0:
+            return
+        plots.keep_in_view(self.curve_plot.getPlotItem(), values[:, [0, -1], :n])
+        now = np.array([values[i, :, max(int(e), 0)] for i, e in enumerate(self.last_epoch)])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plots.keep_in_view(self.profile_plot.getPlotItem(), np.append(now / now[:, -1:], 1.0))
 
     def _table_row(self, row: int, values: np.ndarray, epoch: int) -> None:
         start, now = values[0, 0] / values[-1, 0], values[0, epoch] / values[-1, epoch]
@@ -319,6 +351,17 @@ class FixesPage(Page):
             self.table.item(row, 4).setText(text)
             if done.diverged:
                 self.table.item(row, 4).setToolTip(done.reason)
+
+
+def legend_html(entries: list[tuple[str, str]]) -> str:
+    """The curve plot's legend as one wrapped line: a swatch and the name of each network (label,
+    colour), then which line is which layer."""
+    def item(swatch: str, text: str, colour: str) -> str:
+        return (f"<span style='white-space: nowrap'><span style='color:{colour}'>{swatch}</span>&nbsp;{text}</span>"
+                f" &nbsp; ")
+    networks = "".join(item("━━", label, colour) for label, colour in entries)
+    lines = item("━━", "hidden layer 1", theme.TEXT) + item("╍╍", "the last hidden layer", theme.TEXT)
+    return networks + f"<span style='color:{theme.MUTED}'>│</span> &nbsp; " + lines
 
 
 def _ratio(r: float) -> str:

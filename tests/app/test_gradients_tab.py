@@ -11,10 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from app import theme
 from app.gradients import plots
 from app.gradients.tab import GradientsTab
 from app.state import AppState
 from core import probes, vanishing
+from tests.app.plot_data import data_outside_view
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -238,6 +240,51 @@ def test_fixes_train_side_by_side(qtbot, tab):
     page.measure.setCurrentIndex(page.measure.findData("speeds"))  # redrawn from what was recorded
     np.testing.assert_allclose(float(page.table.item(0, 1).text()),
                                page.data["speeds"][0, 0, 0] / page.data["speeds"][0, -1, 0], rtol=0.05)
+
+
+def tick(page, keep) -> None:
+    for i in range(page.list.count()):
+        variant = page.list.item(i).data(Qt.ItemDataRole.UserRole)
+        page.list.item(i).setCheckState(Qt.CheckState.Checked if variant in keep else Qt.CheckState.Unchecked)
+
+
+def test_fixes_curves_stay_in_view_and_the_legend_names_them(qtbot, tab):
+    """Six hidden sigmoid layers: the book's ‖∂C/∂b¹‖ falls far below the empty plot's range (to
+    ~10⁻⁶); every curve and profile point stays inside its plot, and the legend above the plots names
+    each network in its colour and says which line is which layer."""
+    page = tab.fixes
+    show(qtbot, tab, page)
+    keep = (vanishing.BOOK_VARIANT, vanishing.Variant(activation="relu", init="he"))
+    tick(page, keep)
+    page.depth.setValue(6)
+    page.epochs.setValue(4)
+    page.images.setValue(100)
+    page.measure.setCurrentIndex(page.measure.findData("speeds"))
+    legend = page.legend.text()
+    for i, variant in enumerate(keep):
+        assert variant.label in legend and theme.series(i) in legend
+    assert "hidden layer 1" in legend and "the last hidden layer" in legend
+    with qtbot.waitSignal(page.run_finished, timeout=60_000):
+        QTest.mouseClick(page.buttons.run_button, LEFT)
+    assert np.nanmin(page.data["speeds"][0, 0]) < 1e-4  # (the range before the run ended at 10⁻³)
+    for plot in (page.curve_plot, page.profile_plot):
+        assert not data_outside_view(plot), data_outside_view(plot)
+    page.measure.setCurrentIndex(page.measure.findData("errors"))  # another measure: refitted
+    for plot in (page.curve_plot, page.profile_plot):
+        assert not data_outside_view(plot), data_outside_view(plot)
+
+
+def test_fixes_say_how_long_is_left(qtbot, tab):
+    page = tab.fixes
+    show(qtbot, tab, page)
+    tick(page, (vanishing.BOOK_VARIANT,))
+    page.images.setValue(100)
+    page.epochs.setValue(10_000)
+    QTest.mouseClick(page.buttons.run_button, LEFT)
+    qtbot.waitUntil(lambda: "left" in page.status.text(), timeout=30_000)  # after a couple of seconds
+    assert page.status.text().startswith("Epoch ") and "about " in page.status.text()
+    with qtbot.waitSignal(page.run_finished, timeout=30_000):
+        QTest.mouseClick(page.buttons.stop_button, LEFT)
 
 
 def test_fixes_stop(qtbot, tab):
