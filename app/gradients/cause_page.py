@@ -31,10 +31,10 @@ W_FLOOR = -5.0  # log10 of the factors' axis's bottom: smaller factors (and 0) a
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 SOURCES = [
-    ("fresh", "A fresh network (initialisation)"),
-    ("experiment", "The book experiment's network, now"),
+    ("fresh", "A fresh network"),
+    ("experiment", "The experiment's network, now"),
     ("training", "The Train tab's network, now"),
-    ("active", "The active network (Draw tab)"),
+    ("active", "The Draw tab's network"),
 ]
 
 
@@ -59,10 +59,12 @@ class CausePage(Page):
         self.depth = int_spin(1, 6, 4, tip="hidden layers of 30 neurons")
         self.activation = choice(ACTIVATIONS)
         self.init = choice([("default", "1/√n_in (the book's)"), ("large", "N(0, 1)"), ("he", "He: √(2/n_in)")])
+        self.activation.setToolTip("the hidden layers' activation")
+        self.init.setToolTip("how the weights are initialised")
         self.seed = int_spin(0, 99_999, 0)
         self.images = int_spin(10, 10_000, 500, 100, tip="the first n training images")
-        self.fresh_rows = [("Hidden layers", self.depth), ("Hidden activation", self.activation),
-                           ("Initial weights", self.init), ("Seed", self.seed)]
+        self.fresh_rows = [("Hidden layers", self.depth), ("Activation", self.activation),
+                           ("Weights", self.init), ("Seed", self.seed)]
         for label, box in self.fresh_rows:
             form.addRow(label, box)
         form.addRow("Images", self.images)

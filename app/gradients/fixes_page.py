@@ -26,13 +26,13 @@ EXPLANATION = (
     "The same [784, 30, …, 30, 10] network, trained the book's way, built differently. Tick the ones "
     "to compare; their speeds train side by side, one epoch each in turn."
 )
-MEASURES = [("errors", "‖δˡ‖ per example (mean)"), ("speeds", "‖∂C/∂bˡ‖ = ‖mean δˡ‖ (the book's)"),
+MEASURES = [("errors", "‖δˡ‖ per example (mean)"), ("speeds", "‖∂C/∂bˡ‖ (the book's)"),
             ("weights", "‖∂C/∂wˡ‖")]
 CAPTION = (
-    "Solid: hidden layer 1; dashed: the last hidden layer; the closer together, the more evenly the layers "
-    "learn. For plain networks ‖δˡ‖ per example tells the same story as the book's ‖∂C/∂bˡ‖; with batch "
-    "norm ‖∂C/∂bˡ‖ is small by construction before another batch-norm layer (its backward pass removes the "
-    "batch mean), so the error per example is the fair comparison.")
+    "The closer a network's two lines, the more evenly its layers learn. For plain networks ‖δˡ‖ per example "
+    "tells the same story as the book's ‖∂C/∂bˡ‖; with batch norm ‖∂C/∂bˡ‖ is small by construction before "
+    "another batch-norm layer (its backward pass removes the batch mean), so the error per example is the fair "
+    "comparison.")
 COLUMNS = ["network", "layer 1 ÷ last, start", "layer 1 ÷ last, now", "training cost", "validation accuracy"]
 
 
@@ -75,10 +75,10 @@ class FixesPage(Page):
         self.new_residual = QCheckBox("residual")
         self.add_button = QPushButton("Add")
         builder.addWidget(self.new_activation, 0, 0)
-        builder.addWidget(self.new_init, 0, 1)
-        builder.addWidget(self.add_button, 0, 2)
+        builder.addWidget(self.new_init, 0, 1, 1, 2)
         builder.addWidget(self.new_bn, 1, 0)
         builder.addWidget(self.new_residual, 1, 1)
+        builder.addWidget(self.add_button, 1, 2)  # (three in a row would not fit the panel's width)
         holder = QWidget()
         holder.setLayout(builder)
         panel.add(holder)
@@ -90,11 +90,15 @@ class FixesPage(Page):
         self.lmbda = real_spin(0.0, 100.0, 5.0, 0.5)
         self.images = int_spin(10, 50_000, 1000, 100)
         self.seed = int_spin(0, 99_999, 0)
-        for label, box in (("Hidden layers", self.depth), ("Epochs", self.epochs), ("Learning rate η", self.eta),
-                           ("Regularisation λ", self.lmbda), ("Training images", self.images), ("Seed", self.seed)):
+        for label, box, tip in (("Hidden layers", self.depth, ""), ("Epochs", self.epochs, ""),
+                                ("η", self.eta, "learning rate"), ("λ", self.lmbda, "L2 regularisation"),
+                                ("Images", self.images, "the first n training images (full batch)"),
+                                ("Seed", self.seed, "random initialisation")):
             form.addRow(label, box)
-        self.measure = choice(MEASURES)
-        form.addRow("Plot", self.measure)
+            if tip:
+                box.setToolTip(tip)
+        panel.section("Plot")
+        self.measure = panel.add(choice(MEASURES))
         self.buttons = panel.add(RunButtons("Run the comparison"))
         self.status = panel.status_label()
         panel.finish()
