@@ -3,11 +3,12 @@ initial weights, batch normalisation or residual connections, trained together o
 footing, their speeds of learning overlaid."""
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QWidget)
@@ -17,7 +18,7 @@ from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data
 from app.gradients.page import Page, choice
-from app.theme.plots import plot_widget, set_axis_label
+from app.theme.plots import cache_axes, plot_widget, set_axis_label
 from app.theme.styles import WELL
 from app.time_left import duration
 from core import vanishing
@@ -37,7 +38,9 @@ COLUMNS = ["network", "layer 1 ÷ last, start", "layer 1 ÷ last, now", "trainin
 
 
 variant_color = theme.series  # one colour per network, as in the other pages' series
-REPORT_INTERVAL = 0.25  # seconds between two redraws while the networks train (a run takes minutes)
+REPORT_INTERVAL = 0.25  # seconds between two redraws of the curves while the networks train (a run takes minutes)
+FULL_INTERVAL = 1.0  # ... and of the profiles and the table
+PROFILES_DELAY_MS = 30  # after the curves: a turn of the event loop (and a repaint) of their own
 TABLE = (f"QTableWidget {{ background: {theme.BASE}; gridline-color: {theme.BORDER}; border: none; }}"
          f"QHeaderView::section {{ background: {theme.SURFACE}; color: {theme.MUTED}; border: none; padding: 3px; }}")
 
@@ -58,6 +61,9 @@ class FixesPage(Page):
         self.last_epoch = np.zeros(0, int)
         self.done: dict[int, vanishing.VariantDone] = {}
         self._closed = False
+        self._last_full = 0.0  # when the profiles and the table were last redrawn
+        self._profiles_timer = QTimer(self, singleShot=True, interval=PROFILES_DELAY_MS)
+        self._profiles_timer.timeout.connect(self._draw_profiles)
 
         panel = self.panel
         self.list = QListWidget()
@@ -108,6 +114,8 @@ class FixesPage(Page):
         self.profile_plot = plot_widget("Each layer ÷ the last, now", "hidden layer", "÷ last hidden layer (1: as fast)",
                                         log_y=True)
         plots.guide_line(self.profile_plot.getPlotItem(), 0.0, 0, "", position=0.02)  # 1: as fast as the last
+        for plot in (self.curve_plot, self.profile_plot):
+            cache_axes(plot.getPlotItem())  # a data update repaints a pixmap of the axes and grid, not them
         self.curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self.profiles: list[pg.PlotDataItem] = []
         self.table = QTableWidget(0, len(COLUMNS))
@@ -136,7 +144,7 @@ class FixesPage(Page):
         self.view_layout.addWidget(self.table)
 
         self.add_button.clicked.connect(self.add_variant)
-        self.measure.currentIndexChanged.connect(self._redraw)
+        self.measure.currentIndexChanged.connect(self._measure_changed)
         self.buttons.run_clicked.connect(self.start)
         self.status.setText("Press <b>Run</b>: the ticked networks train together.")
         self.list.itemChanged.connect(lambda _item: self._paint_swatches() if self.worker is None else None)
@@ -257,7 +265,10 @@ class FixesPage(Page):
             elif isinstance(r, vanishing.VariantDone):
                 self.done[r.variant] = r
         self.buttons.hold_frame()  # the run's thread waits while this is drawn
-        self._redraw()
+        self._draw_curves()
+        due = time.monotonic() - self._last_full >= FULL_INTERVAL
+        if (due or any(isinstance(r, vanishing.VariantDone) for r in records)) and not self._profiles_timer.isActive():
+            self._profiles_timer.start()
         if self.worker is not None:
             self.status.setText(self.progress_text())
 
@@ -286,7 +297,7 @@ class FixesPage(Page):
         else:
             text = theme.coloured(reason, theme.ERROR)
         self.status.setText(text)
-        self._fit_ranges()
+        self._redraw()
         self.run_finished.emit(reason)
 
     # --- drawing -----------------------------------------------------------------------------------
@@ -313,26 +324,43 @@ class FixesPage(Page):
         values = self.data[self.measure.currentData()]
         return values, int(self.last_epoch.max()) + 1 if len(self.last_epoch) else 0
 
+    def _measure_changed(self) -> None:
+        set_axis_label(self.curve_plot.getPlotItem(), "left", dict(MEASURES)[self.measure.currentData()])
+        self._redraw()
+
     def _redraw(self) -> None:
-        key = self.measure.currentData()
-        set_axis_label(self.curve_plot.getPlotItem(), "left", dict(MEASURES)[key])
+        """Draw what was recorded: the curves, then the profiles and the table."""
+        self._draw_curves()
+        self._draw_profiles()
+
+    def _draw_curves(self) -> None:
         if not self.variants:
             return
-        values = self.data[key]
-        depth = values.shape[1]
-        x_layers = np.arange(1, depth + 1, dtype=float)
-        for i, ((first, last), profile) in enumerate(zip(self.curves, self.profiles)):
+        values = self.data[self.measure.currentData()]
+        for i, (first, last) in enumerate(self.curves):
             n = int(self.last_epoch[i]) + 1
-            if n <= 0:
-                continue
-            x = np.arange(n, dtype=float)
-            first.setData(x, plots.finite_positive(values[i, 0, :n]), connect="finite")
-            last.setData(x, plots.finite_positive(values[i, -1, :n]), connect="finite")
-            now = values[i, :, n - 1]
-            profile.setData(x_layers, plots.finite_positive(now / now[-1]))
-            self._table_row(i, values[i], n - 1)
+            if n > 0:
+                x = np.arange(n, dtype=float)
+                first.setData(x, plots.finite_positive(values[i, 0, :n]), connect="finite")
+                last.setData(x, plots.finite_positive(values[i, -1, :n]), connect="finite")
         self._fit_ranges()
         self.redrawn.emit()
+
+    def _draw_profiles(self) -> None:
+        """Each network's layers ÷ the last, now, and the table (while a run goes on, at most once a
+        second and on a turn of the event loop of their own: each turn's work stays small)."""
+        self._last_full = time.monotonic()
+        if not self.variants:
+            return
+        values = self.data[self.measure.currentData()]
+        x_layers = np.arange(1, values.shape[1] + 1, dtype=float)
+        for i, profile in enumerate(self.profiles):
+            n = int(self.last_epoch[i]) + 1
+            if n > 0:
+                now = values[i, :, n - 1]
+                profile.setData(x_layers, plots.finite_positive(now / now[-1]))
+                self._table_row(i, values[i], n - 1)
+        self._fit_ranges()
 
     def _fit_ranges(self) -> None:
         """Both plots' y ranges over every curve shown (changed only when one would leave its plot)."""
