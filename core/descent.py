@@ -12,7 +12,9 @@ a velocity: v → μ v − η ∇C, then the position moves by it (equations 107
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,6 +36,10 @@ class Bowl:
     def gradient(self, v) -> np.ndarray:
         return 2.0 * np.asarray(v, dtype=np.float64)
 
+    def quadratic(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """(H, v*, C*) with C(v) = ½ (v − v*)ᵀ H (v − v*) + C*."""
+        return 2.0 * np.eye(2), np.zeros(2), 0.0
+
 
 @dataclass(frozen=True)
 class Valley:
@@ -51,6 +57,9 @@ class Valley:
     def gradient(self, v) -> np.ndarray:
         v = np.asarray(v, dtype=np.float64)
         return np.array([2 * self.a * v[0], 2 * self.c * v[1]])
+
+    def quadratic(self) -> tuple[np.ndarray, np.ndarray, float]:
+        return np.diag([2 * self.a, 2 * self.c]), np.zeros(2), 0.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,12 @@ class Regression:
         x, y = (self.x, self.y) if indices is None else (self.x[indices], self.y[indices])
         residual = v[0] * x + v[1] - y
         return np.array([np.mean(residual * x), np.mean(residual)])
+
+    def quadratic(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """H = [[⟨x²⟩, ⟨x⟩], [⟨x⟩, 1]]; the minimum v* is the least-squares line."""
+        hessian = np.array([[np.mean(self.x * self.x), np.mean(self.x)], [np.mean(self.x), 1.0]])
+        best = np.linalg.solve(hessian, [np.mean(self.x * self.y), np.mean(self.y)])
+        return hessian, best, float(self.cost(*best))
 
     def batch_gradients(self, v, m: int, draws: int, rng: np.random.Generator) -> np.ndarray:
         """``draws`` independent mini-batch estimates of ∇C at v, each from m points drawn without
@@ -141,3 +156,49 @@ def descend(surface, start, eta: float, steps: int, mu: float = 0.0) -> np.ndarr
             break
         ball.step(surface.gradient(ball.position), eta, mu)
     return np.array(ball.path)
+
+
+class Regime(NamedTuple):
+    name: str  # "slow", "good", "overshoot" or "divergence"
+    rate: float  # the worst factor by which the distance to the minimum shrinks per step (> 1: grows)
+    steps: float  # steps to shrink it a hundredfold (inf when it never does)
+
+
+#: more steps than this to get a hundred times closer is "slow"
+SLOW_STEPS = 40
+
+
+def regime(surface, eta: float, mu: float = 0.0) -> Regime:
+    """What gradient descent with rate η (and momentum μ) does on a quadratic surface, from the
+    eigenvalues λ of its Hessian. Along each eigenvector the distance x and velocity u follow
+    u → μu − ηλx, x → x + u: a linear map whose eigenvalues r solve r² − (1 − ηλ + μ) r + μ = 0.
+    The largest |r| is the worst rate; negative or complex r mean the ball overshoots the minimum."""
+    hessian, _, _ = surface.quadratic()
+    worst, overshoots = 0.0, False
+    for lam in np.linalg.eigvalsh(hessian):
+        roots = np.roots([1.0, -(1.0 - eta * lam + mu), mu])
+        worst = max(worst, float(np.max(np.abs(roots))))
+        overshoots |= bool(np.any(np.abs(roots.imag) > 1e-12) or np.any(roots.real < -1e-12))
+    steps = math.log(100.0) / -math.log(worst) if 0 < worst < 1 else (0.0 if worst == 0 else math.inf)
+    if worst >= 1:
+        name = "divergence"
+    elif overshoots:
+        name = "overshoot"
+    elif steps > SLOW_STEPS:
+        name = "slow"
+    else:
+        name = "good"
+    return Regime(name, worst, steps)
+
+
+def contour(surface, level: float, points: int = 120) -> np.ndarray:
+    """The closed curve C(v) = level of a quadratic surface, an ellipse around the minimum: (points, 2)
+    (empty below the minimum's cost)."""
+    hessian, best, lowest = surface.quadratic()
+    if level <= lowest:
+        return np.zeros((0, 2))
+    values, vectors = np.linalg.eigh(hessian)
+    angle = np.linspace(0.0, 2 * np.pi, points)
+    circle = np.stack([np.cos(angle), np.sin(angle)])  # (2, points)
+    radii = np.sqrt(2.0 * (level - lowest) / values)  # ½ λ r² = level − C*
+    return (best[:, None] + vectors @ (radii[:, None] * circle)).T

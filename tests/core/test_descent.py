@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.descent import Ball, Bowl, Valley, cost_grid, descend, regression_set
+from core.descent import Ball, Bowl, Valley, contour, cost_grid, descend, regime, regression_set
 
 
 def central_difference(surface, v, eps=1e-6):
@@ -71,3 +71,27 @@ def test_minibatch_estimates_are_unbiased_and_spread_less_as_m_grows():
     np.testing.assert_allclose(data.gradient(v, np.array([3, 7])),
                                [np.mean((v[0] * data.x[[3, 7]] + v[1] - data.y[[3, 7]]) * data.x[[3, 7]]),
                                 np.mean(v[0] * data.x[[3, 7]] + v[1] - data.y[[3, 7]])])
+
+
+@pytest.mark.parametrize("surface", [Bowl(), Valley(), regression_set()])
+def test_quadratic_form_and_contours_agree_with_the_cost(surface):
+    hessian, best, lowest = surface.quadratic()
+    np.testing.assert_allclose(surface.gradient(best), [0, 0], atol=1e-12)
+    assert surface.cost(*best) == pytest.approx(lowest)
+    v = np.array([0.7, -0.4])
+    assert surface.cost(*v) == pytest.approx(0.5 * (v - best) @ hessian @ (v - best) + lowest)
+    ring = contour(surface, lowest + 0.3)
+    np.testing.assert_allclose(surface.cost(ring[:, 0], ring[:, 1]), lowest + 0.3)
+    assert len(contour(surface, lowest - 1)) == 0
+
+
+@pytest.mark.parametrize("eta, name", [(0.05, "slow"), (0.3, "good"), (0.7, "overshoot"), (1.05, "divergence")])
+def test_regime_names_what_the_path_does_on_the_bowl(eta, name):
+    assert regime(Bowl(), eta).name == name
+    assert regime(Bowl(), eta).rate == pytest.approx(abs(1 - 2 * eta))
+
+
+def test_regime_with_momentum_on_the_valley():
+    plain, heavy = regime(Valley(), 0.4), regime(Valley(), 0.4, mu=0.8)
+    assert plain.name == "slow" and heavy.rate < plain.rate
+    assert regime(Valley(), 1.2).name == "divergence"  # 1.2 × 2c > 2: across the valley it blows up
