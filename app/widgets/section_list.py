@@ -22,7 +22,7 @@ class _EntryDelegate(QStyledItemDelegate):
         if chosen or option.state & QStyle.StateFlag.State_MouseOver:
             painter.setRenderHint(painter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(theme.rgba(theme.HIGHLIGHT, 90) if chosen else theme.rgba(theme.SURFACE, 255)))
+            painter.setBrush(QColor(*theme.rgba(theme.HIGHLIGHT, 110)) if chosen else QColor(theme.SURFACE))
             painter.drawRoundedRect(box, 5, 5)
         font = QFont(option.font)
         font.setBold(True)

@@ -1,0 +1,92 @@
+"""What every Principles page shares: the page frame (title, explanation, view, side column), numbers
+written the way the book prints them, and a label for equations with the numbers plugged in."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app import theme
+from app.universality.controls import SidePanel, header
+
+MINUS = "−"
+
+
+def number(value: float, decimals: int = 3) -> str:
+    """A number with a real minus sign (−0.125), as the book prints it."""
+    text = f"{value:.{decimals}f}"
+    if text.startswith("-"):
+        text = MINUS + text[1:]
+    if text.strip(MINUS + "0.") == "":
+        text = text.lstrip(MINUS)  # no "−0.000"
+    return text
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def subscript(n: int) -> str:
+    return str(n).translate(_SUBSCRIPTS)
+
+
+def superscript(n: int) -> str:
+    return str(n).translate(_SUPERSCRIPTS)
+
+
+def vector(values, decimals: int = 3) -> str:
+    """[0.125, −0.500]: a column vector written on one line."""
+    return "[" + ", ".join(number(v, decimals) for v in np.ravel(values)) + "]"
+
+
+def matrix(values, decimals: int = 2) -> str:
+    """[[…], […]]: a matrix row by row."""
+    return "[" + ", ".join(vector(row, decimals) for row in np.atleast_2d(values)) + "]"
+
+
+def equation_label() -> QLabel:
+    """A label for equations with their numbers: monospace, selectable, wrapping."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_BODY}px;")
+    return label
+
+
+def muted_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setStyleSheet(f"color: {theme.MUTED}; font-size: {theme.FONT_SMALL}px;")
+    return label
+
+
+def button(text: str, tip: str, primary: bool = False) -> QPushButton:
+    b = QPushButton(text)
+    b.setToolTip(tip)
+    if primary:
+        b.setStyleSheet(f"QPushButton {{ background: {theme.PRIMARY}; color: {theme.TEXT_STRONG}; "
+                        f"padding: 4px 12px; border-radius: 4px; }} QPushButton:disabled {{ color: {theme.DISABLED}; }}")
+    return b
+
+
+def strong(text: str, colour: str = theme.TEXT_STRONG) -> str:
+    return f"<b style='color:{colour}'>{text}</b>"
+
+
+def frame(page: QWidget, title: str, text: str, view, side: QVBoxLayout, side_width: int = 360) -> None:
+    """Lay ``page`` out: its title and explanation on top, ``view`` (a widget or layout) on the left and
+    the side column of controls on the right (scrolling when the window is short)."""
+    body = QHBoxLayout()
+    body.setSpacing(theme.SPACING)
+    if isinstance(view, QWidget):
+        body.addWidget(view, 1)
+    else:
+        body.addLayout(view, 1)
+    side.addStretch(1)
+    body.addWidget(SidePanel(side, side_width))
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
+    layout.addWidget(header(title, text))
+    layout.addLayout(body, 1)
