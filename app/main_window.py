@@ -1,4 +1,4 @@
-"""The main window: the four tabs, the menus, the status bar, remembered settings.
+"""The main window: the tabs, the menus, the status bar, remembered settings.
 
 Each tab is a QWidget built with the shared :class:`AppState`. A tab may offer:
 ``book_url`` (the book's chapter for Help), ``export_widget()`` (the view that File → Export saves,
@@ -45,13 +45,16 @@ QTabBar::tab:hover:!selected { color: #d0d6dc; border-bottom: 2px solid #2d3742;
 """
 
 
-TAB_TITLES = ["Draw", "Train", "Gradients", "Universality"]
+TAB_TITLES = ["Draw", "Principles", "Train", "Gradients", "Universality"]  # the book's order
 
 
 def _tab_class(title: str):
     if title == "Draw":
         from app.draw.tab import DrawTab
         return DrawTab
+    if title == "Principles":
+        from app.principles.tab import PrinciplesTab
+        return PrinciplesTab
     if title == "Train":
         from app.train.tab import TrainTab
         return TrainTab
@@ -102,7 +105,7 @@ def _start(function, *args, returned=None, finished=None):
 
 
 class MainWindow(QMainWindow):
-    """The whole app. ``window.tabs`` is the QTabWidget (Draw, Train, Gradients, Universality)."""
+    """The whole app. ``window.tabs`` is the QTabWidget (Draw, Principles, Train, Gradients, Universality)."""
 
     def __init__(self, state=None, settings: QSettings | None = None, load_initial_network: bool = True,
                  lazy: bool = False):

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSizePolicy,
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from app import theme
 from app.principles import backprop_equations as eq
 from app.principles.backprop_diagram import BackpropDiagram
-from app.principles.common import (button, equation_label, frame, muted_label, number, strong, subscript,
+from app.principles.common import (button, equation_label, frame, muted_label, number, plot, strong, subscript,
                                    superscript)
-from app.universality.plotting import make_plot
+
 from app.widgets.prediction import ChoicePrediction
 from core import backprop_trace
 
@@ -52,11 +52,13 @@ class BackpropPage(QWidget):
         self.back_button = button("◀ Back", "The previous step")
         self.next_button = button("Next ▶", "The next step: forward layer by layer (equation 25), then BP1, BP2, "
                                             "BP3 and BP4", primary=True)
-        self.all_button = button("Show all", "Jump to the end: every z, a, δ and ∂C/∂w")
-        self.restart_button = button("From the start", "Back to the first forward step")
+        self.all_button = button("All ⏭", "Jump to the end: every z, a, δ and ∂C/∂w")
+        self.restart_button = button("⏮", "From the start: back to the first forward step")
+        self.stage.setWordWrap(True)
         steps_row = QHBoxLayout()
         steps_row.addWidget(self.stage, 1)
         for b in (self.restart_button, self.back_button, self.next_button, self.all_button):
+            b.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             steps_row.addWidget(b)
         self.equation = equation_label()
         self.equation.setMinimumHeight(110)
@@ -132,7 +134,7 @@ class BackpropPage(QWidget):
         descent_layout.addWidget(self.step_button)
         self.cost_label = equation_label()
         descent_layout.addWidget(self.cost_label)
-        self.cost_plot = make_plot("", "step", "C", x_range=(0, 10), y_range=(0, 1))
+        self.cost_plot = plot("", "step", "C", x_range=(0, 10), y_range=(0, 1))
         self.cost_plot.setFixedHeight(120)
         self.cost_plot.getPlotItem().getViewBox().enableAutoRange()
         self.cost_curve = self.cost_plot.plot(pen=theme.COST, symbol="o", symbolSize=5, symbolBrush=theme.COST)

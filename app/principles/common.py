@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app import theme
 from app.universality.controls import SidePanel, header
+from app.universality.plotting import make_plot
 
 MINUS = "−"
 
@@ -42,6 +43,18 @@ def vector(values, decimals: int = 3) -> str:
 def matrix(values, decimals: int = 2) -> str:
     """[[…], […]]: a matrix row by row."""
     return "[" + ", ".join(vector(row, decimals) for row in np.atleast_2d(values)) + "]"
+
+
+def plot(title: str = "", x_label: str = "", y_label: str = "", handler=None, x_range=(0.0, 1.0),
+         y_range=(0.0, 1.0)):
+    """A themed plot with fixed ranges (see ``make_plot``) whose axes never rescale their numbers with an SI
+    prefix (pyqtgraph would label 0.001-0.4 as 1-400 once an axis has a label)."""
+    widget = make_plot(title, x_label, y_label, handler=handler, x_range=x_range, y_range=y_range)
+    for side in ("left", "bottom"):
+        axis = widget.getPlotItem().getAxis(side)
+        axis.setSIPrefixEnableRanges(())
+        axis.updateAutoSIPrefix()
+    return widget
 
 
 def equation_label() -> QLabel:

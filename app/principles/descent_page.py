@@ -14,10 +14,10 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import button, equation_label, frame, muted_label, number, strong, vector
+from app.principles.common import button, equation_label, frame, muted_label, number, plot, strong, vector
 from app.theme import plots as theme_plots
 from app.universality.controls import ValueSlider
-from app.universality.plotting import make_plot
+
 from core import descent
 
 SURFACES = {"bowl": descent.Bowl(), "valley": descent.Valley(), "regression": descent.regression_set()}
@@ -42,7 +42,7 @@ class DescentPage(QWidget):
         self.timer.timeout.connect(self._tick)
 
         # --- the heat map and everything on it --------------------------------------------------------
-        self.plot = make_plot("", "v₁", "v₂", handler=self, x_range=(-2, 2), y_range=(-2, 2))
+        self.plot = plot("", "v₁", "v₂", handler=self, x_range=(-2, 2), y_range=(-2, 2))
         item = self.plot.getPlotItem()
         item.getViewBox().setAspectLocked(True)
         self.image = pg.ImageItem()
@@ -65,7 +65,7 @@ class DescentPage(QWidget):
         self.plot.setCursor(Qt.CursorShape.CrossCursor)
 
         # the regression set and the line of the ball's (v₁, v₂)
-        self.data_plot = make_plot("The data: y = v₁x + v₂", "x", "y", x_range=(-1.6, 1.6), y_range=(-2.5, 1.5))
+        self.data_plot = plot("The data: y = v₁x + v₂", "x", "y", x_range=(-1.6, 1.6), y_range=(-2.5, 1.5))
         self.data_plot.setMinimumHeight(150)
         self.data_points = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(theme.rgba(theme.TEXT, 160)), pen=None)
         self.batch_points = pg.ScatterPlotItem(size=9, brush=None, pen=pg.mkPen(theme.SERIES[1], width=2))
