@@ -54,6 +54,12 @@ class BackpropDiagram(QWidget):
                 self.selected = (1, 0, 0)
         self.update()
 
+    @property
+    def saturated(self) -> list[tuple[int, int]]:
+        """(layer, j) of every shown neuron whose σ′(z) is below SATURATED (flagged in amber)."""
+        return [(l, j) for l, r in enumerate(self.records, 1) if l <= self.forward
+                for j in range(len(r.b)) if r.sigma_prime[j] < SATURATED]
+
     # --- geometry ----------------------------------------------------------------------------------------
     def sizes(self) -> list[int]:
         return [len(self.x)] + [len(r.b) for r in self.records]
@@ -121,12 +127,13 @@ class BackpropDiagram(QWidget):
         painter.setFont(font)
         for k, value in enumerate(self.x):
             self._card(painter, self.centre(0, k), [f"x{subscript(k + 1)} {number(value, 2)}"], theme.BORDER_STRONG)
+        flagged = set(self.saturated)
         for l, r in enumerate(self.records, 1):
             for j in range(len(r.b)):
                 lines = [f"z {number(r.z[j])}" if l <= self.forward else "z ?",
                          f"a {number(r.a[j])}" if l <= self.forward else "a ?",
                          f"δ {number(r.delta[j], 4)}" if l in self.deltas else "δ ?"]
-                saturated = l <= self.forward and r.sigma_prime[j] < SATURATED
+                saturated = (l, j) in flagged
                 self._card(painter, self.centre(l, j), lines, theme.WARNING if saturated else theme.BORDER_STRONG,
                            activation=r.a[j] if l <= self.forward else None, note="σ′ small" if saturated else "")
         painter.setPen(QColor(theme.MUTED))
