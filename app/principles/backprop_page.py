@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSizePolicy,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+                               QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
 from app import theme
 from app.principles import backprop_equations as eq
@@ -61,14 +61,20 @@ class BackpropPage(QWidget):
             b.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             steps_row.addWidget(b)
         self.equation = equation_label()
-        self.equation.setMinimumHeight(110)
         self.equation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.equation.setStyleSheet(self.equation.styleSheet() + f"background: {theme.BASE}; padding: 6px; "
-                                                                  f"border: 1px solid {theme.BORDER};")
+        self.equation.setStyleSheet(self.equation.styleSheet() + f"background: {theme.BASE}; padding: 6px;")
+        # a box of its own height: a longer equation scrolls instead of moving the diagram (and costs no
+        # relayout of the page)
+        equation_box = QScrollArea()
+        equation_box.setWidget(self.equation)
+        equation_box.setWidgetResizable(True)
+        equation_box.setFixedHeight(128)
+        equation_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        equation_box.setStyleSheet(f"QScrollArea {{ border: 1px solid {theme.BORDER}; background: {theme.BASE}; }}")
         view = QVBoxLayout()
         view.addLayout(steps_row)
         view.addWidget(self.diagram, 3)
-        view.addWidget(self.equation, 0)
+        view.addWidget(equation_box, 0)
 
         # --- the side column --------------------------------------------------------------------------
         net_box = QGroupBox("Network")

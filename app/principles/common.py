@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app import theme
 from app.universality.controls import SidePanel, header
 from app.universality.plotting import make_plot
+from app.widgets.curves import cache_axes
 
 MINUS = "−"
 
@@ -48,8 +49,10 @@ def matrix(values, decimals: int = 2) -> str:
 def plot(title: str = "", x_label: str = "", y_label: str = "", handler=None, x_range=(0.0, 1.0),
          y_range=(0.0, 1.0)):
     """A themed plot with fixed ranges (see ``make_plot``) whose axes never rescale their numbers with an SI
-    prefix (pyqtgraph would label 0.001-0.4 as 1-400 once an axis has a label)."""
+    prefix (pyqtgraph would label 0.001-0.4 as 1-400 once an axis has a label), and whose axes and grid are
+    cached as pixmaps: an edit that redraws a curve then does not replay every grid line (~13 ms a plot)."""
     widget = make_plot(title, x_label, y_label, handler=handler, x_range=x_range, y_range=y_range)
+    cache_axes(widget.getPlotItem())
     for side in ("left", "bottom"):
         axis = widget.getPlotItem().getAxis(side)
         axis.setSIPrefixEnableRanges(())
