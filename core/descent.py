@@ -140,9 +140,11 @@ class Ball:
         return self.velocity.copy()
 
 
-def cost_grid(surface, n: int = 161) -> np.ndarray:
-    """C on an n × n grid over the surface's square, rows = v₂ (bottom first), columns = v₁."""
-    axis = np.linspace(-surface.extent, surface.extent, n)
+def cost_grid(surface, n: int = 161, span: float | None = None) -> np.ndarray:
+    """C on an n × n grid over [−span, span]² (default: the surface's extent), rows = v₂ (bottom
+    first), columns = v₁."""
+    span = surface.extent if span is None else span
+    axis = np.linspace(-span, span, n)
     v1, v2 = np.meshgrid(axis, axis)
     return surface.cost(v1, v2)
 

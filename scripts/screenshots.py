@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-TABS = ["draw", "train", "gradients", "universality"]
+TABS = ["draw", "principles", "train", "gradients", "universality"]
 
 
 def plain_tab(name: str, out: Path) -> bool:

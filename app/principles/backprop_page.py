@@ -52,8 +52,8 @@ class BackpropPage(QWidget):
         self.back_button = button("◀ Back", "The previous step")
         self.next_button = button("Next ▶", "The next step: forward layer by layer (equation 25), then BP1, BP2, "
                                             "BP3 and BP4", primary=True)
-        self.all_button = button("All ⏭", "Jump to the end: every z, a, δ and ∂C/∂w")
-        self.restart_button = button("⏮", "From the start: back to the first forward step")
+        self.all_button = button("End", "Jump to the last step: every z, a, δ and ∂C/∂w")
+        self.restart_button = button("Start", "From the start: back to the first forward step")
         self.stage.setWordWrap(True)
         steps_row = QHBoxLayout()
         steps_row.addWidget(self.stage, 1)
@@ -160,7 +160,7 @@ class BackpropPage(QWidget):
         frame(self, "Backpropagation, step by step",
               "One example x goes forward through a tiny network, then its error δ comes back: BP1 at the output, "
               "BP2 layer by layer, and BP3/BP4 turn the δs into the gradient of every bias and weight. These are "
-              "the app's own numbers, computed by the same code that trains the big networks.", view, side, 380)
+              "the app's own numbers, computed by the same code that trains the big networks.", view, side, 350)
 
         for box in self.size_boxes.values():
             box.valueChanged.connect(self.rebuild)
@@ -269,7 +269,7 @@ class BackpropPage(QWidget):
         forward, deltas, gradients = eq.revealed(self.steps, self.step_index)
         active = set(range(1, len(self.records) + 1)) if step.kind == "BP3/BP4" else {step.layer}
         self.diagram.set_trace(self.x, self.records, forward, deltas, gradients, active)
-        self.stage.setText(f"Step {self.step_index + 1} of {len(self.steps)}: {step.title}")
+        self.stage.setText(f"{self.step_index + 1}/{len(self.steps)}  {step.title}")
         self.equation.setText(eq.equation(step, self.records, self.y, self.cost_choice.currentData()))
         self.back_button.setEnabled(self.step_index > 0)
         self.next_button.setEnabled(self.step_index < len(self.steps) - 1)

@@ -143,13 +143,15 @@ class DescentPage(QWidget):
         self.surface_name = name
         self.surface_buttons[name].setChecked(True)
         surface = self.surface
-        grid = descent.cost_grid(surface, GRID)
-        shown = np.sqrt(grid - grid.min())  # a gentler colour ramp than C itself
-        extent = surface.extent
-        self.image.setImage(shown, autoLevels=False, levels=(0.0, float(shown.max())))
-        self.image.setRect(QRectF(-extent, -extent, 2 * extent, 2 * extent))
+        # twice the square the ball lives in: the view keeps its aspect, so a wide plot shows more v₁
+        span = 2 * surface.extent
+        grid = descent.cost_grid(surface, 2 * GRID - 1, span)
         _, best, lowest = surface.quadratic()
-        top = float(grid.max())
+        inner = grid[GRID // 2: -(GRID // 2), GRID // 2: -(GRID // 2)]  # the square itself
+        top = float(inner.max())
+        shown = np.sqrt(grid - lowest)  # a gentler colour ramp than C itself
+        self.image.setImage(shown, autoLevels=False, levels=(0.0, float(np.sqrt(top - lowest))))
+        self.image.setRect(QRectF(-span, -span, 2 * span, 2 * span))
         for k, curve in enumerate(self.contours, 1):
             ring = descent.contour(surface, lowest + (top - lowest) * (k / (len(self.contours) + 1)) ** 2)
             curve.setData(ring[:, 0], ring[:, 1])

@@ -32,7 +32,7 @@ def test_opens_on_the_books_small_network_with_the_first_forward_step(page):
     assert [len(r.b) for r in page.records] == [3, 2]
     assert page.diagram.forward == 1 and page.diagram.deltas == set() and not page.diagram.gradients
     assert "z<sup>1</sup> = w<sup>1</sup> x + b<sup>1</sup>" in page.equation.text()
-    assert page.stage.text().startswith("Step 1 of 5")
+    assert page.stage.text().startswith("1/5  Forward, layer 1")
 
 
 def test_typing_a_first_layer_weight_changes_every_dependent_number(page):
