@@ -14,6 +14,7 @@ from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import when_data_ready
 from app.gradients.runner import OneShot, RecordWorker
+from app.gradients.speed_prediction import SpeedPrediction
 from core import vanishing
 from core.network import Network
 
@@ -103,6 +104,8 @@ class ExperimentPage(QWidget):
         right.setContentsMargins(6, 6, 6, 6)
         right.addLayout(plots_row, 1)
         right.addWidget(self.caption)
+        self.prediction = SpeedPrediction(self)  # predict, then reveal (optional)
+        right.addWidget(self.prediction)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -26,7 +26,9 @@ class _PredictionPanel(QFrame):
     committed = Signal()
     skipped = Signal()
 
-    def __init__(self, question: str, parent=None):
+    def __init__(self, question: str, wide: bool = False, parent=None):
+        """``wide``: question, answer and buttons side by side on one line (under a row of plots),
+        rather than stacked (in a side column)."""
         super().__init__(parent)
         self.setObjectName("prediction")
         self.setStyleSheet(f"#prediction {{ background: {theme.SURFACE}; border: 1px solid {theme.BORDER}; "
@@ -57,10 +59,21 @@ class _PredictionPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.question)
-        layout.addLayout(self.answer_row)
-        layout.addLayout(buttons)
+        if wide:
+            text = QVBoxLayout()
+            text.setSpacing(0)
+            text.addWidget(self.title)
+            text.addWidget(self.question)
+            line = QHBoxLayout()
+            line.addLayout(text, 1)
+            line.addLayout(self.answer_row)
+            line.addLayout(buttons)
+            layout.addLayout(line)
+        else:
+            layout.addWidget(self.title)
+            layout.addWidget(self.question)
+            layout.addLayout(self.answer_row)
+            layout.addLayout(buttons)
         layout.addWidget(self.verdict)
         self.commit_button.clicked.connect(self.commit)
         self.skip_button.clicked.connect(self.skip)
@@ -133,7 +146,7 @@ class ChoicePrediction(_PredictionPanel):
     (a ratio such as "how many times faster"), compared as a factor."""
 
     def __init__(self, question: str, options: list[str], estimate: tuple[str, float, float, float] | None = None,
-                 parent=None):
+                 wide: bool = False, parent=None):
         self.choice = QComboBox()
         self.estimate: QDoubleSpinBox | None = None
         self.estimate_label: QLabel | None = None
@@ -145,10 +158,11 @@ class ChoicePrediction(_PredictionPanel):
             self.estimate.setDecimals(1)
             self.estimate.setValue(value)
             self.estimate.setPrefix("× ")
-        super().__init__(question, parent)
-        self.answer_row.addWidget(self.choice, 1)
+        super().__init__(question, wide, parent)
+        self.answer_row.addWidget(self.choice, 0 if wide else 1)
         if self.estimate is not None:
-            self.answer_row.addWidget(self.estimate_label)
+            if self.estimate_label.text():
+                self.answer_row.addWidget(self.estimate_label)
             self.answer_row.addWidget(self.estimate)
         self.choice.currentIndexChanged.connect(self._show_state)
         self.set_options(options)
@@ -232,7 +246,7 @@ class SketchPrediction(_PredictionPanel):
 
     def __init__(self, question: str, plot: pg.PlotWidget, x_range: tuple[float, float], parent=None):
         self.clear_button = QPushButton("Clear sketch")
-        super().__init__(question, parent)
+        super().__init__(question, parent=parent)
         self.plot = plot
         self.x_range = (float(x_range[0]), float(x_range[1]))
         self.bins = np.full(self.BINS, np.nan)  # the sketch's y at evenly spaced x
