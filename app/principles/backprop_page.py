@@ -154,8 +154,8 @@ class BackpropPage(QWidget):
         side.addWidget(weight_box)
         side.addWidget(descent_box)
         side.addWidget(muted_label(f"Edges after BP4: {strong('red', theme.POSITIVE)} ∂C/∂w > 0, "
-                                   f"{strong('blue', theme.NEGATIVE)} < 0, wider = larger. An amber card is a "
-                                   "saturated neuron: σ′(z) < 0.05, so its δ is small and it learns slowly "
+                                   f"{strong('blue', theme.NEGATIVE)} &lt; 0, wider = larger. An amber card is a "
+                                   "saturated neuron: σ′(z) &lt; 0.05, so its δ is small and it learns slowly "
                                    "(chapter 5's problem in miniature)."))
         frame(self, "Backpropagation, step by step",
               "One example x goes forward through a tiny network, then its error δ comes back: BP1 at the output, "

@@ -18,6 +18,11 @@ TIPS = {"large": "chapter 1's initialisation: every weight and bias N(0, 1)",
         "default": "chapter 3's: weights N(0, 1/n_in), i.e. standard deviation 1/√n_in; bias N(0, 1)"}
 
 
+def _share(share: float) -> str:
+    """A percentage with enough digits to tell a small share from none."""
+    return f"{share:.1%}" if share >= 0.01 or share == 0 else f"{100 * share:.2g}%"
+
+
 class _ZPlot:
     def __init__(self, init: str):
         self.init = init
@@ -53,7 +58,7 @@ class _ZPlot:
         colour = theme.ERROR if stats.saturated > 0.5 else (theme.WARNING if stats.saturated > 0.05 else theme.SUCCESS)
         self.readout.setText(
             f"sd(z) = √({k}·{w_sd ** 2:.3g} + 1) = {strong(f'{stats.sd:.2f}')}<br>"
-            f"saturated (|z| > {init_stats.SATURATED:.1f}): {strong(f'{stats.saturated:.1%}', colour)}")
+            f"saturated (|z| > {init_stats.SATURATED:.1f}): {strong(_share(stats.saturated), colour)}")
         return stats
 
 
@@ -75,7 +80,7 @@ class InitialisationPage(QWidget):
             "z is a sum of independent Gaussians: the weights of the inputs that are on, and the bias. Its variance "
             "is the number of inputs on times the weights' variance, plus 1. The bars are 4,000 neurons drawn from "
             "that distribution; the line is its density. Amber: |z| > ln 99 ≈ 4.6, where σ(z) is within 0.01 of 0 "
-            "or 1 and σ′(z) < 0.01, so the neuron barely learns."))
+            "or 1 and σ′(z) &lt; 0.01, so the neuron barely learns."))
         frame(self, "Weight initialisation",
               "With weights N(0, 1), a neuron with 1,000 inputs, half of them on, has a weighted input z with standard "
               "deviation √501 ≈ 22.4: almost every such neuron starts saturated. Weights N(0, 1/n_in) give √(3/2) ≈ "
