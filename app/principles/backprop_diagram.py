@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import theme
-from app.principles.common import number, subscript, superscript
+from app.principles.common import number, opaque, subscript, superscript
 from core.backprop_trace import LayerTrace
 
 CARD_W, CARD_H = 92, 56
@@ -20,10 +20,6 @@ PICK = 7.0  # pixels: how near an edge a click must be to select it
 DRAG_RATE = 0.01  # weight change per pixel dragged
 #: σ'(z) below this is flagged as saturated (|z| > 2.9: the neuron barely learns)
 SATURATED = 0.05
-
-
-def _blend(colour: str, alpha: int) -> QColor:
-    return QColor(*theme.rgba(colour, alpha))
 
 
 class BackpropDiagram(QWidget):
@@ -145,7 +141,7 @@ class BackpropDiagram(QWidget):
 
     def _paint_bands(self, painter: QPainter) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(_blend(theme.ACCENT, 28))
+        painter.setBrush(opaque(theme.ACCENT, 28))
         for layer in self.active:
             c = self.centre(layer, 0)
             painter.drawRoundedRect(QRectF(c.x() - CARD_W / 2 - 8, 22, CARD_W + 16, self.height() - 26), 8, 8)
@@ -159,10 +155,10 @@ class BackpropDiagram(QWidget):
                     if self.gradients:
                         g = r.nabla_w[j, k]
                         share = abs(g) / top
-                        colour = _blend(theme.POSITIVE if g > 0 else theme.NEGATIVE, int(70 + 185 * share))
+                        colour = opaque(theme.POSITIVE if g > 0 else theme.NEGATIVE, int(70 + 185 * share))
                         width = 1.0 + 7.0 * share
                     else:
-                        colour, width = _blend(theme.TEXT, 60), 1.0 + min(abs(r.w[j, k]), 3.0)
+                        colour, width = opaque(theme.TEXT, 60), 1.0 + min(abs(r.w[j, k]), 3.0)
                     painter.setPen(QPen(colour, width))
                     painter.drawLine(p, q)
         if self.selected is None:
@@ -182,7 +178,7 @@ class BackpropDiagram(QWidget):
         width = painter.fontMetrics().horizontalAdvance(text) + 10
         box = QRectF(mid.x() - width / 2, mid.y() - 20, width, 16)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(_blend(theme.BACKGROUND, 230))
+        painter.setBrush(opaque(theme.BACKGROUND, 230))
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(QColor(theme.ACCENT))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
@@ -197,7 +193,7 @@ class BackpropDiagram(QWidget):
         painter.drawRoundedRect(box, 6, 6)
         if activation is not None:  # a bar along the left edge: how on the neuron is
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(_blend(theme.ACCENT, 200))
+            painter.setBrush(opaque(theme.ACCENT, 200))
             bar = (box.height() - 8) * float(activation)
             painter.drawRect(QRectF(box.left() + 3, box.bottom() - 4 - bar, 4, bar))
         painter.setPen(QColor(theme.TEXT))

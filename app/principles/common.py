@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import theme
@@ -44,6 +45,14 @@ def vector(values, decimals: int = 3) -> str:
 def matrix(values, decimals: int = 2) -> str:
     """[[…], […]]: a matrix row by row."""
     return "[" + ", ".join(vector(row, decimals) for row in np.atleast_2d(values)) + "]"
+
+
+def opaque(colour: str, alpha: int) -> QColor:
+    """``colour`` at opacity alpha/255 over the page's background, as an opaque colour: opaque fills and
+    lines paint several times faster than translucent ones."""
+    top, under = theme.rgba(colour, 255), theme.rgba(theme.BACKGROUND, 255)
+    t = alpha / 255
+    return QColor(*(round(t * a + (1 - t) * b) for a, b in zip(top[:3], under[:3])))
 
 
 def plot(title: str = "", x_label: str = "", y_label: str = "", handler=None, x_range=(0.0, 1.0),

@@ -46,8 +46,9 @@ class DescentPage(QWidget):
         item = self.plot.getPlotItem()
         item.getViewBox().setAspectLocked(True)
         self.image = pg.ImageItem()
-        self.image.setLookupTable(theme_plots.SEQUENTIAL.getLookupTable(0.0, 1.0, 256))
-        self.image.setOpacity(0.55)
+        lut = theme_plots.SEQUENTIAL.getLookupTable(0.0, 1.0, 256).astype(np.float64)
+        background = np.array(theme.rgba(theme.BACKGROUND, 255)[:3], dtype=np.float64)
+        self.image.setLookupTable((0.55 * lut[:, :3] + 0.45 * background).astype(np.uint8))  # dimmed, opaque
         item.addItem(self.image)
         self.contours = [item.plot(pen=pg.mkPen(theme.rgba(theme.TEXT, 70), width=1)) for _ in range(8)]
         self.minimum = pg.ScatterPlotItem(size=10, symbol="x", pen=pg.mkPen(theme.TEXT_STRONG, width=2))

@@ -7,12 +7,13 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import equation_label, frame, muted_label, plot, strong
+from app.principles.common import equation_label, frame, muted_label, opaque, plot, strong
 from app.universality.controls import ValueSlider
 
 from core import init_stats
 
 BINS = np.linspace(-40, 40, 81)
+Y_TOPS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.45, 1.0)  # the plots' heights (share of neurons per bin)
 TITLES = {"large": "Weights N(0, 1)", "default": "Weights N(0, 1/n_in)"}
 TIPS = {"large": "chapter 1's initialisation: every weight and bias N(0, 1)",
         "default": "chapter 3's: weights N(0, 1/n_in), i.e. standard deviation 1/√n_in; bias N(0, 1)"}
@@ -26,15 +27,16 @@ def _share(share: float) -> str:
 class _ZPlot:
     def __init__(self, init: str):
         self.init = init
+        self.top = 0.0
         self.plot = plot(TITLES[init], "z = Σ wⱼxⱼ + b", "share of neurons", x_range=(-40, 40), y_range=(0, 0.4))
         self.plot.setToolTip(TIPS[init])
         for side in (-1, 1):  # the saturated zones |z| > ln 99: σ(z) < 0.01 or > 0.99
             low, high = sorted((side * init_stats.SATURATED, side * 40.0))
-            zone = pg.LinearRegionItem((low, high), movable=False, brush=pg.mkBrush(theme.rgba(theme.WARNING, 28)),
+            zone = pg.LinearRegionItem((low, high), movable=False, brush=pg.mkBrush(opaque(theme.WARNING, 28)),
                                        pen=pg.mkPen(None))
             self.plot.addItem(zone)
-        self.histogram = pg.BarGraphItem(x=(BINS[:-1] + BINS[1:]) / 2, height=np.zeros(len(BINS) - 1),
-                                         width=BINS[1] - BINS[0], brush=theme.rgba(theme.ACCENT, 150), pen=None)
+        self.histogram = pg.PlotCurveItem(BINS, np.zeros(len(BINS) - 1), stepMode="center", fillLevel=0,
+                                          brush=opaque(theme.ACCENT, 150), pen=pg.mkPen(opaque(theme.ACCENT, 200)))
         self.plot.addItem(self.histogram)
         self.density = self.plot.plot(pen=pg.mkPen(theme.TEXT_STRONG, width=2))
         self.readout = equation_label()
@@ -49,10 +51,14 @@ class _ZPlot:
         width = BINS[1] - BINS[0]
         counts, _ = np.histogram(stats.samples, BINS)  # (neurons beyond ±40 are off the plot)
         shares = counts / len(stats.samples)
-        self.histogram.setOpts(height=shares)
+        self.histogram.setData(BINS, shares)
         x = np.linspace(-40, 40, 401)
         self.density.setData(x, width * np.exp(-0.5 * (x / stats.sd) ** 2) / (stats.sd * np.sqrt(2 * np.pi)))
-        self.plot.getPlotItem().getViewBox().setYRange(0, max(0.05, float(shares.max()) * 1.15), padding=0)
+        # a few fixed heights: a new range re-renders the axes and grid (tens of ms), so it changes rarely
+        top = next(h for h in Y_TOPS if h >= float(shares.max()) * 1.1)
+        if top != self.top:
+            self.top = top
+            self.plot.getPlotItem().getViewBox().setYRange(0, top, padding=0)
         k = init_stats.inputs_on(n_in, fraction)
         w_sd = init_stats.weight_sd(self.init, n_in)
         colour = theme.ERROR if stats.saturated > 0.5 else (theme.WARNING if stats.saturated > 0.05 else theme.SUCCESS)
