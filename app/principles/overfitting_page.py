@@ -22,6 +22,7 @@ class OverfittingPage(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.seed = 0
+        self.errors_top = None
         self.plot = plot("Ten points, two models", "x", "y", x_range=overfitting.X_RANGE, y_range=(-2, 12))
         add_legend(self.plot)
         self.held_out_points = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(theme.rgba(theme.TEXT, 70)), pen=None,
@@ -86,7 +87,11 @@ class OverfittingPage(QWidget):
         floor = 1e-6  # an exact fit's error is ~1e-25: drawn at the plot's floor
         self.train_errors.setData(DEGREES, np.maximum(self.errors[:, 0], floor))
         self.test_errors.setData(DEGREES, np.maximum(self.errors[:, 1], floor))
-        self.errors_plot.getPlotItem().getViewBox().setYRange(np.log10(floor), np.log10(max(self.errors.max(), 10)) + 0.3)
+        # the top in steps of three decades: a new range re-renders the axes and grid (tens of ms)
+        top = 3.0 * np.ceil(np.log10(max(self.errors.max(), 10)) / 3)
+        if top != self.errors_top:
+            self.errors_top = top
+            self.errors_plot.getPlotItem().getViewBox().setYRange(np.log10(floor), top + 0.3, padding=0)
         self.redraw()
 
     def redraw(self) -> None:

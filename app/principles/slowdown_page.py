@@ -61,6 +61,7 @@ class _CostColumn:
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setWordWrap(True)
+        self.readout.setFixedHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)  # no relayout per frame
         self.readout.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_SMALL}px;")
         self.widget = QWidget()
         grid = QGridLayout(self.widget)
