@@ -10,32 +10,23 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
-                               QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from app import theme
+from app.gradients.controls import int_spin, real_spin
 from app.principles import backprop_equations as eq
 from app.principles.backprop_diagram import BackpropDiagram
-from app.principles.common import (button, equation_label, frame, muted_label, number, plot, strong, subscript,
+from app.principles.common import (button, equation_label, frame, number, plot, strong, subscript,
                                    superscript)
 
+from app.universality.controls import note_label
 from app.widgets.prediction import ChoicePrediction
 from core import backprop_trace
 
 DEFAULT_X = [0.8, 0.3, -0.5, 0.1]
 DEFAULT_Y = [1.0, 0.0, 0.0, 1.0]
 LIMITS = {"inputs": (1, 4), "hidden": (1, 5), "outputs": (1, 4)}
-
-
-def _spin(low: float, high: float, value: float, decimals: int = 2, step: float = 0.1, tip: str = "") -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(low, high)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setKeyboardTracking(False)
-    box.setToolTip(tip)
-    return box
 
 
 class BackpropPage(QWidget):
@@ -82,16 +73,11 @@ class BackpropPage(QWidget):
         self.size_boxes = {}
         sizes_row = QHBoxLayout()
         for name, default in (("inputs", 2), ("hidden", 3), ("outputs", 2)):
-            box = QSpinBox()
-            box.setRange(*LIMITS[name])
-            box.setValue(default)
-            box.setToolTip(f"neurons in the {name} layer (sigmoid neurons, chapter 1)")
+            box = int_spin(*LIMITS[name], default, tip=f"neurons in the {name} layer (sigmoid neurons, chapter 1)")
             self.size_boxes[name] = box
             sizes_row.addWidget(box)
         net_form.addRow("Sizes", sizes_row)
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 9999)
-        self.seed.setToolTip("the random start: weights and biases N(0, 1), as in chapter 1")
+        self.seed = int_spin(0, 9999, 0, tip="the random start: weights and biases N(0, 1), as in chapter 1")
         self.cost_choice = QComboBox()
         self.cost_choice.addItem("quadratic  ½‖y − a‖²", "quadratic")
         self.cost_choice.addItem("cross-entropy", "cross-entropy")
@@ -100,15 +86,15 @@ class BackpropPage(QWidget):
         net_form.addRow("Seed", self.seed)
         net_form.addRow("Cost", self.cost_choice)
         self.x_row, self.y_row = QHBoxLayout(), QHBoxLayout()
-        self.x_boxes: list[QDoubleSpinBox] = []
-        self.y_boxes: list[QDoubleSpinBox] = []
+        self.x_boxes: list = []
+        self.y_boxes: list = []
         net_form.addRow("Input x", self.x_row)
         net_form.addRow("Target y", self.y_row)
 
         weight_box = QGroupBox("Selected weight (click an edge)")
         weight_layout = QVBoxLayout(weight_box)
         self.weight_name = QLabel()
-        self.weight_value = _spin(-20, 20, 0, 3, 0.05, "type the weight, or drag its edge in the diagram up or down")
+        self.weight_value = real_spin(-20, 20, 0, 0.05, 3, "type the weight, or drag its edge in the diagram up or down")
         row = QHBoxLayout()
         row.addWidget(self.weight_name)
         row.addWidget(self.weight_value, 1)
@@ -129,7 +115,7 @@ class BackpropPage(QWidget):
 
         descent_box = QGroupBox("Gradient descent")
         descent_layout = QVBoxLayout(descent_box)
-        self.eta = _spin(0.01, 20.0, 1.0, 2, 0.1, "learning rate η of w → w − η ∂C/∂w, b → b − η ∂C/∂b "
+        self.eta = real_spin(0.01, 20.0, 1.0, 0.1, 2, "learning rate η of w → w − η ∂C/∂w, b → b − η ∂C/∂b "
                                                    "(chapter 1, equations 20 and 21)")
         self.step_button = button("Apply one step of gradient descent", "Every weight and bias moves against its "
                                   "gradient (equations 20 and 21); the cost should fall")
@@ -153,7 +139,7 @@ class BackpropPage(QWidget):
         side.addWidget(net_box)
         side.addWidget(weight_box)
         side.addWidget(descent_box)
-        side.addWidget(muted_label(f"Edges after BP4: {strong('red', theme.POSITIVE)} ∂C/∂w > 0, "
+        side.addWidget(note_label(f"Edges after BP4: {strong('red', theme.POSITIVE)} ∂C/∂w > 0, "
                                    f"{strong('blue', theme.NEGATIVE)} &lt; 0, wider = larger. An amber card is a "
                                    "saturated neuron: σ′(z) &lt; 0.05, so its δ is small and it learns slowly "
                                    "(chapter 5's problem in miniature)."))
@@ -214,7 +200,7 @@ class BackpropPage(QWidget):
             box.deleteLater()
         for i in range(n):
             value = kept[i] if i < len(kept) else defaults[i]
-            box = _spin(low, high, value, 2, 0.1, tip)
+            box = real_spin(low, high, value, 0.1, 2, tip)
             box.setMinimumWidth(56)
             box.valueChanged.connect(self._example_changed)
             row.addWidget(box)

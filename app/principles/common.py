@@ -3,13 +3,13 @@ written the way the book prints them, and a label for equations with the numbers
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import theme
 from app.universality.controls import SidePanel, header
-from app.universality.plotting import make_plot
+from app.universality.plotting import add_legend, make_plot
 from app.widgets.curves import cache_axes
 
 MINUS = "−"
@@ -69,6 +69,42 @@ def plot(title: str = "", x_label: str = "", y_label: str = "", handler=None, x_
     return widget
 
 
+def legend(widget, offset=(10, 8)):
+    """A legend on a dark card in a corner of the plot (``offset`` from the top-left; negative: from the
+    right or bottom)."""
+    return add_legend(widget, offset=offset)
+
+
+class Player(QObject):
+    """A Run / Pause button that calls ``tick`` off a timer every ``interval`` ms (animations never run
+    off anything else, so the event loop stays free); ``restart`` is called first when given and the
+    run is at its end (``at_end``)."""
+
+    def __init__(self, run_button: QPushButton, interval: int, tick, at_end=None, restart=None, parent=None):
+        super().__init__(parent or run_button)
+        self.button, self.tick, self.at_end, self.restart = run_button, tick, at_end, restart
+        self.timer = QTimer(self, interval=interval)
+        self.timer.timeout.connect(self.tick)
+        run_button.clicked.connect(self.toggle)
+
+    @property
+    def running(self) -> bool:
+        return self.timer.isActive()
+
+    def toggle(self) -> None:
+        if self.running:
+            self.stop()
+            return
+        if self.restart is not None and self.at_end is not None and self.at_end():
+            self.restart()
+        self.timer.start()
+        self.button.setText("Pause")
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.button.setText("Run")
+
+
 def equation_label() -> QLabel:
     """A label for equations with their numbers: monospace, selectable, wrapping."""
     label = QLabel()
@@ -76,14 +112,6 @@ def equation_label() -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_BODY}px;")
-    return label
-
-
-def muted_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setStyleSheet(f"color: {theme.MUTED}; font-size: {theme.FONT_SMALL}px;")
     return label
 
 

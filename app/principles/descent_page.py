@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import button, equation_label, frame, muted_label, number, plot, strong, vector
+from app.principles.common import Player, button, equation_label, frame, number, plot, strong, vector
 from app.theme import plots as theme_plots
-from app.universality.controls import ValueSlider
+from app.universality.controls import ValueSlider, note_label
 
 from core import descent
 
@@ -38,8 +38,6 @@ class DescentPage(QWidget):
         self.surface_name = "bowl"
         self.ball = descent.Ball(STARTS["bowl"])
         self.last_step: np.ndarray | None = None
-        self.timer = QTimer(self, interval=90)
-        self.timer.timeout.connect(self._tick)
 
         # --- the heat map and everything on it --------------------------------------------------------
         self.plot = plot("", "v₁", "v₂", handler=self, x_range=(-2, 2), y_range=(-2, 2))
@@ -97,7 +95,7 @@ class DescentPage(QWidget):
                                                               "w → w + v (chapter 3, equations 107 and 108)")
         self.m = ValueSlider("m", 1, 40, 5, 0, tooltip="mini-batch size m: ∇C ≈ (1/m) Σ ∇Cₓ over m random "
                                                       "points (chapter 1, equation 18)")
-        self.regime_label = muted_label()
+        self.regime_label = note_label()
         self.step_button = button("Step", "One step Δv = −η∇C (chapter 1, equation 10)")
         self.run_button = button("Run", "Keep stepping until the ball settles or escapes", primary=True)
         self.reset_button = button("Reset", "Put the ball back at its start (or click the map to place it)")
@@ -114,7 +112,7 @@ class DescentPage(QWidget):
         side.addLayout(buttons)
         side.addWidget(self.readout)
         side.addWidget(self.data_plot)
-        side.addWidget(muted_label("Click the map to put the ball there. White: the path; "
+        side.addWidget(note_label("Click the map to put the ball there. White: the path; "
                                    f"{strong('yellow', theme.WARNING)}: ∇C (at ¼ length); {strong('blue', theme.ACCENT)}: the step "
                                    "Δv; pink dots: the steps other mini-batches would take."))
         frame(self, "Gradient descent",
@@ -127,7 +125,7 @@ class DescentPage(QWidget):
         self.mu.valueChanged.connect(lambda _: self.redraw())
         self.m.valueChanged.connect(lambda _: self.redraw())
         self.step_button.clicked.connect(self.step)
-        self.run_button.clicked.connect(self.toggle_run)
+        self.player = Player(self.run_button, 90, self._tick)  # about 11 steps a second
         self.reset_button.clicked.connect(self.reset)
         self.set_surface("bowl")
 
@@ -193,16 +191,12 @@ class DescentPage(QWidget):
         self.last_step = self.ball.step(self.gradient_estimate(), self.eta.value(), self.mu.value())
         self.redraw()
 
-    def toggle_run(self) -> None:
-        if self.timer.isActive():
-            self.stop()
-        else:
-            self.timer.start()
-            self.run_button.setText("Pause")
+    @property
+    def timer(self):
+        return self.player.timer
 
     def stop(self) -> None:
-        self.timer.stop()
-        self.run_button.setText("Run")
+        self.player.stop()
 
     def _tick(self) -> None:
         self.step()

@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import equation_label, frame, muted_label, opaque, plot, strong
-from app.universality.controls import ValueSlider
+from app.principles.common import equation_label, frame, opaque, plot, strong
+from app.universality.controls import ValueSlider, note_label
 
 from core import init_stats
 
@@ -82,7 +82,7 @@ class InitialisationPage(QWidget):
         side = QVBoxLayout()
         side.addWidget(self.n_in)
         side.addWidget(self.fraction)
-        side.addWidget(muted_label(
+        side.addWidget(note_label(
             "z is a sum of independent Gaussians: the weights of the inputs that are on, and the bias. Its variance "
             "is the number of inputs on times the weights' variance, plus 1. The bars are 4,000 neurons drawn from "
             "that distribution; the line is its density. Amber: |z| > ln 99 ≈ 4.6, where σ(z) is within 0.01 of 0 "

@@ -8,9 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import button, equation_label, frame, muted_label, number, plot, strong
-from app.universality.controls import ValueSlider
-from app.universality.plotting import add_legend
+from app.principles.common import button, equation_label, frame, legend, number, plot, strong
+from app.universality.controls import ValueSlider, note_label
 from core import overfitting
 
 X = np.linspace(*overfitting.X_RANGE, 400)
@@ -24,7 +23,7 @@ class OverfittingPage(QWidget):
         self.seed = 0
         self.errors_top = None
         self.plot = plot("Ten points, two models", "x", "y", x_range=overfitting.X_RANGE, y_range=(-2, 12))
-        add_legend(self.plot)
+        legend(self.plot)
         self.held_out_points = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(theme.rgba(theme.TEXT, 70)), pen=None,
                                                   name="new points")
         self.points = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(theme.TEXT_STRONG), pen=None, name="the ten points")
@@ -36,7 +35,7 @@ class OverfittingPage(QWidget):
         self.errors_plot = plot("Error against degree", "degree", "mean squared error (log)",
                                      x_range=(-0.3, 9.3), y_range=(-3, 3))
         self.errors_plot.getPlotItem().setLogMode(y=True)
-        add_legend(self.errors_plot)
+        legend(self.errors_plot)
         self.train_errors = self.errors_plot.plot(pen=pg.mkPen(theme.TRAIN, width=2), symbol="o", symbolSize=6,
                                                   symbolBrush=theme.TRAIN, name="on the ten points")
         self.test_errors = self.errors_plot.plot(pen=pg.mkPen(theme.TEST, width=2), symbol="o", symbolSize=6,
@@ -60,7 +59,7 @@ class OverfittingPage(QWidget):
         side.addWidget(self.new_button)
         side.addWidget(self.show_held_out)
         side.addWidget(self.readout)
-        side.addWidget(muted_label("A model with as many free parameters as data points can fit them exactly, noise "
+        side.addWidget(note_label("A model with as many free parameters as data points can fit them exactly, noise "
                                    "and all. Its error on the ten points is zero; on new points from the same source "
                                    "it is far worse than the line's. Low training error is not the goal: "
                                    "generalisation is."))

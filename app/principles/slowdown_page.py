@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QRadioButton,
                                QSlider, QVBoxLayout, QWidget)
 
 from app import theme
-from app.principles.common import button, frame, muted_label, number, plot, strong
-from app.universality.controls import ValueSlider
-from app.universality.plotting import add_legend
+from app.principles.common import Player, button, frame, legend, number, plot, strong
+from app.universality.controls import ValueSlider, note_label
 from app.widgets.prediction import SketchPrediction
 from core.single_neuron import COSTS, descend, sigmoid_prime
 
@@ -41,7 +40,7 @@ class _CostColumn:
         self.cost = cost
         self.plot = plot(TITLES[cost], "epoch", "", x_range=(0, 300), y_range=(0, 1))
         self.plot.setToolTip(TIPS[cost])
-        add_legend(self.plot, offset=(-10, 8))
+        legend(self.plot, offset=(-10, 8))
         self.cost_curve = self.plot.plot(pen=pg.mkPen(theme.COST, width=2.5), name="cost C")
         self.output_curve = self.plot.plot(pen=pg.mkPen(theme.ACCENT, width=2, style=Qt.PenStyle.DashLine),
                                            name="output a")
@@ -97,8 +96,6 @@ class SlowdownPage(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.epoch = 0
-        self.timer = QTimer(self, interval=16)  # one epoch a frame: 300 epochs in about 5 s
-        self.timer.timeout.connect(self._tick)
         self.columns = {cost: _CostColumn(cost) for cost in COSTS}
         view = QHBoxLayout()
         for column in self.columns.values():
@@ -127,7 +124,7 @@ class SlowdownPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.reset_button)
-        self.summary = muted_label()
+        self.summary = note_label()
         self.prediction = SketchPrediction("Sketch the quadratic cost's curve over the epochs (drag on the left "
                                            "plot), then Run.", self.columns["quadratic"].plot, (0, 300))
         side = QVBoxLayout()
@@ -140,7 +137,7 @@ class SlowdownPage(QWidget):
         side.addWidget(QLabel("Epoch"))
         side.addWidget(self.scrub)
         side.addWidget(self.summary)
-        side.addWidget(muted_label(CAVEAT))
+        side.addWidget(note_label(CAVEAT))
         frame(self, "The learning slowdown",
               "A neuron that is badly wrong should learn fast, as people do. With the quadratic cost it does not: "
               "its gradient carries σ′(z), and a neuron whose output is near 1 has σ′(z) ≈ 0. The cross-entropy "
@@ -151,7 +148,8 @@ class SlowdownPage(QWidget):
         self.eta.valueChanged.connect(lambda _: self.recompute())
         self.epochs.valueChanged.connect(lambda _: self.recompute())
         self.book_eta.toggled.connect(lambda _: self.recompute())
-        self.run_button.clicked.connect(self.toggle_run)
+        self.player = Player(self.run_button, 16, self._tick, at_end=self._at_end,  # one epoch a frame: 300 in 5 s
+                             restart=lambda: self.show_epoch(0))
         self.reset_button.clicked.connect(lambda: self.show_epoch(0))
         self.scrub.valueChanged.connect(self.show_epoch)
         self.recompute()
@@ -197,24 +195,18 @@ class SlowdownPage(QWidget):
                                    explain="The cost stays flat while σ′(z) is small, then falls."
                                    if self.start == STARTS[1] else "")
 
-    def toggle_run(self) -> None:
-        if self.timer.isActive():
-            self.stop()
-            return
-        if self.epoch >= len(self.runs["quadratic"].w) - 1:
-            self.show_epoch(0)
-        self.timer.start()
-        self.run_button.setText("Pause")
+    @property
+    def timer(self):
+        return self.player.timer
 
-    def stop(self) -> None:
-        self.timer.stop()
-        self.run_button.setText("Run")
+    def _at_end(self) -> bool:
+        return self.epoch >= len(self.runs["quadratic"].w) - 1
 
     def _tick(self) -> None:
         last = len(self.runs["quadratic"].w) - 1
         self.show_epoch(min(self.epoch + 1, last))
         if self.epoch >= last:
-            self.stop()
+            self.player.stop()
 
     def shutdown(self) -> None:
-        self.stop()
+        self.player.stop()

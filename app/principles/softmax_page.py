@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import equation_label, frame, muted_label, number, plot, vector
-from app.universality.controls import ValueSlider
+from app.principles.common import equation_label, frame, number, plot, vector
+from app.universality.controls import ValueSlider, note_label
 from app.universality.plotting import label_item
 from core import softmax
 
@@ -51,7 +51,7 @@ class SoftmaxPage(QWidget):
         side.addWidget(self.scale)
         side.addLayout(form)
         side.addWidget(self.readout)
-        side.addWidget(muted_label("The outputs are positive and sum to 1: a probability distribution. Raise one zⱼ "
+        side.addWidget(note_label("The outputs are positive and sum to 1: a probability distribution. Raise one zⱼ "
                                    "and its output grows while every other falls. Scale c up and the largest output "
                                    "heads for 1; down to 0 and all four approach ¼."))
         frame(self, "Softmax",
