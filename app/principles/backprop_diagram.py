@@ -132,6 +132,7 @@ class BackpropDiagram(QWidget):
                 saturated = (l, j) in flagged
                 self._card(painter, self.centre(l, j), lines, theme.WARNING if saturated else theme.BORDER_STRONG,
                            activation=r.a[j] if l <= self.forward else None, note="σ′ small" if saturated else "")
+        self._paint_selected_label(painter)
         painter.setPen(QColor(theme.MUTED))
         for layer in range(len(self.records) + 1):
             label = "input x" if layer == 0 else ("output" if layer == len(self.records) else f"layer {layer}")
@@ -163,10 +164,16 @@ class BackpropDiagram(QWidget):
                     painter.drawLine(p, q)
         if self.selected is None:
             return
-        l, j, k = self.selected
-        p, q = self.edge(l, j, k)
+        p, q = self.edge(*self.selected)
         painter.setPen(QPen(QColor(theme.ACCENT), 2.5, Qt.PenStyle.DashLine))
         painter.drawLine(p, q)
+
+    def _paint_selected_label(self, painter: QPainter) -> None:
+        """The selected weight's value (and gradient) on a card at its edge's middle, over everything."""
+        if self.selected is None:
+            return
+        l, j, k = self.selected
+        p, q = self.edge(l, j, k)
         r = self.records[l - 1]
         text = f"w{superscript(l)}{subscript(j + 1)}{subscript(k + 1)} = {number(r.w[j, k], 3)}"
         if self.gradients:

@@ -138,7 +138,9 @@ def frame(page: QWidget, title: str, text: str, view, side: QVBoxLayout, side_wi
     else:
         body.addLayout(view, 1)
     side.addStretch(1)
-    body.addWidget(SidePanel(side, side_width))
+    panel = SidePanel(side, side_width)
+    panel.setMaximumWidth(max(side_width, panel.minimumSizeHint().width()))  # never narrower than its controls
+    body.addWidget(panel)
     layout = QVBoxLayout(page)
     layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
     layout.addWidget(header(title, text))

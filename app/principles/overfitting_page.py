@@ -52,6 +52,8 @@ class OverfittingPage(QWidget):
         self.new_button = button("New points", "Draw ten new points (and new held-out points) from the same source")
         self.show_held_out = QCheckBox("show the new (held-out) points")
         self.show_held_out.setChecked(True)
+        self.show_held_out.setToolTip(f"{HELD_OUT} more points from the same source, never used by the fits: the "
+                                      "held-out data that shows overfitting (chapter 3)")
         self.readout = equation_label()
         side = QVBoxLayout()
         side.addWidget(self.degree)

@@ -59,8 +59,7 @@ class _CostColumn:
         self.prime_plot.addItem(self.marker)
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setWordWrap(True)
-        self.readout.setFixedHeight(2 * self.readout.fontMetrics().lineSpacing() + 4)  # no relayout per frame
+        self.readout.setFixedHeight(3 * self.readout.fontMetrics().lineSpacing() + 4)  # no relayout per frame
         self.readout.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_SMALL}px;")
         self.widget = QWidget()
         grid = QGridLayout(self.widget)
@@ -87,9 +86,9 @@ class _CostColumn:
         z = run.w[t] * self.x + run.b[t]
         self.marker.setData([float(np.clip(z, -6, 6))], [float(sigmoid_prime(z))])
         self.readout.setText(
-            f"epoch {t} (η = {self.eta:g}): w = {number(run.w[t])}, b = {number(run.b[t])}<br>"
-            f"z = {number(z)}, a = {number(run.output[t])}, C = {number(run.cost[t], 4)}, "
-            f"σ′(z) = {number(float(sigmoid_prime(z)), 4)}")
+            f"epoch {t} · η = {self.eta:g} · C = {number(run.cost[t], 4)}<br>"
+            f"w = {number(run.w[t])}, b = {number(run.b[t])}, z = {number(z)}<br>"
+            f"a = {number(run.output[t])}, σ′(z) = {number(float(sigmoid_prime(z)), 4)}")
 
 
 class SlowdownPage(QWidget):
@@ -101,7 +100,7 @@ class SlowdownPage(QWidget):
         for column in self.columns.values():
             view.addWidget(column.widget, 1)
 
-        start_box = QGroupBox("The book's two starts (input x = 1, target y = 0)")
+        start_box = QGroupBox("The book's starts (x = 1, y = 0)")
         start_layout = QVBoxLayout(start_box)
         self.start_buttons = []
         group = QButtonGroup(self)
@@ -118,9 +117,10 @@ class SlowdownPage(QWidget):
         self.book_eta.setToolTip("the η of the book's cross-entropy animation (chapter 3)")
         self.epochs = ValueSlider("epochs", 10, 1000, 300, 0, tooltip="steps of gradient descent (the book: 300)")
         self.run_button = button("Run", "Animate the epochs, one a frame", primary=True)
-        self.reset_button = button("Reset", "Back to epoch 0")
+        self.reset_button = button("Reset", "Back to epoch 0: the book's start")
         self.scrub = QSlider(Qt.Orientation.Horizontal)
-        self.scrub.setToolTip("the epoch shown")
+        self.scrub.setToolTip("the epoch shown: w, b and a after that many steps of w → w − η ∂C/∂w (chapter 1, "
+                              "equation 20)")
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.reset_button)
