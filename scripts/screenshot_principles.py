@@ -31,11 +31,12 @@ def settle(app: QApplication, rounds: int = 8) -> None:
 
 
 def stage_descent(page) -> None:
-    """The long valley with momentum, a dozen steps in (the arrows still long enough to see)."""
-    page.set_surface("valley")
-    page.eta.setValue(0.4)
-    page.mu.setValue(0.7)
-    for _ in range(12):
+    """Stochastic gradient descent on the line fit: mini-batches of 4, three steps in, with the cloud of
+    steps other mini-batches would take."""
+    page.set_surface("regression")
+    page.eta.setValue(0.5)
+    page.m.setValue(4)
+    for _ in range(3):
         page.step()
 
 
