@@ -35,7 +35,7 @@ class OverfittingPage(QWidget):
         self.errors_plot = plot("Error against degree", "degree", "mean squared error (log)",
                                      x_range=(-0.3, 9.3), y_range=(-3, 3))
         self.errors_plot.getPlotItem().setLogMode(y=True)
-        legend(self.errors_plot)
+        legend(self.errors_plot, offset=(10, -10))  # bottom left: where no error goes
         self.train_errors = self.errors_plot.plot(pen=pg.mkPen(theme.TRAIN, width=2), symbol="o", symbolSize=6,
                                                   symbolBrush=theme.TRAIN, name="on the ten points")
         self.test_errors = self.errors_plot.plot(pen=pg.mkPen(theme.TEST, width=2), symbol="o", symbolSize=6,
@@ -92,7 +92,7 @@ class OverfittingPage(QWidget):
         top = 3.0 * np.ceil(np.log10(max(self.errors.max(), 10)) / 3)
         if top != self.errors_top:
             self.errors_top = top
-            self.errors_plot.getPlotItem().getViewBox().setYRange(np.log10(floor), top + 0.3, padding=0)
+            self.errors_plot.getPlotItem().getViewBox().setYRange(np.log10(floor) - 0.4, top + 0.4, padding=0)
         self.redraw()
 
     def redraw(self) -> None:
