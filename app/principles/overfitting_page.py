@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import button, equation_label, frame, legend, number, plot, strong
+from app.principles.common import button, equation_label, frame, legend, number, opaque, plot, strong
 from app.universality.controls import ValueSlider, note_label
 from core import overfitting
 
@@ -24,7 +24,7 @@ class OverfittingPage(QWidget):
         self.errors_top = None
         self.plot = plot("Ten points, two models", "x", "y", x_range=overfitting.X_RANGE, y_range=(-2, 12))
         legend(self.plot)
-        self.held_out_points = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(theme.rgba(theme.TEXT, 70)), pen=None,
+        self.held_out_points = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(opaque(theme.TEXT, 70)), pen=None,
                                                   name="new points")
         self.points = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(theme.TEXT_STRONG), pen=None, name="the ten points")
         self.line = self.plot.plot(pen=pg.mkPen(theme.SERIES[2], width=2, style=Qt.PenStyle.DashLine),

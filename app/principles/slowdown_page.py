@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QGroupBox, 
                                QSlider, QVBoxLayout, QWidget)
 
 from app import theme
-from app.principles.common import Player, button, frame, legend, number, plot, strong
+from app.principles.common import Player, button, frame, legend, number, opaque, plot, strong
 from app.universality.controls import ValueSlider, note_label
 from app.widgets.prediction import SketchPrediction
 from core.single_neuron import COSTS, descend, sigmoid_prime
@@ -44,7 +44,7 @@ class _CostColumn:
         self.cost_curve = self.plot.plot(pen=pg.mkPen(theme.COST, width=2.5), name="cost C")
         self.output_curve = self.plot.plot(pen=pg.mkPen(theme.ACCENT, width=2, style=Qt.PenStyle.DashLine),
                                            name="output a")
-        self.now = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.rgba(theme.TEXT, 90)))
+        self.now = pg.InfiniteLine(angle=90, pen=pg.mkPen(opaque(theme.TEXT, 90)))
         self.plot.addItem(self.now)
         self.bars_plot = plot("now", "", "", x_range=(-0.6, 2.6), y_range=(-2.5, 2.5))
         self.bars_plot.getPlotItem().getAxis("bottom").setTicks([[(0, "w"), (1, "b"), (2, "a")]])
@@ -58,7 +58,7 @@ class _CostColumn:
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(theme.WARNING), pen=None)
         self.prime_plot.addItem(self.marker)
         self.readout = QLabel()
-        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)  # cheaper to lay out 60 times a second
         self.readout.setFixedHeight(3 * self.readout.fontMetrics().lineSpacing() + 4)  # no relayout per frame
         self.readout.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_SMALL}px;")
         self.widget = QWidget()
@@ -86,8 +86,8 @@ class _CostColumn:
         z = run.w[t] * self.x + run.b[t]
         self.marker.setData([float(np.clip(z, -6, 6))], [float(sigmoid_prime(z))])
         self.readout.setText(
-            f"epoch {t} · η = {self.eta:g} · C = {number(run.cost[t], 4)}<br>"
-            f"w = {number(run.w[t])}, b = {number(run.b[t])}, z = {number(z)}<br>"
+            f"epoch {t} · η = {self.eta:g} · C = {number(run.cost[t], 4)}\n"
+            f"w = {number(run.w[t])}, b = {number(run.b[t])}, z = {number(z)}\n"
             f"a = {number(run.output[t])}, σ′(z) = {number(float(sigmoid_prime(z)), 4)}")
 
 
