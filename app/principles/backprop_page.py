@@ -128,7 +128,6 @@ class BackpropPage(QWidget):
         descent_layout.addWidget(self.cost_label)
         self.cost_plot = plot("", "step", "C", x_range=(0, 10), y_range=(0, 1))
         self.cost_plot.setFixedHeight(120)
-        self.cost_plot.getPlotItem().getViewBox().enableAutoRange()
         self.cost_curve = self.cost_plot.plot(pen=theme.COST, symbol="o", symbolSize=5, symbolBrush=theme.COST)
         descent_layout.addWidget(self.cost_plot)
 
@@ -286,8 +285,14 @@ class BackpropPage(QWidget):
 
     def _draw_costs(self) -> None:
         self.cost_curve.setData(np.arange(len(self.costs)), np.array(self.costs))
-        self.cost_plot.getPlotItem().getViewBox().setRange(xRange=(0, max(len(self.costs) - 1, 5)),
-                                                           yRange=(0, max(self.costs) * 1.1 or 1), padding=0.05)
+        # the range in steps (10 more steps, a 1-2-5 height), since a new range re-renders the axes
+        steps = 10 * int(np.ceil(max(len(self.costs) - 1, 1) / 10))
+        top = max(self.costs) * 1.05 or 1.0
+        unit = 10.0 ** np.floor(np.log10(top))
+        height = next(m * unit for m in (1, 2, 5, 10) if m * unit >= top)
+        if (steps, height) != getattr(self, "_cost_range", None):
+            self._cost_range = (steps, height)
+            self.cost_plot.getPlotItem().getViewBox().setRange(xRange=(0, steps), yRange=(0, height), padding=0.03)
 
 
 def _label(layer: int, j: int, k: int | None = None) -> str:

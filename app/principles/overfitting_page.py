@@ -35,6 +35,7 @@ class OverfittingPage(QWidget):
         self.errors_plot = plot("Error against degree", "degree", "mean squared error (log)",
                                      x_range=(-0.3, 9.3), y_range=(-3, 3))
         self.errors_plot.getPlotItem().setLogMode(y=True)
+        self.errors_plot.getPlotItem().setXRange(-0.3, 9.3, padding=0)  # (log mode turned auto-range back on)
         legend(self.errors_plot, offset=(10, -10))  # bottom left: where no error goes
         self.train_errors = self.errors_plot.plot(pen=pg.mkPen(theme.TRAIN, width=2), symbol="o", symbolSize=6,
                                                   symbolBrush=theme.TRAIN, name="on the ten points")
@@ -88,8 +89,9 @@ class OverfittingPage(QWidget):
         floor = 1e-6  # an exact fit's error is ~1e-25: drawn at the plot's floor
         self.train_errors.setData(DEGREES, np.maximum(self.errors[:, 0], floor))
         self.test_errors.setData(DEGREES, np.maximum(self.errors[:, 1], floor))
-        # the top in steps of three decades: a new range re-renders the axes and grid (tens of ms)
-        top = 3.0 * np.ceil(np.log10(max(self.errors.max(), 10)) / 3)
+        # 10⁹ at least (a degree-9 fit's error on new points reaches 10³-10⁹), else in steps of three decades:
+        # a new range re-renders the axes and grid (tens of ms)
+        top = max(9.0, 3.0 * np.ceil(np.log10(max(self.errors.max(), 10)) / 3))
         if top != self.errors_top:
             self.errors_top = top
             self.errors_plot.getPlotItem().getViewBox().setYRange(np.log10(floor) - 0.4, top + 0.4, padding=0)
