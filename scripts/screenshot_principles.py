@@ -4,8 +4,9 @@
 
 Writes the main window (at ``--size``) with the Principles tab in front, one picture per page, named
 after ``--out``: ``principles-<page>.png`` beside it for descent, backprop, slowdown, softmax,
-initialisation and overfitting (``scripts/screenshots.py`` passes ``--out .../principles.png``). Each page is driven through its own controls, as a
-user would: steps taken, a weight checked, a prediction sketched and revealed.
+initialisation and overfitting (``scripts/screenshots.py`` passes ``--out .../principles.png``).
+Each page is driven through its own controls, as a user would: steps taken, a weight checked, a
+prediction sketched and revealed.
 """
 from __future__ import annotations
 

@@ -25,7 +25,8 @@ STARTS = {"bowl": (1.5, 1.0), "valley": (-1.8, 0.8), "regression": (1.6, 1.4)}
 REGIME_COLOURS = {"slow": theme.WARNING, "good": theme.SUCCESS, "overshoot": theme.WARNING,
                   "divergence": theme.ERROR}
 REGIME_WORDS = {"slow": "slow: many small steps", "good": "good: quick and steady",
-                "overshoot": "overshoot: it jumps across the minimum", "divergence": "divergence: each step lands farther out"}
+                "overshoot": "overshoot: it jumps across the minimum",
+                "divergence": "divergence: each step lands farther out"}
 CLOUD = 60  # mini-batch estimates drawn at the ball
 GRID = 161
 MAX_STEPS = 400  # Run stops after this many steps
@@ -112,9 +113,9 @@ class DescentPage(QWidget):
         side.addLayout(buttons)
         side.addWidget(self.readout)
         side.addWidget(self.data_plot)
-        side.addWidget(note_label("Click the map to put the ball there. White: the path; "
-                                   f"{strong('yellow', theme.WARNING)}: ∇C (at ¼ length); {strong('blue', theme.ACCENT)}: the step "
-                                   "Δv; pink dots: the steps other mini-batches would take."))
+        side.addWidget(note_label(f"Click the map to put the ball there. White: the path; {strong('yellow', theme.WARNING)}"
+                                  f": ∇C (at ¼ length); {strong('blue', theme.ACCENT)}: the step Δv; pink dots: the "
+                                  "steps other mini-batches would take."))
         frame(self, "Gradient descent",
               "Think of the cost C(v₁, v₂) as a valley and let a ball roll down: each step moves it by "
               "Δv = −η∇C, against the gradient. A small learning rate η crawls; a large one overshoots the "
