@@ -87,7 +87,7 @@ def test_clicking_the_map_places_the_ball(tab, qtbot):
 
 def test_run_steps_off_a_timer_until_the_ball_escapes(tab, qtbot):
     page = tab.descent
-    page.eta.setValue(1.1)
+    page.eta.setValue(1.2)  # each step 1.4 times farther out: escaped after ~19 steps
     qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
     assert page.timer.isActive() and page.run_button.text() == "Pause"
     qtbot.waitUntil(lambda: not page.timer.isActive(), timeout=10_000)
