@@ -1,8 +1,9 @@
 """The backprop page's network diagram: a card per neuron with its z, a and δ, and the weights as
 edges coloured and sized by ∂C/∂w once the gradients are known.
 
-Click an edge to select its weight; drag up or down on it to change the weight (the page recomputes
-everything). Saturated neurons (σ′(z) small) get an amber outline and a note.
+Click an edge to select its weight, or a neuron's card to select its bias; drag up or down to change
+it (the page recomputes everything). Saturated neurons (σ′(z) small) get an amber outline and a note.
+A selection is (layer, j, k) with layer 1 the first hidden layer, and k = BIAS for neuron j's bias.
 """
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ PICK = 7.0  # pixels: how near an edge a click must be to select it
 DRAG_RATE = 0.01  # weight change per pixel dragged
 #: σ'(z) below this is flagged as saturated (|z| > 2.9: the neuron barely learns)
 SATURATED = 0.05
+BIAS = -1  # the k of a selected bias
 
 
 class BackpropDiagram(QWidget):
-    weight_selected = Signal(int, int, int)  # layer (1 = first hidden), j, k
+    weight_selected = Signal(int, int, int)  # layer (1 = first hidden), j, k (BIAS: neuron j's bias)
     weight_dragged = Signal(int, int, int, float)  # ... and the new value
 
     def __init__(self, parent=None):
@@ -50,6 +52,12 @@ class BackpropDiagram(QWidget):
                 self.selected = (1, 0, 0)
         self.update()
 
+    def value(self, selected: tuple[int, int, int]) -> float:
+        """The selected weight's or bias's value."""
+        l, j, k = selected
+        r = self.records[l - 1]
+        return float(r.b[j] if k == BIAS else r.w[j, k])
+
     @property
     def saturated(self) -> list[tuple[int, int]]:
         """(layer, j) of every shown neuron whose σ′(z) is below SATURATED (flagged in amber)."""
@@ -74,6 +82,19 @@ class BackpropDiagram(QWidget):
         a, b = self.centre(l - 1, k), self.centre(l, j)
         return QPointF(a.x() + CARD_W / 2, a.y()), QPointF(b.x() - CARD_W / 2, b.y())
 
+    def card(self, layer: int, j: int) -> QRectF:
+        """Neuron j's card in ``layer`` (0: the inputs)."""
+        c = self.centre(layer, j)
+        return QRectF(c.x() - CARD_W / 2, c.y() - CARD_H / 2, CARD_W, CARD_H)
+
+    def card_at(self, point: QPointF) -> tuple[int, int] | None:
+        """(layer, j) of the neuron card (not an input's) under ``point``."""
+        for l, r in enumerate(self.records, 1):
+            for j in range(len(r.b)):
+                if self.card(l, j).contains(point):
+                    return l, j
+        return None
+
     def edge_at(self, point: QPointF) -> tuple[int, int, int] | None:
         best, found = PICK, None
         for l, r in enumerate(self.records, 1):
@@ -89,18 +110,19 @@ class BackpropDiagram(QWidget):
     def mousePressEvent(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
-        found = self.edge_at(event.position())
+        neuron = self.card_at(event.position())
+        found = (*neuron, BIAS) if neuron is not None else self.edge_at(event.position())
         if found is None:
             return
         self.selected = found
-        l, j, k = found
-        self._drag = (event.position().y(), float(self.records[l - 1].w[j, k]))
-        self.weight_selected.emit(l, j, k)
+        self._drag = (event.position().y(), self.value(found))
+        self.weight_selected.emit(*found)
         self.update()
 
     def mouseMoveEvent(self, event) -> None:
         if self._drag is None or self.selected is None:
-            hovering = self.edge_at(event.position()) is not None
+            point = event.position()
+            hovering = self.card_at(point) is not None or self.edge_at(point) is not None
             self.setCursor(Qt.CursorShape.SizeVerCursor if hovering else Qt.CursorShape.ArrowCursor)
             return
         start_y, start_w = self._drag
@@ -162,23 +184,34 @@ class BackpropDiagram(QWidget):
                         colour, width = opaque(theme.TEXT, 60), 1.0 + min(abs(r.w[j, k]), 3.0)
                     painter.setPen(QPen(colour, width))
                     painter.drawLine(p, q)
-        if self.selected is None:
+        if self.selected is None or self.selected[2] == BIAS:
             return
         p, q = self.edge(*self.selected)
         painter.setPen(QPen(QColor(theme.ACCENT), 2.5, Qt.PenStyle.DashLine))
         painter.drawLine(p, q)
 
     def _paint_selected_label(self, painter: QPainter) -> None:
-        """The selected weight's value (and gradient) on a card at its edge's middle, over everything."""
+        """The selected weight's (or bias's) value and gradient on a card at its edge's middle (above its
+        neuron), over everything."""
         if self.selected is None:
             return
         l, j, k = self.selected
-        p, q = self.edge(l, j, k)
         r = self.records[l - 1]
-        text = f"w{superscript(l)}{subscript(j + 1)}{subscript(k + 1)} = {number(r.w[j, k], 3)}"
-        if self.gradients:
-            text += f"   ∂C/∂w = {number(r.nabla_w[j, k], 4)}"
-        mid = (p + q) / 2
+        if k == BIAS:
+            box = self.card(l, j)
+            painter.setPen(QPen(QColor(theme.ACCENT), 2.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box.adjusted(-3, -3, 3, 3), 8, 8)
+            text = f"b{superscript(l)}{subscript(j + 1)} = {number(r.b[j], 3)}"
+            if self.gradients:
+                text += f"   ∂C/∂b = {number(r.nabla_b[j], 4)}"
+            mid = QPointF(box.center().x(), box.top() - 4)
+        else:
+            p, q = self.edge(l, j, k)
+            text = f"w{superscript(l)}{subscript(j + 1)}{subscript(k + 1)} = {number(r.w[j, k], 3)}"
+            if self.gradients:
+                text += f"   ∂C/∂w = {number(r.nabla_w[j, k], 4)}"
+            mid = (p + q) / 2
         font = QFont(self.font())
         font.setPixelSize(theme.FONT_SMALL)
         painter.setFont(font)

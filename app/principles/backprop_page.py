@@ -2,9 +2,9 @@
 
 The numbers are the project's own backpropagation (:func:`core.backprop_trace.trace` runs the
 network's layers). Step forward layer by layer, then BP1, BP2 back to the first layer, then BP3 and
-BP4; each step shows its equation with the numbers in it. Any weight can be dragged in the diagram
-or typed; "Check" compares BP4's ∂C/∂w with a central difference; a gradient-descent step shows the
-cost fall.
+BP4; each step shows its equation with the numbers in it. Any weight (an edge) or bias (a neuron) can
+be dragged in the diagram or typed; "Check" compares BP4's ∂C/∂w (BP3's ∂C/∂b) with a central
+difference; a gradient-descent step shows the cost fall.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
 from app import theme
 from app.gradients.controls import int_spin, real_spin
 from app.principles import backprop_equations as eq
-from app.principles.backprop_diagram import BackpropDiagram
+from app.principles.backprop_diagram import BIAS, BackpropDiagram
 from app.principles.common import (button, equation_label, frame, number, plot, strong, subscript,
                                    superscript)
 
@@ -91,10 +91,11 @@ class BackpropPage(QWidget):
         net_form.addRow("Input x", self.x_row)
         net_form.addRow("Target y", self.y_row)
 
-        weight_box = QGroupBox("Selected weight (click an edge)")
+        weight_box = QGroupBox("Selected weight or bias (click an edge or a neuron)")
         weight_layout = QVBoxLayout(weight_box)
         self.weight_name = QLabel()
-        self.weight_value = real_spin(-20, 20, 0, 0.05, 3, "type the weight, or drag its edge in the diagram up or down")
+        self.weight_value = real_spin(-20, 20, 0, 0.05, 3, "type the weight or bias, or drag its edge (its neuron) in "
+                                                           "the diagram up or down")
         row = QHBoxLayout()
         row.addWidget(self.weight_name)
         row.addWidget(self.weight_value, 1)
@@ -104,8 +105,8 @@ class BackpropPage(QWidget):
             self.epsilon.addItem(f"ε = {eps}", float(eps))
         self.epsilon.setCurrentIndex(2)
         self.epsilon.setToolTip("the nudge ε of the central difference (C(w + ε) − C(w − ε)) / 2ε")
-        self.check_button = button("Check", "Compare BP4's ∂C/∂w with (C(w + ε) − C(w − ε)) / 2ε, computed by "
-                                            "running the network forward twice")
+        self.check_button = button("Check", "Compare BP4's ∂C/∂w (BP3's ∂C/∂b for a bias) with (C(w + ε) − C(w − ε)) "
+                                            "/ 2ε, computed by running the network forward twice")
         row2 = QHBoxLayout()
         row2.addWidget(self.epsilon)
         row2.addWidget(self.check_button)
@@ -212,8 +213,13 @@ class BackpropPage(QWidget):
         self._draw_costs()
 
     def set_weight(self, layer: int, j: int, k: int, value: float) -> None:
-        """Change one weight (from the diagram or the box); every number is recomputed."""
-        self.network.dense_layers[layer - 1].params["w"][j, k] = value
+        """Change one weight, or neuron j's bias when k is BIAS (from the diagram or the box); every
+        number is recomputed."""
+        params = self.network.dense_layers[layer - 1].params
+        if k == BIAS:
+            params["b"][j] = value
+        else:
+            params["w"][j, k] = value
         self.diagram.selected = (layer, j, k)
         self.check_result.setText("")
         self.redraw()
@@ -227,17 +233,23 @@ class BackpropPage(QWidget):
         self.redraw()
 
     def check(self) -> None:
-        """BP4's ∂C/∂w for the selected weight beside a central difference of the cost."""
+        """BP4's ∂C/∂w for the selected weight (BP3's ∂C/∂b for a bias) beside a central difference of
+        the cost."""
         l, j, k = self.diagram.selected
         eps = self.epsilon.currentData()
-        exact = float(self.records[l - 1].nabla_w[j, k])
-        numeric = backprop_trace.numerical_gradient(self.network, self.x, self.y, l, j, k, eps)
+        record = self.records[l - 1]
+        bias = k == BIAS
+        exact = float(record.nabla_b[j] if bias else record.nabla_w[j, k])
+        numeric = backprop_trace.numerical_gradient(self.network, self.x, self.y, l, j, None if bias else k, eps)
         self.checked = (exact, numeric)
         agree = abs(exact - numeric) <= 1e-6
         verdict = strong("agree", theme.SUCCESS) if agree else strong("differ", theme.ERROR)
+        formula = (f"BP3: δ<sup>{l}</sup><sub>{j + 1}</sub>" if bias else
+                   f"BP4: a<sup>{l - 1}</sup><sub>{k + 1}</sub> δ<sup>{l}</sup><sub>{j + 1}</sub>")
+        p = "b" if bias else "w"
         self.check_result.setText(
-            f"BP4: a<sup>{l - 1}</sup><sub>{k + 1}</sub> δ<sup>{l}</sup><sub>{j + 1}</sub> = {exact:.10f}<br>"
-            f"(C(w+ε) − C(w−ε))/2ε = {numeric:.10f}<br>difference {abs(exact - numeric):.1e}: {verdict}")
+            f"{formula} = {exact:.10f}<br>(C({p}+ε) − C({p}−ε))/2ε = {numeric:.10f}<br>"
+            f"difference {abs(exact - numeric):.1e}: {verdict}")
         self.redraw()
 
     def descend(self) -> None:
@@ -259,9 +271,9 @@ class BackpropPage(QWidget):
         self.back_button.setEnabled(self.step_index > 0)
         self.next_button.setEnabled(self.step_index < len(self.steps) - 1)
         l, j, k = self.diagram.selected
-        self.weight_name.setText(f"w{_label(l, j, k)}")
+        self.weight_name.setText(f"b{_label(l, j)}" if k == BIAS else f"w{_label(l, j, k)}")
         self.weight_value.blockSignals(True)
-        self.weight_value.setValue(float(self.records[l - 1].w[j, k]))
+        self.weight_value.setValue(self.diagram.value(self.diagram.selected))
         self.weight_value.blockSignals(False)
         cost = backprop_trace.cost(self.network, self.x, self.y)
         self.cost_label.setText(f"C = {number(cost, 6)}" + (f"  (start {number(self.costs[0], 6)})"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.principles.backprop_diagram import SATURATED
+from app.principles.backprop_diagram import BIAS, SATURATED
 from app.principles.backprop_page import BackpropPage
 from app.principles.common import vector
 from core import backprop_trace
@@ -142,3 +142,25 @@ def test_predicting_the_largest_delta(page, qtbot):
     flat = np.concatenate([np.abs(r.delta) for r in page.records])
     truth = prediction.options[int(np.argmax(flat))]
     assert truth in prediction.verdict.text()
+
+
+def test_a_neuron_card_selects_its_bias_which_drags_types_and_checks(page, qtbot):
+    page.go(len(page.steps) - 1)
+    card = page.diagram.card(2, 1).center().toPoint()
+    start = float(page.network.dense_layers[1].params["b"][1])
+    before = numbers(page)
+    qtbot.mousePress(page.diagram, Qt.MouseButton.LeftButton, pos=card)
+    assert page.diagram.selected == (2, 1, BIAS) and page.weight_name.text() == "b²₂"
+    assert page.weight_value.value() == pytest.approx(start, abs=1e-3)
+    qtbot.mouseMove(page.diagram, card - QPoint(0, 30))
+    qtbot.mouseRelease(page.diagram, Qt.MouseButton.LeftButton, pos=card - QPoint(0, 30))
+    assert page.network.dense_layers[1].params["b"][1] == pytest.approx(start + 0.3, abs=1e-3)
+    after = numbers(page)
+    assert after["z2"][1] != before["z2"][1] and after["delta2"][1] != before["delta2"][1]
+    np.testing.assert_array_equal(after["z1"], before["z1"])  # upstream of the bias: untouched
+    page.weight_value.setValue(-0.25)
+    assert page.network.dense_layers[1].params["b"][1] == -0.25
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    exact, numeric = page.checked
+    assert exact == page.records[1].nabla_b[1] and abs(exact - numeric) < 1e-6
+    assert "BP3" in page.check_result.text() and "agree" in page.check_result.text()
