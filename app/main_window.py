@@ -24,6 +24,7 @@ from app import jobs, window_settings
 from app.about import BOOK, about_box
 from app.icon import ICON_NAME, app_icon
 from app.names import bundled_label, network_label
+from app.theme import styles
 from core import __version__
 from core.models import bundled_models, default_model_path  # (light: paths only)
 
@@ -39,13 +40,6 @@ CHAPTERS = {
     "chap5.html": "Chapter 5: Why are deep neural networks hard to train?",
     "chap6.html": "Chapter 6: Deep learning",
 }
-STATUS_STYLE = "QStatusBar { color: #8b98a5; } QLabel#networkStatus { color: #d0d6dc; padding: 0 8px; }"
-TAB_BAR_STYLE = """
-QTabBar::tab { padding: 7px 20px; margin-right: 2px; background: transparent; color: #8b98a5;
-               border: none; border-bottom: 2px solid transparent; font-weight: 600; }
-QTabBar::tab:selected { color: #eef2f5; border-bottom: 2px solid #4cc9f0; }
-QTabBar::tab:hover:!selected { color: #d0d6dc; border-bottom: 2px solid #2d3742; }
-"""
 
 
 TAB_TITLES = ["Draw", "Principles", "Train", "Gradients", "Universality"]  # the book's order
@@ -74,7 +68,7 @@ class _Loading(QLabel):
     def __init__(self, title: str):
         super().__init__(f"Loading the {title} tab…")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("color: #6b7682; font-size: 15px;")
+        self.setStyleSheet(styles.LOADING)
 
 
 
@@ -101,7 +95,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("NNDL Explorer", "NNDL Explorer")
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.tabBar().setStyleSheet(TAB_BAR_STYLE)
+        self.tabs.tabBar().setStyleSheet(styles.TAB_BAR)
         self.tabs.tabBar().setDrawBase(False)
         for title in TAB_TITLES:
             self.tabs.addTab(_Loading(title), title)
@@ -237,7 +231,7 @@ class MainWindow(QMainWindow):
         self.network_status = QLabel("No network")
         self.network_status.setObjectName("networkStatus")
         self.statusBar().addPermanentWidget(self.network_status)
-        self.statusBar().setStyleSheet(STATUS_STYLE)
+        self.statusBar().setStyleSheet(styles.STATUS_BAR)
 
     def _tab_changed(self, index: int) -> None:
         tab = self.tabs.widget(index)
