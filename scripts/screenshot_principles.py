@@ -1,34 +1,24 @@
 """Render every page of the Principles tab offscreen, each in a telling state, as PNGs for the README.
 
-    python scripts/screenshot_principles.py [--out docs/screenshots/principles.png] [--size 1280x800]
+    python scripts/screenshot_principles.py [--out docs/screenshots/principles.png] [--size 1280x820]
+                                            [--all DIR]
 
-Writes the main window (at ``--size``) with the Principles tab in front, one picture per page, named
-after ``--out``: ``principles-<page>.png`` beside it for descent, backprop, slowdown, softmax,
+The main window at ``--size`` with the Principles tab in front, one picture per page, named after
+``--out``: ``principles-<page>.png`` beside it for descent, backprop, slowdown, softmax,
 initialisation and overfitting (``scripts/screenshots.py`` passes ``--out .../principles.png``).
-Each page is driven through its own controls, as a user would: steps taken, a weight checked, a
-prediction sketched and revealed.
+``--all DIR`` also saves them into DIR as ``<page>.png``. Each page is driven through its own
+controls, as a user would: steps taken, a weight checked, a prediction sketched and revealed.
 """
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from PySide6.QtCore import QPointF
 
-from PySide6.QtCore import QPointF, QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import shot
 
 PAGES = ["descent", "backprop", "slowdown", "softmax", "initialisation", "overfitting"]
-
-
-def settle(app: QApplication, rounds: int = 8) -> None:
-    for _ in range(rounds):
-        app.processEvents()
 
 
 def stage_descent(page) -> None:
@@ -53,9 +43,8 @@ def stage_backprop(page) -> None:
     page.check()
 
 
-def stage_slowdown(page, app: QApplication) -> None:
+def stage_slowdown(page) -> None:
     """A hand-drawn guess of the quadratic cost from (2, 2), then the run to the end, revealed."""
-    settle(app)
     guess = [(0, 0.48), (40, 0.35), (80, 0.2), (140, 0.08), (220, 0.03), (300, 0.02)]
     for i, (x, y) in enumerate(guess):
         page.prediction.add_point(QPointF(x, y), start=i == 0)
@@ -63,43 +52,29 @@ def stage_slowdown(page, app: QApplication) -> None:
     page.show_epoch(300)
 
 
+STAGES = {"descent": stage_descent, "backprop": stage_backprop, "slowdown": stage_slowdown}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots" / "principles.png"))
-    parser.add_argument("--size", default="1280x800", help="the main window's size, WxH")
+    parser = shot.parser(__doc__, "principles")
+    parser.add_argument("--all", metavar="DIR", help="also save every page into DIR")
     args = parser.parse_args(argv)
-    width, height = (int(v) for v in args.size.lower().split("x"))
 
-    app = QApplication.instance() or QApplication([])
-    from app.main_window import MainWindow
-    from app.theme.palette import apply_palette
-
-    apply_palette(app)
-    settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, load_initial_network=False)
-    window.resize(width, height)
-    window.show()
-    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    window.tabs.setCurrentIndex(titles.index("Principles"))
+    app = shot.application()
+    window = shot.main_window(args.size, "Principles")
     tab = window.tabs.currentWidget()
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     ok = True
     for index, name in enumerate(PAGES):
         tab.show_section(index)
         page = tab.page(index)
-        settle(app)
-        if name == "descent":
-            stage_descent(page)
-        elif name == "backprop":
-            stage_backprop(page)
-        elif name == "slowdown":
-            stage_slowdown(page, app)
-        settle(app)
-        path = out.with_name(f"{out.stem}-{name}.png")
-        saved = window.grab().save(str(path), "PNG")
-        ok &= saved
-        print(f"wrote {path}" if saved else f"could not write {path}")
+        shot.settle(app)
+        if name in STAGES:
+            STAGES[name](page)
+        shot.settle(app)
+        ok &= shot.save(window, out.with_name(f"{out.stem}-{name}.png"))
+        if args.all:
+            ok &= shot.save(window, Path(args.all) / f"{name}.png")
     tab.shutdown()
     window.close()
     return 0 if ok else 1

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import theme
 from app.universality.controls import SidePanel, header
+from app.theme import plots as look
 from app.universality.plotting import make_plot
 
 MINUS = "−"
@@ -56,24 +57,22 @@ def opaque(colour: str, alpha: int) -> QColor:
 
 def plot(title: str = "", x_label: str = "", y_label: str = "", handler=None, x_range=(0.0, 1.0),
          y_range=(0.0, 1.0)):
-    """A themed plot with fixed ranges (see ``make_plot``) whose axes never rescale their numbers with an SI
-    prefix (pyqtgraph would label 0.001-0.4 as 1-400 once an axis has a label), and whose axes and grid are
-    cached as pixmaps: an edit that redraws a curve then does not replay every grid line (~13 ms a plot)."""
+    """A plot from the theme's factory with fixed ranges, whose clicks and drags go to ``handler`` (see
+    ``make_plot``), whose axes never rescale their numbers with an SI prefix (pyqtgraph would label
+    0.001-0.4 as 1-400 once an axis has a label), and whose axes and grid are cached as pixmaps: an
+    edit that redraws a curve then does not replay every grid line (~13 ms a plot)."""
     widget = make_plot(title, x_label, y_label, handler=handler, x_range=x_range, y_range=y_range)
+    look.cache_axes(widget.getPlotItem())
     for side in ("left", "bottom"):
         axis = widget.getPlotItem().getAxis(side)
         axis.setSIPrefixEnableRanges(())
         axis.updateAutoSIPrefix()
-        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # re-rendered only on a new range
     return widget
 
 
-def legend(widget, offset=(10, 8)):
-    """A legend on a dark card in a corner of the plot (``offset`` from the top-left; negative: from the
-    right or bottom)."""
-    return widget.getPlotItem().addLegend(offset=offset, labelTextColor=theme.TEXT,
-                                          labelTextSize=f"{theme.FONT_SMALL}px", brush=opaque(theme.SURFACE, 235),
-                                          pen=theme.BORDER, verSpacing=-4)
+def legend(widget, corner: str = "top-right"):
+    """The theme's legend, in a corner of the plot."""
+    return look.add_legend(widget.getPlotItem(), corner)
 
 
 class Player(QObject):

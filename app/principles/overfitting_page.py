@@ -23,7 +23,7 @@ class OverfittingPage(QWidget):
         self.seed = 0
         self.errors_top = None
         self.plot = plot("Ten points, two models", "x", "y", x_range=overfitting.X_RANGE, y_range=(-2, 12))
-        legend(self.plot)
+        legend(self.plot, "top-left")
         self.held_out_points = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(opaque(theme.TEXT, 70)), pen=None,
                                                   name="new points")
         self.points = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(theme.TEXT_STRONG), pen=None, name="the ten points")
@@ -36,7 +36,7 @@ class OverfittingPage(QWidget):
                                      x_range=(-0.3, 9.3), y_range=(-3, 3))
         self.errors_plot.getPlotItem().setLogMode(y=True)
         self.errors_plot.getPlotItem().setXRange(-0.3, 9.3, padding=0)  # (log mode turned auto-range back on)
-        legend(self.errors_plot, offset=(10, -10))  # bottom left: where no error goes
+        legend(self.errors_plot, "bottom-left")  # where no error goes
         self.train_errors = self.errors_plot.plot(pen=pg.mkPen(theme.TRAIN, width=2), symbol="o", symbolSize=6,
                                                   symbolBrush=theme.TRAIN, name="on the ten points")
         self.test_errors = self.errors_plot.plot(pen=pg.mkPen(theme.TEST, width=2), symbol="o", symbolSize=6,

@@ -40,7 +40,7 @@ class _CostColumn:
         self.cost = cost
         self.plot = plot(TITLES[cost], "epoch", "", x_range=(0, 300), y_range=(0, 1))
         self.plot.setToolTip(TIPS[cost])
-        legend(self.plot, offset=(-10, 8))
+        legend(self.plot, "top-right")
         self.cost_curve = self.plot.plot(pen=pg.mkPen(theme.COST, width=2.5), name="cost C")
         self.output_curve = self.plot.plot(pen=pg.mkPen(theme.ACCENT, width=2, style=Qt.PenStyle.DashLine),
                                            name="output a")

@@ -5,6 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.widgets.prediction import ChoicePrediction, SketchPrediction
 
@@ -59,15 +60,18 @@ def test_skip_hides_the_question_and_predict_opens_it_again(choice, qtbot):
 
 
 def test_sketch_by_dragging_then_reveal_against_the_truth(qtbot):
+    page = QWidget()  # the plot and its sketch live and die together, as on a page
     plot = pg.PlotWidget()
     plot.setXRange(0, 10, padding=0)
     plot.setYRange(0, 1, padding=0)
     sketch = SketchPrediction("Sketch the cost", plot, (0, 10))
-    qtbot.addWidget(plot)
-    qtbot.addWidget(sketch)
-    plot.resize(500, 300)
-    plot.show()
-    sketch.show()
+    layout = QVBoxLayout(page)
+    layout.addWidget(plot)
+    layout.addWidget(sketch)
+    qtbot.addWidget(page)
+    page.resize(500, 500)
+    with qtbot.waitExposed(page):
+        page.show()
     vb = plot.getPlotItem().getViewBox()
     points = [plot.mapFromScene(vb.mapViewToScene(QPointF(x, 0.5))) for x in (1, 4, 9)]
     assert not sketch.commit_button.isEnabled()
