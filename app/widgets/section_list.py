@@ -1,4 +1,6 @@
-"""A tab made of pages chosen from a list on its left, each page built the first time it is shown.
+"""A tab made of pages chosen from a list on its left, each page built the first time it is shown (a
+page may hold several plots: the app starts faster without them). The Principles and Universality
+tabs are such tabs.
 
 Each entry of the list shows the page's number and title in bold and a one-line hint below it.
 """
@@ -15,6 +17,8 @@ from app import theme
 
 
 class _EntryDelegate(QStyledItemDelegate):
+    """An entry: its number and title in bold, a one-line hint below in a muted colour."""
+
     def paint(self, painter, option, index) -> None:
         painter.save()
         box = option.rect.adjusted(4, 2, -4, -2)
@@ -22,19 +26,19 @@ class _EntryDelegate(QStyledItemDelegate):
         if chosen or option.state & QStyle.StateFlag.State_MouseOver:
             painter.setRenderHint(painter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(*theme.rgba(theme.HIGHLIGHT, 110)) if chosen else QColor(theme.SURFACE))
+            painter.setBrush(QColor(theme.SELECTED if chosen else theme.SURFACE))
             painter.drawRoundedRect(box, 5, 5)
         font = QFont(option.font)
         font.setBold(True)
         painter.setFont(font)
-        painter.setPen(QColor(theme.TEXT_STRONG if chosen else theme.TEXT))
+        painter.setPen(QColor(theme.BRIGHT if chosen else theme.TEXT))
         left, width = box.left() + 10, box.width() - 16
         painter.drawText(QRect(left, box.top() + 6, width, 20), Qt.AlignmentFlag.AlignVCenter,
                          index.data(Qt.ItemDataRole.DisplayRole))
         font.setBold(False)
-        font.setPointSizeF(max(7.0, option.font.pointSizeF() - 1))
+        font.setPixelSize(theme.FONT_SMALL)
         painter.setFont(font)
-        painter.setPen(QColor(theme.TEXT if chosen else theme.MUTED))
+        painter.setPen(QColor(theme.TEXT_SOFT if chosen else theme.MUTED))
         painter.drawText(QRect(left, box.top() + 26, width, box.height() - 28),
                          Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, index.data(Qt.ItemDataRole.ToolTipRole))
         painter.restore()
@@ -69,6 +73,11 @@ class SectionedTab(QWidget):
         layout.addWidget(self.stack, 1)
         self.sections.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self.page(row)))
         self.sections.setCurrentRow(0)
+
+    @property
+    def pages(self) -> list[QWidget]:
+        """Every page, each built now if it has not been yet."""
+        return [self.page(i) for i in range(len(self._pages))]
 
     def page(self, index: int) -> QWidget:
         """Page ``index``, built now if it has not been yet."""
