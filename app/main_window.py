@@ -12,6 +12,7 @@ thread (the last one used, else the bundled default) and MNIST only loads when a
 """
 from __future__ import annotations
 
+import sys
 import weakref
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from app.about import BOOK, about_box
 from app.icon import ICON_NAME, app_icon
 from app.names import bundled_label, network_label
 from app.theme import styles
+from app.theme.palette import apply_palette
 from core import __version__
 from core.models import bundled_models, default_model_path  # (light: paths only)
 
@@ -86,8 +88,6 @@ class MainWindow(QMainWindow):
         """``state``: an ``AppState`` to share (default: a new one). ``lazy``: return at once with
         "loading" tabs, build the real ones from the event loop (``ready`` tells when all are)."""
         super().__init__()
-        from app.theme.palette import apply_palette
-
         apply_palette(QApplication.instance())  # however the window is made, it looks the same
         self.setWindowTitle("NNDL Explorer")
         self.setWindowIcon(app_icon())
@@ -450,8 +450,6 @@ class MainWindow(QMainWindow):
 
 def run(argv: list[str] | None = None) -> int:
     """Start the app: ``python main.py`` / ``nndl-explorer``."""
-    import sys
-
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("NNDL Explorer")
     app.setOrganizationName("NNDL Explorer")
@@ -465,8 +463,6 @@ def run(argv: list[str] | None = None) -> int:
 def start(app: QApplication, settings: QSettings | None = None) -> MainWindow:
     """Style the application and show the main window at once; its tabs follow (see the module's
     docstring). ``run`` uses it; so does ``benchmarks/bench_startup.py``, to time it."""
-    from app.theme.palette import apply_palette
-
     apply_palette(app)
     window = MainWindow(settings=settings, lazy=True)
     window.show()

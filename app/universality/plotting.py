@@ -6,6 +6,7 @@ bump, draw a curve) while pyqtgraph's own pan and zoom stay off for those plots.
 """
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 import pyqtgraph as pg
@@ -81,8 +82,6 @@ def make_plot(title: str = "", x_label: str = "", y_label: str = "", handler=Non
 
 def log_ticks(plot: pg.PlotWidget, values=(1, 2, 5, 10, 20, 50, 100), axis: str = "bottom") -> None:
     """Label an axis whose data are log10 values with the plain numbers ``values``."""
-    import math
-
     plot.getPlotItem().getAxis(axis).setTicks([[(math.log10(v), str(v)) for v in values], []])
 
 
