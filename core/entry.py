@@ -1,0 +1,21 @@
+"""The ``nndl`` command's entry point (``python -m core`` too).
+
+It installs the signal handling (``core.interrupts``) before anything heavy is imported, so a
+Ctrl-C while NumPy and the rest load ends with one line and exit status 130, not a traceback.
+"""
+from __future__ import annotations
+
+import sys
+
+from core import interrupts
+
+
+def main(argv: list[str] | None = None) -> int:
+    interrupts.install()
+    try:
+        from core import cli  # imported here, not above: a Ctrl-C during these imports is caught below
+
+        return cli.main(argv)
+    except KeyboardInterrupt as exc:
+        print(f"nndl: {interrupts.describe(exc)}", file=sys.stderr)
+        return interrupts.status(exc)
