@@ -193,11 +193,9 @@ def cmd_train(args) -> int:
     print(f"Training {preset_name or 'custom network'}: {net.describe()}, η = {config.eta:g}, "
           f"λ = {config.lmbda:g}, mini-batch {config.mini_batch_size}, {config.epochs} epochs, "
           f"{trainer.n:,} training images", flush=True)
-    epochs: list[dict] = []
     finish: dict = {}
     bar = None
     status = 0
-    last: EpochDone | None = None
     try:
         for event in trainer.run():
             if isinstance(event, BatchDone):
@@ -212,8 +210,6 @@ def cmd_train(args) -> int:
                     bar.close()
                     bar = None
                 print(_epoch_line(event), flush=True)
-                epochs.append(event.to_dict())
-                last = event
             elif isinstance(event, Finished):
                 finish = {"reason": event.reason, "best_epoch": event.best_epoch,
                           "best_validation_accuracy": event.best_validation_accuracy,
@@ -221,7 +217,7 @@ def cmd_train(args) -> int:
                 best = f"; best validation {event.best_validation_accuracy:.2%} at epoch {event.best_epoch} " \
                        f"(test {event.test_accuracy_at_best:.2%})" if event.best_epoch else ""
                 print(f"Finished ({event.reason}){best}", flush=True)
-                note = nothing_learned(last)
+                note = nothing_learned(trainer.history[-1]) if trainer.history else None
                 if note:
                     finish["warning"] = note
                     print(f"nndl: warning: {note}", file=sys.stderr)
@@ -237,11 +233,14 @@ def cmd_train(args) -> int:
         if bar is not None:
             bar.close()
     with interrupts.shielded():  # a Ctrl-C now waits until the files are written
-        _write_outputs(args, trainer, net, preset_name, config, epochs, finish)
+        _write_outputs(args, trainer, net, preset_name, config, finish)
     return status
 
 
-def _write_outputs(args, trainer, net, preset_name, config, epochs, finish) -> None:
+def _write_outputs(args, trainer, net, preset_name, config, finish) -> None:
+    """--save and --json, from the trainer's record (it holds every epoch reported, even one that an
+    interrupt cut off before its line was printed)."""
+    epochs = [e.to_dict() for e in trainer.history]
     kept = epochs[-1] if epochs else {}
     if args.save and epochs and not args.save_last:
         best = trainer.restore_best()  # the epoch the book reports, and what early stopping keeps

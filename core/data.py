@@ -33,6 +33,7 @@ FILES = {
 IMAGES_MAGIC = 0x00000803
 LABELS_MAGIC = 0x00000801
 EXPECTED_COUNTS = {"train": 60_000, "test": 10_000}
+READ_CHUNK = 1 << 20  # bytes read (and decompressed) at a time
 CACHE_VERSION = 2  # in the cache's name: a cache an older version wrote (no checksum beside it) is never read
 CACHE_SHAPES = [(60_000, 28, 28), (60_000,), (10_000, 28, 28), (10_000,)]
 
@@ -112,16 +113,23 @@ def read_idx(file: Path | str, name: str, expect_magic: int, expect_count: int) 
     header_size = 4 + 4 * (expect_magic & 0xFF)
     try:
         with _open_idx(file, header_size + _idx_data_bytes(expect_magic, expect_count)) as f:
-            header = f.read(header_size)
-            shape = _idx_shape(header, name, expect_magic, expect_count)
-            data = header + f.read(math.prod(shape) + 1)
+            shape = _idx_shape(f.read(header_size), name, expect_magic, expect_count)
+            values = np.empty(math.prod(shape), np.uint8)
+            view, found = memoryview(values), 0
+            while found < values.size:  # in chunks, straight into the array: no second copy
+                n = f.readinto(view[found:found + READ_CHUNK])
+                if not n:
+                    break
+                found += n
+            found += len(f.read(1)) if found == values.size else 0
     except DataError:
         raise
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataError(f"{name}: cannot be read ({exc})") from exc
     except Exception as exc:  # zlib.error and friends: the compressed stream is damaged
         raise DataError(f"{name}: corrupt compressed data ({exc})") from exc
-    return parse_idx(data, name, expect_magic, expect_count)
+    _check_length(found, values.size, name)
+    return _check_labels(values.reshape(shape), name)
 
 
 def _open_idx(file, valid_size: int):
@@ -162,15 +170,21 @@ def parse_idx(data: bytes, name: str, expect_magic: int, expect_count: int | Non
 
     Images (magic 0x803) come back as (n, 28, 28) uint8, labels (magic 0x801) as (n,) uint8.
     """
-    dims = expect_magic & 0xFF
-    header_size = 4 + 4 * dims
+    header_size = 4 + 4 * (expect_magic & 0xFF)
     shape = _idx_shape(data[:header_size], name, expect_magic, expect_count)
-    size = math.prod(shape)
-    if len(data) - header_size != size:
-        fault = "truncated" if len(data) - header_size < size else "has trailing bytes"
-        raise DataError(f"{name}: {fault}: {len(data) - header_size:,} data bytes, expected {size:,}")
-    values = np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(shape)
-    if dims == 1 and values.size and values.max() > 9:
+    _check_length(len(data) - header_size, math.prod(shape), name)
+    return _check_labels(np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(shape), name)
+
+
+def _check_length(found: int, size: int, name: str) -> None:
+    if found < size:
+        raise DataError(f"{name}: truncated: {found:,} data bytes, expected {size:,}")
+    if found > size:
+        raise DataError(f"{name}: has trailing bytes: more data than the {size:,} bytes its header declares")
+
+
+def _check_labels(values: np.ndarray, name: str) -> np.ndarray:
+    if values.ndim == 1 and values.size and values.max() > 9:
         raise DataError(f"{name}: label {int(values.max())} is not a digit 0-9")
     return values
 

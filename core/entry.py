@@ -11,7 +11,9 @@ from core import interrupts
 
 
 def main(argv: list[str] | None = None) -> int:
-    interrupts.install()
+    """Run ``nndl`` with ``argv`` (default: the command line). Called without ``argv`` it is the
+    program itself, about to exit: Ctrl-C and SIGTERM stay ignored after it returns."""
+    replaced = interrupts.install()
     try:
         from core import cli  # imported here, not above: a Ctrl-C during these imports is caught below
 
@@ -19,3 +21,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         print(f"nndl: {interrupts.describe(exc)}", file=sys.stderr)
         return interrupts.status(exc)
+    finally:
+        interrupts.restore(replaced, exiting=argv is None)

@@ -41,12 +41,22 @@ def _handler(signum, frame) -> None:
     raise Interrupted(signum)
 
 
-def install() -> None:
+def install() -> dict:
     """Handle SIGINT and SIGTERM as above, unless they were set to be ignored (``nohup``, a
-    background job) or handled by someone else."""
+    background job) or handled by someone else. Returns the handlers it replaced, for :func:`restore`."""
+    _State.received, _State.shield, _State.held = 0, 0, None
+    replaced = {}
     for signum, default in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL)):
         if signal.getsignal(signum) is default:
-            signal.signal(signum, _handler)
+            replaced[signum] = signal.signal(signum, _handler)
+    return replaced
+
+
+def restore(replaced: dict, exiting: bool = False) -> None:
+    """Put back the handlers :func:`install` replaced; when the program is ``exiting``, ignore the
+    signals instead (a Ctrl-C during the interpreter's shutdown would otherwise kill it by signal)."""
+    for signum, previous in replaced.items():
+        signal.signal(signum, signal.SIG_IGN if exiting else previous)
 
 
 def status(exc: BaseException) -> int:

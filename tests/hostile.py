@@ -18,6 +18,7 @@ import stat
 import struct
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +108,25 @@ def valid_file(path: Path, spec: dict | None = None, seed: int = 0) -> Path:
     return write_zip(path, network_members(spec, seed))
 
 
+# Code for a child process that measures its own peak memory over a baseline (Linux): the kernel's
+# high-water mark of resident memory is reset first, so an earlier peak (say, while NumPy was
+# imported) does not count; where it cannot be reset, the lifetime peak is used (an overestimate).
+MEMORY = """
+def _status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith(key + ":"))
+def start_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+    return _status("VmRSS")
+def peak_since(base):
+    return _status("VmHWM") - base
+"""
+
+
 # --- the cases of issue 12, section 2 and 3 --------------------------------------------------------
 
 def huge_declared(path: Path, n_out: int = 300_000) -> Path:
@@ -177,6 +197,24 @@ def long_header(path: Path, header_bytes: int = 60_000) -> Path:
     return write_zip(path, members)
 
 
+def many_members(path: Path, n: int) -> Path:
+    """A valid network file followed by ``n`` empty members: a zip directory of several megabytes
+    (written directly: zipfile would take seconds)."""
+    body, directory = bytearray(), bytearray()
+    members = network_members() + [(f"x{i}.npy", b"") for i in range(n)]
+    for name, data in members:
+        raw = name.encode()
+        crc = zlib.crc32(data)
+        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0x21, crc, len(data), len(data),
+                                 len(raw), 0, 0, 0, 0, 0, len(body)) + raw
+        body += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0x21, crc, len(data), len(data), len(raw), 0)
+        body += raw + data
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, min(len(members), 0xFFFF), min(len(members), 0xFFFF),
+                      len(directory), len(body), 0)
+    Path(path).write_bytes(bytes(body + directory + end))
+    return Path(path)
+
+
 def sparse_file(path: Path, n_bytes: int) -> Path:
     """A file of ``n_bytes`` zeros that takes no disk space (read, it costs its whole size)."""
     with open(path, "wb") as f:
@@ -205,6 +243,17 @@ def same_kind(path: Path, kind: str) -> bool:
     mode = os.lstat(path).st_mode
     return {"device": stat.S_ISCHR, "full-device": stat.S_ISCHR, "fifo": stat.S_ISFIFO, "socket": stat.S_ISSOCK,
             "folder": stat.S_ISDIR}[kind](mode)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the file system of ``folder`` (a small tmpfs, say) with a file ``filler`` until it is full."""
+    with open(Path(folder) / "filler", "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(bytes(4096))
+        except OSError:
+            pass
+    return Path(folder) / "filler"
 
 
 # --- MNIST --------------------------------------------------------------------------------------------
