@@ -217,7 +217,7 @@ def cmd_train(args) -> int:
                 best = f"; best validation {event.best_validation_accuracy:.2%} at epoch {event.best_epoch} " \
                        f"(test {event.test_accuracy_at_best:.2%})" if event.best_epoch else ""
                 print(f"Finished ({event.reason}){best}", flush=True)
-                note = nothing_learned(trainer.history[-1]) if trainer.history else None
+                note = nothing_learned(trainer.history[-1], trainer) if trainer.history else None
                 if note:
                     finish["warning"] = note
                     print(f"nndl: warning: {note}", file=sys.stderr)

@@ -116,10 +116,11 @@ def lambda_to_blame(net, eta: float, lmbda: float, n: int, regularization: str =
     return None
 
 
-def nothing_learned(epoch, chance: float = CHANCE) -> str | None:
+def nothing_learned(epoch, trainer=None, chance: float = CHANCE) -> str | None:
     """After a run that finished without blowing up: "nothing was learned" when its last epoch
     (an ``EpochDone``) leaves the network no better than chance, else None. Reads the validation
-    accuracy, else the training accuracy, else the test accuracy (the first one measured)."""
+    accuracy, else the training accuracy, else the test accuracy (the first one measured). Given
+    the ``Trainer``, it adds why when λ is to blame (:func:`lambda_to_blame`)."""
     for which in ("validation", "training", "test"):
         accuracy = getattr(epoch, f"{which}_accuracy", None)
         if accuracy is not None:
@@ -128,4 +129,7 @@ def nothing_learned(epoch, chance: float = CHANCE) -> str | None:
         return None
     if not math.isfinite(accuracy) or accuracy >= chance:
         return None
-    return f"nothing was learned (at chance after the run: {accuracy:.1%} {which} accuracy)"
+    note = f"nothing was learned (at chance after the run: {accuracy:.1%} {which} accuracy)"
+    blame = trainer and lambda_to_blame(trainer.net, trainer.eta, trainer.lmbda, trainer.n,
+                                        trainer.config.regularization)
+    return f"{note}: {blame}" if blame else note
