@@ -62,14 +62,15 @@ def npy_header(shape, descr: str = "<f4", pad_to: int = 0) -> bytes:
     return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text
 
 
-def write_zip(path: Path, members: list[tuple[str, bytes]], compression=zipfile.ZIP_DEFLATED) -> Path:
-    """A zip with these members in this order (duplicate names allowed, as a hand-made zip may have)."""
+def write_zip(path, members: list[tuple[str, bytes]], compression=zipfile.ZIP_DEFLATED):
+    """A zip with these members in this order (duplicate names allowed, as a hand-made zip may have),
+    written to ``path`` (a file name, or a ``BytesIO``, which is returned)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about duplicate names: that is the point
         with zipfile.ZipFile(path, "w", compression) as z:
             for name, data in members:
                 z.writestr(name, data)
-    return Path(path)
+    return path if isinstance(path, io.BytesIO) else Path(path)
 
 
 def weights_for(spec: dict, seed: int = 0, scale: float = 0.1) -> dict[str, np.ndarray]:
