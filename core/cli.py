@@ -42,24 +42,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
+def _whole_number(minimum: int):
+    """An argparse type: a whole number ≥ ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} must be a whole number ≥ 0")
-    return value
+_positive_int = _whole_number(1)
 
 
 def _number(text: str) -> float:
@@ -107,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--augment", choices=augment.AUGMENTATIONS, help="random distortions of each mini-batch")
     t.add_argument("--eta-patience", type=_positive_int, help="halve η after N epochs without improvement")
     t.add_argument("--early-stopping", type=_positive_int, help="stop after N epochs without improvement")
-    t.add_argument("--seed", type=_seed, default=None, help="seed for the initial weights and the shuffling")
+    t.add_argument("--seed", type=_whole_number(0), default=None, help="seed for the initial weights and the shuffling")
     t.add_argument("--data", help="a folder with the four MNIST IDX files (default: the bundled copy)")
     t.add_argument("--save", help="save the network of the best validation epoch to this .npz file")
     t.add_argument("--save-last", action="store_true", help="with --save: save the last epoch's network instead")

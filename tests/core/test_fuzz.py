@@ -150,8 +150,8 @@ def test_fuzz_truncations_and_bit_flips(folder, which, cut, flips, tail):
 # --- command lines --------------------------------------------------------------------------------
 
 COMMANDS = ["train", "train", "train", "eval", "ensemble", "presets", "nope", "", "-h"]
-FLAGS = ["--preset", "--layers", "--layers", "--layers", "--seed", "--activation", "--output-activation", "--cost", "--init", "--dropout", "--eta",
-         "--lmbda", "--regularization", "--momentum", "--batch", "--epochs", "--train-size", "--augment",
+FLAGS = ["--preset", "--layers", "--layers", "--layers", "--seed", "--activation", "--output-activation", "--cost",
+         "--init", "--dropout", "--eta", "--lmbda", "--regularization", "--momentum", "--batch", "--epochs", "--train-size", "--augment",
          "--eta-patience", "--early-stopping", "--seed", "--data", "--save", "--json", "--expand", "--save-last",
          "--quiet", "--nope"]
 NUMERIC = {"--dropout", "--eta", "--lmbda", "--momentum", "--batch", "--epochs", "--train-size", "--eta-patience",
