@@ -289,7 +289,7 @@ def signals(run: Run) -> None:
     for delay in (0.1, 0.2, 0.3, 0.4, 0.6, 0.8):
         status, _, err, peak = run.nndl("train", "--preset", "ch1", "--epochs", "1", "--quiet",
                                         on_start=lambda p, d=delay: (time.sleep(d), p.send_signal(signal.SIGINT)))
-        if "init_import_site" in err:  # Python itself was still starting: no code of any checkout had run
+        if h.before_our_code(err):  # Python itself was still starting: no code of any checkout had run
             print(f"  Ctrl-C at {delay} s came before Python had started; not counted", file=sys.stderr)
             continue
         run.add("signals", f"Ctrl-C at {delay} s", judge_cli(status, err, status in (130, -2)), peak - run.idle)

@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 from tqdm import tqdm
 
-from core import augment, initializers, interrupts, presets
+from core import __version__, augment, initializers, interrupts, presets
 from core.activations import ACTIVATIONS
 from core.atomic import WriteError, check_target, write_atomic
 from core.costs import COSTS
@@ -83,6 +83,7 @@ def _sizes(text: str) -> list[int]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nndl", description="Neural Networks and Deep Learning, in NumPy.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("train", help="train a preset or a custom network")
@@ -130,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return {"train": cmd_train, "eval": cmd_eval, "ensemble": cmd_ensemble, "presets": cmd_presets}[args.command](args)
     except (UsageError, ValueError, KeyError, DataError, ModelFileError, WriteError) as exc:
+        interrupts.check()  # the error may be how a library reported a Ctrl-C: then it is that
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"nndl: error: {_one_line(message)}", file=sys.stderr)
         return 2
@@ -140,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         print("nndl: error: not enough memory for this (try a smaller network or fewer images)", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
+        status = interrupts.handled(exc)
         print(f"nndl: {interrupts.describe(exc)}", file=sys.stderr)
-        return interrupts.status(exc)
+        return status
 
 
 def _one_line(message: str) -> str:
@@ -195,6 +198,7 @@ def cmd_train(args) -> int:
     status = 0
     try:
         for event in trainer.run():
+            interrupts.check()  # an interruption that Python dropped (see core.interrupts)
             if isinstance(event, BatchDone):
                 if bar is None:
                     bar = tqdm(total=event.batches, desc=f"Epoch {event.epoch}", unit="batch", leave=False,
@@ -223,8 +227,8 @@ def cmd_train(args) -> int:
                 print(f"nndl: diverged: {event.message}", file=sys.stderr)
                 status = 2
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: what was learned is still saved
+        status = interrupts.handled(exc)
         finish = {"reason": interrupts.describe(exc)}
-        status = interrupts.status(exc)
         print(f"\nnndl: {interrupts.describe(exc)}", file=sys.stderr)
     finally:
         if bar is not None:

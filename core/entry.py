@@ -15,11 +15,16 @@ def main(argv: list[str] | None = None) -> int:
     program itself, about to exit: Ctrl-C and SIGTERM stay ignored after it returns."""
     replaced = interrupts.install()
     try:
-        from core import cli  # imported here, not above: a Ctrl-C during these imports is caught below
-
+        try:
+            from core import cli  # imported here, not above: a Ctrl-C during these imports is caught below
+        except Exception:
+            interrupts.check()  # a Ctrl-C inside a C extension's import comes out as an ImportError
+            raise
+        interrupts.check()
         return cli.main(argv)
     except KeyboardInterrupt as exc:
+        status = interrupts.handled(exc)
         print(f"nndl: {interrupts.describe(exc)}", file=sys.stderr)
-        return interrupts.status(exc)
+        return status
     finally:
         interrupts.restore(replaced, exiting=argv is None)

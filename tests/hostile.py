@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import os
+import re
 import socket
 import stat
 import struct
@@ -255,6 +256,13 @@ def fill(folder: Path) -> Path:
         except OSError:
             pass
     return Path(folder) / "filler"
+
+
+def before_our_code(stderr: str) -> bool:
+    """Whether a traceback on ``stderr`` comes from a signal that reached Python while it was still
+    starting (its ``site`` module, or ``python -m``'s own machinery): no code of the project had run."""
+    frames = re.findall(r'File "([^"]+)"', stderr)
+    return "init_import_site" in stderr or bool(frames) and all(f.startswith("<frozen") for f in frames)
 
 
 # --- MNIST --------------------------------------------------------------------------------------------
