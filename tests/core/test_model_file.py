@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -238,7 +239,7 @@ def test_a_60000_byte_header_gives_one_line(tmp_path):
 
 def test_pickled_metadata_is_never_read(tmp_path):
     buffer = io.BytesIO()
-    np.save(buffer, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
+    np.save(buffer, np.array([{"evil": 1}], dtype=object))  # np.save pickles object arrays by default
     path = h.write_zip(tmp_path / "pickle.npz", [("meta.json.npy", buffer.getvalue())])
     with pytest.raises(ModelFileError, match="pickle"):
         load_network(path)
@@ -250,3 +251,12 @@ def test_saving_more_parameters_than_a_file_may_hold_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match="more than a network file may hold"):
         save_network(net, tmp_path / "x.npz")
     assert not list(tmp_path.iterdir())
+
+
+def test_nothing_in_the_project_ever_allows_pickles():
+    """What held (issue 12): no source file lets NumPy unpickle (allow_pickle set true), so no file runs code."""
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for folder in ("core", "app", "scripts", "benchmarks", "tests") for p in (root / folder).rglob("*.py")]
+    sources += [root / "main.py", root / "nndl_explorer.py"]
+    offending = [str(p.relative_to(root)) for p in sources if "allow_pickle" + "=True" in p.read_text(encoding="utf-8")]
+    assert len(sources) > 50 and offending == []
