@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from core import initializers
-from core.layers import from_spec
+from core.layer_types import from_spec
 from core.network import Network
 from core.safe_npz import Archive, ArchiveError, open_regular
 
