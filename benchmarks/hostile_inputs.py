@@ -83,8 +83,9 @@ class Run:
     def nndl(self, *args: str, timeout: float = 120, on_start=None):
         """Run ``python -m core ARGS``: (exit status, stdout, stderr, peak RSS MB)."""
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            p = subprocess.Popen([sys.executable, "-m", "core", *args], stdout=out if on_start is None else
-                                 subprocess.PIPE, stderr=err, env=self.env, cwd=self.work, text=True)
+            p = subprocess.Popen([*h.python_with_default_signals(), "-m", "core", *args],
+                                 stdout=out if on_start is None else subprocess.PIPE, stderr=err, env=self.env,
+                                 cwd=self.work, text=True)
             if on_start is not None:
                 on_start(p)
             status = self._wait(p, timeout)

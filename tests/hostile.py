@@ -17,6 +17,7 @@ import re
 import socket
 import stat
 import struct
+import sys
 import warnings
 import zipfile
 import zlib
@@ -256,6 +257,15 @@ def fill(folder: Path) -> Path:
         except OSError:
             pass
     return Path(folder) / "filler"
+
+
+def python_with_default_signals() -> list[str]:
+    """The start of a command line that runs Python with Ctrl-C and SIGTERM at their defaults, even
+    when this process ignores them (as everything started in the background by a non-interactive
+    shell does, and its children inherit): the arguments that follow go to that Python."""
+    reset = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+             "signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])")
+    return [sys.executable, "-c", reset]
 
 
 def before_our_code(stderr: str) -> bool:

@@ -23,8 +23,9 @@ ENV = {**os.environ, "PYTHONPATH": os.getcwd()}
 
 
 def nndl(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "core", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=ENV, **kwargs)
+    """``python -m core ARGS``, with Ctrl-C and SIGTERM at their defaults (see ``python_with_default_signals``)."""
+    return subprocess.Popen([*h.python_with_default_signals(), "-m", "core", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=ENV, **kwargs)
 
 
 def one_line_error(result) -> bool:
@@ -156,8 +157,8 @@ sys.exit(main())
 
 
 def test_a_ctrl_c_that_a_library_turns_into_another_error_is_still_an_interruption():
-    result = subprocess.run([sys.executable, "-c", SWALLOWING_IMPORT, "presets"], capture_output=True, text=True,
-                            env=ENV, timeout=60)
+    result = subprocess.run([*h.python_with_default_signals(), "-c", SWALLOWING_IMPORT, "presets"],
+                            capture_output=True, text=True, env=ENV, timeout=60)
     assert result.returncode == 130 and result.stderr == "nndl: interrupted\n"
 
 
