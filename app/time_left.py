@@ -12,22 +12,17 @@ import math
 import time
 from collections.abc import Callable
 
+from app import numbers
+
 
 def duration(seconds: float) -> str:
-    """A time span for a person, rounded so that it does not flicker: 8 s, 45 s, 3 min 20 s, 1 h 05 min."""
-    if not math.isfinite(seconds) or seconds < 0:
-        return "–"
-    if seconds < 10:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 60:
-        return f"{5 * round(seconds / 5)} s"
-    if seconds < 600:
-        minutes, secs = divmod(10 * round(seconds / 10), 60)
-        return f"{minutes} min {secs:02d} s"
-    if seconds < 3600:
-        return f"{round(seconds / 60)} min"
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours} h {minutes:02d} min"
+    """A time left for a person (``app.numbers.duration``), rounded so that it does not flicker from
+    one report to the next: to a second under 10 s, 5 s under a minute, 10 s under ten minutes, a
+    minute above."""
+    if math.isfinite(seconds) and seconds >= 0:
+        step = 1 if seconds < 10 else 5 if seconds < 60 else 10 if seconds < 600 else 60
+        seconds = max(1, step * round(seconds / step))
+    return numbers.duration(seconds)
 
 
 class TimeLeft:

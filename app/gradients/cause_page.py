@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout
 
-from app import jobs, theme
+from app import jobs, numbers, theme
 from app.gradients import plots
 from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
@@ -313,7 +313,7 @@ def prime_symbol(activations: list[str]) -> str:
 
 
 def fraction(bound: float) -> str:
-    return "1/4" if bound == 0.25 else f"{bound:g}"
+    return "1/4" if bound == 0.25 else numbers.number(bound)
 
 
 def bound_text(activations: list[str], bound: float, symbol: str) -> str:
@@ -333,7 +333,7 @@ def layer_ticks(labels: list[str]) -> list[str]:
 
 def _percent(share: float) -> str:
     """A share as a percentage with two significant digits below 10% (0.5%, 4.2%, 16%)."""
-    return f"{100 * share:.2g}%" if 0 < share < 0.1 else f"{share:.0%}"
+    return f"{numbers.number(100 * share, 2)}%" if 0 < share < 0.1 else numbers.percent(share, 0)
 
 
 def _share(values) -> str:
@@ -353,13 +353,13 @@ def caption(cause: vanishing.Cause, symbol: str) -> str:
     else:
         means = [float(v.mean()) for v in cause.sigma_prime if len(v)]
         if means:
-            parts.append(f"Mean {symbol}(z) {np.mean(means):.3g} (at most {fraction(cause.bound)}).")
+            parts.append(f"Mean {symbol}(z) {numbers.number(np.mean(means))} (at most {fraction(cause.bound)}).")
     q, alive = cause.path_quantiles, cause.path_alive
     covered = np.flatnonzero(~np.isnan(q[1])) if q is not None else np.zeros(0, int)
     if len(covered) >= 2:
         first, last = covered[0], covered[-1]
         per_layer = (q[1, first] / q[1, last]) ** (1 / (last - first))
-        parts.append(f"Along one path the error is multiplied by about <b>{per_layer:.2g}</b> for each layer it "
+        parts.append(f"Along one path the error is multiplied by about <b>{numbers.number(per_layer, 2)}</b> for each layer it "
                      f"goes back")
         if np.any(alive[covered] < 1):
             parts[-1] += (f" (on the paths that carry it: {_share(alive[covered])} of them; a ReLU that is off "
@@ -367,12 +367,12 @@ def caption(cause: vanishing.Cause, symbol: str) -> str:
         parts[-1] += "."
     elif len(covered) == 1 and hidden == 1:
         parts.append(f"With one hidden layer the error reaching it is the output's times one factor: about "
-                     f"<b>{q[1, covered[0]]:.2g}</b> along a path. Add layers to see the factors multiply.")
+                     f"<b>{numbers.number(q[1, covered[0]], 2)}</b> along a path. Add layers to see the factors multiply.")
     speeds = cause.relative_speeds
     if hidden > 1 and speeds[-1] > 0 and np.isfinite(speeds).all():
         gain = (speeds[0] / speeds[-1]) ** (1 / (hidden - 1))
         parts.append(f"Summed over all paths (with mixed signs) the measured gradient changes by about "
-                     f"<b>{gain:.2g}×</b> for each layer back towards the input.")
+                     f"<b>{numbers.number(gain, 2)}×</b> for each layer back towards the input.")
     if len(covered) < hidden:
         if len(covered):
             names = ", ".join(str(i + 1) for i in covered)

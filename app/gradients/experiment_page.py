@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
-from app import jobs, theme
+from app import jobs, numbers, theme
 from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data, when_data_ready
@@ -181,7 +181,7 @@ class ExperimentPage(Page):
             epochs = self.speeds.shape[1] - 1
             left = self.buttons.clock.text(self.last_epoch, epochs)
             self.status.setText(f"Epoch {self.last_epoch:,} of {epochs:,} · training cost "
-                                f"{self.costs[self.last_epoch]:.3f}" + (f" · {left}" if left else ""))
+                                f"{numbers.number(self.costs[self.last_epoch], 4)}" + (f" · {left}" if left else ""))
 
     def _redraw(self) -> None:
         n = self.last_epoch + 1
@@ -202,20 +202,20 @@ class ExperimentPage(Page):
         start = last[0] / first[0]
         now = last[self.last_epoch] / first[self.last_epoch]
         self.caption.setText(
-            f"At the start, hidden layer 1 learns <b>{start:,.0f}×</b> more slowly than hidden layer {depth}; "
-            f"after {self.last_epoch:,} epochs, <b>{now:,.0f}×</b>. Each layer back from the output multiplies "
+            f"At the start, hidden layer 1 learns <b>{numbers.number(start)}×</b> more slowly than hidden layer {depth}; "
+            f"after {self.last_epoch:,} epochs, <b>{numbers.number(now)}×</b>. Each layer back from the output multiplies "
             f"the gradient by a factor w σ'(z), and σ'(z) ≤ 1/4: see <i>Why</i>.")
 
     def _report_done(self, done: vanishing.VariantDone) -> None:
         if done.diverged:
             self.status.setText(theme.coloured(done.reason, theme.ERROR))
             return
-        acc = f" · validation accuracy {done.accuracy:.1%}" if done.accuracy is not None else ""
+        acc = f" · validation accuracy {numbers.percent(done.accuracy, 1)}" if done.accuracy is not None else ""
         if done.accuracy is not None and done.accuracy < 0.2:
             acc += (" (about chance: in so few small steps the output layer learns little more than that each "
                     "digit is one in ten; the experiment is about the speeds)")
         self.status.setText(f"Done: {done.epochs:,} epochs · training cost "
-                            f"{self.costs[self.last_epoch]:.3f}{acc}")
+                            f"{numbers.number(self.costs[self.last_epoch], 4)}{acc}")
 
     def _on_finished(self, reason: str) -> None:
         self.worker = None
@@ -324,5 +324,5 @@ def values_table(mean: np.ndarray, sd: np.ndarray, book) -> str:
     if len(mean) and np.any(sd > 0):
         rows.append(row("± sd", theme.MUTED, [plots.value_text(v) for v in sd]))
     if book:
-        rows.append(row("book", theme.REFERENCE, [f"{v:g}" for v in book]))  # as the book prints them
+        rows.append(row("book", theme.REFERENCE, [numbers.exact(v) for v in book]))  # as the book prints them
     return f"<table cellspacing='0' align='center'>{''.join(rows)}</table>"

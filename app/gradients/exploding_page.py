@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QPushButton
 
-from app import theme
+from app import numbers, theme
 from app.gradients import plots
 from app.gradients.controls import int_spin, real_spin
 from app.gradients.page import Page, choice
@@ -121,16 +121,16 @@ class ExplodingPage(Page):
                                             for i in range(n)]
         self.nodes.setData(xs[:-1], np.zeros(n + 1), brush=brushes, symbol="o")
         texts.put(0, 0, "x", theme.TEXT_STRONG, (0.5, 0.5), bold=True)
-        texts.put(0, -0.3, f"x = {self.x.value():g}", theme.TEXT, (0.5, 0))
+        texts.put(0, -0.3, f"x = {numbers.exact(self.x.value())}", theme.TEXT, (0.5, 0))
         texts.put(n + 1, 0, "C", theme.TEXT_STRONG, (0.5, 0.5), bold=True)
-        texts.put(n + 1, -0.3, f"{self.cost.currentData()}\ny = {TARGET:g}", theme.TEXT, (0.5, 0))
+        texts.put(n + 1, -0.3, f"{self.cost.currentData()}\ny = {numbers.number(TARGET)}", theme.TEXT, (0.5, 0))
         w = self.w.value()
         for i in range(n):
             xi = i + 1
-            texts.put(xi - 0.5, 0.1, f"w = {w:g}", theme.MUTED, (0.5, 1))
+            texts.put(xi - 0.5, 0.1, f"w = {numbers.exact(w)}", theme.MUTED, (0.5, 1))
             texts.put(xi, 0, "σ", theme.BACKGROUND, (0.5, 0.5), bold=True)
-            lines = [f"b = {r['b'][i]:.4g}".replace("-", "−"), f"z = {r['z'][i]:.3g}".replace("-", "−"),
-                     f"σ'(z) = {_pretty(r['sigma_prime'][i])}"]
+            lines = [f"b = {numbers.number(r['b'][i], 4)}", f"z = {numbers.number(r['z'][i], 3)}",
+                     f"σ′(z) = {_pretty(r['sigma_prime'][i])}"]
             texts.put(xi, -0.3, "\n".join(lines), theme.TEXT, (0.5, 0))
             if i < n - 1:
                 texts.put(xi + 0.5, 0.3, f"× {_pretty(r['factor'][i])}", theme.REFERENCE, (0.5, 1), bold=True)
@@ -165,7 +165,7 @@ class ExplodingPage(Page):
         factor = r["factor"][0]
         if self.zero_z.isChecked():
             kind = "explodes" if factor > 1 else "vanishes" if factor < 1 else "stays the same"
-            story = (f"Every factor is w σ′(0) = {self.w.value():g} × 1/4 = <b>{_pretty(factor)}</b>: the gradient "
+            story = (f"Every factor is w σ′(0) = {numbers.exact(self.w.value())} × 1/4 = <b>{_pretty(factor)}</b>: the gradient "
                      f"{kind} from the output to neuron 1, overall × <b>{_pretty(total)}</b>.")
         else:
             story = (f"With biases 0 every z = w × (input) is large, σ′(z) ≈ {_pretty(r['sigma_prime'][0])}: the "
@@ -176,7 +176,6 @@ class ExplodingPage(Page):
 
 
 TARGET = 0.0  # the chain's desired output y
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -189,7 +188,7 @@ def by_hand(r: dict, cost: str) -> str:
     values = [r["sigma_prime"][0]] + [r["w"][i] * r["sigma_prime"][i] for i in range(1, n)] + [r["dC_da"]]
     a, last = r["a"], sub[n]
     if cost == "quadratic":
-        derivative = f"quadratic cost: ∂C/∂a{last} = a{last} − y = {_pretty(a)} − {TARGET:g} = {_pretty(r['dC_da'])}"
+        derivative = f"quadratic cost: ∂C/∂a{last} = a{last} − y = {_pretty(a)} − {numbers.number(TARGET)} = {_pretty(r['dC_da'])}"
     else:
         derivative = (f"cross-entropy: ∂C/∂a{last} = (a{last} − y) / (a{last}(1 − a{last})) = {_pretty(r['dC_da'])}, "
                       f"so that σ′(z{last}) cancels: δ{last} = a{last} − y")
@@ -199,12 +198,6 @@ def by_hand(r: dict, cost: str) -> str:
 
 
 def _pretty(v: float) -> str:
-    """Readable across 300 orders of magnitude: 25, 0.25, 7812.5, 3.7×10⁻⁴⁴."""
-    if not np.isfinite(v):
-        return "–"
-    if v == 0:
-        return "0"
-    if 1e-3 <= abs(v) < 1e6:
-        return f"{v:,.7g}" if abs(v) >= 100 else f"{v:.5g}"
-    mantissa, exponent = f"{v:.1e}".split("e")
-    return f"{float(mantissa):g}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    """A number of the chain in the app's format, with the digits a hand computation needs: 25, 0.25,
+    1,953.125, 3.7×10⁻⁴⁴ (seven significant digits, trailing zeros dropped; two beyond a×10ⁿ)."""
+    return numbers.number(v, 7 if numbers.is_plain(v) else 2)

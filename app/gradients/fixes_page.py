@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QWidget)
 
-from app import jobs, theme
+from app import jobs, numbers, theme
 from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data
@@ -374,12 +374,12 @@ class FixesPage(Page):
 
     def _table_row(self, row: int, values: np.ndarray, epoch: int) -> None:
         start, now = values[0, 0] / values[-1, 0], values[0, epoch] / values[-1, epoch]
-        self.table.item(row, 1).setText(_ratio(start))
-        self.table.item(row, 2).setText(_ratio(now) + f"  (epoch {epoch:,})")
-        self.table.item(row, 3).setText(f"{self.costs[row, epoch]:.3f}")
+        self.table.item(row, 1).setText(numbers.number(start, 2))
+        self.table.item(row, 2).setText(numbers.number(now, 2) + f"  (epoch {epoch:,})")
+        self.table.item(row, 3).setText(numbers.number(self.costs[row, epoch], 4))
         done = self.done.get(row)
         if done is not None:
-            text = "diverged" if done.diverged else f"{done.accuracy:.1%}" if done.accuracy is not None else "–"
+            text = "diverged" if done.diverged else numbers.percent(done.accuracy, 1) if done.accuracy is not None else "–"
             self.table.item(row, 4).setText(text)
             if done.diverged:
                 self.table.item(row, 4).setToolTip(done.reason)
@@ -394,9 +394,3 @@ def legend_html(entries: list[tuple[str, str]]) -> str:
     networks = "".join(item("━━", label, colour) for label, colour in entries)
     lines = item("━━", "hidden layer 1", theme.TEXT) + item("╍╍", "the last hidden layer", theme.TEXT)
     return networks + f"<span style='color:{theme.MUTED}'>│</span> &nbsp; " + lines
-
-
-def _ratio(r: float) -> str:
-    if not np.isfinite(r):
-        return "–"
-    return f"{r:.2g}" if r < 10 else f"{r:,.0f}"

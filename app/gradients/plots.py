@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPolygonF
 from PySide6.QtWidgets import QGraphicsPolygonItem
 
-from app import theme
+from app import numbers, theme
 from app.theme.palette import font
 from app.theme.plots import CARD
 
@@ -101,10 +101,9 @@ class LogBars:
 
 
 def value_text(value: float) -> str:
-    """Speeds print like the book's: two or three significant digits."""
-    if not np.isfinite(value):
-        return "–"
-    return f"{value:.2g}" if value < 0.01 else f"{value:.3f}" if value < 1 else f"{value:.3g}"
+    """Speeds print like the book's: two significant digits below 0.01, three above (the app's
+    number format, ``app.numbers``)."""
+    return numbers.number(value, 2 if abs(value) < 0.01 else 3)
 
 
 class Violins:

@@ -44,10 +44,13 @@ def page(qtbot, mnist):
 
 
 def analyse(qtbot, page, net):
+    """Show ``net`` on the page, once its analysis (not one of the network before) is drawn."""
+    labels = [layer.describe() for layer in probes.hidden_param_layers(net)]
     page.state.set_network(net, "test")
-    with qtbot.waitSignal(page.updated, timeout=60_000):
-        page.set_source("active")
-        page.refresh()
+    page.set_source("active")
+    page.refresh()
+    qtbot.waitUntil(lambda: page._worker is None and page.cause is not None and page.cause.labels == labels
+                    and "Showing" in page.status.text(), timeout=60_000)
 
 
 def page_ticks(plot: pg.PlotWidget):
