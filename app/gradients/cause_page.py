@@ -16,7 +16,7 @@ from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
 from app.gradients.page import Page, choice
 from app.theme.plots import plot_widget, set_axis_label, set_title
-from core import vanishing
+from core import probes, vanishing
 from core.network import Network
 
 EXPLANATION = (
@@ -70,6 +70,7 @@ class CausePage(Page):
         form.addRow("Images", self.images)
         self.form = form
         self.status = panel.status_label()
+        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())  # its messages: no jump below
         panel.section("Reading the plots")
         legend = panel.status_label()
         legend.setText(theme.coloured(
@@ -168,11 +169,11 @@ class CausePage(Page):
             net = self.state.training_network
             if net is None:
                 return None, "Nothing is training in the Train tab."
-            return net, f"the Train tab's {net.describe()}"
+            return net, f"the Train tab's {short_description(net)}"
         net = self.state.network
         if net is None:
             return None, "There is no active network."
-        return net, f"the active network, {net.describe()}"
+        return net, f"the Draw tab's {short_description(net)}"
 
     # --- analysis ----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -302,6 +303,16 @@ class CausePage(Page):
         jobs.shutdown(self)
 
 
+def short_description(net: Network) -> str:
+    """The network in a status line: its description when short (784-30-10 sigmoid, cross-entropy),
+    else its hidden layers with weights by kind (a CNN's full description takes five lines)."""
+    text = net.describe()
+    if len(text) <= 60:
+        return text
+    kinds = [layer_kind(layer.describe()) for layer in probes.hidden_param_layers(net)]
+    return f"network ({len(kinds)} hidden layers with weights: {', '.join(kinds)})"
+
+
 PRIME_SYMBOLS = {"sigmoid": "σ′", "tanh": "tanh′", "relu": "ReLU′", "linear": "f′"}
 
 
@@ -323,9 +334,14 @@ def bound_text(activations: list[str], bound: float, symbol: str) -> str:
     return f"{symbol} ≤ {fraction(bound)}"
 
 
+def layer_kind(label: str) -> str:
+    """conv or FC, from a layer's description."""
+    return "conv" if label.startswith("conv") else "FC"
+
+
 def layer_ticks(labels: list[str]) -> list[str]:
     """Axis labels for the hidden layers: their numbers, with their kind when the kinds differ."""
-    kinds = ["conv" if label.startswith("conv") else "FC" for label in labels]
+    kinds = [layer_kind(label) for label in labels]
     if len(set(kinds)) == 1:
         return [str(i + 1) for i in range(len(labels))]
     return [f"{i + 1}: {kind}" for i, kind in enumerate(kinds)]

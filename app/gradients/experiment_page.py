@@ -111,6 +111,8 @@ class ExperimentPage(Page):
         self._set_layers(self.depth.value())
         self.curve_plot.getPlotItem().setRange(xRange=(0, self.epochs.value()), yRange=(-5, 0), padding=0)
         self.status.setText("Press <b>Run</b> to train; each curve is one hidden layer.")
+        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())  # its messages: no jump below
+        self._show_empty_bars()
 
     # --- running -----------------------------------------------------------------------------------
     def config(self):
@@ -211,9 +213,11 @@ class ExperimentPage(Page):
             self.status.setText(theme.coloured(done.reason, theme.ERROR))
             return
         acc = f" · validation accuracy {numbers.percent(done.accuracy, 1)}" if done.accuracy is not None else ""
-        if done.accuracy is not None and done.accuracy < 0.2:
-            acc += (" (about chance: in so few small steps the output layer learns little more than that each "
-                    "digit is one in ten; the experiment is about the speeds)")
+        chance = done.accuracy is not None and done.accuracy < 0.2
+        if chance:
+            acc += " (about chance: the experiment is about the speeds)"
+        self.status.setToolTip("In so few small steps the output layer learns little more than that each digit is "
+                               "one in ten." if chance else "")
         self.status.setText(f"Done: {done.epochs:,} epochs · training cost "
                             f"{numbers.number(self.costs[self.last_epoch], 4)}{acc}")
 
@@ -274,6 +278,17 @@ class ExperimentPage(Page):
             self._initial_again = False
             self.compute_initial()
 
+    def _show_empty_bars(self) -> None:
+        """Before the speeds at initialisation are measured: the axes they will have (and no legend
+        entries for bars not drawn)."""
+        self.our_bars.show_in_legend(False)
+        self.book_bars.show_in_legend(False)
+        plot = self.bar_plot.getPlotItem()
+        depth = self.depth.value()
+        plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
+        plot.getAxis("left").setTicks(decade_ticks(1e-3, 1.0))
+        plot.setRange(xRange=(0.4, depth + 0.6), yRange=(-3.04, 0.6), padding=0)
+
     def _initial_done(self, speeds: np.ndarray, depth: int, width: int, n: int) -> None:
         self.initial = speeds
         mean, sd = speeds.mean(axis=0), speeds.std(axis=0)
@@ -284,6 +299,7 @@ class ExperimentPage(Page):
         plot = self.bar_plot.getPlotItem()
         self.our_bars.set(x - (0.19 if book else 0), mean, floor)
         self.book_bars.set(x + 0.19, book if book else [], floor)
+        self.our_bars.show_in_legend(True)
         self.book_bars.show_in_legend(bool(book))
         self.our_bars.rename(f"ours: mean of {len(speeds)} seeds (±1 sd)" if len(speeds) > 1 else "ours: one seed")
         lo, hi = np.maximum(mean - sd, mean * 0.05), mean + sd

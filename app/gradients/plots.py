@@ -68,16 +68,20 @@ class LogBars:
         plot.addItem(self.item)
         self.legend = plot.legend
         self.name = name
-        if self.legend is not None:
-            self.legend.addItem(self.item, name)
+        self.in_legend = False
+        self.show_in_legend(True)
         self.width = width
 
     def show_in_legend(self, on: bool) -> None:
-        if self.legend is None:
+        """List the bars in the plot's legend, or not (nothing happens when that does not change: the
+        legend's layout is slow to redo)."""
+        if self.legend is None or on == self.in_legend:
             return
-        self.legend.removeItem(self.item)
         if on:
             self.legend.addItem(self.item, self.name)
+        else:
+            self.legend.removeItem(self.item)
+        self.in_legend = on
 
     def rename(self, name: str) -> None:
         """A new legend entry (kept where it is)."""
