@@ -15,7 +15,7 @@ from app.gradients import plots
 from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
 from app.gradients.page import Page, choice
-from app.theme.plots import plot_widget, set_axis_label, set_title
+from app.theme.plots import fit_view, plot_widget, set_axis_label, set_title
 from core import probes, vanishing
 from core.network import Network
 
@@ -98,8 +98,8 @@ class CausePage(Page):
         self.w_plot.getPlotItem().setYRange(W_FLOOR, 1.0, padding=0.02)
         path = self.path_plot.getPlotItem()
         band_pen = pg.mkPen(plots.color(0), width=0.5)
-        self.path_lo = pg.PlotDataItem([], [], pen=band_pen)
-        self.path_hi = pg.PlotDataItem([], [], pen=band_pen)
+        self.path_lo = pg.PlotDataItem([], [], pen=band_pen, name="one path: 10th percentile")  # (names: the
+        self.path_hi = pg.PlotDataItem([], [], pen=band_pen, name="one path: 90th percentile")  # read-out's)
         fill = pg.mkColor(plots.color(0))
         fill.setAlpha(50)
         self.path_band = pg.FillBetweenItem(self.path_lo, self.path_hi, brush=pg.mkBrush(fill))
@@ -109,11 +109,12 @@ class CausePage(Page):
                                              beam=0.08, pen=band_pen)  # (the band alone is not seen at one layer)
         path.addItem(self.path_whiskers)
         self.path_median = path.plot([], [], pen=pg.mkPen(plots.color(0), width=2), symbol="o", symbolSize=7,
-                                     symbolBrush=plots.color(0))
+                                     symbolBrush=plots.color(0), name="one path: median")
         self.path_measured = path.plot([], [], pen=pg.mkPen(plots.color(3), width=2), symbol="s", symbolSize=7,
-                                       symbolBrush=plots.color(3))
-        self.path_bound = path.plot([], [], pen=pg.mkPen(plots.GUIDE, width=1.2, style=Qt.PenStyle.DashLine))
-        # (legend entries are added for what is drawn, see _draw_paths)
+                                       symbolBrush=plots.color(3), name="all paths: measured")
+        self.path_bound = path.plot([], [], pen=pg.mkPen(plots.GUIDE, width=1.2, style=Qt.PenStyle.DashLine),
+                                    name="bound")
+        path.legend.clear()  # (entries are added for what is drawn, see _draw_paths)
         top = QHBoxLayout()
         top.setSpacing(6)
         top.addWidget(self.sp_plot)
@@ -251,7 +252,6 @@ class CausePage(Page):
         legend.clear()
         measured = plots.finite_positive(cause.relative_speeds)
         self.path_measured.setData(x, measured, connect="finite")
-        shown = [measured]
         q = cause.path_quantiles
         covered = ~np.isnan(q[1]) if q is not None else np.zeros(hidden, bool)
         if covered.any():
@@ -264,7 +264,6 @@ class CausePage(Page):
             legend.addItem(self.path_median, "one path: median product (band: 10–90%)"
                            if np.all(cause.path_alive[covered] == 1) else
                            "one path that carries the error: median product (band: 10–90%)")
-            shown.append(q[:, covered])
         else:
             for item in (self.path_median, self.path_lo, self.path_hi):
                 item.setData([], [])
@@ -275,22 +274,9 @@ class CausePage(Page):
             bound = cause.bound ** (hidden + 1 - xs)
             self.path_bound.setData(xs, bound)
             legend.addItem(self.path_bound, f"({fraction(cause.bound)})ᵏ, k layers away: the bound when every |w| ≤ 1")
-            shown.append(bound)
         else:
             self.path_bound.setData([], [])
-        self._fit_path_range(self.path_plot.getPlotItem(), shown)
-
-    @staticmethod
-    def _fit_path_range(plot, values) -> None:
-        """A log range over the values with the lowest third left free for the legend (the products
-        grow towards the output, so the legend's bottom-right corner is otherwise crowded at layer 1)."""
-        v = plots.finite_positive(np.concatenate([np.ravel(a) for a in values]))
-        v = v[~np.isnan(v)]
-        if v.size == 0:
-            return
-        lo, hi = np.log10(v.min()), np.log10(v.max())
-        span = max(hi - lo, 1.0)
-        plot.setYRange(lo - 0.5 * span, hi + 0.08 * span, padding=0)
+        fit_view(self.path_plot.getPlotItem(), x=False)  # every curve in view, the legend in a free corner
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

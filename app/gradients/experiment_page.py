@@ -16,7 +16,7 @@ from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data, when_data_ready
 from app.gradients.page import Page
 from app.gradients.speed_prediction import SpeedPrediction
-from app.theme.plots import decade_ticks, plot_widget
+from app.theme.plots import decade_ticks, fit_view, plot_widget
 from core import vanishing
 from core.network import Network
 
@@ -192,7 +192,7 @@ class ExperimentPage(Page):
         x = np.arange(n, dtype=np.float64)
         for layer, curve in enumerate(self.curves):
             curve.setData(x, plots.finite_positive(self.speeds[layer, :n]), connect="finite")
-        plots.keep_in_view(self.curve_plot.getPlotItem(), self.speeds[:, :n])
+        fit_view(self.curve_plot.getPlotItem(), x=False, keep=True)  # (the legend to a corner free of curves)
         self._update_caption()
 
     def _update_caption(self) -> None:

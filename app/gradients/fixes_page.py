@@ -18,7 +18,7 @@ from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data
 from app.gradients.page import Page, choice
-from app.theme.plots import cache_axes, plot_widget, set_axis_label
+from app.theme.plots import cache_axes, fit_view, plot_widget, set_axis_label
 from app.theme.styles import WELL
 from app.time_left import duration
 from core import vanishing
@@ -311,18 +311,13 @@ class FixesPage(Page):
         self.curves, self.profiles = [], []
         for i, v in enumerate(self.variants):
             c = variant_color(i)
-            first = plot.plot([], [], pen=pg.mkPen(c, width=2))
-            last = plot.plot([], [], pen=pg.mkPen(c, width=1.5, style=Qt.PenStyle.DashLine))
+            first = plot.plot([], [], pen=pg.mkPen(c, width=2), name=f"{v.label}: layer 1")  # (names: the read-out's)
+            last = plot.plot([], [], pen=pg.mkPen(c, width=1.5, style=Qt.PenStyle.DashLine), name=f"{v.label}: last")
             self.curves.append((first, last))
             self.profiles.append(profile.plot([], [], pen=pg.mkPen(c, width=2), symbol="o", symbolSize=6,
-                                              symbolBrush=c, symbolPen=None))
+                                              symbolBrush=c, symbolPen=None, name=v.label))
         profile.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
         profile.setXRange(0.8, depth + 0.2, padding=0)
-
-    def _shown(self) -> tuple[np.ndarray, int]:
-        """The chosen measure's values, and how many epochs are shown."""
-        values = self.data[self.measure.currentData()]
-        return values, int(self.last_epoch.max()) + 1 if len(self.last_epoch) else 0
 
     def _measure_changed(self) -> None:
         set_axis_label(self.curve_plot.getPlotItem(), "left", dict(MEASURES)[self.measure.currentData()])
@@ -363,14 +358,11 @@ class FixesPage(Page):
         self._fit_ranges()
 
     def _fit_ranges(self) -> None:
-        """Both plots' y ranges over every curve shown (changed only when one would leave its plot)."""
-        values, n = self._shown()
-        if not self.variants or n <= 0:
-            return
-        plots.keep_in_view(self.curve_plot.getPlotItem(), values[:, [0, -1], :n])
-        now = np.array([values[i, :, max(int(e), 0)] for i, e in enumerate(self.last_epoch)])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            plots.keep_in_view(self.profile_plot.getPlotItem(), np.append(now / now[:, -1:], 1.0))
+        """Both plots' y ranges over every curve shown (changed only when one would leave its plot,
+        so that the axes are redrawn rarely)."""
+        if self.variants:
+            fit_view(self.curve_plot.getPlotItem(), x=False, keep=True)
+            fit_view(self.profile_plot.getPlotItem(), x=False, keep=True, include_y=[1.0])
 
     def _table_row(self, row: int, values: np.ndarray, epoch: int) -> None:
         start, now = values[0, 0] / values[-1, 0], values[0, epoch] / values[-1, epoch]

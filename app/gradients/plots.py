@@ -23,27 +23,6 @@ def finite_positive(values) -> np.ndarray:
     return v
 
 
-def keep_in_view(plot: pg.PlotItem, values, step: float = 0.5) -> bool:
-    """Keep ``plot``'s y range over ``values`` (data units; on a log axis the positive ones) while
-    they change: the range grows, its ends rounded out to ``step`` (decades on a log axis), when a
-    value would leave it, and shrinks only when the values fill less than a third of it, so a live
-    plot's axes are redrawn rarely. Returns whether the range changed."""
-    log = plot.ctrl.logYCheck.isChecked()
-    v = finite_positive(values) if log else np.array(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return False
-    if log:
-        v = np.log10(v)
-    lo, hi = float(v.min()), float(v.max())
-    y0, y1 = plot.vb.viewRange()[1]
-    pad = 0.05 * max(hi - lo, step)
-    if y0 <= lo - pad and hi + pad <= y1 and (hi - lo + 2 * pad) * 3 >= y1 - y0:
-        return False
-    plot.setYRange(np.floor((lo - pad) / step) * step, np.ceil((hi + pad) / step) * step, padding=0)
-    return True
-
-
 def guide_line(plot: pg.PlotItem, pos: float, angle: int, label: str, anchor=(0, 1), position=0.95,
                colour=GUIDE, style=Qt.PenStyle.DashLine) -> pg.InfiniteLine:
     """A labelled reference line (``pos`` in the plot's own, possibly log10, coordinates)."""
