@@ -8,10 +8,10 @@ import copy
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from app import theme
+from app import numbers, theme
 from app.gradients import plots
 from app.gradients.tab import GradientsTab
 from app.state import AppState
@@ -273,6 +273,12 @@ def test_fixes_curves_stay_in_view_and_the_legend_names_them(qtbot, tab):
     page.measure.setCurrentIndex(page.measure.findData("errors"))  # another measure: refitted
     for plot in (page.curve_plot, page.profile_plot):
         assert not data_outside_view(plot), data_outside_view(plot)
+    readout = page.curve_plot.getPlotItem().readout  # hovering reads each network's two layers at an epoch
+    assert readout.read_at(QPointF(2, 0))
+    card = readout.text()
+    assert "epoch 2" in card and f"{keep[0].label}: layer 1" in card and f"{keep[1].label}: last" in card
+    value = numbers.number(page.data["errors"][0, 0, 2], 4)
+    assert value in card
 
 
 def test_fixes_say_how_long_is_left(qtbot, tab):

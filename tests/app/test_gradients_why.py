@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPointF
 
 from app.gradients.tab import GradientsTab
 from app.state import AppState
@@ -91,6 +92,8 @@ def test_why_reads_right_for_every_network(qtbot, page, networks, kind):
         assert len(medians) == hidden and np.all(np.isfinite(medians)) and np.all(medians > 0)
     for plot in (page.sp_plot, page.w_plot, page.path_plot):
         assert not data_outside_view(plot), (plot.getPlotItem().titleLabel.text, data_outside_view(plot))
+    readout = page.path_plot.getPlotItem().readout  # hovering over layer 1 reads its measured ratio
+    assert readout.read_at(QPointF(1, 0)) and "all paths: measured" in readout.text()
     if kind == "cnn":  # it says plainly what it does not cover
         assert ticks[0] == ["1: conv", "2: conv", "3: FC"]
         assert list(page.path_median.xData) == [3.0]  # one-path products: the fully connected layer only
