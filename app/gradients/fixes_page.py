@@ -72,6 +72,14 @@ class FixesPage(Page):
             self._add_item(variant, checked=True)
         self.list.setFixedHeight(6 * 21 + 8)
         panel.add(self.list)
+        # Run and what the run says right under the networks, visible without scrolling in a short
+        # window; what to plot, how to add a network and the training's settings below them
+        self.buttons = panel.add(RunButtons("Run the comparison"))
+        self.status = panel.status_label()
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing())  # its messages: no jump below
+        panel.section("Plot")
+        self.measure = panel.add(choice(MEASURES))
+        panel.section("Add a network")
         builder = QGridLayout()
         builder.setContentsMargins(0, 0, 0, 0)
         builder.setHorizontalSpacing(6)
@@ -103,10 +111,6 @@ class FixesPage(Page):
             form.addRow(label, box)
             if tip:
                 box.setToolTip(tip)
-        panel.section("Plot")
-        self.measure = panel.add(choice(MEASURES))
-        self.buttons = panel.add(RunButtons("Run the comparison"))
-        self.status = panel.status_label()
         panel.finish()
 
         self.curve_plot = plot_widget("Layer 1 (solid) and the last hidden layer (dashed)", "epoch", "speed",
