@@ -28,6 +28,9 @@ EXPLANATION = (
 )
 
 
+LEGEND_MARGIN = 12  # pixels between the bars' legend and the highest bar (with its corner's inset)
+
+
 class ExperimentPage(Page):
     """Speeds of learning of the book's deep networks, live, and at initialisation."""
 
@@ -85,6 +88,8 @@ class ExperimentPage(Page):
                                           pen=pg.mkPen(theme.TEXT_STRONG, width=1.2))
         self.error_bars.setVisible(False)
         bars.addItem(self.error_bars)
+        self._bar_span: tuple[float, float] | None = None  # log10 of the floor and of the highest bar
+        bars.vb.sigResized.connect(self._fit_bars)
         self.values = QLabel("")  # the bars' numbers, ours beside the book's: labels on the bars would collide
         self.values.setTextFormat(Qt.TextFormat.RichText)
         self.values.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -310,7 +315,8 @@ class ExperimentPage(Page):
         plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
         plot.getAxis("left").setTicks(decade_ticks(floor, max(values) * 3))
         plot.setXRange(0.4, depth + 0.6, padding=0)
-        plot.setYRange(np.log10(floor) - 0.04, np.log10(max(values + list(hi))) + 0.6, padding=0)  # room for the legend
+        self._bar_span = (np.log10(floor) - 0.04, float(np.log10(max(values + list(hi)))))
+        self._fit_bars()
         note = (f"Ours: {len(speeds)} random initialisations (bar = mean, line = ±1 sd), gradient over the "
                 f"first {n:,} training images.")
         if book:
@@ -321,6 +327,17 @@ class ExperimentPage(Page):
             note += " The book gives figures for 2, 3 and 4 hidden layers."
         self.initial_note.setText(theme.coloured(note, theme.MUTED))
         self.initial_ready.emit()
+
+    def _fit_bars(self, *_) -> None:
+        """The bars' y range: from the floor to above the highest bar by as much as the legend needs
+        (in pixels, so at any size of the plot the legend sits over no bar)."""
+        if self._bar_span is None:
+            return
+        plot = self.bar_plot.getPlotItem()
+        low, high = self._bar_span
+        room = plot.legend.boundingRect().height() + 2 * LEGEND_MARGIN
+        share = min(room / max(plot.vb.height(), 1.0), 0.6)
+        plot.setYRange(low, high + (high - low) * share / (1 - share) + 0.05, padding=0)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
