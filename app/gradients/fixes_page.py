@@ -342,7 +342,7 @@ class FixesPage(Page):
                 x = np.arange(n, dtype=float)
                 first.setData(x, plots.finite_positive(values[i, 0, :n]), connect="finite")
                 last.setData(x, plots.finite_positive(values[i, -1, :n]), connect="finite")
-        self._fit_ranges()
+        fit_view(self.curve_plot.getPlotItem(), x=False, keep=True)  # (changed only when a curve would leave)
         self.redrawn.emit()
 
     def _draw_profiles(self) -> None:
@@ -359,14 +359,7 @@ class FixesPage(Page):
                 now = values[i, :, n - 1]
                 profile.setData(x_layers, plots.finite_positive(now / now[-1]))
                 self._table_row(i, values[i], n - 1)
-        self._fit_ranges()
-
-    def _fit_ranges(self) -> None:
-        """Both plots' y ranges over every curve shown (changed only when one would leave its plot,
-        so that the axes are redrawn rarely)."""
-        if self.variants:
-            fit_view(self.curve_plot.getPlotItem(), x=False, keep=True)
-            fit_view(self.profile_plot.getPlotItem(), x=False, keep=True, include_y=[1.0])
+        fit_view(self.profile_plot.getPlotItem(), x=False, keep=True, include_y=[1.0])
 
     def _table_row(self, row: int, values: np.ndarray, epoch: int) -> None:
         start, now = values[0, 0] / values[-1, 0], values[0, epoch] / values[-1, epoch]
