@@ -241,40 +241,39 @@ class Bench:
     def learn(self) -> Stalls:
         tab = self.tab("Universality")
         index = next(i for i, cls in enumerate(tab.PAGE_CLASSES) if cls.__name__ == "ChallengePage")
-        tab.sections.setCurrentRow(index)
+        tab.show_section(index)
         page = tab.page(index)
         page.steps_spin.setValue(page.steps_spin.maximum())
         return self.measure("learn", page.learn, page.stop_learning)
 
     def principles(self) -> Stalls | None:
-        """Every page of the Principles tab that has an animation (a ``player``), playing in turn
-        for an equal share of the time."""
+        """Every section of the Principles tab with an animation (a page with a ``player``), playing
+        in turn for an equal share of the time."""
         if "Principles" not in self.titles:
             return None
         tab = self.tab("Principles")
-        names = tab.page_names() if hasattr(tab, "page_names") else []
-        players = []
-        for name in names:
-            page = tab.show_page(name)
-            if getattr(page, "player", None) is not None:
-                players.append((name, page.player))
-        if not players:
+        animated = [i for i in range(tab.sections.count()) if getattr(tab.page(i), "player", None) is not None]
+        if not animated:
             return None
-        share = self.seconds / len(players)
-        rows, started, load = [], time.perf_counter(), os.getloadavg()[0]
-        for name, player in players:
-            tab.show_page(name)
-            player.toggle()
+        share = self.seconds / len(animated)
+        parts, load = [], os.getloadavg()[0]
+        for index in animated:
+            tab.show_section(index)
+            player = tab.page(index).player
+            if not player.running:
+                player.toggle()
             self.wait(lambda: False, 0.5)
+            started = time.perf_counter()
             self.probe.start()
             self.wait(lambda: False, share)
-            part = self.probe.stop(name, started, load)
-            rows.append(part)
+            parts.append(self.probe.stop("principles", started, load))
             if player.running:
                 player.toggle()
-        join = lambda attr: np.concatenate([getattr(r, attr) for r in rows])  # noqa: E731
-        return Stalls("principles", join("gaps"), join("queued"), join("cpu"), time.perf_counter() - started,
-                      (load, os.getloadavg()[0]))
+        def joined(attr):
+            return np.concatenate([getattr(part, attr) for part in parts])
+
+        return Stalls("principles", joined("gaps"), joined("queued"), joined("cpu"),
+                      sum(part.seconds for part in parts), (load, os.getloadavg()[0]))
 
 
 def main(argv: list[str] | None = None) -> int:
