@@ -121,6 +121,16 @@ class UniversalityTab(QWidget):
     def show_section(self, index: int) -> None:
         self.sections.setCurrentRow(index)
 
+    # the page protocol (the layout audit's): the sections by their property names
+    PAGE_NAMES = ["neuron", "bumps", "challenge", "towers", "grid"]
+
+    def page_names(self) -> list[str]:
+        return list(self.PAGE_NAMES)
+
+    def show_page(self, name: str) -> QWidget:
+        self.show_section(self.PAGE_NAMES.index(name))
+        return self.stack.currentWidget()
+
     def export_widget(self) -> QWidget:
         """File → Export saves the section on screen."""
         return self.stack.currentWidget()

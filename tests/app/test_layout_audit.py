@@ -1,0 +1,355 @@
+"""The layout audit (issue 14, "Sizes"): each rule on small widgets that break it and that do not,
+then every page of every tab at 1024×640, 1280×800 and 1600×1000.
+
+Pages that violate today are marked ``xfail(strict=True)`` with their violations in short: a ratchet.
+When a fix lands the test passes, strict xfail fails it, and the mark must go.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QScrollArea, QSpinBox,
+                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
+
+from app.layout_audit import Violation, audit
+from app.layout_audit.pages import SIZES, Page, open_window, pages, settle, show, size_label
+from app.widgets.live_text import LiveText
+
+LONG = "A label whose text is rather long"
+
+
+def shown(qtbot, widget: QWidget, size: tuple[int, int] | None = None) -> QWidget:
+    qtbot.addWidget(widget)
+    if size is not None:
+        widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    settle(widget)
+    return widget
+
+
+def rules(widget: QWidget) -> list[str]:
+    return [v.rule for v in audit(widget)]
+
+
+def in_box(*widgets: QWidget) -> QWidget:
+    """``widgets`` in a vertical layout in a plain parent."""
+    parent = QWidget()
+    layout = QVBoxLayout(parent)
+    for w in widgets:
+        layout.addWidget(w)
+    return parent
+
+
+# --- (a) text --------------------------------------------------------------------------------------------
+def test_a_label_narrower_than_its_text_is_found_with_the_numbers(qtbot):
+    label = QLabel(LONG)
+    label.setFixedWidth(60)
+    parent = shown(qtbot, in_box(label))
+    found = audit(parent)
+    assert [v.rule for v in found] == ["text"]
+    need = label.sizeHint().width()  # QLabel's own measure of its text (it has no margin)
+    assert f"needs {need}×" in found[0].detail and "has 60×" in found[0].detail
+    assert found[0].where.startswith(f"QLabel “{LONG}”")
+
+
+def test_a_label_as_wide_as_its_text_and_margins_is_not(qtbot):
+    label = QLabel(LONG)
+    label.setMargin(6)
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance(LONG) + 12)
+    parent = shown(qtbot, in_box(label))
+    assert rules(parent) == []
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance(LONG) + 12 - 4)  # the margins count
+    settle(parent)
+    assert rules(parent) == ["text"]
+
+
+def test_a_label_too_short_for_its_line_is_found(qtbot):
+    label = QLabel("Short")
+    label.setFixedHeight(label.fontMetrics().height() - 5)
+    assert rules(shown(qtbot, in_box(label))) == ["text"]
+
+
+def test_a_word_wrapped_label_needs_the_height_of_its_lines(qtbot):
+    label = QLabel(" ".join([LONG] * 4))
+    label.setWordWrap(True)
+    label.setFixedWidth(150)
+    label.setFixedHeight(label.heightForWidth(150))
+    parent = shown(qtbot, in_box(label))
+    assert rules(parent) == []
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * 2)
+    settle(parent)
+    assert rules(parent) == ["text"]
+
+
+def test_a_word_too_long_to_wrap_is_found(qtbot):
+    label = QLabel("Unbreakable_" * 6)
+    label.setWordWrap(True)
+    label.setFixedSize(120, 200)
+    assert rules(shown(qtbot, in_box(label))) == ["text"]
+
+
+def test_rich_text_is_measured_as_laid_out_in_its_font(qtbot):
+    """Bold text is wider than the same text plain: a label as wide as the plain text clips it."""
+    plain = "Backpropagation"
+    label = QLabel(f"<b style='font-size: 20px'>{plain}</b>")
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance(plain) + 2)
+    parent = shown(qtbot, in_box(label))
+    assert rules(parent) == ["text"]
+    label.setFixedSize(label.sizeHint())
+    settle(parent)
+    assert rules(parent) == []
+
+
+def test_buttons_check_boxes_and_tool_buttons_need_room_for_their_text(qtbot):
+    push, check, tool = QPushButton("Run the comparison"), QCheckBox("Batch normalisation"), QToolButton()
+    tool.setText("Eraser")
+    parent = in_box(push, check, tool)
+    parent.setStyleSheet("QPushButton { padding: 4px 20px; } QToolButton { padding: 4px 9px; }")
+    shown(qtbot, parent)
+    for w in (push, check, tool):
+        w.setFixedSize(w.sizeHint())
+    settle(parent)
+    assert rules(parent) == []
+    for w in (push, check, tool):
+        w.setFixedWidth(w.sizeHint().width() - 25)
+    settle(parent)
+    assert sorted(v.where.split(" ")[0] for v in audit(parent)) == ["QCheckBox", "QPushButton", "QToolButton"]
+
+
+def test_a_group_box_title_wider_than_the_box_is_found(qtbot):
+    box = QGroupBox("Training with a rather long title")
+    QVBoxLayout(box).addWidget(QLabel("x"))
+    box.setFixedWidth(80)
+    parent = shown(qtbot, in_box(box))
+    assert rules(parent) == ["text"]
+    box.setFixedWidth(box.fontMetrics().horizontalAdvance(box.title()) + 40)
+    settle(parent)
+    assert rules(parent) == []
+
+
+@pytest.mark.parametrize("elide", [Qt.TextElideMode.ElideNone, Qt.TextElideMode.ElideRight])
+def test_tabs_that_do_not_fit_their_bar_are_found(qtbot, elide):
+    tabs = QTabWidget()
+    tabs.setElideMode(elide)
+    for title in ("Vanishing gradient", "Why", "Exploding gradient", "Fixes", "Any run"):
+        tabs.addTab(QWidget(), title)
+    shown(qtbot, tabs, (700, 200))
+    assert rules(tabs) == []
+    tabs.resize(200, 200)
+    settle(tabs)
+    assert set(rules(tabs)) == {"text"}
+
+
+def test_live_text_that_needs_more_lines_than_it_has_is_found(qtbot):
+    text = LiveText(lines=1)
+    text.setText("<b>reads 7</b> with probability 1.00")
+    parent = shown(qtbot, in_box(text), (400, 60))
+    assert rules(parent) == []
+    text.setText(" ".join(["<b>reads 7</b> with probability 1.00"] * 4))
+    assert rules(parent) == ["text"]
+
+
+# --- (b) geometry ----------------------------------------------------------------------------------------
+def test_a_child_reaching_out_of_its_parent_is_found(qtbot):
+    parent = QWidget()
+    child = QLabel("x", parent)
+    child.setGeometry(10, 10, 20, 20)
+    shown(qtbot, parent, (100, 50))
+    assert rules(parent) == []
+    child.move(90, 10)
+    found = audit(parent)
+    assert [v.rule for v in found] == ["outside"] and "right by 10 px" in found[0].detail
+
+
+def test_siblings_a_squeezed_layout_piles_up_are_found_but_not_an_intended_overlay(qtbot):
+    parent = QWidget()
+    row = QHBoxLayout(parent)
+    first, second = QLineEdit(), QLineEdit()
+    for w in (first, second):
+        w.setMinimumWidth(100)
+        row.addWidget(w)
+    parent.setFixedWidth(150)
+    assert set(rules(shown(qtbot, parent))) == {"overlap", "outside"}
+    overlay = QWidget()
+    grid = QGridLayout(overlay)
+    grid.addWidget(QLabel("under"), 0, 0)
+    grid.addWidget(QLabel("badge"), 0, 0, Qt.AlignmentFlag.AlignRight)
+    assert rules(shown(qtbot, overlay)) == []
+
+
+@pytest.mark.parametrize("policy, expected", [(Qt.ScrollBarPolicy.ScrollBarAsNeeded, []),
+                                              (Qt.ScrollBarPolicy.ScrollBarAlwaysOff, ["scroll"])])
+def test_a_scroll_area_may_hold_a_larger_widget_only_if_it_scrolls_to_it(qtbot, policy, expected):
+    inner = QWidget()
+    inner.setMinimumSize(400, 300)
+    area = QScrollArea()
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(policy)
+    assert rules(shown(qtbot, area, (200, 150))) == expected
+
+
+# --- (c) squashed inputs ---------------------------------------------------------------------------------
+def test_inputs_below_their_minimum_size_hint_are_found(qtbot):
+    spin, double, combo, line = QSpinBox(), QDoubleSpinBox(), QComboBox(), QLineEdit()
+    spin.setRange(0, 100_000)
+    double.setRange(0, 1000)
+    combo.addItems(["1/√n_in (the book's)", "N(0, 1)"])
+    parent = shown(qtbot, in_box(spin, double, combo, line))
+    assert rules(parent) == []
+    for w in (spin, double, combo):
+        w.setFixedWidth(w.minimumSizeHint().width() - 3)
+    line.setFixedHeight(line.minimumSizeHint().height() - 3)
+    settle(parent)
+    found = audit(parent)
+    assert [v.rule for v in found] == ["squashed"] * 4
+    assert f"needs at least {spin.minimumSizeHint().width()}×" in found[0].detail
+
+
+def test_a_form_at_its_own_size_has_no_violations(qtbot):
+    form = QWidget()
+    layout = QFormLayout(form)
+    layout.addRow("Hidden layers", QSpinBox())
+    layout.addRow("Initial weights", QComboBox())
+    layout.addRow("Learning rate η", QDoubleSpinBox())
+    layout.addRow(QCheckBox("batch norm"))
+    note = QLabel("Each violin is one hidden layer's values (its width: how many); the dot is the median.")
+    note.setWordWrap(True)
+    layout.addRow(note)
+    layout.addRow(QPushButton("Run the comparison"))
+    assert audit(shown(qtbot, form)) == []
+
+
+# --- (d) plots -------------------------------------------------------------------------------------------
+def plot(qtbot, size=(400, 300)) -> pg.PlotWidget:
+    return shown(qtbot, pg.PlotWidget(title="Accuracy"), size)
+
+
+def test_data_outside_the_view_range_is_found_nan_is_not(qtbot):
+    widget = plot(qtbot)
+    widget.plot([0, 1, 2, 3, np.nan, 5], [0.5, 0.9, np.nan, 0.95, 2.0, 0.97], name="validation")
+    settle(widget)
+    assert rules(widget) == []
+    widget.setYRange(0.6, 1.0, padding=0)
+    settle(widget)
+    found = audit(widget)
+    assert [v.rule for v in found] == ["data"]
+    assert "“validation”" in found[0].detail and "y 0.5…0.97" in found[0].detail
+    assert "“Accuracy”" in found[0].where
+
+
+def test_data_on_a_log_axis_is_compared_in_log_units(qtbot):
+    widget = plot(qtbot)
+    widget.setLogMode(y=True)
+    widget.plot([1, 2, 3], [1e-4, 1e-2, 1.0])
+    settle(widget)
+    assert rules(widget) == []
+    widget.setYRange(-3, 0, padding=0)  # 10⁻³ … 1: the 10⁻⁴ point is below
+    settle(widget)
+    assert rules(widget) == ["data"]
+
+
+def test_a_scatter_symbol_cut_by_the_edge_is_found(qtbot):
+    widget = plot(qtbot)
+    widget.plot([0, 1, 2], [0, 1, 2], pen=None, symbol="o", symbolSize=14)
+    widget.setRange(xRange=(0, 2), yRange=(-1, 3), padding=0)  # half of the first and last symbol cut
+    settle(widget)
+    assert rules(widget) == ["data"]
+    widget.setRange(xRange=(-0.2, 2.2), yRange=(-1, 3), padding=0)
+    settle(widget)
+    assert rules(widget) == []
+
+
+def test_bars_outside_the_view_are_found(qtbot):
+    widget = plot(qtbot)
+    widget.addItem(pg.BarGraphItem(x=[1, 2, 3], height=[1, 5, 2], width=0.6))
+    settle(widget)
+    assert rules(widget) == []
+    widget.setYRange(0, 3, padding=0)
+    settle(widget)
+    assert rules(widget) == ["data"]
+
+
+def _legend_plot(qtbot, y, offset) -> pg.PlotWidget:
+    widget = plot(qtbot)
+    widget.addLegend(offset=offset)
+    widget.plot(np.linspace(0, 10, 50), y, name="training cost")
+    widget.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
+    settle(widget)
+    return widget
+
+
+def test_a_legend_over_a_curve_is_found_one_beside_it_is_not(qtbot):
+    rising = np.linspace(0.05, 0.95, 50)
+    assert rules(_legend_plot(qtbot, rising, (-10, 10))) == ["legend"]  # top right: the line ends under it
+    assert rules(_legend_plot(qtbot, rising, (10, 10))) == []  # top left: the line is far below
+    assert rules(_legend_plot(qtbot, rising, (-10, -10))) == []  # bottom right: ... far above
+
+
+def test_a_line_crossing_a_legend_between_two_points_is_found(qtbot):
+    widget = plot(qtbot)
+    widget.addLegend(offset=(10, 10))
+    widget.plot([0, 10], [1, 0.9], name="two points, far apart")  # no point under the legend, the line is
+    widget.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
+    settle(widget)
+    assert rules(widget) == ["legend"]
+
+
+def test_overlapping_tick_labels_are_found(qtbot):
+    widget = plot(qtbot)
+    widget.plot([0, 1], [0, 1])
+    axis = widget.getAxis("bottom")
+    axis.setTicks([[(0.0, "0.1000"), (0.5, "0.5000"), (1.0, "1.0000")]])
+    settle(widget)
+    assert rules(widget) == []
+    axis.setTicks([[(0.0, "0.1000"), (0.5, "0.5000"), (0.52, "0.5200"), (1.0, "1.0000")]])
+    settle(widget)
+    found = audit(widget)
+    assert [v.rule for v in found] == ["ticks"] and "'0.5000'/'0.5200'" in found[0].detail
+
+
+def test_a_text_item_cut_by_the_view_box_is_found(qtbot):
+    widget = plot(qtbot)
+    widget.plot([0, 10], [0, 1])
+    widget.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
+    label = pg.TextItem("the book: 96.8 %", anchor=(0, 0.5))
+    widget.addItem(label)
+    label.setPos(2, 0.5)
+    settle(widget)
+    assert rules(widget) == []
+    label.setPos(9.5, 0.5)  # its start inside, its end past the right edge
+    settle(widget)
+    assert rules(widget) == ["text"]
+
+
+def test_a_plot_layout_wider_than_its_view_is_found(qtbot):
+    widget = pg.GraphicsLayoutWidget()
+    for column in range(3):
+        widget.addPlot(row=0, col=column).setMinimumWidth(150)
+    shown(qtbot, widget, (300, 200))
+    assert "outside" in rules(widget)
+    widget.resize(600, 200)
+    settle(widget)
+    assert rules(widget) == []
+
+
+def test_a_violation_reads_as_one_line():
+    line = str(Violation("text", "QLabel “η” < SetupForm", "text needs 40×14 px, has 30×14"))
+    assert line == "[text] QLabel “η” < SetupForm: text needs 40×14 px, has 30×14"
+
+
+def test_a_window_that_cannot_take_a_size_says_so(qtbot):
+    window = QMainWindow()
+    window.tabs = QTabWidget()
+    page = QWidget()
+    page.setMinimumSize(900, 500)
+    window.tabs.addTab(page, "Only")
+    window.setCentralWidget(window.tabs)
+    shown(qtbot, window)
+    assert pages(window) == [Page("Only", "")]
+    assert [v.rule for v in show(window, Page("Only", ""), QSize(800, 400))] == ["window"]
+    assert show(window, Page("Only", ""), QSize(1000, 600)) == []
