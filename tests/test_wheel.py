@@ -23,8 +23,7 @@ from core import __version__
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-DEPENDENCIES = ["numpy", "scipy", "PIL", "PySide6", "shiboken6", "pyqtgraph", "superqt", "tqdm", "platformdirs",
-                "threadpoolctl"]
+DEPENDENCIES = ["numpy", "scipy", "PIL", "PySide6", "shiboken6", "pyqtgraph", "tqdm", "platformdirs", "threadpoolctl"]
 RESOURCES = ["mnist/README.md", "mnist/SHA256SUMS", "mnist/SHA256SUMS-raw", "mnist/train-images-idx3-ubyte.gz",
              "mnist/train-labels-idx1-ubyte.gz", "mnist/t10k-images-idx3-ubyte.gz", "mnist/t10k-labels-idx1-ubyte.gz",
              "models/README.md", "models/default-cnn.npz", "models/ch1-mlp.npz", "icons/nndl-explorer.svg",
