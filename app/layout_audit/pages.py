@@ -5,16 +5,19 @@ The page protocol: a tab with several pages offers ``page_names()`` (short names
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QEventLoop, QSettings, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
+from app import jobs
 from app.layout_audit.violation import Violation
 from app.main_window import MainWindow
 from app.names import network_label
+from core.data import MNIST
 from core.io import load_network
 from core.models import default_model_path
 
@@ -22,6 +25,11 @@ from core.models import default_model_path
 SIZES = [QSize(1024, 640), QSize(1280, 800), QSize(1600, 1000)]
 #: rounds of (events, pending plot ranges) before a page counts as settled
 SETTLE_ROUNDS = 3
+#: seconds to wait at most for the timers and jobs a page starts when it is shown; each wait's ms
+JOBS_TIMEOUT = 30.0
+JOB_WAIT_MS = 50
+#: single-shot timers due within this many ms are waited for (longer ones, e.g. a status message's, not)
+TIMER_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -40,15 +48,17 @@ class Page:
         return "-".join(p for p in (self.tab.lower(), self.name) if p)
 
 
-def open_window(settings_file: Path, network: Path | None = None, digit: int | None = 0) -> MainWindow:
+def open_window(settings_file: Path, network: Path | None = None, digit: int | None = 0,
+                data: MNIST | None = None) -> MainWindow:
     """The main window as the audit sees it: settings of its own (``settings_file``, an INI file),
-    MNIST loaded, ``network`` (default: the bundled default network) active and, if ``digit`` is a
-    number, that MNIST test digit open in the Draw tab; shown, not yet sized."""
+    MNIST (``data``, else loaded now), ``network`` (default: the bundled default network) active and,
+    if ``digit`` is a number, that MNIST test digit open in the Draw tab; shown, not yet sized."""
     settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, load_initial_network=False)
+    window.state.data = data
+    data = window.state.data_blocking()
     path = Path(network) if network is not None else default_model_path()
     window.state.set_network(load_network(path), network_label(path), path)
-    data = window.state.data_blocking()
     if digit is not None:
         window.state.show_digit.emit(data.test.images[digit].reshape(28, 28), int(data.test.labels[digit]))
     window.show()
@@ -76,16 +86,40 @@ def pages(window: QMainWindow, tabs: list[str] | None = None) -> list[Page]:
     return found
 
 
-def settle(window: QWidget) -> None:
-    """Let layouts, deferred builds and pyqtgraph's pending range updates (done just before a paint)
-    run their course."""
+def _pending_timers(window: QWidget) -> list[QTimer]:
+    """The window's single-shot timers due within TIMER_MS (a page's deferred refresh or analysis)."""
+    return [t for t in window.findChildren(QTimer)
+            if t.isActive() and t.isSingleShot() and t.remainingTime() <= TIMER_MS]
+
+
+def _wait_until_quiet(window: QWidget, end: float) -> None:
     app = QApplication.instance()
-    for _ in range(SETTLE_ROUNDS):
+    while time.monotonic() < end:
         app.processEvents()
-        for view in window.findChildren(pg.GraphicsView):
-            if view.isVisible():
-                view.scene().prepareForPaint()
-        app.processEvents()
+        busy = jobs.running(window)
+        if busy:
+            for job in busy:
+                job.wait(JOB_WAIT_MS)
+        elif _pending_timers(window):
+            QEventLoop().processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # (a timer is due)
+        else:
+            return
+
+
+def settle(window: QWidget, timeout: float = JOBS_TIMEOUT) -> None:
+    """Let the window's pending single-shot timers fire and its background jobs (an analysis a page
+    starts when shown) end and report, then layouts, deferred builds and pyqtgraph's pending range
+    updates (done just before a paint) run their course; twice, for what the first round set off."""
+    app = QApplication.instance()
+    end = time.monotonic() + timeout
+    for _ in range(2):
+        _wait_until_quiet(window, end)
+        for _ in range(SETTLE_ROUNDS):
+            app.processEvents()
+            for view in window.findChildren(pg.GraphicsView):
+                if view.isVisible():
+                    view.scene().prepareForPaint()
+            app.processEvents()
 
 
 def show(window: QMainWindow, page: Page, size: QSize) -> list[Violation]:

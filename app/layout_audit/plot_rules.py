@@ -14,8 +14,9 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter, QPicture
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem, QGraphicsWidget
+from PySide6.QtGui import QPainter, QPainterPath, QPicture
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem,
+                               QGraphicsRectItem, QGraphicsTextItem, QGraphicsWidget)
 
 from app.layout_audit.violation import Violation, describe, quote
 
@@ -83,12 +84,34 @@ def _points(item) -> tuple[np.ndarray, np.ndarray, float, bool] | None:
     return None
 
 
+def _outline(item) -> QPainterPath | None:
+    """The outline a shape item (a polygon such as a violin, a path, a fill between curves, error
+    bars, a rectangle or ellipse) draws, in its parent's (the data's) coordinates, without its pen."""
+    path = QPainterPath()
+    if isinstance(item, QGraphicsPolygonItem):
+        path.addPolygon(item.polygon())
+    elif isinstance(item, QGraphicsPathItem):
+        path = item.path()
+    elif isinstance(item, (QGraphicsRectItem, QGraphicsEllipseItem)):
+        path.addRect(item.rect())
+    elif isinstance(item, pg.ErrorBarItem):
+        item.boundingRect()  # (builds its path)
+        path = item.path if item.path is not None else path
+    else:
+        return None
+    return None if path.isEmpty() else item.mapToParent(path)
+
+
 def item_bounds(item) -> tuple[float, float, float, float, float] | None:
     """(x0, x1, y0, y1, radius in px) of what ``item`` draws, in data coordinates; None if nothing."""
     points = _points(item)
     if points is not None:
         x, y, radius, _ = points
         return None if len(x) == 0 else (x.min(), x.max(), y.min(), y.max(), radius)
+    outline = _outline(item)
+    if outline is not None:
+        rect = outline.boundingRect()
+        return rect.left(), rect.right(), rect.top(), rect.bottom(), 0.0
     if isinstance(item, pg.ImageItem):
         if item.image is None:
             return None
@@ -160,7 +183,8 @@ def _covers(item, rect: tuple[float, float, float, float]) -> bool:
         return bool(inside.any()) or (joined and _segments_cross(x, y, rect))
     if isinstance(item, pg.BarGraphItem):
         return _bars_cover(item, rect)
-    return False
+    outline = _outline(item)
+    return outline is not None and outline.intersects(QRectF(x0, y0, x1 - x0, y1 - y0))
 
 
 def _bars_cover(item: pg.BarGraphItem, rect: tuple[float, float, float, float]) -> bool:

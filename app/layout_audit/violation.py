@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from PySide6 import QtGui
 from PySide6.QtGui import QTextDocumentFragment
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLayout,
+                               QLineEdit, QSlider, QWidget)
 
 #: at most this many ancestors in a widget's short parent chain
 CHAIN_LENGTH = 3
@@ -43,11 +44,40 @@ def own_name(widget: QWidget) -> str:
     if widget.objectName() and not widget.objectName().startswith("qt_"):
         name += f"#{widget.objectName()}"
     text = ""
-    if isinstance(widget, (QLabel, QAbstractButton)):
+    if isinstance(widget, (QLabel, QAbstractButton, QAbstractSpinBox, QLineEdit)):
         text = widget.text()
+    elif isinstance(widget, QComboBox):
+        text = widget.currentText()
     elif isinstance(widget, QGroupBox):
         text = widget.title()
-    return f"{name} {quote(text)}" if text.strip() else name
+    named = f"{name} {quote(text)}" if text.strip() else name
+    label = field_label(widget)
+    return f"{named} (“{label}”)" if label else named
+
+
+def _layout_items(layout: QLayout) -> list:
+    items = []
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        items.extend(_layout_items(item.layout()) if item.layout() is not None else [item.widget()])
+    return items
+
+
+def field_label(widget: QWidget) -> str:
+    """The text of the label that names an input: its form row's label, else the QLabel placed just
+    before it in its parent's layout (empty if there is none)."""
+    if not isinstance(widget, (QAbstractSpinBox, QComboBox, QLineEdit, QSlider)):
+        return ""
+    parent = widget.parentWidget()
+    layout = parent.layout() if parent is not None else None
+    if isinstance(layout, QFormLayout) and isinstance(layout.labelForField(widget), QLabel):
+        return " ".join(layout.labelForField(widget).text().split())
+    items = _layout_items(layout) if layout is not None else []
+    if widget in items and items.index(widget) > 0:
+        before = items[items.index(widget) - 1]
+        if isinstance(before, QLabel):
+            return quote(before.text())[1:-1]
+    return ""
 
 
 def _telling(widget: QWidget) -> bool:

@@ -353,3 +353,47 @@ def test_a_window_that_cannot_take_a_size_says_so(qtbot):
     assert pages(window) == [Page("Only", "")]
     assert [v.rule for v in show(window, Page("Only", ""), QSize(800, 400))] == ["window"]
     assert show(window, Page("Only", ""), QSize(1000, 600)) == []
+
+
+# --- every page of every tab -------------------------------------------------------------------------------
+PAGES = [Page("Draw", ""), Page("Train", "setup"), Page("Train", "runs"),
+         *(Page("Gradients", name) for name in ("experiment", "cause", "exploding", "fixes", "any_run")),
+         *(Page("Universality", name) for name in ("neuron", "bumps", "challenge", "towers", "grid"))]
+
+#: (page, size) -> its violations today, in short. Remove an entry when its fix lands (strict xfail).
+KNOWN = {
+    ("Draw", "1024x640"): "network line elided; verdict's 4th line clipped; Inside mosaics cut off at the right",
+    ("Draw", "1280x800"): "network line elided",
+    ("Train/setup", "1024x640"): "cost plot's log-axis minor labels 8/9 overlap",
+    ("Train/runs", "1024x640"): "cost plot's log-axis minor labels 8/9 overlap",
+    ("Gradients/experiment", "1024x640"): "side panel's 7 spin boxes squashed to 16 px high",
+    ("Gradients/fixes", "1024x640"): "5 spin boxes 80 px wide, need 82-93",
+    ("Gradients/fixes", "1280x800"): "5 spin boxes 80 px wide, need 82-93",
+    ("Gradients/fixes", "1600x1000"): "5 spin boxes 80 px wide, need 82-93; log-axis labels 0.1/0.09… overlap",
+}
+
+
+def _cases():
+    for size in SIZES:  # (sizes outermost: the window is resized three times in all)
+        for page in PAGES:
+            reason = KNOWN.get((page.label, size_label(size)))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(page, size, id=f"{page.label}-{size_label(size)}", marks=marks)
+
+
+@pytest.fixture(scope="module")
+def app_window(qapp, mnist, tmp_path_factory):
+    """The whole app with the bundled default network and MNIST test digit 0 in the Draw tab."""
+    window = open_window(tmp_path_factory.mktemp("layout-audit") / "settings.ini", data=mnist)
+    yield window
+    window.close()
+
+
+def test_the_audited_pages_are_every_page_of_every_tab(app_window):
+    assert pages(app_window) == PAGES
+
+
+@pytest.mark.parametrize("page, size", list(_cases()))
+def test_every_page_reads_right_at_every_size(app_window, page, size):
+    found = show(app_window, page, size) + audit(app_window)
+    assert not found, "\n".join(map(str, found))
