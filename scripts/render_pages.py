@@ -8,7 +8,8 @@ given) and ``violations.txt``: every finding of ``app.layout_audit`` per page an
 folder is the user cache's ``pages/`` (never the repository). Offscreen by default; ``--real`` uses
 the platform Qt finds (e.g. ``Xvfb :99 &`` and ``DISPLAY=:99``). ``--check`` exits with status 1 if
 any page has a violation. Each network (default: the bundled default network) is opened as if the
-user had chosen it, with MNIST test digit ``--digit`` (default 0) open in the Draw tab.
+user had chosen it, with MNIST test digit ``--digit`` (default 0) open in the Draw tab, and pages
+that start at random (the Universality challenge's bumps) start the same way every run.
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from app.layout_audit.pages import SIZES, open_window
+    from app.layout_audit.pages import SIZES, open_window, seeded_randomness
     from core.io import ModelFileError
 
     networks = args.network or [None]
@@ -88,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"no network file {path}")
     args.out.mkdir(parents=True, exist_ok=True)
     total = 0
-    with tempfile.TemporaryDirectory() as settings_dir, open(args.out / "violations.txt", "w") as report:
+    with (tempfile.TemporaryDirectory() as settings_dir, open(args.out / "violations.txt", "w") as report,
+          seeded_randomness()):
         report.write(f"# layout audit of every page (platform: {app.platformName()})\n")
         for i, path in enumerate(networks):
             name = path.stem if path is not None else "default"

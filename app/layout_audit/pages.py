@@ -6,9 +6,12 @@ The page protocol: a tab with several pages offers ``page_names()`` (short names
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEventLoop, QSettings, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
@@ -64,6 +67,22 @@ def open_window(settings_file: Path, network: Path | None = None, digit: int | N
     window.show()
     settle(window)
     return window
+
+
+@contextmanager
+def seeded_randomness(seed: int = 0) -> Iterator[None]:
+    """While it lasts, NumPy generators made without a seed (a page's random start, such as the
+    Universality challenge's bump heights) get ``seed``, so that a page looks the same every run."""
+    original = np.random.default_rng
+
+    def default_rng(given=None):
+        return original(seed if given is None else given)
+
+    np.random.default_rng = default_rng
+    try:
+        yield
+    finally:
+        np.random.default_rng = original
 
 
 def size_label(size: QSize) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QPolygonF
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGraphicsPolygonItem, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QScrollArea, QSpinBox,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from app.layout_audit import Violation, audit
-from app.layout_audit.pages import SIZES, Page, open_window, pages, settle, show, size_label
+from app.layout_audit.pages import SIZES, Page, open_window, pages, seeded_randomness, settle, show, size_label
 from app.widgets.live_text import LiveText
 
 LONG = "A label whose text is rather long"
@@ -337,6 +338,29 @@ def test_a_plot_layout_wider_than_its_view_is_found(qtbot):
     assert rules(widget) == []
 
 
+def test_shapes_count_as_data_a_violin_past_the_view_and_a_legend_over_a_band(qtbot):
+    widget = plot(qtbot)
+    violin = QGraphicsPolygonItem(QPolygonF([QPointF(0.8, -0.5), QPointF(1.2, 0.5), QPointF(0.8, 0.9)]))
+    widget.addItem(violin)
+    widget.setRange(xRange=(0, 2), yRange=(0, 1), padding=0)
+    settle(widget)
+    assert rules(widget) == ["data"]  # its tail below 0
+    widget.removeItem(violin)
+    widget.addLegend(offset=(10, 10)).addItem(pg.PlotDataItem([0, 1]), "10–90 % band")
+    upper, lower = pg.PlotCurveItem([0, 2], [0.98, 0.98]), pg.PlotCurveItem([0, 2], [0.5, 0.5])
+    widget.addItem(pg.FillBetweenItem(upper, lower))  # (the band alone: its edges are not in the view)
+    settle(widget)
+    assert rules(widget) == ["legend"]
+
+
+def test_seeded_randomness_makes_unseeded_generators_repeat_and_then_lets_go():
+    with seeded_randomness(3):
+        first, second = np.random.default_rng().random(), np.random.default_rng().random()
+        assert first == second == np.random.default_rng(3).random()
+        assert np.random.default_rng(4).random() != first  # a seed given is kept
+    assert np.random.default_rng().random() != np.random.default_rng().random()
+
+
 def test_a_violation_reads_as_one_line():
     line = str(Violation("text", "QLabel “η” < SetupForm", "text needs 40×14 px, has 30×14"))
     assert line == "[text] QLabel “η” < SetupForm: text needs 40×14 px, has 30×14"
@@ -383,10 +407,12 @@ def _cases():
 
 @pytest.fixture(scope="module")
 def app_window(qapp, mnist, tmp_path_factory):
-    """The whole app with the bundled default network and MNIST test digit 0 in the Draw tab."""
-    window = open_window(tmp_path_factory.mktemp("layout-audit") / "settings.ini", data=mnist)
-    yield window
-    window.close()
+    """The whole app with the bundled default network and MNIST test digit 0 in the Draw tab (its
+    random starts seeded, as the script's)."""
+    with seeded_randomness():
+        window = open_window(tmp_path_factory.mktemp("layout-audit") / "settings.ini", data=mnist)
+        yield window
+        window.close()
 
 
 def test_the_audited_pages_are_every_page_of_every_tab(app_window):
