@@ -11,7 +11,7 @@ import math
 from PySide6 import QtGui
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument, QTextOption
-from PySide6.QtWidgets import (QCheckBox, QGroupBox, QLabel, QPushButton, QRadioButton, QStyle, QStyleOptionButton,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QLabel, QPushButton, QRadioButton, QStyle, QStyleOptionButton, QStyleOptionComboBox,
                                QStyleOptionGroupBox, QStyleOptionToolButton, QTabBar, QToolButton, QWidget)
 
 from app.layout_audit.violation import Violation, describe
@@ -147,6 +147,21 @@ def check_tool_button(button: QToolButton) -> Violation | None:
     return None
 
 
+def check_combo_box(combo: QComboBox) -> Violation | None:
+    """A (non-editable) combo box's current text against its edit field, where the style draws it."""
+    if combo.isEditable() or not combo.currentText().strip():
+        return None
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    width = combo.fontMetrics().horizontalAdvance(combo.currentText())
+    if not option.currentIcon.isNull():
+        width += combo.iconSize().width() + 4
+    return _overrun(describe(combo), "current text", (width, combo.fontMetrics().height()),
+                    (field.width(), field.height()))
+
+
 def check_group_box(box: QGroupBox) -> Violation | None:
     if not box.title().strip():
         return None
@@ -206,6 +221,8 @@ def text_violations(widgets: list[QWidget]) -> list[Violation]:
             found.append(check_tool_button(widget))
         elif isinstance(widget, QGroupBox):
             found.append(check_group_box(widget))
+        elif isinstance(widget, QComboBox):
+            found.append(check_combo_box(widget))
         elif isinstance(widget, QTabBar):
             found.extend(check_tab_bar(widget))
         elif isinstance(widget, LiveText):

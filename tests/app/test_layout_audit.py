@@ -121,6 +121,19 @@ def test_buttons_check_boxes_and_tool_buttons_need_room_for_their_text(qtbot):
     assert sorted(v.where.split(" ")[0] for v in audit(parent)) == ["QCheckBox", "QPushButton", "QToolButton"]
 
 
+def test_a_combo_box_too_narrow_for_its_current_text_is_found(qtbot):
+    combo = QComboBox()
+    combo.addItems(["ch1 (book 95.42%): 784-30-10, quadratic cost", "ch3"])
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(3)  # (so that it is not "squashed" below its minimum size hint too)
+    combo.setFixedWidth(120)
+    parent = shown(qtbot, in_box(combo))
+    found = audit(parent)
+    assert [v.rule for v in found] == ["text"] and "current text needs" in found[0].detail
+    combo.setCurrentIndex(1)
+    assert rules(parent) == []
+
+
 def test_a_group_box_title_wider_than_the_box_is_found(qtbot):
     box = QGroupBox("Training with a rather long title")
     QVBoxLayout(box).addWidget(QLabel("x"))
@@ -388,7 +401,9 @@ PAGES = [Page("Draw", ""), Page("Train", "setup"), Page("Train", "runs"),
 KNOWN = {
     ("Draw", "1024x640"): "network line elided; verdict's 4th line clipped; Inside mosaics cut off at the right",
     ("Draw", "1280x800"): "network line elided",
-    ("Train/setup", "1024x640"): "cost plot's log-axis minor labels 8/9 overlap",
+    ("Train/setup", "1024x640"): "preset combo's text cut (277 px in 197); cost plot's log-axis labels 8/9 overlap",
+    ("Train/setup", "1280x800"): "preset combo's text cut (277 px in 197)",
+    ("Train/setup", "1600x1000"): "preset combo's text cut (277 px in 197)",
     ("Train/runs", "1024x640"): "cost plot's log-axis minor labels 8/9 overlap",
     ("Gradients/experiment", "1024x640"): "side panel's 7 spin boxes squashed to 16 px high",
     ("Gradients/fixes", "1024x640"): "5 spin boxes 80 px wide, need 82-93",
