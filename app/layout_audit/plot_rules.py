@@ -3,6 +3,8 @@
 - ``data``: a visible data item (curve, scatter, bars, image) reaches past its view box's range
   (NaN and ±inf ignored; a scatter symbol counts by its radius).
 - ``legend``: a legend's rectangle covers a plotted point or a stretch of a curve, or a bar.
+- ``label``: a text in a plot (a ``TextItem``, a reference line's label) lies on plotted data; one
+  anchored on a plotted point labels that point and may.
 - ``ticks``: two tick labels of one axis cover each other (as pyqtgraph lays them out).
 - ``outside`` / ``text``: a part of a plot (a view box, an axis, a legend, a title) or a text item
   reaches out of its graphics view or out of a view box that clips it.
@@ -215,6 +217,44 @@ def check_legend(legend: pg.LegendItem, view_boxes: list[pg.ViewBox], view) -> l
     return found
 
 
+def _view_box_of(item: QGraphicsItem) -> pg.ViewBox | None:
+    parent = item.parentItem()
+    while parent is not None and not isinstance(parent, pg.ViewBox):
+        parent = parent.parentItem()
+    return parent
+
+
+def _labels_a_point(text: pg.TextItem, vb: pg.ViewBox) -> bool:
+    """Whether the text is anchored on a plotted point (within a pixel): it labels that point (a node's
+    name in a diagram, a curve's end), so it is meant to be on it."""
+    if text.parentItem() is not vb.childGroup:
+        return False
+    px, py = vb.viewPixelSize()
+    at = text.pos()
+    for item in data_items(vb):
+        points = _points(item)
+        if points is not None and np.any((np.abs(points[0] - at.x()) <= px) & (np.abs(points[1] - at.y()) <= py)):
+            return True
+    return False
+
+
+def check_text_over_data(text: pg.TextItem, view) -> Violation | None:
+    """A text placed in a plot (a TextItem, a line's label) must not lie on the plotted data."""
+    plain = text.textItem.toPlainText()
+    vb = _view_box_of(text)
+    if not plain.strip() or vb is None:
+        return None
+    if _labels_a_point(text, vb):
+        return None
+    box = text.textItem.mapRectToScene(_text_rect(text.textItem)).adjusted(
+        PIXEL_TOLERANCE, PIXEL_TOLERANCE, -PIXEL_TOLERANCE, -PIXEL_TOLERANCE)
+    rect = _view_rect(vb, box)
+    covered = [item_name(i) for i in data_items(vb) if _covers(i, rect)]
+    if not covered:
+        return None
+    return Violation("label", plot_name(vb, view), f"text {quote(plain)} lies on {', '.join(covered)}")
+
+
 def tick_label_rects(axis: pg.AxisItem) -> list[tuple[QRectF, str]]:
     """The tick labels ``axis`` draws and where (its own coordinates), as pyqtgraph lays them out."""
     picture = QPicture()
@@ -302,6 +342,8 @@ def plot_violations(views: list[pg.GraphicsView]) -> list[Violation]:
                 found.extend(check_legend(item, boxes, view))
             elif isinstance(item, pg.AxisItem) and item.style["showValues"]:
                 found.append(check_ticks(item, view))
+            elif isinstance(item, pg.TextItem):
+                found.append(check_text_over_data(item, view))
             if isinstance(item, (QGraphicsWidget, QGraphicsTextItem)):
                 found.append(check_clipped(item, view, view_rect))
     return [v for v in found if v is not None]

@@ -313,6 +313,25 @@ def test_a_line_crossing_a_legend_between_two_points_is_found(qtbot):
     assert rules(widget) == ["legend"]
 
 
+def test_a_text_on_a_curve_is_found_one_beside_it_or_naming_a_point_is_not(qtbot):
+    widget = plot(qtbot)
+    widget.plot([0, 10], [0, 1], name="sigmoid")
+    widget.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
+    label = pg.TextItem("s = −b/w = 0.500", anchor=(0.5, 0.5))
+    widget.addItem(label)
+    label.setPos(5, 0.5)  # centred on the line, not on a point of it
+    settle(widget)
+    found = audit(widget)
+    assert [v.rule for v in found] == ["label"] and "“s = −b/w = 0.500” lies on PlotDataItem “sigmoid”" in found[0].detail
+    label.setPos(2, 0.8)  # above the line
+    settle(widget)
+    assert rules(widget) == []
+    label.setPos(10, 1)  # on the line's last point: it names that point
+    label.setAnchor((1, 0))
+    settle(widget)
+    assert rules(widget) == []
+
+
 def test_overlapping_tick_labels_are_found(qtbot):
     widget = plot(qtbot)
     widget.plot([0, 1], [0, 1])
@@ -328,7 +347,7 @@ def test_overlapping_tick_labels_are_found(qtbot):
 
 def test_a_text_item_cut_by_the_view_box_is_found(qtbot):
     widget = plot(qtbot)
-    widget.plot([0, 10], [0, 1])
+    widget.plot([0, 10], [0, 0.2])  # (below the label)
     widget.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
     label = pg.TextItem("the book: 96.8 %", anchor=(0, 0.5))
     widget.addItem(label)
@@ -405,6 +424,9 @@ KNOWN = {
     ("Train/setup", "1280x800"): "preset combo's text cut (277 px in 197)",
     ("Train/setup", "1600x1000"): "preset combo's text cut (277 px in 197)",
     ("Train/runs", "1024x640"): "cost plot's log-axis minor labels 8/9 overlap",
+    ("Universality/neuron", "1024x640"): "the step's label “s = −b/w = 0.500” lies on the curves",
+    ("Universality/neuron", "1280x800"): "the step's label “s = −b/w = 0.500” lies on the curves",
+    ("Universality/neuron", "1600x1000"): "the step's label “s = −b/w = 0.500” lies on the curves",
     ("Gradients/experiment", "1024x640"): "side panel's 7 spin boxes squashed to 16 px high",
     ("Gradients/fixes", "1024x640"): "5 spin boxes 80 px wide, need 82-93",
     ("Gradients/fixes", "1280x800"): "5 spin boxes 80 px wide, need 82-93",
