@@ -328,6 +328,27 @@ def check_clipped(item: QGraphicsItem, view, view_rect: QRectF) -> Violation | N
     return None
 
 
+def _clipped(items: list, view, view_rect: QRectF) -> list[Violation]:
+    """``check_clipped`` over ``items``, each cut-off part reported once: not again for its children
+    (a plot layout wider than its view cuts its title, axes and view box too)."""
+    cut = {}
+    for item in items:
+        if isinstance(item, (QGraphicsWidget, QGraphicsTextItem)):
+            violation = check_clipped(item, view, view_rect)
+            if violation is not None:
+                cut[item] = violation
+
+    def under_a_cut_one(item) -> bool:
+        parent = item.parentItem()
+        while parent is not None:
+            if parent in cut:
+                return True
+            parent = parent.parentItem()
+        return False
+
+    return [v for item, v in cut.items() if not under_a_cut_one(item)]
+
+
 def plot_violations(views: list[pg.GraphicsView]) -> list[Violation]:
     """Rule (d) over the visible pyqtgraph views of a window."""
     found: list[Violation | None] = []
@@ -344,6 +365,5 @@ def plot_violations(views: list[pg.GraphicsView]) -> list[Violation]:
                 found.append(check_ticks(item, view))
             elif isinstance(item, pg.TextItem):
                 found.append(check_text_over_data(item, view))
-            if isinstance(item, (QGraphicsWidget, QGraphicsTextItem)):
-                found.append(check_clipped(item, view, view_rect))
+        found.extend(_clipped(items, view, view_rect))
     return [v for v in found if v is not None]

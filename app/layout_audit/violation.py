@@ -8,6 +8,8 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLayout,
                                QLineEdit, QSlider, QWidget)
 
+from app.widgets.live_text import LiveText
+
 #: at most this many ancestors in a widget's short parent chain
 CHAIN_LENGTH = 3
 #: texts quoted in a name are cut to this many characters
@@ -50,6 +52,8 @@ def own_name(widget: QWidget) -> str:
         text = widget.currentText()
     elif isinstance(widget, QGroupBox):
         text = widget.title()
+    elif isinstance(widget, LiveText):
+        text = widget.text()
     named = f"{name} {quote(text)}" if text.strip() else name
     label = field_label(widget)
     return f"{named} (“{label}”)" if label else named
