@@ -12,6 +12,7 @@ thread (the last one used, else the bundled default) and MNIST only loads when a
 """
 from __future__ import annotations
 
+import sys
 import weakref
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from app import jobs, window_settings
 from app.about import BOOK, about_box
 from app.icon import ICON_NAME, app_icon
 from app.names import bundled_label, network_label
+from app.theme import styles
+from app.theme.palette import apply_palette
 from core import __version__
 from core.models import bundled_models, default_model_path  # (light: paths only)
 
@@ -39,13 +42,6 @@ CHAPTERS = {
     "chap5.html": "Chapter 5: Why are deep neural networks hard to train?",
     "chap6.html": "Chapter 6: Deep learning",
 }
-STATUS_STYLE = "QStatusBar { color: #8b98a5; } QLabel#networkStatus { color: #d0d6dc; padding: 0 8px; }"
-TAB_BAR_STYLE = """
-QTabBar::tab { padding: 7px 20px; margin-right: 2px; background: transparent; color: #8b98a5;
-               border: none; border-bottom: 2px solid transparent; font-weight: 600; }
-QTabBar::tab:selected { color: #eef2f5; border-bottom: 2px solid #4cc9f0; }
-QTabBar::tab:hover:!selected { color: #d0d6dc; border-bottom: 2px solid #2d3742; }
-"""
 
 
 TAB_TITLES = ["Draw", "Train", "Gradients", "Universality"]
@@ -71,7 +67,7 @@ class _Loading(QLabel):
     def __init__(self, title: str):
         super().__init__(f"Loading the {title} tab…")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("color: #6b7682; font-size: 15px;")
+        self.setStyleSheet(styles.LOADING)
 
 
 
@@ -89,8 +85,6 @@ class MainWindow(QMainWindow):
         """``state``: an ``AppState`` to share (default: a new one). ``lazy``: return at once with
         "loading" tabs, build the real ones from the event loop (``ready`` tells when all are)."""
         super().__init__()
-        from app.theme.palette import apply_palette
-
         apply_palette(QApplication.instance())  # however the window is made, it looks the same
         self.setWindowTitle("NNDL Explorer")
         self.setWindowIcon(app_icon())
@@ -98,7 +92,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("NNDL Explorer", "NNDL Explorer")
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.tabBar().setStyleSheet(TAB_BAR_STYLE)
+        self.tabs.tabBar().setStyleSheet(styles.TAB_BAR)
         self.tabs.tabBar().setDrawBase(False)
         for title in TAB_TITLES:
             self.tabs.addTab(_Loading(title), title)
@@ -234,7 +228,7 @@ class MainWindow(QMainWindow):
         self.network_status = QLabel("No network")
         self.network_status.setObjectName("networkStatus")
         self.statusBar().addPermanentWidget(self.network_status)
-        self.statusBar().setStyleSheet(STATUS_STYLE)
+        self.statusBar().setStyleSheet(styles.STATUS_BAR)
 
     def _tab_changed(self, index: int) -> None:
         tab = self.tabs.widget(index)
@@ -453,8 +447,6 @@ class MainWindow(QMainWindow):
 
 def run(argv: list[str] | None = None) -> int:
     """Start the app: ``python main.py`` / ``nndl-explorer``."""
-    import sys
-
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("NNDL Explorer")
     app.setOrganizationName("NNDL Explorer")
@@ -468,8 +460,6 @@ def run(argv: list[str] | None = None) -> int:
 def start(app: QApplication, settings: QSettings | None = None) -> MainWindow:
     """Style the application and show the main window at once; its tabs follow (see the module's
     docstring). ``run`` uses it; so does ``benchmarks/bench_startup.py``, to time it."""
-    from app.theme.palette import apply_palette
-
     apply_palette(app)
     window = MainWindow(settings=settings, lazy=True)
     window.show()

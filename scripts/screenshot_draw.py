@@ -6,21 +6,17 @@ events. So the picture shows what a user would see: the live prediction, the MNI
 to the naive downscale of the whole canvas (which the network misreads: why the preprocessing
 matters), the saliency map and the feature maps inside the network.
 
-    python scripts/screenshot_draw.py [--out docs/screenshots/draw.png] [--model default|ch1|FILE]
+    python scripts/screenshot_draw.py [--out docs/screenshots/draw.png] [--size 1280x820]
+                                      [--model default|ch1|FILE]
 
 Prints what the network read (and warns if it misread the drawn 4: not a picture for the README).
 """
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import shot
 
 #: the strokes of a hand-drawn 4, in canvas pixels (the canvas is 280×280)
 FOUR = [
@@ -52,45 +48,31 @@ def draw_strokes(app, canvas, strokes) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots" / "draw.png"))
+    parser = shot.parser(__doc__, "draw")
     parser.add_argument("--model", default="default", help="a bundled network's key or a network file")
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QEvent, QSettings
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEvent
 
-    app = QApplication.instance() or QApplication([])
-    from app.main_window import MainWindow
+    app = shot.application()
     from app.names import network_label
-    from app.theme.palette import apply_palette
     from core.models import BUNDLED
 
-    apply_palette(app)
     path = BUNDLED[args.model].path if args.model in BUNDLED else Path(args.model)
     if not path.is_file():
         print(f"{path} is not there", file=sys.stderr)
         return 1
-    settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, load_initial_network=False)
-    window.resize(1280, 820)
-    window.show()
-    window.tabs.setCurrentIndex(0)
+    window = shot.main_window(args.size, "draw")
     window.state.open_network(path, label=network_label(path))
-    tab = window.tabs.widget(0)
-    for _ in range(10):
-        app.processEvents()
+    tab = window.tabs.currentWidget()
+    shot.settle(app, 10, 0)
     draw_strokes(app, tab.canvas, FOUR)
     app.sendEvent(tab.canvas, QEvent(QEvent.Type.Leave))  # the pointer leaves: no brush outline
     tab.slow.flush()
-    for _ in range(10):
-        app.processEvents()
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(args.out, "PNG"):
-        print(f"could not write {args.out}", file=sys.stderr)
+    shot.settle(app, 10, 0)
+    if not shot.save(window, args.out):
         return 1
-    print(f"{args.out}: {network_label(path)} reads {tab.prediction} "
-          f"(naive downscale: {int(tab.naive_output.argmax())})")
+    print(f"{network_label(path)} reads {tab.prediction} (naive downscale: {int(tab.naive_output.argmax())})")
     if tab.prediction != 4:
         print(f"warning: the drawn 4 was read as {tab.prediction}", file=sys.stderr)
     window.close()

@@ -4,7 +4,8 @@ The state: the book's experiment on [784, 30, 30, 30, 30, 10] run to the end (50
 full-batch gradient descent on 1,000 images, through the tab's own worker, exactly as a click
 would), its four speed curves beside the speeds at initialisation (ours over ten seeds, the book's).
 
-    python scripts/screenshot_gradients.py [--out docs/screenshots/gradients.png] [--all DIR] [--epochs N]
+    python scripts/screenshot_gradients.py [--out docs/screenshots/gradients.png] [--size 1280x820]
+                                           [--all DIR] [--epochs N]
 
 ``--all DIR`` also saves every page (vanishing.png, why.png, exploding.png, fixes.png, any-run.png)
 into DIR; the fixes are trained for ``--fix-epochs`` epochs (default 200) and "Any run" is fed the
@@ -12,99 +13,72 @@ per-mini-batch gradients of chapter 5's ch5-deep-3 preset trained here for 1,500
 """
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import numpy as np
 
-import numpy as np  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-SIZE = (1280, 740)  # the tab's area in the 1280×820 main window, without menu, tab and status bars
-
-
-def wait(app: QApplication, condition, timeout: float = 1200.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the tab did not finish in time")
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def settle(app: QApplication) -> None:
-    for _ in range(5):
-        app.processEvents()
-        time.sleep(0.02)
+import shot
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots" / "gradients.png"))
+    parser = shot.parser(__doc__, "gradients")
     parser.add_argument("--all", metavar="DIR", help="also save every page into DIR")
     parser.add_argument("--epochs", type=int, default=500, help="epochs of the book's experiment")
     parser.add_argument("--fix-epochs", type=int, default=200, help="epochs of the fixes (with --all)")
     args = parser.parse_args(argv)
 
-    app = QApplication.instance() or QApplication([])
-    from app.theme.palette import apply_palette
+    app = shot.application()
     from app.gradients.tab import GradientsTab
     from app.state import AppState
 
-    apply_palette(app)
     state = AppState()
     state.data_blocking()
     tab = GradientsTab(state)
-    tab.resize(*SIZE)
+    tab.resize(*shot.tab_size(args.size))
     tab.show()
+
+    def wait(condition) -> None:
+        shot.wait(app, condition, timeout=1200.0)
 
     page = tab.show_page("experiment")
     page.epochs.setValue(args.epochs)
     finished: list[str] = []
     page.run_finished.connect(finished.append)
-    wait(app, lambda: page.initial is not None and page._initial_worker is None)
+    wait(lambda: page.initial is not None and page._initial_worker is None)
     page.start()
-    wait(app, lambda: bool(finished))
-    settle(app)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tab.grab().save(str(out))
-    print(f"saved {out} ({finished[0]}, {page.status.text()})")
+    wait(lambda: bool(finished))
+    shot.settle(app)
+    ok = shot.save(tab, args.out)
+    print(f"({finished[0]}, {page.status.text()})")
 
     if args.all:
         folder = Path(args.all)
-        folder.mkdir(parents=True, exist_ok=True)
-        tab.grab().save(str(folder / "vanishing.png"))
+        ok &= shot.save(tab, folder / "vanishing.png")
         cause = tab.show_page("cause")
         updated: list[bool] = []
         cause.updated.connect(lambda: updated.append(True))
         cause.set_source("experiment")
-        wait(app, lambda: bool(updated) and cause._worker is None)
-        settle(app)
-        tab.grab().save(str(folder / "why.png"))
+        wait(lambda: bool(updated) and cause._worker is None)
+        shot.settle(app)
+        ok &= shot.save(tab, folder / "why.png")
         tab.show_page("exploding")
-        settle(app)
-        tab.grab().save(str(folder / "exploding.png"))
+        shot.settle(app)
+        ok &= shot.save(tab, folder / "exploding.png")
         fixes = tab.show_page("fixes")
         fixes.epochs.setValue(args.fix_epochs)
         done: list[str] = []
         fixes.run_finished.connect(done.append)
         fixes.start()
-        wait(app, lambda: bool(done))
-        settle(app)
-        tab.grab().save(str(folder / "fixes.png"))
+        wait(lambda: bool(done))
+        shot.settle(app)
+        ok &= shot.save(tab, folder / "fixes.png")
         tab.show_page("any_run")
         feed_any_run(state)
-        settle(app)
-        tab.grab().save(str(folder / "any-run.png"))
-        print(f"saved the pages into {folder}")
+        shot.settle(app)
+        ok &= shot.save(tab, folder / "any-run.png")
     tab.shutdown()
-    return 0
+    return 0 if ok else 1
 
 
 def feed_any_run(state, mini_batches: int = 1500) -> None:

@@ -12,8 +12,14 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTabletEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-INK = QColor(255, 255, 255)
+from app import theme
+from app.theme.palette import font
+
+INK = QColor(255, 255, 255)  # the data's colours, not the theme's: MNIST is white ink (255) on black (0)
 PAPER = QColor(0, 0, 0)
+FRAME = QColor(theme.BORDER_STRONG)
+BRUSH_OUTLINE = QColor(*theme.rgba(theme.ACCENT, 160))
+ERASER_OUTLINE = QColor(*theme.rgba(theme.ERROR, 200))
 
 
 class DrawingCanvas(QWidget):
@@ -259,25 +265,22 @@ class DrawingCanvas(QWidget):
                                      self.to_widget(QPointF(src.topLeft()) + QPointF(src.width(), src.height()))),
                               self._image, QRectF(src))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(70, 80, 92), 1))
+        painter.setPen(QPen(FRAME, 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5))
         if self._hover is not None and not self._points:  # the brush outline under the pointer
             radius = self.brush_width / 2 * r.width() / self.size_px
-            colour = QColor(255, 120, 90, 200) if self.eraser else QColor(120, 200, 255, 160)
+            colour = ERASER_OUTLINE if self.eraser else BRUSH_OUTLINE
             painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DashLine if self.eraser else Qt.PenStyle.SolidLine))
             painter.drawEllipse(self._hover, radius, radius)
         if self.is_blank() and not self._points:
-            painter.setPen(QColor(120, 130, 142))
-            font = painter.font()
-            small = font.pointSizeF()
-            font.setPointSizeF(small * 1.4)
-            painter.setFont(font)
-            painter.drawText(r.adjusted(0, 0, 0, -small * 2.2), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
-            font.setPointSizeF(small)
-            painter.setFont(font)
-            painter.setPen(QColor(90, 100, 112))
-            painter.drawText(r.adjusted(0, small * 3.2, 0, 0), Qt.AlignmentFlag.AlignCenter,
+            painter.setPen(QColor(theme.MUTED))
+            line = theme.FONT_NOTE  # the hint's lines, in pixels
+            painter.setFont(font(theme.FONT_TITLE))
+            painter.drawText(r.adjusted(0, 0, 0, -line * 1.65), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+            painter.setFont(font(line))
+            painter.setPen(QColor(theme.FAINT))
+            painter.drawText(r.adjusted(0, line * 2.4, 0, 0), Qt.AlignmentFlag.AlignCenter,
                              "with the mouse or a pen · right button erases\n"
                              "Esc clears · Ctrl+Z undoes · Ctrl+Shift+Z redoes")
         painter.end()

@@ -15,20 +15,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.theme.plots import DIVERGING
+from app import theme
+from app.theme.plots import ACTIVATION, DIVERGING
 from app.widgets.mosaic_view import MosaicView
 from core import probes
 from core.layers import Dense
 from core.network import Network
 
-CARD_BACKGROUND = "#161b21"
-#: activations: dark (0) to the accent cyan to white (1), so that the amber outlines stand out; weak
-#: responses already lift off the background, so a feature map's shape shows, not only its peaks
-ACTIVATION = pg.ColorMap([0.0, 0.12, 0.55, 1.0], [(14, 18, 24), (22, 60, 86), (40, 150, 190), (235, 250, 255)])
 N_HIGHLIGHTS = 5
 TITLE_HEIGHT = 22  # a mosaic's title row (``ImageView``)
 
@@ -139,7 +135,7 @@ class InsideView(QWidget):
     def _view(self, title: str, cmap, highlights: int = 0, cols: int | None = None) -> MosaicView:
         view = MosaicView(cmap=cmap, title=title, cols=cols, max_highlights=highlights)
         view.installEventFilter(self)  # (to fit its layout to its size)
-        view.setBackground(CARD_BACKGROUND)
+        view.setBackground(theme.SURFACE)
         view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         return view
 

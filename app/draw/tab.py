@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, Q
                                QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from app.draw.canvas import DrawingCanvas
-from app.draw.inside import CARD_BACKGROUND, InsideView
+from app import theme
+from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
 from app.draw.saliency import SaliencyView
 from app.draw.samples import SamplesBar
@@ -48,14 +49,14 @@ def one_blas_thread():
 
 
 STYLE = f"""
-QFrame#card {{ background: {CARD_BACKGROUND}; border: 1px solid #242c35; border-radius: 8px; }}
-QLabel#cardTitle {{ color: #8b98a5; font-weight: 600; letter-spacing: 1px; }}
-QLabel#caption, QLabel#networkInfo {{ color: #8b98a5; }}
-QToolButton, QPushButton {{ background: #1f2730; border: 1px solid #2d3742; border-radius: 5px;
-                            padding: 4px 9px; color: #d0d6dc; }}
-QToolButton:hover, QPushButton:hover {{ background: #27313c; }}
-QToolButton:checked {{ background: #1d4d60; border-color: #4cc9f0; }}
-QToolButton:disabled, QPushButton:disabled {{ color: #55606b; }}
+QFrame#card {{ background: {theme.SURFACE}; border: 1px solid {theme.BORDER}; border-radius: 8px; }}
+QLabel#cardTitle {{ color: {theme.MUTED}; font-weight: 600; letter-spacing: 1px; }}
+QLabel#caption, QLabel#networkInfo {{ color: {theme.MUTED}; }}
+QToolButton, QPushButton {{ background: {theme.RAISED}; border: 1px solid {theme.BORDER}; border-radius: 5px;
+                            padding: 4px 9px; color: {theme.TEXT}; }}
+QToolButton:hover, QPushButton:hover {{ background: {theme.HOVER}; }}
+QToolButton:checked {{ background: {theme.SELECTED}; border-color: {theme.ACCENT}; }}
+QToolButton:disabled, QPushButton:disabled {{ color: {theme.DISABLED}; }}
 QPushButton#digitButton {{ padding: 4px 0px; }}
 """
 
@@ -93,7 +94,7 @@ class DrawTab(QWidget):
         self.setStyleSheet(STYLE)
 
         self.canvas = DrawingCanvas()
-        self.canvas.margin_colour = QColor(CARD_BACKGROUND)
+        self.canvas.margin_colour = QColor(theme.SURFACE)
         self.picker = NetworkPicker(state)
         self.picker.show_error = self._show_error
         self.picker.open_file_requested.connect(self._open_file)
@@ -102,23 +103,23 @@ class DrawTab(QWidget):
 
         self.bars = ProbabilityBars()
         self.bars.setMinimumHeight(84)  # with the other cards' minima, the tab fits a 1024×640 window
-        self.big_digit = LiveText(point_size=self.font().pointSizeF() * 4.2, colour="#4cc9f0",
+        self.big_digit = LiveText(pixels=theme.FONT_HUGE, colour=theme.ACCENT,
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
         self.big_digit.setText("")
-        self.verdict = LiveText(lines=3, point_size=self.font().pointSizeF() * 1.15)
+        self.verdict = LiveText(lines=3, pixels=theme.FONT_BODY)
         self.verdict.setText("Draw a digit")
-        self.sees = PixelImage(background=CARD_BACKGROUND)  # (QPainter, not pyqtgraph: it is on the hot path)
-        self.naive = PixelImage(background=CARD_BACKGROUND)
+        self.sees = PixelImage(background=theme.SURFACE)  # (QPainter, not pyqtgraph: it is on the hot path)
+        self.naive = PixelImage(background=theme.SURFACE)
         for view in (self.sees, self.naive):
             view.setMinimumSize(76, 76)
             view.set_image(np.zeros((28, 28), np.float32))
         self.sees_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.naive_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.saliency = SaliencyView()
-        self.saliency.setBackground(CARD_BACKGROUND)
+        self.saliency.setBackground(theme.SURFACE)
         self.saliency.blank()
-        self.saliency_caption = LiveText(lines=2, colour="#8b98a5")
+        self.saliency_caption = LiveText(lines=2, colour=theme.MUTED)
         self.saliency.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it fills its area
         self.inside = InsideView()
 
@@ -319,16 +320,16 @@ class DrawTab(QWidget):
         self.bars.set_values(out[0], self.true_label)
         self.big_digit.setText(str(top))
         word = "probability" if self.net.output_layer.activation.name == "softmax" else "output activation"
-        verdict = f"reads <b>{top}</b><br><span style='color:#8b98a5'>{word} {out[0][top]:.2f}</span>"
+        verdict = f"reads <b>{top}</b><br>" + theme.coloured(f"{word} {out[0][top]:.2f}", theme.MUTED)
         if self.true_label is not None:
             ok = top == self.true_label
-            verdict += (f"<br><span style='color:{'#b5e48c' if ok else '#ff7b6b'}'>"
-                        f"MNIST label {self.true_label}: {'right' if ok else 'wrong'}</span>")
+            verdict += "<br>" + theme.coloured(f"MNIST label {self.true_label}: {'right' if ok else 'wrong'}",
+                                               theme.SUCCESS if ok else theme.ERROR)
         self.verdict.setText(verdict)
         self.sees.set_image(self.mnist_image)
         self.naive.set_image(naive)
         self.sees_caption.setText(f"MNIST-style → <b>{top}</b> ({out[0][top]:.2f})")
-        colour = "#d0d6dc" if naive_top == top else "#ffb703"
+        colour = theme.TEXT if naive_top == top else theme.WARNING
         self.naive_caption.setText(f"canvas shrunk → <b style='color:{colour}'>{naive_top}</b> "
                                    f"({out[1][naive_top]:.2f})")
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton
 
+from app import theme
 from app.gradients import plots
 from app.gradients.controls import int_spin
+from app.gradients.page import Page
+from app.theme.plots import plot_widget
 
 EXPLANATION = (
     "Train any network in the <b>Train</b> tab and watch, mini-batch by mini-batch, how large each "
@@ -16,16 +19,17 @@ EXPLANATION = (
     "(of the mini-batch's mean cost, without the L2 term, which only shrinks the weights). "
     "Curves far apart mean the layers learn at very different speeds."
 )
+NO_RUN = theme.coloured("No run yet.", theme.MUTED)
 MAX_POINTS = 200_000  # per run: older mini-batches are dropped beyond this
 
 
-class AnyRunPage(QWidget):
+class AnyRunPage(Page):
     """Two log plots, one curve per layer, fed by the Train tab's per-mini-batch gradient norms."""
 
     redrawn = Signal()
 
     def __init__(self, state, parent=None):
-        super().__init__(parent)
+        super().__init__("Any run", EXPLANATION, parent)
         self.state = state
         self.run = ""
         self.labels: list[str] = []
@@ -34,7 +38,7 @@ class AnyRunPage(QWidget):
         self.w = np.zeros((0, 0))
         self._stale = False
 
-        panel = plots.SidePanel("Any run", EXPLANATION)
+        panel = self.panel
         self.run_label = panel.status_label()
         form = panel.form()
         self.smooth = int_spin(1, 500, 10, tip="average each curve over this many mini-batches (1: raw)")
@@ -45,11 +49,8 @@ class AnyRunPage(QWidget):
         self.summary = panel.status_label()
         panel.finish()
 
-        self.view = QWidget()
-        self.delta_plot = plots.plot_widget("‖∂C/∂bˡ‖ per mini-batch", "mini-batch", "‖∂C/∂b‖", log_y=True,
-                                            legend=False)
-        self.w_plot = plots.plot_widget("‖∂C/∂wˡ‖ per mini-batch", "mini-batch", "‖∂C/∂w‖", log_y=True,
-                                        legend=False)
+        self.delta_plot = plot_widget("‖∂C/∂bˡ‖ per mini-batch", "mini-batch", "‖∂C/∂b‖", log_y=True)
+        self.w_plot = plot_widget("‖∂C/∂wˡ‖ per mini-batch", "mini-batch", "‖∂C/∂w‖", log_y=True)
         self.w_plot.getPlotItem().setXLink(self.delta_plot.getPlotItem())
         for plot in (self.delta_plot, self.w_plot):
             item = plot.getPlotItem()
@@ -59,21 +60,15 @@ class AnyRunPage(QWidget):
         self.w_curves: list[pg.PlotDataItem] = []
         self.empty_note = QLabel("Nothing trained yet: start a run in the Train tab and its gradients appear here.")
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_note.setStyleSheet("color: #8b96a3; font-size: 13px; padding: 8px;")
-        right = QVBoxLayout(self.view)
-        right.setContentsMargins(6, 6, 6, 6)
-        right.addWidget(self.empty_note)
-        right.addWidget(self.delta_plot, 1)
-        right.addWidget(self.w_plot, 1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(panel)
-        layout.addWidget(self.view, 1)
+        self.empty_note.setStyleSheet(theme.text_style(theme.MUTED, theme.FONT_BODY, extra="padding: 8px;"))
+        self.view_layout.addWidget(self.empty_note)
+        self.view_layout.addWidget(self.delta_plot, 1)
+        self.view_layout.addWidget(self.w_plot, 1)
 
         state.batch_gradients.connect(self.add)
         self.smooth.valueChanged.connect(self._redraw)
         self.clear_button.clicked.connect(self.clear)
-        self.run_label.setText("<span style='color:#8b96a3'>No run yet.</span>")
+        self.run_label.setText(NO_RUN)
         self._show_empty_axes()
 
     def _show_empty_axes(self) -> None:
@@ -88,7 +83,7 @@ class AnyRunPage(QWidget):
         self.steps, self.delta, self.w = np.zeros(0), np.zeros((0, 0)), np.zeros((0, 0))
         self._set_layers([])
         self.empty_note.setVisible(True)
-        self.run_label.setText("<span style='color:#8b96a3'>No run yet.</span>")
+        self.run_label.setText(NO_RUN)
         self.summary.setText("")
         self._show_empty_axes()
 
@@ -101,7 +96,7 @@ class AnyRunPage(QWidget):
             delta = np.asarray(payload["delta"], dtype=np.float64).reshape(len(steps), len(labels))
             w = np.asarray(payload["w"], dtype=np.float64).reshape(len(steps), len(labels))
         except (KeyError, TypeError, ValueError) as exc:
-            self.summary.setText(f"<span style='color:#ff7b72'>Ignored malformed gradients: {exc}</span>")
+            self.summary.setText(theme.coloured(f"Ignored malformed gradients: {exc}", theme.ERROR))
             return
         if run != self.run or labels != self.labels:
             self.run, self.labels = run, labels
@@ -154,8 +149,6 @@ class AnyRunPage(QWidget):
             shown = [plots.finite_positive(self._smoothed(values[:, layer])) for layer in range(len(curves))]
             for curve, y in zip(curves, shown):
                 curve.setData(self.steps, y, connect="finite")
-            if shown:
-                plots.tidy_log_axis(plot.getPlotItem(), np.concatenate(shown))
         last = self.delta[-1]
         if len(last) > 1 and np.isfinite(last).all():
             ref = len(last) - 2 if len(last) > 2 else len(last) - 1  # the last hidden layer (or the output)
@@ -164,6 +157,3 @@ class AnyRunPage(QWidget):
                                      f"{plots.value_text(last[0] / last[ref])} × that of layer {ref + 1} "
                                      f"({self.labels[ref]}).")
         self.redrawn.emit()
-
-    def export_widget(self) -> QWidget:
-        return self.view

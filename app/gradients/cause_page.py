@@ -6,12 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout
 
-from app import jobs
+from app import jobs, theme
 from app.gradients import plots
 from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
+from app.gradients.page import Page, choice
+from app.theme.plots import decade_label, decade_ticks, plot_widget
 from core import vanishing
 from core.network import Network
 
@@ -24,6 +26,7 @@ EXPLANATION = (
 )
 
 W_LOG_RANGE = (-5.0, 1.0)  # log10 of the factors' axis
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 SOURCES = [
     ("fresh", "A fresh network (initialisation)"),
@@ -33,13 +36,13 @@ SOURCES = [
 ]
 
 
-class CausePage(QWidget):
+class CausePage(Page):
     """Histograms of σ'(z) and |w σ'(z)| per layer, and products of factors along paths."""
 
     updated = Signal()  # the plots show a newly analysed network
 
     def __init__(self, state, experiment=None, parent=None):
-        super().__init__(parent)
+        super().__init__("Why: a product of small factors", EXPLANATION, parent)
         self.state = state
         self.experiment = experiment  # the ExperimentPage, whose network can be analysed live
         self.cause: vanishing.Cause | None = None
@@ -47,20 +50,13 @@ class CausePage(QWidget):
         self._again = False
         self._closed = False
 
-        panel = plots.SidePanel("Why: a product of small factors", EXPLANATION)
+        panel = self.panel
         panel.section("Network")
-        self.source = QComboBox()
-        for key, text in SOURCES:
-            self.source.addItem(text, key)
-        panel.add(self.source)
+        self.source = panel.add(choice(SOURCES))
         form = panel.form()
         self.depth = int_spin(1, 6, 4, tip="hidden layers of 30 neurons")
-        self.activation = QComboBox()
-        for name in ("sigmoid", "tanh", "relu"):
-            self.activation.addItem(name, name)
-        self.init = QComboBox()
-        for key, text in (("default", "1/√n_in (the book's)"), ("large", "N(0, 1)"), ("he", "He: √(2/n_in)")):
-            self.init.addItem(text, key)
+        self.activation = choice(ACTIVATIONS)
+        self.init = choice([("default", "1/√n_in (the book's)"), ("large", "N(0, 1)"), ("he", "He: √(2/n_in)")])
         self.seed = int_spin(0, 99_999, 0)
         self.images = int_spin(10, 10_000, 500, 100, tip="the first n training images")
         self.fresh_rows = [("Hidden layers", self.depth), ("Hidden activation", self.activation),
@@ -72,19 +68,17 @@ class CausePage(QWidget):
         self.status = panel.status_label()
         panel.section("Reading the plots")
         legend = panel.status_label()
-        legend.setText("<span style='color:#8b96a3'>Each violin is one hidden layer's values (its width: how "
-                       "many); the white bar spans the middle half, the dot is the median. The lower plot follows "
-                       "the error from the output back to layer l: one path multiplies it by one factor per "
-                       "layer; the actual gradient sums all paths, whose signs partly cancel.</span>")
+        legend.setText(theme.coloured(
+            "Each violin is one hidden layer's values (its width: how many); the white bar spans the middle half, "
+            "the dot is the median. The lower plot follows the error from the output back to layer l: one path "
+            "multiplies it by one factor per layer; the actual gradient sums all paths, whose signs partly "
+            "cancel.", theme.MUTED))
         panel.finish()
 
-        self.view = QWidget()
-        self.sp_plot = plots.plot_widget("σ'(zˡ) over examples and neurons", "hidden layer l", "σ'(z)", legend=False)
-        self.w_plot = plots.plot_widget("Factors |wˡ⁺¹ σ'(zˡ)| that BP2 multiplies by", "hidden layer l",
-                                        "|w σ'(z)|", legend=False)
-        self.path_plot = plots.plot_widget("From layer l back to the output: the product of the factors",
-                                           "hidden layer l", "× output error", log_y=True,
-                                           legend_corner="bottom-right")
+        self.sp_plot = plot_widget("σ'(zˡ) over examples and neurons", "hidden layer l", "σ'(z)")
+        self.w_plot = plot_widget("Factors |wˡ⁺¹ σ'(zˡ)| that BP2 multiplies by", "hidden layer l", "|w σ'(z)|")
+        self.path_plot = plot_widget("From layer l back to the output: the product of the factors",
+                                     "hidden layer l", "× output error", log_y=True, legend="bottom-right")
         self.sp_bound = plots.guide_line(self.sp_plot.getPlotItem(), 0.25, 0, "σ' ≤ 1/4", anchor=(1, 1),
                                          position=0.98)
         self.w_one = plots.guide_line(self.w_plot.getPlotItem(), 0.0, 0, "1: passes the error on unchanged",
@@ -94,7 +88,7 @@ class CausePage(QWidget):
         self.sp_violins = plots.Violins(self.sp_plot.getPlotItem())
         self.w_violins = plots.Violins(self.w_plot.getPlotItem())
         lo, hi = W_LOG_RANGE
-        self.w_plot.getPlotItem().getAxis("left").setTicks(plots.decade_ticks(10 ** lo, 10 ** hi))
+        self.w_plot.getPlotItem().getAxis("left").setTicks(decade_ticks(10 ** lo, 10 ** hi))
         self.w_plot.getPlotItem().setYRange(*W_LOG_RANGE, padding=0.02)
         path = self.path_plot.getPlotItem()
         band_pen = pg.mkPen(plots.color(0), width=0.5)
@@ -111,23 +105,13 @@ class CausePage(QWidget):
                                        symbolBrush=plots.color(3), name="all paths together: measured ‖δˡ‖ / ‖δᴸ‖")
         self.path_bound = path.plot([], [], pen=pg.mkPen(plots.GUIDE, width=1.2, style=Qt.PenStyle.DashLine),
                                     name="(1/4)ᵏ, k layers away: the chain's bound when |w| ≤ 1")
-        self.caption = QLabel("")
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.caption.setStyleSheet("color: #aab4be; padding: 4px 8px;")
         top = QHBoxLayout()
         top.setSpacing(6)
         top.addWidget(self.sp_plot)
         top.addWidget(self.w_plot)
-        right = QVBoxLayout(self.view)
-        right.setContentsMargins(6, 6, 6, 6)
-        right.addLayout(top, 1)
-        right.addWidget(self.path_plot, 1)
-        right.addWidget(self.caption)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(panel)
-        layout.addWidget(self.view, 1)
+        self.view_layout.addLayout(top, 1)
+        self.view_layout.addWidget(self.path_plot, 1)
+        self.caption = self.add_caption()
 
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.refresh)
@@ -290,7 +274,7 @@ class CausePage(QWidget):
         plot.setYRange(bottom, top, padding=0)
         step = max(1, int(np.ceil((top - bottom) / 8)))  # at most ~8 labelled decades, the others ticked
         decades = range(int(np.floor(bottom)), int(np.ceil(top)) + 1)
-        major = [(float(k), plots.decade_label(k)) for k in decades if k % step == 0]
+        major = [(float(k), decade_label(k)) for k in decades if k % step == 0]
         minor = [(float(k), "") for k in decades if k % step]
         plot.getAxis("left").setTicks([major, minor])
 
@@ -303,6 +287,3 @@ class CausePage(QWidget):
         self._timer.stop()
         self._again = False
         jobs.shutdown(self)
-
-    def export_widget(self) -> QWidget:
-        return self.view

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QPushButton, QSpinBox, QWidget
 
 from app import jobs
+from app.theme.styles import primary_button
 
 
 def int_spin(lo: int, hi: int, value: int, step: int = 1, tip: str = "") -> QSpinBox:
@@ -47,10 +48,7 @@ class RunButtons(QWidget):
         layout.setContentsMargins(0, 4, 0, 4)
         self.run_button = QPushButton(run_text)
         self.run_button.setMinimumHeight(30)
-        self.run_button.setStyleSheet(
-            "QPushButton { background: #2f8fb0; color: white; font-weight: 600; border-radius: 4px;"
-            " padding: 4px 10px; }"
-            "QPushButton:hover { background: #38a3c8; }")
+        self.run_button.setStyleSheet(primary_button())
         self.stop_button = QPushButton("Stop")
         self.stop_button.setMinimumHeight(30)
         layout.addWidget(self.run_button, 2)

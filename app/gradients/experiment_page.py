@@ -8,12 +8,14 @@ from dataclasses import replace
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
-from app import jobs
+from app import jobs, theme
 from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data, when_data_ready
+from app.gradients.page import Page
+from app.theme.plots import decade_ticks, plot_widget
 from core import vanishing
 from core.network import Network
 
@@ -25,7 +27,7 @@ EXPLANATION = (
 )
 
 
-class ExperimentPage(QWidget):
+class ExperimentPage(Page):
     """Speeds of learning of the book's deep networks, live, and at initialisation."""
 
     snapshot_changed = Signal()  # a newer copy of the experiment's weights is available
@@ -33,7 +35,7 @@ class ExperimentPage(QWidget):
     initial_ready = Signal()  # the bars at initialisation were (re)computed
 
     def __init__(self, state, parent=None):
-        super().__init__(parent)
+        super().__init__("The vanishing gradient", EXPLANATION, parent)
         self.state = state
         self.worker: jobs.Loop | None = None
         self.net_shape: tuple[int, int] | None = None  # (depth, width) of the last run
@@ -46,7 +48,7 @@ class ExperimentPage(QWidget):
         self._initial_again = False
         self._closed = False
 
-        panel = plots.SidePanel("The vanishing gradient", EXPLANATION)
+        panel = self.panel
         panel.section("Network and training")
         form = panel.form()
         self.depth = int_spin(1, 6, 4, tip="hidden layers of the [784, 30, …, 30, 10] network")
@@ -70,27 +72,22 @@ class ExperimentPage(QWidget):
         panel.finish()
 
         # --- the plots -------------------------------------------------------------------------------
-        self.view = QWidget()
-        self.curve_plot = plots.plot_widget("Speed of learning ‖δˡ‖ during training", "epoch",
-                                            "‖∂C/∂bˡ‖", log_y=True)
-        self.bar_plot = plots.plot_widget("At initialisation: ours vs the book", "hidden layer", "‖∂C/∂bˡ‖",
-                                          log_y=True, legend_corner="top-left")
+        self.curve_plot = plot_widget("Speed of learning ‖δˡ‖ during training", "epoch", "‖∂C/∂bˡ‖", log_y=True,
+                                      legend="top-right")
+        self.bar_plot = plot_widget("At initialisation: ours vs the book", "hidden layer", "‖∂C/∂bˡ‖", log_y=True,
+                                    legend="top-left")
         self.curves: list[pg.PlotDataItem] = []
         bars = self.bar_plot.getPlotItem()
         self.our_bars = plots.LogBars(bars, plots.color(0), "ours: mean of the seeds (±1 sd)", width=0.33)
-        self.book_bars = plots.LogBars(bars, plots.BOOK, "the book (one network)", width=0.33, fill_alpha=230)
+        self.book_bars = plots.LogBars(bars, theme.REFERENCE, "the book (one network)", width=0.33, fill_alpha=230)
         self.error_bars = pg.ErrorBarItem(x=np.zeros(1), y=np.zeros(1), top=np.zeros(1), bottom=np.zeros(1), beam=0.12,
-                                          pen=pg.mkPen("#e8ecef", width=1.2))
+                                          pen=pg.mkPen(theme.TEXT_STRONG, width=1.2))
         self.error_bars.setVisible(False)
         bars.addItem(self.error_bars)
         self.values = QLabel("")  # the bars' numbers, ours beside the book's: labels on the bars would collide
         self.values.setTextFormat(Qt.TextFormat.RichText)
         self.values.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.values.setStyleSheet("color: #aab4be; font-size: 11px; padding: 2px 0;")
-        self.caption = QLabel("")
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.caption.setStyleSheet("color: #aab4be; padding: 4px 8px;")
+        self.values.setStyleSheet(theme.text_style(theme.TEXT_SOFT, theme.FONT_SMALL, extra="padding: 2px 0;"))
         plots_row = QHBoxLayout()
         plots_row.setSpacing(6)
         bar_column = QVBoxLayout()
@@ -99,15 +96,8 @@ class ExperimentPage(QWidget):
         bar_column.addWidget(self.values)
         plots_row.addWidget(self.curve_plot, 5)
         plots_row.addLayout(bar_column, 4)
-        right = QVBoxLayout(self.view)
-        right.setContentsMargins(6, 6, 6, 6)
-        right.addLayout(plots_row, 1)
-        right.addWidget(self.caption)
-
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(panel)
-        layout.addWidget(self.view, 1)
+        self.view_layout.addLayout(plots_row, 1)
+        self.caption = self.add_caption()
 
         self.buttons.run_clicked.connect(self.start)
         self._initial_timer = QTimer(self, singleShot=True, interval=250)
@@ -139,7 +129,7 @@ class ExperimentPage(QWidget):
             net = vanishing.deep_net(depth, width, seed=self.seed.value())
         except ValueError as exc:
             self.buttons.set_state("idle")
-            self.status.setText(f"<span style='color:#ff7b72'>{exc}</span>")
+            self.status.setText(theme.coloured(str(exc), theme.ERROR))
             return
         self.net_shape = (depth, width)
         self._set_layers(depth)
@@ -195,7 +185,6 @@ class ExperimentPage(QWidget):
         x = np.arange(n, dtype=np.float64)
         for layer, curve in enumerate(self.curves):
             curve.setData(x, plots.finite_positive(self.speeds[layer, :n]), connect="finite")
-        plots.tidy_log_axis(self.curve_plot.getPlotItem(), self.speeds[:, :n])
         self._update_caption()
 
     def _update_caption(self) -> None:
@@ -213,7 +202,7 @@ class ExperimentPage(QWidget):
 
     def _report_done(self, done: vanishing.VariantDone) -> None:
         if done.diverged:
-            self.status.setText(f"<span style='color:#ff7b72'>{done.reason}</span>")
+            self.status.setText(theme.coloured(done.reason, theme.ERROR))
             return
         acc = f" · validation accuracy {done.accuracy:.1%}" if done.accuracy is not None else ""
         if done.accuracy is not None and done.accuracy < 0.2:
@@ -227,7 +216,7 @@ class ExperimentPage(QWidget):
         if reason == "stopped":
             self.status.setText(f"Stopped after {max(self.last_epoch, 0):,} epochs.")
         elif reason.startswith("error"):
-            self.status.setText(f"<span style='color:#ff7b72'>{reason}</span>")
+            self.status.setText(theme.coloured(reason, theme.ERROR))
         self.run_finished.emit(reason)
 
     def network(self) -> Network | None:
@@ -297,7 +286,7 @@ class ExperimentPage(QWidget):
         self.error_bars.setVisible(len(speeds) > 1)
         self.values.setText(values_table(mean, sd, book))
         plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
-        plot.getAxis("left").setTicks(plots.decade_ticks(floor, max(values) * 3))
+        plot.getAxis("left").setTicks(decade_ticks(floor, max(values) * 3))
         plot.setXRange(0.4, depth + 0.6, padding=0)
         plot.setYRange(np.log10(floor) - 0.04, np.log10(max(values + list(hi))) + 0.6, padding=0)  # room for the legend
         note = (f"Ours: {len(speeds)} random initialisations (bar = mean, line = ±1 sd), gradient over the "
@@ -308,16 +297,13 @@ class ExperimentPage(QWidget):
             note += " The book's figures are for 30 neurons per layer."
         else:
             note += " The book gives figures for 2, 3 and 4 hidden layers."
-        self.initial_note.setText(f"<span style='color:#8b96a3'>{note}</span>")
+        self.initial_note.setText(theme.coloured(note, theme.MUTED))
         self.initial_ready.emit()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.initial is None and self._initial_worker is None:
             self.compute_initial()
-
-    def export_widget(self) -> QWidget:
-        return self.view
 
 
 def values_table(mean: np.ndarray, sd: np.ndarray, book) -> str:
@@ -327,10 +313,10 @@ def values_table(mean: np.ndarray, sd: np.ndarray, book) -> str:
         tds = "".join(f"<td align='right' style='padding: 0 5px'>{c}</td>" for c in cells)
         return f"<tr><td style='color:{colour}; padding-right: 6px'>{name}</td>{tds}</tr>"
 
-    rows = [row("layer", plots.MUTED, range(1, len(mean) + 1)),
+    rows = [row("layer", theme.MUTED, range(1, len(mean) + 1)),
             row("ours", plots.color(0), [plots.value_text(v) for v in mean])]
     if len(mean) and np.any(sd > 0):
-        rows.append(row("± sd", plots.MUTED, [plots.value_text(v) for v in sd]))
+        rows.append(row("± sd", theme.MUTED, [plots.value_text(v) for v in sd]))
     if book:
-        rows.append(row("book", plots.BOOK, [f"{v:g}" for v in book]))  # as the book prints them
+        rows.append(row("book", theme.REFERENCE, [f"{v:g}" for v in book]))  # as the book prints them
     return f"<table cellspacing='0' align='center'>{''.join(rows)}</table>"

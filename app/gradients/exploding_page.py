@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QPushButton
 
+from app import theme
 from app.gradients import plots
 from app.gradients.controls import int_spin, real_spin
+from app.gradients.page import Page
+from app.theme.plots import plot_widget
+from app.theme.styles import primary_button
 from core import vanishing
 
 EXPLANATION = (
@@ -21,21 +25,19 @@ EXPLANATION = (
 )
 
 
-class ExplodingPage(QWidget):
+class ExplodingPage(Page):
     """The chain's diagram and its gradients |∂C/∂bˡ|, per neuron, on a log scale."""
 
     updated = Signal()
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__("Exploding gradients", EXPLANATION, parent)
         self.result: dict[str, np.ndarray] | None = None
 
-        panel = plots.SidePanel("Exploding gradients", EXPLANATION)
+        panel = self.panel
         self.book_button = panel.add(QPushButton("The book's construction: w = 100"))
         self.book_button.setToolTip("w = 100 and biases that make every z = 0: each layer multiplies by 25")
-        self.book_button.setStyleSheet(
-            "QPushButton { background: #2f8fb0; color: white; font-weight: 600; border-radius: 4px; padding: 6px; }"
-            "QPushButton:hover { background: #38a3c8; }")
+        self.book_button.setStyleSheet(primary_button(padding="6px"))
         self.small_button = panel.add(QPushButton("Ordinary weights: w = 1"))
         self.small_button.setToolTip("w = 1, z = 0: each layer multiplies by 1/4 and the gradient vanishes")
         self.saturated_button = panel.add(QPushButton("Large weights, biases 0"))
@@ -54,40 +56,25 @@ class ExplodingPage(QWidget):
         self.status = panel.status_label()
         panel.finish()
 
-        self.view = QWidget()
-        self.diagram = pg.PlotWidget()
+        self.diagram = plot_widget("The chain: x → neuron 1 → … → output, cost C", grid=False, minimum=None)
         self.diagram.setMinimumHeight(200)
         d = self.diagram.getPlotItem()
         d.hideAxis("left")
         d.hideAxis("bottom")
-        d.setMenuEnabled(False)
-        d.hideButtons()
         d.setMouseEnabled(False, False)
-        d.setTitle("The chain: x → neuron 1 → … → output, cost C", color=plots.TEXT, size="10pt")
-        self.edges = pg.PlotDataItem([], [], pen=pg.mkPen("#5c6670", width=2))
-        self.nodes = pg.ScatterPlotItem(size=34, pen=pg.mkPen("#e8ecef", width=1.5))
+        self.edges = pg.PlotDataItem([], [], pen=pg.mkPen(theme.DISABLED, width=2))
+        self.nodes = pg.ScatterPlotItem(size=34, pen=pg.mkPen(theme.TEXT_STRONG, width=1.5))
         d.addItem(self.edges)
         d.addItem(self.nodes)
         self.diagram_text = plots.TextPool(d)
 
-        self.bars_plot = plots.plot_widget("|∂C/∂bˡ| at each neuron (log scale)", "neuron l", "|∂C/∂b|", log_y=True,
-                                           legend=False)
+        self.bars_plot = plot_widget("|∂C/∂bˡ| at each neuron (log scale)", "neuron l", "|∂C/∂b|", log_y=True)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.6, brushes=[plots.color(0)])
         self.bars_plot.getPlotItem().addItem(self.bars)
         self.bar_text = plots.TextPool(self.bars_plot.getPlotItem())
-        self.caption = QLabel("")
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.caption.setStyleSheet("color: #aab4be; padding: 4px 8px;")
-        right = QVBoxLayout(self.view)
-        right.setContentsMargins(6, 6, 6, 6)
-        right.addWidget(self.diagram, 1)
-        right.addWidget(self.bars_plot, 2)
-        right.addWidget(self.caption)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(panel)
-        layout.addWidget(self.view, 1)
+        self.view_layout.addWidget(self.diagram, 1)
+        self.view_layout.addWidget(self.bars_plot, 2)
+        self.caption = self.add_caption()
 
         self.book_button.clicked.connect(lambda: self.configure(100.0, True))
         self.small_button.clicked.connect(lambda: self.configure(1.0, True))
@@ -125,22 +112,22 @@ class ExplodingPage(QWidget):
         texts.begin()
         xs = np.arange(0, n + 2, dtype=float)  # the input, the neurons, the cost
         self.edges.setData(xs, np.zeros_like(xs))
-        brushes = [pg.mkBrush("#1c232b")] + [pg.mkBrush(plots.color(0) if i < n - 1 else plots.color(3))
+        brushes = [pg.mkBrush(theme.RAISED)] + [pg.mkBrush(plots.color(0) if i < n - 1 else plots.color(3))
                                             for i in range(n)]
         self.nodes.setData(xs[:-1], np.zeros(n + 1), brush=brushes, symbol="o")
-        texts.put(0, 0, "x", "#e8ecef", (0.5, 0.5), bold=True)
-        texts.put(0, -0.3, f"x = {self.x.value():g}", plots.TEXT, (0.5, 0))
-        texts.put(n + 1, 0, "C", "#e8ecef", (0.5, 0.5), bold=True)
+        texts.put(0, 0, "x", theme.TEXT_STRONG, (0.5, 0.5), bold=True)
+        texts.put(0, -0.3, f"x = {self.x.value():g}", theme.TEXT, (0.5, 0))
+        texts.put(n + 1, 0, "C", theme.TEXT_STRONG, (0.5, 0.5), bold=True)
         w = self.w.value()
         for i in range(n):
             xi = i + 1
-            texts.put(xi - 0.5, 0.1, f"w = {w:g}", plots.MUTED, (0.5, 1))
-            texts.put(xi, 0, "σ", "#101418", (0.5, 0.5), bold=True)
+            texts.put(xi - 0.5, 0.1, f"w = {w:g}", theme.MUTED, (0.5, 1))
+            texts.put(xi, 0, "σ", theme.BACKGROUND, (0.5, 0.5), bold=True)
             lines = [f"b = {r['b'][i]:.4g}".replace("-", "−"), f"z = {r['z'][i]:.3g}".replace("-", "−"),
                      f"σ'(z) = {_pretty(r['sigma_prime'][i])}"]
-            texts.put(xi, -0.3, "\n".join(lines), plots.TEXT, (0.5, 0))
+            texts.put(xi, -0.3, "\n".join(lines), theme.TEXT, (0.5, 0))
             if i < n - 1:
-                texts.put(xi + 0.5, 0.3, f"× {_pretty(r['factor'][i])}", plots.BOOK, (0.5, 1), bold=True)
+                texts.put(xi + 0.5, 0.3, f"× {_pretty(r['factor'][i])}", theme.REFERENCE, (0.5, 1), bold=True)
         texts.end()
         d.setXRange(-0.6, n + 1.6, padding=0)
         d.setYRange(-1.0, 0.62, padding=0)
@@ -159,10 +146,10 @@ class ExplodingPage(QWidget):
         texts = self.bar_text
         texts.begin()
         for xi, v, lv in zip(x, g, logs):
-            texts.put(xi, lv, _pretty(v), plots.TEXT, (0.5, 1))
+            texts.put(xi, lv, _pretty(v), theme.TEXT, (0.5, 1))
         for i in range(n - 1):
             mid = (logs[i] + logs[i + 1]) / 2
-            texts.put(x[i] + 0.5, mid, f"× {_pretty(r['factor'][i])}", plots.BOOK, (0.5, 0.5), bold=True)
+            texts.put(x[i] + 0.5, mid, f"× {_pretty(r['factor'][i])}", theme.REFERENCE, (0.5, 0.5), bold=True)
         texts.end()
         top = max(logs.max(), 0.0)
         plot.getAxis("bottom").setTicks([[(float(i), f"{i}" if i < n else f"{i} (output)") for i in range(1, n + 1)]])
@@ -181,9 +168,6 @@ class ExplodingPage(QWidget):
                 f"weights saturate the neurons and the gradient vanishes (× {_pretty(total)}). Large weights alone "
                 f"do not make it explode: the biases must keep z near 0.")
         self.status.setText(f"Gradient at neuron 1: {_pretty(g[0])}; at the output: {_pretty(g[-1])}.")
-
-    def export_widget(self) -> QWidget:
-        return self.view
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

@@ -9,14 +9,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QWidget)
 
-from app import jobs
+from app import jobs, theme
 from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data
+from app.gradients.page import Page, choice
+from app.theme.plots import plot_widget, set_axis_label
+from app.theme.styles import WELL
 from core import vanishing
 
 EXPLANATION = (
@@ -33,20 +35,19 @@ CAPTION = (
 COLUMNS = ["network", "layer 1 ÷ last, start", "layer 1 ÷ last, now", "training cost", "validation accuracy"]
 
 
-def variant_color(i: int) -> str:
-    """Distinct colours for up to eight networks (the series palette's two oranges kept apart)."""
-    palette = ["#4cc9f0", "#f72585", "#b5e48c", "#ffb703", "#9d4edd", "#e63946", "#43aa8b", "#fb8500"]
-    return palette[i % len(palette)]
+variant_color = theme.series  # one colour per network, as in the other pages' series
+TABLE = (f"QTableWidget {{ background: {theme.BASE}; gridline-color: {theme.BORDER}; border: none; }}"
+         f"QHeaderView::section {{ background: {theme.SURFACE}; color: {theme.MUTED}; border: none; padding: 3px; }}")
 
 
-class FixesPage(QWidget):
+class FixesPage(Page):
     """Variants of the deep network, their speed curves overlaid, and a table of the outcome."""
 
     run_finished = Signal(str)
     redrawn = Signal()
 
     def __init__(self, state, parent=None):
-        super().__init__(parent)
+        super().__init__("Fixes, side by side", EXPLANATION, parent)
         self.state = state
         self.worker: jobs.Loop | None = None
         self.variants: list[vanishing.Variant] = []  # of the current run, in colour order
@@ -56,9 +57,9 @@ class FixesPage(QWidget):
         self.done: dict[int, vanishing.VariantDone] = {}
         self._closed = False
 
-        panel = plots.SidePanel("Fixes, side by side", EXPLANATION)
+        panel = self.panel
         self.list = QListWidget()
-        self.list.setStyleSheet("QListWidget { background: #0c0f12; border: 1px solid #232a33; }")
+        self.list.setStyleSheet(f"QListWidget {{ {WELL} }}")
         for variant in vanishing.FIXES:
             self._add_item(variant, checked=True)
         self.list.setFixedHeight(6 * 21 + 8)
@@ -66,12 +67,8 @@ class FixesPage(QWidget):
         builder = QGridLayout()
         builder.setContentsMargins(0, 0, 0, 0)
         builder.setHorizontalSpacing(6)
-        self.new_activation = QComboBox()
-        for name in ("sigmoid", "tanh", "relu"):
-            self.new_activation.addItem(name, name)
-        self.new_init = QComboBox()
-        for key, text in (("default", "1/√n_in"), ("large", "N(0, 1)"), ("he", "He")):
-            self.new_init.addItem(text, key)
+        self.new_activation = choice(("sigmoid", "tanh", "relu"))
+        self.new_init = choice([("default", "1/√n_in"), ("large", "N(0, 1)"), ("he", "He")])
         self.new_bn = QCheckBox("batch norm")
         self.new_residual = QCheckBox("residual")
         self.add_button = QPushButton("Add")
@@ -101,20 +98,17 @@ class FixesPage(QWidget):
         holder = QWidget()
         holder.setLayout(grid)
         panel.add(holder)
-        self.measure = QComboBox()
-        for key, text in MEASURES:
-            self.measure.addItem(text, key)
+        self.measure = choice(MEASURES)
         form = panel.form()
         form.addRow("Plot", self.measure)
         self.buttons = panel.add(RunButtons("Run the comparison"))
         self.status = panel.status_label()
         panel.finish()
 
-        self.view = QWidget()
-        self.curve_plot = plots.plot_widget("Layer 1 (solid) and the last hidden layer (dashed)", "epoch",
-                                            "speed", log_y=True, legend=False)
-        self.profile_plot = plots.plot_widget("Each layer ÷ the last, now", "hidden layer",
-                                              "÷ last hidden layer (1: as fast)", log_y=True, legend=False)
+        self.curve_plot = plot_widget("Layer 1 (solid) and the last hidden layer (dashed)", "epoch", "speed",
+                                      log_y=True)
+        self.profile_plot = plot_widget("Each layer ÷ the last, now", "hidden layer", "÷ last hidden layer (1: as fast)",
+                                        log_y=True)
         plots.guide_line(self.profile_plot.getPlotItem(), 0.0, 0, "", position=0.02)  # 1: as fast as the last
         self.curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self.profiles: list[pg.PlotDataItem] = []
@@ -126,27 +120,16 @@ class FixesPage(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setStyleSheet("QTableWidget { background: #0c0f12; gridline-color: #232a33; border: none; }"
-                                 "QHeaderView::section { background: #151a20; color: #8b96a3; border: none;"
-                                 " padding: 3px; }")
+        self.table.setStyleSheet(TABLE)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setFixedHeight(6 * 22 + 30)
-        self.caption = QLabel(CAPTION)
-        self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color: #8b96a3; padding: 2px 8px;")
         top = QHBoxLayout()
         top.setSpacing(6)
         top.addWidget(self.curve_plot, 3)
         top.addWidget(self.profile_plot, 2)
-        right = QVBoxLayout(self.view)
-        right.setContentsMargins(6, 6, 6, 6)
-        right.addLayout(top, 1)
-        right.addWidget(self.caption)
-        right.addWidget(self.table)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(panel)
-        layout.addWidget(self.view, 1)
+        self.view_layout.addLayout(top, 1)
+        self.caption = self.add_caption(CAPTION)
+        self.view_layout.addWidget(self.table)
 
         self.add_button.clicked.connect(self.add_variant)
         self.measure.currentIndexChanged.connect(self._redraw)
@@ -162,8 +145,7 @@ class FixesPage(QWidget):
         depth = self.depth.value()
         profile.getAxis("bottom").setTicks([[(float(i), str(i)) for i in range(1, depth + 1)]])
         profile.setRange(xRange=(0.8, depth + 0.2), yRange=(-2.2, 0.6), padding=0)
-        plots.tidy_log_axis(profile, [0.01, 3.0])
-        self.curve_plot.getPlotItem().setLabel("left", self.measure.currentText(), color=plots.MUTED)
+        set_axis_label(self.curve_plot.getPlotItem(), "left", self.measure.currentText())
         self._paint_swatches()
 
     # --- the list of variants ------------------------------------------------------------------------
@@ -223,7 +205,7 @@ class FixesPage(QWidget):
         if self.worker is not None:
             return
         if not self.checked_variants():
-            self.status.setText("<span style='color:#ff7b72'>Tick at least one network to train.</span>")
+            self.status.setText(theme.coloured("Tick at least one network to train.", theme.ERROR))
             return
         start_with_data(self.state, self.buttons, self.status, self._start_with)
 
@@ -237,7 +219,7 @@ class FixesPage(QWidget):
                              lmbda=self.lmbda.value(), train_size=self.images.value(), seed=self.seed.value())
             nets = [v.build(depth, seed=self.seed.value()) for v in variants]
         except ValueError as exc:
-            self.status.setText(f"<span style='color:#ff7b72'>{exc}</span>")
+            self.status.setText(theme.coloured(str(exc), theme.ERROR))
             return
         self.variants = variants
         k, e = len(variants), config.epochs
@@ -283,7 +265,7 @@ class FixesPage(QWidget):
         elif reason == "stopped":
             text = "Stopped."
         else:
-            text = f"<span style='color:#ff7b72'>{reason}</span>"
+            text = theme.coloured(reason, theme.ERROR)
         self.status.setText(text)
         self.run_finished.emit(reason)
 
@@ -308,7 +290,7 @@ class FixesPage(QWidget):
 
     def _redraw(self) -> None:
         key = self.measure.currentData()
-        self.curve_plot.getPlotItem().setLabel("left", dict(MEASURES)[key], color=plots.MUTED)
+        set_axis_label(self.curve_plot.getPlotItem(), "left", dict(MEASURES)[key])
         if not self.variants:
             return
         values = self.data[key]
@@ -324,10 +306,6 @@ class FixesPage(QWidget):
             now = values[i, :, n - 1]
             profile.setData(x_layers, plots.finite_positive(now / now[-1]))
             self._table_row(i, values[i], n - 1)
-        drawn = [values[i, [0, -1], :int(self.last_epoch[i]) + 1] for i in range(len(self.variants))]
-        plots.tidy_log_axis(self.curve_plot.getPlotItem(), np.concatenate([d.ravel() for d in drawn]))
-        ends = [values[i, :, max(int(self.last_epoch[i]), 0)] for i in range(len(self.variants))]
-        plots.tidy_log_axis(self.profile_plot.getPlotItem(), np.concatenate([e / e[-1] for e in ends] + [[1.0]]))
         self.redrawn.emit()
 
     def _table_row(self, row: int, values: np.ndarray, epoch: int) -> None:
@@ -341,9 +319,6 @@ class FixesPage(QWidget):
             self.table.item(row, 4).setText(text)
             if done.diverged:
                 self.table.item(row, 4).setToolTip(done.reason)
-
-    def export_widget(self) -> QWidget:
-        return self.view
 
 
 def _ratio(r: float) -> str:

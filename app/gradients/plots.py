@@ -1,46 +1,19 @@
-"""Small building blocks shared by the Gradients tab's pages: styled plots, log-scale bars,
-reference lines, and the side panel that holds a page's explanation and controls."""
+"""Plot items shared by the Gradients tab's pages: log-scale bars, labelled reference lines,
+violins, reusable text labels (the plots themselves come from the theme's factory)."""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPolygonF
-from PySide6.QtWidgets import QFormLayout, QFrame, QGraphicsPolygonItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsPolygonItem
 
 from app import theme
+from app.theme.palette import font
+from app.theme.plots import CARD
 
-TEXT = "#d0d6dc"
-MUTED = "#8b96a3"
-BOOK = "#e9c46a"  # the book's figures, wherever they appear
-GUIDE = (200, 205, 210, 150)  # reference lines
-
-
-def color(i: int) -> str:
-    return theme.SERIES[i % len(theme.SERIES)]
-
-
-def plot_widget(title: str = "", x_label: str = "", y_label: str = "", log_x: bool = False,
-                log_y: bool = False, legend: bool = True, legend_corner: str = "top-right") -> pg.PlotWidget:
-    """A plot in the app's look: title, axis labels, faint grid, optional legend and log axes."""
-    w = pg.PlotWidget()
-    w.setMinimumSize(160, 120)
-    p = w.getPlotItem()
-    if title:
-        p.setTitle(title, color=TEXT, size="10pt")
-    p.setLabel("bottom", x_label, color=MUTED)
-    p.setLabel("left", y_label, color=MUTED)
-    for side in ("left", "bottom"):
-        p.getAxis(side).enableAutoSIPrefix(False)
-    p.showGrid(x=True, y=True, alpha=0.15)
-    p.setLogMode(x=log_x, y=log_y)
-    p.setMenuEnabled(False)
-    p.hideButtons()
-    if legend:
-        offset = {"top-right": (-8, 8), "top-left": (8, 8), "bottom-right": (-8, -8), "bottom-left": (8, -8)}
-        p.addLegend(offset=offset[legend_corner], labelTextColor=TEXT, brush=pg.mkBrush(16, 20, 24, 200),
-                    labelTextSize="8pt")
-    return w
+GUIDE = theme.rgba(theme.TEXT, 150)  # reference lines
+color = theme.series
 
 
 def finite_positive(values) -> np.ndarray:
@@ -55,7 +28,7 @@ def guide_line(plot: pg.PlotItem, pos: float, angle: int, label: str, anchor=(0,
     """A labelled reference line (``pos`` in the plot's own, possibly log10, coordinates)."""
     line = pg.InfiniteLine(pos=pos, angle=angle, movable=False, pen=pg.mkPen(colour, width=1.2, style=style),
                            label=label, labelOpts={"position": position, "color": colour, "anchors": [anchor, anchor],
-                                                   "fill": (16, 20, 24, 170)})
+                                                   "fill": CARD})
     plot.addItem(line, ignoreBounds=True)
     return line
 
@@ -106,103 +79,11 @@ class LogBars:
         self.item.setVisible(True)
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def decade_label(k: int) -> str:
-    """10ᵏ as an axis label: 0.001, 1, 1000 near 1, 10⁻⁸ or 10⁶ further out."""
-    return f"{10.0 ** k:g}" if -4 <= k <= 4 else f"10{str(k).translate(_SUPERSCRIPT)}"
-
-
-def decade_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
-    """Ticks for a log10 axis drawn by hand: labelled decades, unlabelled 2…9 in between."""
-    major, minor = [], []
-    for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1):
-        major.append((float(k), decade_label(k)))
-        minor.extend((k + np.log10(m), "") for m in range(2, 10))
-    return [major, minor]
-
-
-def tidy_log_axis(plot: pg.PlotItem, values) -> None:
-    """Label a log-mode y axis at decades only (and at 2 and 5 when the data span little more than a
-    decade), so short log ranges are not crowded with minor labels."""
-    v = finite_positive(values)
-    v = v[~np.isnan(v)]
-    if v.size == 0:
-        return
-    lo, hi = float(v.min()), float(v.max())
-    major, minor = decade_ticks(lo, hi)
-    if np.log10(hi / lo) < 1.5:
-        major += [(k + np.log10(m), f"{10.0 ** k * m:g}") for k, _ in decade_ticks(lo, hi)[0] for m in (2, 5)]
-    plot.getAxis("left").setTicks([major, minor])
-
-
 def value_text(value: float) -> str:
     """Speeds print like the book's: two or three significant digits."""
     if not np.isfinite(value):
         return "–"
     return f"{value:.2g}" if value < 0.01 else f"{value:.3f}" if value < 1 else f"{value:.3g}"
-
-
-class SidePanel(QFrame):
-    """A page's left column: a heading, a few lines of explanation, then controls."""
-
-    def __init__(self, heading: str, text: str, width: int = 300, parent=None):
-        super().__init__(parent)
-        self.setObjectName("sidePanel")
-        self.setFixedWidth(width)
-        self.setStyleSheet(
-            "#sidePanel { background: #151a20; border-right: 1px solid #232a33; }"
-            "#sidePanel QLabel#heading { font-size: 15px; font-weight: 600; color: #e8ecef; }"
-            "#sidePanel QLabel#explain { color: #aab4be; }"
-            "#sidePanel QLabel#section { color: #7f8b97; font-size: 11px; font-weight: 600;"
-            "  text-transform: uppercase; letter-spacing: 1px; padding-top: 6px; }"
-            "#sidePanel QLabel#status { color: #d0d6dc; }"
-        )
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(14, 12, 14, 12)
-        self.layout_.setSpacing(8)
-        title = QLabel(heading)
-        title.setObjectName("heading")
-        title.setWordWrap(True)
-        self.layout_.addWidget(title)
-        self.explain = QLabel(text)
-        self.explain.setObjectName("explain")
-        self.explain.setWordWrap(True)
-        self.explain.setTextFormat(Qt.TextFormat.RichText)
-        self.explain.setOpenExternalLinks(True)
-        self.layout_.addWidget(self.explain)
-
-    def section(self, name: str) -> None:
-        label = QLabel(name)
-        label.setObjectName("section")
-        self.layout_.addWidget(label)
-
-    def form(self) -> QFormLayout:
-        form = QFormLayout()
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(5)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        holder = QWidget()
-        holder.setLayout(form)
-        self.layout_.addWidget(holder)
-        return form
-
-    def add(self, widget: QWidget) -> QWidget:
-        self.layout_.addWidget(widget)
-        return widget
-
-    def status_label(self) -> QLabel:
-        label = QLabel("")
-        label.setObjectName("status")
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.RichText)
-        self.layout_.addWidget(label)
-        return label
-
-    def finish(self) -> None:
-        self.layout_.addStretch(1)
 
 
 class Violins:
@@ -214,8 +95,9 @@ class Violins:
         self.plot = plot
         self.shapes: list[QGraphicsPolygonItem] = []
         self.quartiles = pg.ErrorBarItem(x=np.zeros(1), y=np.zeros(1), top=np.zeros(1), bottom=np.zeros(1),
-                                         beam=0, pen=pg.mkPen("#e8ecef", width=3))
-        self.medians = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("#101418"), pen=pg.mkPen("#e8ecef", width=1.5))
+                                         beam=0, pen=pg.mkPen(theme.TEXT_STRONG, width=3))
+        self.medians = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(theme.BACKGROUND),
+                                          pen=pg.mkPen(theme.TEXT_STRONG, width=1.5))
         plot.addItem(self.quartiles)
         plot.addItem(self.medians)
         self.quartiles.setZValue(5)
@@ -264,8 +146,8 @@ class TextPool:
     """Text labels on a plot, made once and reused: ``begin()``, then ``put(...)`` for each label to
     show, then ``end()`` hides the ones not put this time."""
 
-    def __init__(self, plot: pg.PlotItem, points: int = 9):
-        self.plot, self.points = plot, points
+    def __init__(self, plot: pg.PlotItem, pixels: int = theme.FONT_NOTE):
+        self.plot, self.pixels = plot, pixels
         self.items: list[pg.TextItem] = []
         self.used = 0
 
@@ -279,10 +161,7 @@ class TextPool:
             self.items.append(item)
         item = self.items[self.used]
         self.used += 1
-        font = pg.QtGui.QFont()
-        font.setPointSize(self.points)
-        font.setBold(bold)
-        item.setFont(font)
+        item.setFont(font(self.pixels, bold))
         item.setColor(colour)
         item.setAnchor(anchor)
         item.setText(text)

@@ -16,6 +16,7 @@ from app.gradients.cause_page import CausePage
 from app.gradients.experiment_page import ExperimentPage
 from app.gradients.exploding_page import ExplodingPage
 from app.gradients.fixes_page import FixesPage
+from app.theme.styles import PAGE_TABS
 
 
 class _Slot(QWidget):
@@ -54,11 +55,7 @@ class GradientsTab(QWidget):
         self.slots = {key: _Slot(build) for key, build in builders.items()}
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
-        self.pages.setStyleSheet(
-            "QTabBar::tab { padding: 6px 16px; color: #8b96a3; background: transparent; border: none;"
-            " border-bottom: 2px solid transparent; }"
-            "QTabBar::tab:selected { color: #e8ecef; border-bottom: 2px solid #4cc9f0; }"
-            "QTabBar::tab:hover { color: #d0d6dc; }")
+        self.pages.setStyleSheet(PAGE_TABS)
         for key, slot in self.slots.items():
             self.pages.addTab(slot, self.TITLES[key])
         layout = QVBoxLayout(self)

@@ -1,10 +1,11 @@
-"""The Qt application palette (Fusion style) built from the theme's tokens.
+"""The Qt application palette (Fusion style) built from the theme's tokens, and fonts at the theme's
+sizes.
 
 Only Qt is imported here, so that the main window can apply it before numpy and pyqtgraph load.
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 
 from app import theme
 
@@ -21,10 +22,10 @@ def apply_palette(app) -> None:
     colours = {
         role.Window: theme.BACKGROUND, role.WindowText: theme.TEXT, role.Base: theme.BASE,
         role.AlternateBase: theme.SURFACE, role.Text: theme.TEXT, role.Button: theme.RAISED,
-        role.ButtonText: theme.TEXT, role.BrightText: "#ffffff", role.Highlight: theme.HIGHLIGHT,
-        role.HighlightedText: "#ffffff", role.ToolTipBase: theme.RAISED, role.ToolTipText: theme.TEXT,
-        role.Link: theme.ACCENT, role.PlaceholderText: theme.FAINT, role.Mid: "#2a323c", role.Dark: "#0a0d10",
-        role.Light: "#2c3540", role.Midlight: theme.HOVER, role.Shadow: theme.SHADOW,
+        role.ButtonText: theme.TEXT, role.BrightText: theme.BRIGHT, role.Highlight: theme.HIGHLIGHT,
+        role.HighlightedText: theme.BRIGHT, role.ToolTipBase: theme.RAISED, role.ToolTipText: theme.TEXT,
+        role.Link: theme.ACCENT, role.PlaceholderText: theme.FAINT, role.Mid: theme.BORDER, role.Dark: theme.BASE,
+        role.Light: theme.BORDER, role.Midlight: theme.HOVER, role.Shadow: theme.SHADOW,
     }
     for r, colour in colours.items():
         palette.setColor(r, QColor(colour))
@@ -46,6 +47,14 @@ QRadioButton::indicator:checked {{ background: qradialgradient(cx: 0.5, cy: 0.5,
     stop: 0 {theme.ACCENT}, stop: 0.5 {theme.ACCENT}, stop: 0.6 {theme.BASE}, stop: 1 {theme.BASE});
     border-color: {theme.ACCENT}; }}
 QCheckBox::indicator:checked {{ background: {theme.HIGHLIGHT}; border-color: {theme.ACCENT}; }}
-QRadioButton::indicator:disabled, QCheckBox::indicator:disabled {{ border-color: #3a434d; }}
-QCheckBox::indicator:checked:disabled {{ background: #2a323c; }}
+QRadioButton::indicator:disabled, QCheckBox::indicator:disabled {{ border-color: {theme.BORDER_STRONG}; }}
+QCheckBox::indicator:checked:disabled {{ background: {theme.BORDER}; }}
 """
+
+
+def font(pixels: int, bold: bool = False) -> QFont:
+    """The application's font at one of the theme's sizes (``theme.FONT_SMALL``, ...)."""
+    f = QFont()
+    f.setPixelSize(pixels)
+    f.setBold(bold)
+    return f

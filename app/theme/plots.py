@@ -1,7 +1,14 @@
-"""pyqtgraph's side of the theme: its global options and the colour maps (imported by the packages
-that draw with pyqtgraph, before any view is made)."""
+"""pyqtgraph's side of the theme: its global options, the colour maps, and the plot factory every view
+uses, so that every plot has the same title, axis labels, grid, legend and log axes.
+
+- :func:`plot_widget` makes a plot; :func:`style_plot` gives the same look to a plot made otherwise
+  (a ``PlotWidget`` subclass, a plot in a ``GraphicsLayoutWidget``).
+- A log axis is labelled at whole decades only (and at 2 and 5 when the view spans little more than a
+  decade), the decades thinned when they would crowd: :class:`DecadeAxis`.
+"""
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 
 from app import theme
@@ -10,8 +17,133 @@ from app import theme
 pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background=theme.BACKGROUND, foreground=theme.TEXT)
 
 #: diverging map for signed values (weights, saliency): blue negative, black zero, red positive
-DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [theme.NEGATIVE, "#0c0e12", theme.POSITIVE])
+DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [theme.NEGATIVE, theme.BASE, theme.POSITIVE])
 #: sequential map for activations in [0, 1]
 SEQUENTIAL = pg.colormap.get("viridis")
 #: grey ink on black, like MNIST
 GREY = pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)])
+#: activations seen inside a network: dark (0) to the accent cyan to white (1), so that the amber outlines
+#: stand out; weak responses already lift off the background, so a feature map's shape shows, not only its peaks
+ACTIVATION = pg.ColorMap([0.0, 0.12, 0.55, 1.0], [(14, 18, 24), (22, 60, 86), (40, 150, 190), (235, 250, 255)])
+#: errors in [0, max]: black through red to yellow
+ERRORS = pg.colormap.get("inferno")
+
+GRID_ALPHA = 0.2  # of the axis colour
+#: where a legend sits: pixels from the plot area's corner
+LEGEND_CORNERS = {"top-right": (-8, 8), "top-left": (8, 8), "bottom-right": (-8, -8), "bottom-left": (8, -8)}
+#: a card behind text drawn over curves (legends, labels on lines)
+CARD = theme.rgba(theme.BACKGROUND, 200)
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_label(k: int) -> str:
+    """10ᵏ as an axis label: 0.001, 1, 1000 near 1, 10⁻⁸ or 10⁶ further out."""
+    return f"{10.0 ** k:g}" if -4 <= k <= 4 else f"10{str(k).translate(_SUPERSCRIPT)}"
+
+
+def decade_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
+    """Ticks for an axis of log10 values drawn by hand: labelled decades, unlabelled 2…9 in between."""
+    major, minor = [], []
+    for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1):
+        major.append((float(k), decade_label(k)))
+        minor.extend((k + np.log10(m), "") for m in range(2, 10))
+    return [major, minor]
+
+
+class DecadeAxis(pg.AxisItem):
+    """An axis that, in log mode, labels whole decades only (10⁻⁵, 0.001, 1, ...), every second or
+    third one when they would crowd, with unlabelled ticks at 2…9 while there is room for them; a view
+    of little more than a decade is labelled at 2 and 5 too. In linear mode it is pyqtgraph's axis."""
+
+    LABEL_PIXELS = {"left": 26, "right": 26, "top": 56, "bottom": 56}  # room one label needs along the axis
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        if not np.isfinite(minVal) or not np.isfinite(maxVal) or maxVal <= minVal:
+            return []
+        first, last = int(np.ceil(minVal - 1e-9)), int(np.floor(maxVal + 1e-9))
+        decades = list(range(first, last + 1))
+        room = max(1, int(size // self.LABEL_PIXELS[self.orientation]))
+        step = max(1, int(np.ceil(len(decades) / room)))
+        levels = [(float(step), [float(k) for k in decades if k % step == 0])]
+        span = maxVal - minVal
+        if span < 1.5:  # so short a view shows at most one decade: label 2 and 5 too
+            between = [k + np.log10(m) for k in range(first - 1, last + 1) for m in (2, 5)]
+            levels.append((0.3, [v for v in between if minVal <= v <= maxVal]))
+        if step == 1 and span * 8 <= room * 3:  # the 2…9 ticks only while they do not blur into a band
+            minor = [k + np.log10(m) for k in range(first - 1, last + 1) for m in range(2, 10)]
+            labelled = set(np.round(levels[-1][1], 9)) if span < 1.5 else set()
+            levels.append((None, [v for v in minor if minVal <= v <= maxVal and round(v, 9) not in labelled]))
+        if not any(values for spacing, values in levels if spacing is not None):  # a sliver of a decade
+            levels.append((0.1, [minVal + span / 2]))
+        return levels
+
+    def logTickStrings(self, values, scale, spacing):
+        if spacing is None:  # the unlabelled 2…9
+            return [""] * len(values)
+        return [decade_label(int(round(v))) if abs(v - round(v)) < 1e-6 else f"{10.0 ** v:.3g}" for v in values]
+
+
+def axes() -> dict[str, DecadeAxis]:
+    """The axis items every plot is made with (pass as ``axisItems``)."""
+    return {side: DecadeAxis(side) for side in ("left", "bottom")}
+
+
+def title_html(text: str) -> str:
+    """A plot title as :func:`set_title` has pyqtgraph draw it (to measure its width)."""
+    return f"<span style='color:{theme.TEXT}; font-size:{theme.FONT_BODY}px'>{text}</span>"
+
+
+def set_title(plot: pg.PlotItem, text: str) -> None:
+    """Give ``plot`` the title ``text``, rich text allowed (empty: no title row)."""
+    plot.setTitle(text or None, color=theme.TEXT, size=f"{theme.FONT_BODY}px")
+
+
+def set_axis_label(plot: pg.PlotItem, side: str, text: str) -> None:
+    plot.setLabel(side, text, color=theme.MUTED, **{"font-size": f"{theme.FONT_NOTE}px"})
+
+
+def add_legend(plot: pg.PlotItem, corner: str = "top-right") -> pg.LegendItem:
+    """A legend on a translucent card in one corner of the plot area."""
+    return plot.addLegend(offset=LEGEND_CORNERS[corner], labelTextColor=theme.TEXT,
+                          labelTextSize=f"{theme.FONT_SMALL}px", brush=pg.mkBrush(CARD), verSpacing=-5)
+
+
+def style_plot(plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: str = "", *, log_x: bool = False,
+               log_y: bool = False, grid: bool = True, legend: str | None = None) -> pg.LegendItem | None:
+    """The app's look on ``plot``: title, muted axis labels and ticks, a faint grid (``grid=False`` for
+    plots redrawn many times a second: grid lines make every data update repaint the axes too), no
+    context menu or auto-range button, optional log axes and a legend in the corner ``legend``."""
+    set_title(plot, title)
+    for side, label in (("bottom", x_label), ("left", y_label)):
+        axis = plot.getAxis(side)
+        axis.enableAutoSIPrefix(False)
+        axis.setPen(pg.mkPen(theme.MUTED))
+        axis.setTextPen(theme.MUTED)
+        if label:
+            set_axis_label(plot, side, label)
+    if grid:
+        plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    plot.setLogMode(x=log_x, y=log_y)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    return add_legend(plot, legend) if legend else None
+
+
+def plot_widget(title: str = "", x_label: str = "", y_label: str = "", *, log_x: bool = False, log_y: bool = False,
+                grid: bool = True, legend: str | None = None, view_box: pg.ViewBox | None = None,
+                minimum: tuple[int, int] | None = (160, 120)) -> pg.PlotWidget:
+    """A plot in the app's look (see :func:`style_plot`); ``view_box`` for one that handles the mouse
+    its own way, ``minimum`` its smallest size."""
+    widget = pg.PlotWidget(viewBox=view_box, axisItems=axes())
+    if minimum is not None:
+        widget.setMinimumSize(*minimum)
+    style_plot(widget.getPlotItem(), title, x_label, y_label, log_x=log_x, log_y=log_y, grid=grid, legend=legend)
+    return widget
+
+
+def cache_axes(plot: pg.PlotItem) -> None:
+    """Keep each axis's rendering as a pixmap: a data update that touches the axis area then costs a
+    blit, not a redraw of every tick label (the cache is renewed when the range changes)."""
+    for name in ("left", "bottom", "right", "top"):
+        plot.getAxis(name).setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)

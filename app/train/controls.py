@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QValidator
 from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
+from app import theme
 
 BANNER_PADDING = 6  # pixels above and below the banner's text
 BUTTON_PADDING = 18  # pixels either side of a button's text, together
@@ -172,7 +173,8 @@ class RunControls(QWidget):
 
     def show_banner(self, text: str, kind: str = "info") -> None:
         """``kind``: info (a run finished), warning (stopped), error (diverged)."""
-        colours = {"info": ("#12301f", "#8ee4af"), "warning": ("#33290f", "#ffd166"), "error": ("#3a1216", "#ff8a8a")}
+        colours = {"info": (theme.SUCCESS_BACKGROUND, theme.SUCCESS), "warning": (theme.WARNING_BACKGROUND, theme.WARNING),
+                   "error": (theme.ERROR_BACKGROUND, theme.ERROR)}
         bg, fg = colours.get(kind, colours["info"])
         self.banner.setStyleSheet(f"background:{bg}; color:{fg}; border-radius:4px; "
                                   f"padding:{BANNER_PADDING}px 8px;")

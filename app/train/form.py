@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QRadioButton, QWidget)
 
+from app import theme
 from app.train.cnn_builder import CnnBuilder
 from app.train.plan import (ACTIVE, COSTS, HIDDEN_ACTIVATIONS, INIT_NAMES, INITS, OUTPUT_ACTIVATIONS, LayerRow,
                             RunPlan, check_fields, fields_from_network, fields_from_preset)
@@ -306,25 +307,24 @@ class SetupForm(QWidget):
         name = self.preset.currentData()
         if name == ACTIVE and self.active is not None:
             if self.plan is not None and self.plan.start_from is None:
-                self.card.setText("<span style='color:#ffb703'>The fields no longer describe "
-                                  f"{self.active[1]}: Start trains a fresh network of this shape.</span>")
+                self.card.setText(theme.coloured(f"The fields no longer describe {self.active[1]}: Start trains a "
+                                                 "fresh network of this shape.", theme.WARNING))
             else:
-                self.card.setText(f"<b>Train {self.active[1]} further</b>, from its current weights "
-                                  "<span style='color:#8b96a3'>(a copy: the other tabs keep the network as it is "
-                                  "until you send the result to Draw). Its saved training settings are filled "
-                                  "in.</span>")
+                self.card.setText(f"<b>Train {self.active[1]} further</b>, from its current weights " + theme.coloured(
+                    "(a copy: the other tabs keep the network as it is until you send the result to Draw). Its saved "
+                    "training settings are filled in.", theme.MUTED))
             return
         if not name:
-            self.card.setText("<span style='color:#8b96a3'>Your own network: no book figure to compare with.</span>")
+            self.card.setText(theme.coloured("Your own network: no book figure to compare with.", theme.MUTED))
             return
         p = presets.get(name)
         text = (f"<b>Book: {p.book.accuracy:.2%}</b> {p.book.split} accuracy "
-                f"<span style='color:#8b96a3'>({p.book.where})</span>")
+                + theme.coloured(f"({p.book.where})", theme.MUTED))
         if p.notes:
-            text += f"<br><span style='color:#aeb8c2'>{p.notes}</span>"
+            text += "<br>" + theme.coloured(p.notes, theme.TEXT_SOFT)
         if self.plan is not None and self.plan.changes:
             changed = ", ".join({"eta": "η", "lmbda": "λ", "mini_batch_size": "mini-batch", "train_size": "training images",
                                  "regularization": "regularisation"}.get(c, c) for c in self.plan.changes)
-            text += (f"<br><span style='color:#ffb703'>Changed: {changed}. "
-                     "The book's figure is for the preset as it is.</span>")
+            text += "<br>" + theme.coloured(f"Changed: {changed}. The book's figure is for the preset as it is.",
+                                            theme.WARNING)
         self.card.setText(text)

@@ -18,6 +18,7 @@ from app.train.plan import RunPlan
 from core.network import Network
 from core.training import EpochDone, Finished
 
+
 class BatchSeries:
     """The per-mini-batch cost, averaged over bins of ``bin_size`` consecutive mini-batches; when
     there would be more than ``cap`` points, neighbouring bins merge (the bin size doubles), so a

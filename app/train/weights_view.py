@@ -11,15 +11,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from app import theme
+from app.theme.palette import font
 from app.theme.plots import DIVERGING, SEQUENTIAL
 from app.train.live import Frame, LiveProbe
 from app.widgets.image_view import ImageView
-from app.widgets.curves import small_font
 
 
 def _with_colour_bar(view: ImageView, cmap: pg.ColorMap, levels: tuple[float, float]) -> pg.ColorBarItem:
     bar = pg.ColorBarItem(values=levels, colorMap=cmap, interactive=False, width=10)
-    bar.getAxis("right").setStyle(tickFont=small_font(7))
+    bar.getAxis("right").setStyle(tickFont=font(theme.FONT_TINY))
     view.ci.addItem(bar, row=1, col=1)
     return bar
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import (QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSpinBox
 
 from app import theme
 from app.universality import diagram
-from app.universality.controls import header, note_label
+from app.universality.controls import note_label
+from app.universality.page import SectionPage, group
 from app.universality.plotting import NETWORK, make_plot, pixels_per_unit
 from core import universality as u
 
@@ -21,9 +21,17 @@ EDGE_PICK_PIXELS = 8
 MIN_WIDTH = 0.01
 
 
-class BumpsPage(QWidget):
+class BumpsPage(SectionPage):
     """Bumps (s₁, s₂, h), their sum Σⱼ vⱼaⱼ, and the network that makes it. Drag a bump's top to change
     h, drag a step (a bump's side) to move it; or type the numbers."""
+
+    TITLE = "Bumps: two steps make a rectangle"
+    INTRO = (
+        "Give two step neurons (steps at <i>s</i>₁ &lt; <i>s</i>₂) output weights +<i>h</i> and −<i>h</i>: "
+        "their weighted output is <i>h</i> between the steps and 0 elsewhere, a bump. Pairs side by side "
+        "add up, so with enough bumps the hidden layer's weighted output can follow any curve. The diagram "
+        "shows the network's actual weights and biases (<i>b</i> = −<i>ws</i>)."
+    )
 
     changed = Signal()
 
@@ -40,10 +48,10 @@ class BumpsPage(QWidget):
                                       brush=pg.mkBrush(self._colour(k, 60))) for k in range(MAX_PAIRS)]
         for item in self.fills:
             self.plot.addItem(item)
-        self.plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#3a444f")))
+        self.plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.BORDER_STRONG)))
         self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
-        self.tops = pg.ScatterPlotItem(size=13, symbol="s", pen=pg.mkPen("#ffffff", width=1.2))
-        self.edges = pg.ScatterPlotItem(size=12, symbol="t1", pen=pg.mkPen("#ffffff", width=1))
+        self.tops = pg.ScatterPlotItem(size=13, symbol="s", pen=pg.mkPen(theme.BRIGHT, width=1.2))
+        self.edges = pg.ScatterPlotItem(size=12, symbol="t1", pen=pg.mkPen(theme.BRIGHT, width=1))
         self.plot.addItem(self.tops)
         self.plot.addItem(self.edges)
 
@@ -79,33 +87,16 @@ class BumpsPage(QWidget):
                 spins.append(spin)
             grid.addWidget(name, k + 1, 0)
             self.rows.append((name, *spins))
-        controls = QGroupBox("Bumps")
-        box = QVBoxLayout(controls)
         top = QHBoxLayout()
         top.addWidget(self.count)
         top.addWidget(self.steep_spin)
-        box.addLayout(top)
-        box.addLayout(grid)
-        box.addWidget(note_label("Drag a bump's top (■) to change its height h; drag a side (▲) to move "
-                                 "that step. Each bump is two hidden neurons: steps at s₁ and s₂ with "
-                                 "output weights +h and −h."))
+        controls = group("Bumps", top, grid,
+                         note_label("Drag a bump's top (■) to change its height h; drag a side (▲) to move that "
+                                    "step. Each bump is two hidden neurons: steps at s₁ and s₂ with output "
+                                    "weights +h and −h."))
         self.diagram = diagram.NetworkDiagram(max_labelled=12)
-        self.diagram.setMinimumHeight(240)
-
-        side = QVBoxLayout()
-        side.addWidget(controls)
-        side.addWidget(self.diagram, 1)
-        body = QHBoxLayout()
-        body.addWidget(self.plot, 3)
-        body.addLayout(side, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "Bumps: two steps make a rectangle",
-            "Give two step neurons (steps at <i>s</i>₁ &lt; <i>s</i>₂) output weights +<i>h</i> and −<i>h</i>: "
-            "their weighted output is <i>h</i> between the steps and 0 elsewhere, a bump. Pairs side by side "
-            "add up, so with enough bumps the hidden layer's weighted output can follow any curve. The diagram "
-            "shows the network's actual weights and biases (<i>b</i> = −<i>ws</i>)."))
-        layout.addLayout(body, 1)
+        self.diagram.setMinimumHeight(200)
+        self.lay_out(self.plot, [controls, (self.diagram, 1)])
 
         self.count.valueChanged.connect(self._count_changed)
         self.steep_spin.valueChanged.connect(self._steepness_changed)
@@ -113,7 +104,7 @@ class BumpsPage(QWidget):
 
     @staticmethod
     def _colour(k: int, alpha: int = 255):
-        colour = pg.mkColor(theme.SERIES[(k + 1) % len(theme.SERIES)])
+        colour = pg.mkColor(theme.series(k + 1))
         colour.setAlpha(alpha)
         return colour
 

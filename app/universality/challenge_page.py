@@ -9,12 +9,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QSpinBox, QSplitter)
 
-from app.universality.controls import ScoreBadge, SidePanel, header, note_label
+from app import theme
+from app.theme.plots import set_title
+from app.universality.controls import ScoreBadge, note_label
 from app.universality.learner import Learner
-from app.universality.plotting import (BEST, GOAL, LEARNED, MUTED, NETWORK, FittedTitle, label_item,
-                                       log_ticks, make_plot, pixels_per_unit)
+from app.universality.page import SectionPage, group
+from app.universality.plotting import (ACCENT, BEST, GOAL, LEARNED, NETWORK, FittedTitle, label_item, log_ticks,
+                                       make_plot, pixels_per_unit)
 from app.universality.target_box import TargetBox
 from core import universality as u
 
@@ -24,9 +27,16 @@ TOP_PICK_PIXELS = 14
 LEARN_INTRO = "Train the same network, 2N hidden sigmoid neurons, by gradient descent: steps and heights both move."
 
 
-class ChallengePage(QWidget):
+class ChallengePage(SectionPage):
     """The challenge. Public for tests and scripts: ``heights``, ``target``, ``score()``,
     ``set_heights``, ``auto_fit``, ``reset``, ``set_bumps``, ``learn``/``stop_learning``."""
+
+    TITLE = "The challenge: any function from bumps"
+    INTRO = (
+        "Drag each bump's top so the hidden layer's weighted output follows σ⁻¹∘f; the output neuron σ(·) "
+        "then makes f itself. Score: the average deviation over x = 0.00 … 0.99, <b>Success!</b> at 0.40 or "
+        "less. Then compare with the best heights (Auto-fit) and a network that learns (Learn)."
+    )
 
     heights_changed = Signal()
 
@@ -54,18 +64,18 @@ class ChallengePage(QWidget):
     def _build(self) -> None:
         self.top = make_plot("", "", "weighted output", handler=_BumpGestures(self), y_range=(-3, 3))
         top = self.top
-        self.bars = pg.BarGraphItem(x0=[0], x1=[0], height=[0], pen=pg.mkPen("#2b5d70"),
-                                    brush=pg.mkBrush(76, 201, 240, 45))
+        self.bars = pg.BarGraphItem(x0=[0], x1=[0], height=[0], pen=pg.mkPen(theme.rgba(NETWORK, 110)),
+                                    brush=pg.mkBrush(theme.rgba(NETWORK, 45)))
         top.addItem(self.bars)
-        top.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#3a444f")))
+        top.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.BORDER_STRONG)))
         self.goal_curve = top.plot(pen=pg.mkPen(GOAL, width=2))
         self.network_curve = top.plot(pen=pg.mkPen(NETWORK, width=2.5))
         self.learned_z_curve = top.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
         self.learned_steps = pg.ScatterPlotItem(size=9, symbol="t1", brush=pg.mkBrush(LEARNED), pen=None)
         top.addItem(self.learned_steps)
-        self.handles = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen("#ffffff", width=1), brush=pg.mkBrush(NETWORK))
-        self.selected_handle = pg.ScatterPlotItem(symbol="s", size=16, pen=pg.mkPen("#ffffff", width=2),
-                                                  brush=pg.mkBrush("#f72585"))
+        self.handles = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(theme.BRIGHT, width=1), brush=pg.mkBrush(NETWORK))
+        self.selected_handle = pg.ScatterPlotItem(symbol="s", size=16, pen=pg.mkPen(theme.BRIGHT, width=2),
+                                                  brush=pg.mkBrush(ACCENT))
         top.addItem(self.handles)
         top.addItem(self.selected_handle)
         top.setCursor(Qt.CursorShape.SizeVerCursor)
@@ -106,16 +116,13 @@ class ChallengePage(QWidget):
         self.fit_button = QPushButton("Auto-fit")
         self.fit_button.setToolTip("the heights with the best possible score: each bump at the median of "
                                    "σ⁻¹∘f over its bin")
-        bumps = QGroupBox("Bumps")
-        rows = QVBoxLayout(bumps)
         count_row, height_row = QHBoxLayout(), QHBoxLayout()
         count_row.addWidget(self.n_spin, 1)
         count_row.addWidget(self.reset_button)
         count_row.addWidget(self.fit_button)
         height_row.addWidget(self.h_label)
         height_row.addWidget(self.h_spin, 1)
-        rows.addLayout(count_row)
-        rows.addLayout(height_row)
+        bumps = group("Bumps", count_row, height_row)
 
         # score
         self.badge = ScoreBadge("Average deviation |σ⁻¹(f(x)) − h|", u.SUCCESS)
@@ -156,45 +163,25 @@ class ChallengePage(QWidget):
         # x is log10(N), labelled with plain numbers
         self.n_plot = make_plot("", "N (number of bumps)", "deviation",
                                 x_range=(-0.03, 2.04), y_range=(0, 1.2))
-        self.n_plot.getPlotItem().setTitle(
-            f"<span style='font-size:10pt'>Score vs N: <span style='color:{BEST}'>best heights</span> · "
-            f"<span style='color:{LEARNED}'>● learned</span> · "
-            f"<span style='color:{NETWORK}'>■ yours</span></span>")
+        set_title(self.n_plot.getPlotItem(), f"Score vs N: {theme.coloured('best heights', BEST)} · "
+                                             f"{theme.coloured('● learned', LEARNED)} · {theme.coloured('■ yours', NETWORK)}")
         log_ticks(self.n_plot)
         self.n_plot.setMinimumHeight(110)
         self.ns = np.arange(1, u.MAX_BUMPS + 1)
         self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2))
-        self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(MUTED, style=Qt.PenStyle.DotLine)))
-        success = label_item("Success! ≤ 0.40", MUTED, anchor=(0, 1), size=8)
+        self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DotLine)))
+        success = label_item("Success! ≤ 0.40", theme.MUTED, anchor=(0, 1), size=theme.FONT_SMALL)
         success.setPos(1.38, u.SUCCESS)
         self.n_plot.addItem(success)
         self.learned_points = self.n_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=LEARNED,
                                                symbolPen=None)
         self.yours_point = self.n_plot.plot(pen=None, symbol="s", symbolSize=10, symbolBrush=NETWORK,
-                                            symbolPen="#ffffff")
-        self.n_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a444f"))
+                                            symbolPen=theme.BRIGHT)
+        self.n_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.BORDER_STRONG))
         self.n_plot.addItem(self.n_line)
 
-        side = QVBoxLayout()
-        side.setSpacing(5)
-        side.setContentsMargins(6, 0, 6, 0)
-        side.addWidget(self.target_box)
-        side.addWidget(bumps)
-        side.addWidget(self.badge)
-        side.addWidget(self.best_label)
-        side.addWidget(learn)
-        side.addWidget(self.n_plot, 1)
-        side_widget = SidePanel(side, max_width=440)
-        body = QHBoxLayout()
-        body.addWidget(plots, 3)  # the plots take 3/5 of the width, the controls 2/5 (at most 440 px)
-        body.addWidget(side_widget, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "The challenge: any function from bumps",
-            "Drag each bump's top so the hidden layer's weighted output follows σ⁻¹∘f; the output neuron σ(·) "
-            "then makes f itself. Score: the average deviation over x = 0.00 … 0.99, <b>Success!</b> at 0.40 or "
-            "less. Then compare with the best heights (Auto-fit) and a network that learns (Learn)."))
-        layout.addLayout(body, 1)
+        self.lay_out(plots, [self.target_box, bumps, self.badge, self.best_label, learn, (self.n_plot, 1)],
+                     max_width=440)
 
         self.n_spin.valueChanged.connect(self.set_bumps)
         self.h_spin.valueChanged.connect(lambda h: self.set_height(self.selected, h))
@@ -345,9 +332,8 @@ class ChallengePage(QWidget):
         """Colour-coded titles serve as the legends (a legend box would sit on top of bumps); a narrow
         plot gets the short form."""
         def title(yours, goal, extra):
-            extra = f" &nbsp; <span style='color:{LEARNED}'>- - {extra}</span>" if learned else ""
-            return (f"<span style='font-size:10.5pt'><span style='color:{NETWORK}'>{yours}</span> vs "
-                    f"<span style='color:{GOAL}'>{goal}</span>{extra}</span>")
+            extra = f" &nbsp; {theme.coloured('- - ' + extra, LEARNED)}" if learned else ""
+            return f"{theme.coloured(yours, NETWORK)} vs {theme.coloured(goal, GOAL)}{extra}"
         self.top_title.set_variants(title("Weighted output Σⱼ vⱼaⱼ of your bumps", "σ⁻¹∘f", "learned z"),
                                     title("Your Σⱼ vⱼaⱼ", "σ⁻¹∘f", "learned"))
         self.bottom_title.set_variants(title("Output σ(Σⱼ vⱼaⱼ) of your network", "f(x)", "learned"),
@@ -382,9 +368,9 @@ class ChallengePage(QWidget):
         self.learned = snap
         n = self.n_bumps
         self.learned_scores[n] = min(self.learned_scores.get(n, np.inf), snap["deviation"])
-        self.learn_label.setText(
-            f"{2 * n} hidden neurons · step {snap['steps']:,} · cost {snap['cost']:.4f}<br>"
-            f"learned network's average deviation: <b style='color:{LEARNED}'>{snap['deviation']:.3f}</b>")
+        deviation = theme.coloured(f"{snap['deviation']:.3f}", LEARNED, bold=True)
+        self.learn_label.setText(f"{2 * n} hidden neurons · step {snap['steps']:,} · cost {snap['cost']:.4f}<br>"
+                                 f"learned network's average deviation: {deviation}")
         self._redraw_learned()
 
     def _learn_finished(self, reason: str) -> None:
@@ -392,7 +378,7 @@ class ChallengePage(QWidget):
         if self.learned is not None and reason in ("done", "stopped"):
             self.learn_label.setText(self.learn_label.text() + f" ({reason})")
         elif reason not in ("done", "stopped"):
-            self.learn_label.setText(f"<span style='color:#ff6b6b'>{reason}</span>")
+            self.learn_label.setText(theme.coloured(reason, theme.ERROR))
 
     # --- drawing the target with the mouse ----------------------------------------------------------
     def _draw_toggled(self, on: bool) -> None:

@@ -7,10 +7,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSlider,
                                QVBoxLayout, QWidget)
 
-from app.universality.plotting import FOREGROUND, MUTED
-
-SUCCESS_GREEN = "#7bd88f"
-SCORE_AMBER = "#ffb703"
+from app import theme
+from app.theme.styles import CARD
 
 
 class ValueSlider(QWidget):
@@ -97,11 +95,11 @@ def header(title: str, text: str) -> QWidget:
     layout.setContentsMargins(2, 0, 2, 4)
     layout.setSpacing(2)
     t = QLabel(title)
-    t.setStyleSheet(f"font-size: 15pt; font-weight: 600; color: {FOREGROUND};")
+    t.setStyleSheet(theme.text_style(theme.TEXT, theme.FONT_HEADING, bold=True))
     body = QLabel(text)
     body.setWordWrap(True)
     body.setTextFormat(Qt.TextFormat.RichText)
-    body.setStyleSheet(f"color: {MUTED}; font-size: 10pt;")
+    body.setStyleSheet(theme.text_style(theme.MUTED, theme.FONT_BODY))
     # Preferred (not Minimum): the layout then sizes the paragraph by its height for the actual width;
     # Minimum would make its unwrapped size hint a floor and push the window taller than it needs to be
     body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -159,11 +157,12 @@ class SidePanel(QScrollArea):
         return hint
 
 
-def note_label(text: str = "") -> QLabel:
+def note_label(text: str = "", colour: str = theme.MUTED) -> QLabel:
+    """Wrapped rich text beside the controls: a hint (muted) or a read-out (``colour=theme.TEXT``)."""
     label = QLabel(text)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
-    label.setStyleSheet(f"color: {MUTED}; font-size: 9pt;")
+    label.setStyleSheet(theme.text_style(colour, theme.FONT_NOTE))
     return label
 
 
@@ -171,7 +170,7 @@ def error_label() -> QLabel:
     """An inline message for refused input (empty = hidden)."""
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet("color: #ff6b6b; font-size: 9pt;")
+    label.setStyleSheet(theme.text_style(theme.ERROR, theme.FONT_NOTE))
     label.setVisible(False)
     return label
 
@@ -188,13 +187,13 @@ class ScoreBadge(QFrame):
         super().__init__(parent)
         self.threshold = threshold
         self.setObjectName("scoreBadge")
-        self.setStyleSheet("#scoreBadge { background: #161b21; border: 1px solid #2a323c; border-radius: 6px; }")
+        self.setStyleSheet(f"#scoreBadge {{ {CARD} }}")
         self.caption = QLabel(caption)
-        self.caption.setStyleSheet(f"color: {MUTED}; font-size: 9pt; border: none;")
+        self.caption.setStyleSheet(theme.text_style(theme.MUTED, theme.FONT_NOTE, extra="border: none;"))
         self.value = QLabel("—")
-        self.value.setStyleSheet(f"color: {FOREGROUND}; font-size: 22pt; font-weight: 600; border: none;")
+        self.value.setStyleSheet(self._large(theme.TEXT))
         self.verdict = QLabel("")
-        self.verdict.setStyleSheet("border: none; font-size: 13pt; font-weight: 600;")
+        self.verdict.setStyleSheet(theme.text_style(theme.SUCCESS, theme.FONT_HEADING, bold=True, extra="border: none;"))
         row = QHBoxLayout()
         row.addWidget(self.value)
         row.addStretch(1)
@@ -208,10 +207,13 @@ class ScoreBadge(QFrame):
     def set_score(self, score: float) -> None:
         self.value.setText(f"{score:.3f}")
         success = self.threshold is not None and round(score, 3) <= self.threshold
-        colour = SUCCESS_GREEN if success else (SCORE_AMBER if self.threshold is not None else FOREGROUND)
-        self.value.setStyleSheet(f"color: {colour}; font-size: 22pt; font-weight: 600; border: none;")
+        colour = theme.SUCCESS if success else (theme.WARNING if self.threshold is not None else theme.TEXT)
+        self.value.setStyleSheet(self._large(colour))
         self.verdict.setText("Success!" if success else "")
-        self.verdict.setStyleSheet(f"border: none; font-size: 13pt; font-weight: 600; color: {SUCCESS_GREEN};")
+
+    @staticmethod
+    def _large(colour: str) -> str:
+        return theme.text_style(colour, theme.FONT_DISPLAY, bold=True, extra="border: none;")
 
     @property
     def success(self) -> bool:

@@ -10,13 +10,16 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app import theme
 from app.theme.plots import DIVERGING
 
-BACKGROUND = QColor("#101418")
-NODE_FILL = QColor("#1c232b")
-NODE_EDGE = QColor("#8a96a3")
-TEXT = QColor("#d0d6dc")
-MUTED = QColor("#8a96a3")
+BACKGROUND = QColor(theme.BACKGROUND)
+NODE_FILL = QColor(theme.RAISED)
+NODE_EDGE = QColor(theme.MUTED)
+TEXT = QColor(theme.TEXT)
+MUTED = QColor(theme.MUTED)
+ZERO = QColor(theme.BORDER_STRONG)  # a connection of weight 0
+TAG = QColor(*theme.rgba(theme.BACKGROUND, 215))  # the card under a weight's number
 
 
 @dataclass
@@ -129,7 +132,7 @@ class NetworkDiagram(QWidget):
                 ends.append((a, b, weight))
                 colour = DIVERGING.map(0.5 + 0.5 * float(np.clip(weight / biggest, -1, 1)), "qcolor")
                 if abs(weight) < 1e-12:
-                    colour = QColor("#3a444f")
+                    colour = QColor(ZERO)
                 colour.setAlpha(230)
                 p.setPen(QPen(colour, 0.8 + 3.2 * abs(weight) / biggest))
                 p.drawLine(a, b)
@@ -164,7 +167,7 @@ class NetworkDiagram(QWidget):
         w, h = metrics.horizontalAdvance(text) + 6, metrics.height() + 1
         rect = QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(16, 20, 24, 215))
+        p.setBrush(TAG)
         p.drawRoundedRect(rect, 3, 3)
         p.setPen(TEXT)
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

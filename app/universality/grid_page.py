@@ -8,15 +8,14 @@ so it runs off the GUI thread; only the latest request is computed.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QSpinBox
 
 from app import jobs, theme
-from app.theme.plots import SEQUENTIAL
-from app.universality.controls import ScoreBadge, SidePanel, header, note_label
+from app.theme.plots import ERRORS, SEQUENTIAL
+from app.universality.controls import ScoreBadge, note_label
 from app.universality.heatmap import HeatMap
+from app.universality.page import SectionPage
 from app.universality.surface import SurfaceView
 from app.universality.target_box import TargetBox
 from core import universality as u
@@ -35,8 +34,15 @@ def compute(target, n: int, h: float) -> dict:
             "output": u.sigmoid(z), "z": z, "score": u.grid_deviation(z, target, RESOLUTION), "heights": heights}
 
 
-class GridPage(QWidget):
+class GridPage(SectionPage):
     """``updated(dict)`` fires when a computation lands (the dict from :func:`compute`)."""
+
+    TITLE = "Many towers: any function of two inputs"
+    INTRO = (
+        "A grid of towers, one per cell, each weighted by the height it should have, adds up to any "
+        "function of (x, y); with the book's trick the weighted sum z follows σ⁻¹∘f and the output σ(z) "
+        "follows f. Pick or type a target and change the grid."
+    )
 
     updated = Signal(object)
 
@@ -49,7 +55,7 @@ class GridPage(QWidget):
 
         self.target_view = HeatMap("Target f(x, y)", SEQUENTIAL, (0, 1))
         self.output_view = HeatMap("Network output σ(Σ cᵢⱼ Tᵢⱼ)", SEQUENTIAL, (0, 1))
-        self.error_view = HeatMap("Error |f − output|", pg.colormap.get("inferno"), (0, 0.2))
+        self.error_view = HeatMap("Error |f − output|", ERRORS, (0, 0.2))
         self.surface = SurfaceView("Network output as a surface")
 
         self.target_box = TargetBox(u.PRESETS_2D, ("x", "y"))
@@ -70,8 +76,7 @@ class GridPage(QWidget):
         self.h_spin.setKeyboardTracking(False)
         self.surface_choice = QComboBox()
         self.surface_choice.addItems(["surface: network output", "surface: target f"])
-        self.description = note_label()
-        self.description.setStyleSheet("color: #d0d6dc; font-size: 9pt;")
+        self.description = note_label(colour=theme.TEXT)
         self.badge = ScoreBadge("Average deviation |σ⁻¹(f) − z|")
         self.badge.setToolTip("the book's score in two dimensions: the mean of |σ⁻¹(f(x, y)) − z(x, y)| over "
                               "the centres of a 100 × 100 grid of points")
@@ -83,32 +88,16 @@ class GridPage(QWidget):
         gl.addWidget(self.h_spin, 0, 1)
         gl.addWidget(self.surface_choice, 1, 0, 1, 2)
         gl.addWidget(self.description, 2, 0, 1, 2)
-        side = QVBoxLayout()
-        side.addWidget(self.target_box)
-        side.addWidget(grid_box)
-        side.addWidget(self.badge)
-        side.addWidget(self.status)
-        side.addWidget(note_label(
-            "Each tower's output weight cᵢⱼ is the median of σ⁻¹(f) over its cell: the heights with the best "
-            "score, as Auto-fit gives in one dimension. Towers leak a little along their arms (σ(−h/2) each), "
-            "so a larger h helps when there are many towers."))
-        side.addStretch(1)
-        side_widget = SidePanel(side, max_width=360)
         views = QGridLayout()
         views.addWidget(self.target_view, 0, 0)
         views.addWidget(self.output_view, 0, 1)
         views.addWidget(self.error_view, 1, 0)
         views.addWidget(self.surface, 1, 1)
-        body = QHBoxLayout()
-        body.addLayout(views, 2)  # the views take 2/3 of the width, the controls 1/3 (at most 360 px)
-        body.addWidget(side_widget, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "Many towers: any function of two inputs",
-            "A grid of towers, one per cell, each weighted by the height it should have, adds up to any "
-            "function of (x, y); with the book's trick the weighted sum z follows σ⁻¹∘f and the output σ(z) "
-            "follows f. Pick or type a target and change the grid."))
-        layout.addLayout(body, 1)
+        explain = note_label("Each tower's output weight cᵢⱼ is the median of σ⁻¹(f) over its cell: the heights with "
+                             "the best score, as Auto-fit gives in one dimension. Towers leak a little along their "
+                             "arms (σ(−h/2) each), so a larger h helps when there are many towers.")
+        self.lay_out(views, [self.target_box, grid_box, self.badge, self.status, explain, None], share=(2, 1),
+                     max_width=360)
 
         self.target_box.target_changed.connect(self.set_target)
         self.n_spin.valueChanged.connect(lambda _: self.request())
@@ -129,7 +118,7 @@ class GridPage(QWidget):
         n, h = self.n_spin.value(), self.h_spin.value()
         self.status.setText(f"computing {n * n} towers…")
         self._worker = jobs.call(compute, self.target, n, h, done=self._landed, ended=self._finished, owner=self,
-                                 failed=lambda exc: self.status.setText(f"<span style='color:{theme.ERROR}'>{exc}</span>"))
+                                 failed=lambda exc: self.status.setText(theme.coloured(str(exc), theme.ERROR)))
 
     def _finished(self) -> None:
         self._worker = None

@@ -5,8 +5,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize
 
+from app import theme
+from app.theme import plots as look
 from app.theme.plots import SEQUENTIAL
-from app.universality.plotting import FOREGROUND, MUTED
 
 
 TICKS = [(0.0, "0"), (0.5, "0.5"), (1.0, "1")]
@@ -18,10 +19,9 @@ class HeatMap(pg.PlotWidget):
 
     def __init__(self, title: str, cmap: pg.ColorMap = SEQUENTIAL, levels=(0.0, 1.0), view_box=None,
                  parent=None):
-        super().__init__(parent=parent, viewBox=view_box)
+        super().__init__(parent=parent, viewBox=view_box, axisItems=look.axes())
         item = self.getPlotItem()
-        item.hideButtons()
-        item.setMenuEnabled(False)
+        look.style_plot(item, x_label="x", y_label="y", grid=False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(cmap)
         self.addItem(self.image)
@@ -29,13 +29,8 @@ class HeatMap(pg.PlotWidget):
         vb.setAspectLocked(True)
         vb.setMouseEnabled(False, False)
         vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.03)
-        for axis in ("left", "bottom"):
-            item.getAxis(axis).setTextPen(MUTED)
-            item.getAxis(axis).setPen(pg.mkPen("#3a444f"))
-            # fixed ticks: a small map's automatic ones (0.2 apart) run into each other
+        for axis in ("left", "bottom"):  # fixed ticks: a small map's automatic ones (0.2 apart) run into each other
             item.getAxis(axis).setTicks([TICKS, MINOR_TICKS])
-        item.setLabel("bottom", "x", color=MUTED)
-        item.setLabel("left", "y", color=MUTED)
         self.levels = tuple(levels)
         self.colorbar = pg.ColorBarItem(values=self.levels, colorMap=cmap, interactive=False, width=12)
         self.colorbar.setImageItem(self.image, insert_in=item)
@@ -44,14 +39,14 @@ class HeatMap(pg.PlotWidget):
         item.layout.removeItem(item.titleLabel)
         item.layout.addItem(item.titleLabel, 0, 1, 1, 5)
         self.set_title(title)
-        self.colorbar.getAxis("right").setTextPen(MUTED)
+        self.colorbar.getAxis("right").setTextPen(theme.MUTED)
         self.colorbar.getAxis("right").setWidth(34)  # room for "0.10" from the start, not after a repaint
 
     def set_title(self, title: str) -> None:
         if title == getattr(self, "title", None):
             return  # (re-setting it would lay the plot out again, in the middle of a drag)
         self.title = title
-        self.getPlotItem().setTitle(f"<span style='color:{FOREGROUND}; font-size:10pt'>{title}</span>")
+        look.set_title(self.getPlotItem(), title)
         self.updateGeometry()  # the title's width is part of the minimum size
 
     def minimumSizeHint(self) -> QSize:

@@ -4,10 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QButtonGroup, QCheckBox, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QRadioButton
 
+from app import theme
 from app.universality import diagram
-from app.universality.controls import ValueSlider, header, note_label
+from app.universality.controls import ValueSlider, note_label
+from app.universality.page import SectionPage, group
 from app.universality.plotting import ACCENT, NETWORK, label_item, make_plot
 from core import universality as u
 
@@ -16,20 +18,27 @@ X = np.linspace(0, 1, 1001)
 COMPARE_W = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 
 
-class NeuronPage(QWidget):
+class NeuronPage(SectionPage):
     """σ(wx + b) with w and b on sliders, or the step position s with w = 1000 and b = −ws.
     Dragging on the plot moves the step; the mouse wheel makes it steeper or shallower."""
+
+    TITLE = "One neuron: a step"
+    INTRO = (
+        "A sigmoid neuron with one input outputs σ(wx + b). Make the weight <i>w</i> large and the output "
+        "becomes a step function; the step sits where wx + b = 0, at <i>s</i> = −<i>b</i>/<i>w</i>. From "
+        "here on a neuron is described by its step position <i>s</i> alone, as in the book."
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.w, self.b = 8.0, -4.0
         self.plot = make_plot("Output of one hidden neuron", "x", "σ(wx + b)", handler=self,
                               x_range=(0, 1), y_range=(-0.02, 1.02))
-        self.compare = [self.plot.plot(pen=pg.mkPen(200, 208, 216, 40 + 25 * k, width=1.5))
+        self.compare = [self.plot.plot(pen=pg.mkPen(theme.rgba(theme.TEXT, 40 + 25 * k), width=1.5))
                         for k in range(len(COMPARE_W))]
         self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(ACCENT, width=1, style=Qt.PenStyle.DashLine))
-        self.handle = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("#ffffff", width=1.5))
+        self.handle = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(ACCENT), pen=pg.mkPen(theme.BRIGHT, width=1.5))
         self.step_label = label_item(color=ACCENT, anchor=(0, 1), backed=True)
         for item in (self.step_line, self.handle, self.step_label):
             self.plot.addItem(item)
@@ -40,44 +49,22 @@ class NeuronPage(QWidget):
         self.by_weight = QRadioButton("weight and bias (w, b)")
         self.by_step = QRadioButton("step position s (w = 1000, b = −ws)")
         self.by_weight.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.by_weight)
-        group.addButton(self.by_step)
+        modes = QButtonGroup(self)
+        modes.addButton(self.by_weight)
+        modes.addButton(self.by_step)
         self.w_slider = ValueSlider("<i>w</i>", -1000, 1000, self.w, 2, "cubic", "the weight w")
         self.b_slider = ValueSlider("<i>b</i>", -1000, 1000, self.b, 2, "cubic", "the bias b")
         self.s_slider = ValueSlider("<i>s</i>", -0.2, 1.2, 0.5, 3, "linear", "the step position s = −b/w")
-        self.readout = note_label()
-        self.readout.setStyleSheet("color: #d0d6dc; font-size: 10pt;")
+        self.readout = note_label(colour=theme.TEXT)
         self.compare_box = QCheckBox("faint curves: the same s with w = 1, 3, 10, 30, 100, 1000")
         self.compare_box.setChecked(True)
 
-        params = QGroupBox("Parameters")
-        box = QVBoxLayout(params)
-        box.addWidget(self.by_weight)
-        box.addWidget(self.by_step)
-        box.addWidget(self.w_slider)
-        box.addWidget(self.b_slider)
-        box.addWidget(self.s_slider)
-        box.addWidget(self.readout)
-        box.addWidget(self.compare_box)
-        box.addWidget(note_label("Drag on the plot to move the step; turn the mouse wheel over it to "
-                                 "change w (steeper or shallower)."))
-
-        side = QVBoxLayout()
+        params = group("Parameters", self.by_weight, self.by_step, self.w_slider, self.b_slider, self.s_slider,
+                       self.readout, self.compare_box,
+                       note_label("Drag on the plot to move the step; turn the mouse wheel over it to change w "
+                                  "(steeper or shallower)."))
         self.diagram.setMaximumHeight(220)
-        side.addWidget(params)
-        side.addWidget(self.diagram, 1)
-        side.addStretch(1)
-        body = QHBoxLayout()
-        body.addWidget(self.plot, 3)
-        body.addLayout(side, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "One neuron: a step",
-            "A sigmoid neuron with one input outputs σ(wx + b). Make the weight <i>w</i> large and the output "
-            "becomes a step function; the step sits where wx + b = 0, at <i>s</i> = −<i>b</i>/<i>w</i>. From "
-            "here on a neuron is described by its step position <i>s</i> alone, as in the book."))
-        layout.addLayout(body, 1)
+        self.lay_out(self.plot, [params, (self.diagram, 1), None])
 
         self.w_slider.valueChanged.connect(self._w_changed)
         self.b_slider.valueChanged.connect(self._b_changed)

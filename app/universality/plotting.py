@@ -6,6 +6,7 @@ bump, draw a curve) while pyqtgraph's own pan and zoom stay off for those plots.
 """
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 import pyqtgraph as pg
@@ -13,15 +14,14 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QTextDocument
 
 from app import theme
-from app.theme import plots as _plots  # noqa: F401  (pyqtgraph's options)
+from app.theme import plots as look
+from app.theme.palette import font
 
-FOREGROUND = "#d0d6dc"
-MUTED = "#8a96a3"
-GOAL = "#f1f3f5"  # the target curve
+GOAL = theme.TEXT_STRONG  # the target curve
 NETWORK = theme.SERIES[0]  # what the hand-built network makes
 LEARNED = theme.SERIES[3]  # what gradient descent makes
 BEST = theme.SERIES[2]
-ACCENT = theme.SERIES[1]
+ACCENT = theme.SERIES[1]  # the selected handle, the step's marker
 
 
 class GestureHandler(Protocol):
@@ -73,31 +73,15 @@ class GestureViewBox(pg.ViewBox):
 
 def make_plot(title: str = "", x_label: str = "", y_label: str = "", handler=None,
               x_range=(0.0, 1.0), y_range=(0.0, 1.0)) -> pg.PlotWidget:
-    """A dark plot with fixed ranges, a light grid, labelled axes and a legend corner."""
+    """A plot from the theme's factory with fixed ranges whose mouse gestures go to ``handler``."""
     vb = GestureViewBox(handler)
-    plot = pg.PlotWidget(viewBox=vb)
-    item = plot.getPlotItem()
-    item.hideButtons()
-    item.showGrid(x=True, y=True, alpha=0.12)
-    if title:
-        item.setTitle(f"<span style='color:{FOREGROUND}; font-size:11pt'>{title}</span>")
-    style = {"color": MUTED, "font-size": "10pt"}
-    if x_label:
-        item.setLabel("bottom", x_label, **style)
-    if y_label:
-        item.setLabel("left", y_label, **style)
+    plot = look.plot_widget(title, x_label, y_label, view_box=vb, minimum=None)
     vb.setRange(xRange=x_range, yRange=y_range, padding=0.02)
-    for axis in ("left", "bottom"):
-        item.getAxis(axis).setTextPen(MUTED)
-        item.getAxis(axis).setPen(pg.mkPen("#3a444f"))
-        item.getAxis(axis).enableAutoSIPrefix(False)
     return plot
 
 
 def log_ticks(plot: pg.PlotWidget, values=(1, 2, 5, 10, 20, 50, 100), axis: str = "bottom") -> None:
     """Label an axis whose data are log10 values with the plain numbers ``values``."""
-    import math
-
     plot.getPlotItem().getAxis(axis).setTicks([[(math.log10(v), str(v)) for v in values], []])
 
 
@@ -109,14 +93,13 @@ def pixels_per_unit(plot: pg.PlotWidget) -> tuple[float, float]:
     return rect.width() / max(x1 - x0, 1e-12), rect.height() / max(y1 - y0, 1e-12)
 
 
-def label_item(text: str = "", color: str = FOREGROUND, anchor=(0, 1), size: int = 9,
+def label_item(text: str = "", color: str = theme.TEXT, anchor=(0, 1), size: int = theme.FONT_NOTE,
                backed: bool = False) -> pg.TextItem:
-    """A text label in a plot; ``backed`` puts it on a dark card so curves behind it do not cross it."""
-    fill = pg.mkBrush(16, 20, 24, 225) if backed else None
+    """A text label in a plot (``size`` in pixels); ``backed`` puts it on a dark card so curves behind
+    it do not cross it."""
+    fill = pg.mkBrush(look.CARD) if backed else None
     item = pg.TextItem(text, color=QColor(color), anchor=anchor, fill=fill)
-    font = QFont()
-    font.setPointSize(size)
-    item.setFont(font)
+    item.setFont(font(size))
     return item
 
 
@@ -146,17 +129,17 @@ class FittedTitle(QObject):
         if not self.variants:
             return
         room = self.plot.width() - self.MARGIN
-        fits = [html for html in self.variants if html_width(html, self.plot.font()) <= room]
+        fits = [html for html in self.variants if html_width(look.title_html(html), self.plot.font()) <= room]
         title = fits[0] if fits else self.variants[-1]
         if title != self.shown:
             self.shown = title
-            self.plot.getPlotItem().setTitle(title)
+            look.set_title(self.plot.getPlotItem(), title)
 
 
-def html_width(html: str, font: QFont) -> float:
+def html_width(html: str, base: QFont) -> float:
     """How wide a line of rich text (a plot title) is drawn, in pixels."""
     doc = QTextDocument()
-    doc.setDefaultFont(font)
+    doc.setDefaultFont(base)
     doc.setDocumentMargin(0)
     doc.setHtml(html)
     return doc.idealWidth()

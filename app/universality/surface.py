@@ -9,12 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app import theme
+from app.theme.palette import font
 from app.theme.plots import SEQUENTIAL
 
-BACKGROUND = QColor("#101418")
+BACKGROUND = QColor(theme.BACKGROUND)
 MAX_CELLS = 48
 LIGHT = np.array([-0.4, -0.5, 0.77])
 
@@ -79,10 +81,8 @@ class SurfaceView(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), BACKGROUND)
-        p.setPen(QColor("#d0d6dc"))
-        font = QFont(self.font())
-        font.setPointSize(11)
-        p.setFont(font)
+        p.setPen(QColor(theme.TEXT))
+        p.setFont(font(theme.FONT_BODY))
         p.drawText(QRectF(0, 4, self.width(), 20), Qt.AlignmentFlag.AlignCenter, self.title)
         if self.z is None or min(self.z.shape) < 2:
             p.end()
@@ -92,7 +92,7 @@ class SurfaceView(QWidget):
         shade = shade.ravel()
         order = np.argsort(depth.ravel())  # far first
         cols = self.z.shape[1] - 1
-        edge = QPen(QColor(0, 0, 0, 60), 0.5)
+        edge = QPen(QColor(*theme.rgba(theme.SHADOW, 60)), 0.5)
         p.setPen(edge)
         for k in order:
             i, j = divmod(int(k), cols)
@@ -105,7 +105,7 @@ class SurfaceView(QWidget):
 
     def _axis_labels(self, p: QPainter, points: np.ndarray) -> None:
         """"x" and "y" beside the two front edges of the base."""
-        p.setPen(QColor("#8a96a3"))
+        p.setPen(QColor(theme.MUTED))
         rows, cols = points.shape[:2]
         x_mid = points[0, cols // 2]
         y_mid = points[rows // 2, 0]

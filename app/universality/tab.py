@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QStyle,
                                QStyledItemDelegate, QWidget)
 
+from app import theme
 from app.universality.bumps_page import BumpsPage
 from app.universality.challenge_page import ChallengePage
 from app.universality.grid_page import GridPage
@@ -37,19 +38,19 @@ class _SectionDelegate(QStyledItemDelegate):
         if selected or hovered:
             painter.setRenderHint(painter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#1f3a48" if selected else "#161b21"))
+            painter.setBrush(QColor(theme.SELECTED if selected else theme.SURFACE))
             painter.drawRoundedRect(rect, 5, 5)
         title, hint = index.data(Qt.ItemDataRole.DisplayRole), index.data(Qt.ItemDataRole.ToolTipRole)
         font = QFont(option.font)
         font.setBold(True)
         painter.setFont(font)
-        painter.setPen(QColor("#ffffff" if selected else "#d0d6dc"))
+        painter.setPen(QColor(theme.BRIGHT if selected else theme.TEXT))
         painter.drawText(QRect(rect.left() + 10, rect.top() + 6, rect.width() - 16, 20),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
         font.setBold(False)
-        font.setPointSizeF(max(7.0, option.font.pointSizeF() - 1))
+        font.setPixelSize(theme.FONT_SMALL)
         painter.setFont(font)
-        painter.setPen(QColor("#a9b4bf" if selected else "#7d8894"))
+        painter.setPen(QColor(theme.TEXT_SOFT if selected else theme.MUTED))
         painter.drawText(QRect(rect.left() + 10, rect.top() + 26, rect.width() - 16, rect.height() - 28),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, hint)
         painter.restore()
@@ -74,8 +75,8 @@ class UniversalityTab(QWidget):
         self.sections = QListWidget()
         self.sections.setObjectName("universalitySections")
         self.sections.setFixedWidth(190)
-        self.sections.setStyleSheet("#universalitySections { background: #0c0f12; border: none; "
-                                    "border-right: 1px solid #2a323c; padding-top: 6px; }")
+        self.sections.setStyleSheet(f"#universalitySections {{ background: {theme.BASE}; border: none; "
+                                    f"border-right: 1px solid {theme.BORDER}; padding-top: 6px; }}")
         self.sections.setItemDelegate(_SectionDelegate(self.sections))
         self.sections.setMouseTracking(True)
         for k, (title, hint) in enumerate(SECTIONS, 1):

@@ -4,13 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout
 
-from app.theme.plots import SEQUENTIAL
+from app import theme
+from app.theme.plots import SEQUENTIAL, set_axis_label, set_title
 from app.universality import diagram
-from app.universality.controls import SidePanel, ValueSlider, header, note_label
+from app.universality.controls import ValueSlider, note_label
 from app.universality.heatmap import HeatMap
-from app.universality.plotting import FOREGROUND, LEARNED, NETWORK, GestureViewBox, make_plot, pixels_per_unit
+from app.universality.page import SectionPage, group
+from app.universality.plotting import LEARNED, NETWORK, GestureViewBox, make_plot, pixels_per_unit
 from app.universality.surface import SurfaceView
 from core import universality as u
 
@@ -21,8 +23,16 @@ OUTPUT = "output σ(h·(x-bump + y-bump) + b)"
 WEIGHTED = "weighted input h·(x-bump + y-bump) + b"
 
 
-class TowersPage(QWidget):
+class TowersPage(SectionPage):
     """Steps s₁, s₂ on x and t₁, t₂ on y, height h, output bias b (locked to −3h/2 unless unticked)."""
+
+    TITLE = "Two inputs: towers"
+    INTRO = (
+        "Step neurons on x at <i>s</i>₁, <i>s</i>₂ and on y at <i>t</i>₁, <i>t</i>₂, with output weights "
+        "±<i>h</i>, make an x-bump and a y-bump. Their sum is 2<i>h</i> where they cross, <i>h</i> on the "
+        "rest of each bump and 0 elsewhere; one more neuron with bias <i>b</i> ≈ −3<i>h</i>/2 keeps only "
+        "the crossing: a <b>tower</b>, sharper as <i>h</i> grows."
+    )
 
     changed = Signal()
 
@@ -41,10 +51,8 @@ class TowersPage(QWidget):
         self.surface = SurfaceView("The same, as a surface")
         # the colour-coded title is the legend (a legend box would sit on the curves)
         self.slices = make_plot("", "x", "", y_range=(-0.05, 1.05))
-        self.slices.getPlotItem().setTitle(
-            f"<span style='color:{FOREGROUND}; font-size:10.5pt'>Along x: "
-            f"<span style='color:{NETWORK}'>— through the tower</span> · "
-            f"<span style='color:{LEARNED}'>- - beside it (on an arm)</span></span>")
+        set_title(self.slices.getPlotItem(), f"Along x: {theme.coloured('— through the tower', NETWORK)} · "
+                                             f"{theme.coloured('- - beside it (on an arm)', LEARNED)}")
         self.slices.setToolTip("two cross-sections at fixed y: through the middle of the tower, and beside it, "
                                "where only the x-bump's arm is")
         self.slice_in = self.slices.plot(pen=pg.mkPen(NETWORK, width=2.5))
@@ -59,42 +67,20 @@ class TowersPage(QWidget):
         self.b_slider = ValueSlider("b", -100, 50, self.b, 2, tooltip="the tower neuron's bias")
         self.lock = QCheckBox("keep b = −3h/2")
         self.lock.setChecked(True)
-        self.readout = note_label()
-        self.readout.setStyleSheet("color: #d0d6dc; font-size: 9pt;")
-
-        box = QGroupBox("Tower")
-        lay = QVBoxLayout(box)
-        lay.addWidget(self.mode)
-        for w in (self.s1, self.s2, self.t1, self.t2, self.h_slider, self.b_slider):
-            lay.addWidget(w)
-        lay.addWidget(self.lock)
-        lay.addWidget(self.readout)
-        lay.addWidget(note_label("On the heat map drag the tower to move it, or drag a side; drag the "
-                                 "surface to turn it."))
+        self.readout = note_label(colour=theme.TEXT)
+        box = group("Tower", self.mode, self.s1, self.s2, self.t1, self.t2, self.h_slider, self.b_slider, self.lock,
+                    self.readout,
+                    note_label("On the heat map drag the tower to move it, or drag a side; drag the surface to "
+                               "turn it."))
         self.diagram = diagram.NetworkDiagram(max_labelled=8)
         self.diagram.setMinimumHeight(150)
-
-        side = QVBoxLayout()
-        side.addWidget(box)
-        side.addWidget(self.diagram, 1)
-        side_widget = SidePanel(side, max_width=380)
         views = QGridLayout()
         views.addWidget(self.heat, 0, 0)
         views.addWidget(self.surface, 0, 1)
         views.addWidget(self.slices, 1, 0, 1, 2)
         views.setRowStretch(0, 3)
         views.setRowStretch(1, 2)
-        body = QHBoxLayout()
-        body.addLayout(views, 2)  # the views take 2/3 of the width, the controls 1/3 (at most 380 px)
-        body.addWidget(side_widget, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "Two inputs: towers",
-            "Step neurons on x at <i>s</i>₁, <i>s</i>₂ and on y at <i>t</i>₁, <i>t</i>₂, with output weights "
-            "±<i>h</i>, make an x-bump and a y-bump. Their sum is 2<i>h</i> where they cross, <i>h</i> on the "
-            "rest of each bump and 0 elsewhere; one more neuron with bias <i>b</i> ≈ −3<i>h</i>/2 keeps only "
-            "the crossing: a <b>tower</b>, sharper as <i>h</i> grows."))
-        layout.addLayout(body, 1)
+        self.lay_out(views, [box, (self.diagram, 1)], share=(2, 1), max_width=380)
 
         for slider, setter in ((self.s1, lambda v: self.set_step("s1", v)), (self.s2, lambda v: self.set_step("s2", v)),
                                (self.t1, lambda v: self.set_step("t1", v)), (self.t2, lambda v: self.set_step("t2", v)),
@@ -176,8 +162,7 @@ class TowersPage(QWidget):
         self.slice_out.setData(coords, z[rows[1]])
         pad = 0.05 * (levels[1] - levels[0])
         self.slices.getPlotItem().getViewBox().setYRange(levels[0] - pad, levels[1] + pad, padding=0)
-        self.slices.getPlotItem().setLabel("left", "output" if levels == (0.0, 1.0) else "weighted input",
-                                           color="#8a96a3")
+        set_axis_label(self.slices.getPlotItem(), "left", "output" if levels == (0.0, 1.0) else "weighted input")
 
     # --- gestures on the heat map -------------------------------------------------------------------
     def pick(self, pos: QPointF) -> str | None:

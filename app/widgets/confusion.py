@@ -11,14 +11,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
-from app.theme import plots as _plots  # noqa: F401  (pyqtgraph's options)
-from app.widgets.curves import cache_axes, small_font
+from app import theme
+from app.theme import plots as look
+from app.theme.palette import font
 from app.widgets.text_labels import TextLabels
 
-TEXT = "#d0d6dc"
-EMPTY = np.array([22, 27, 33], np.float32)
-RIGHT = np.array([67, 170, 139], np.float32)
-WRONG = np.array([230, 57, 70], np.float32)
+EMPTY = np.array(theme.rgba(theme.SURFACE, 255)[:3], np.float32)
+RIGHT = np.array(theme.rgba(theme.SUCCESS, 255)[:3], np.float32)
+WRONG = np.array(theme.rgba(theme.ERROR, 255)[:3], np.float32)
 
 
 def confusion_colors(counts: np.ndarray) -> np.ndarray:
@@ -45,24 +45,20 @@ class ConfusionMatrix(pg.GraphicsLayoutWidget):
         self.setMinimumSize(140, 140)
         self.classes = classes
         self.plot = self.ci.addPlot(row=0, col=0)
-        if title:
-            self.plot.setTitle(title, color=TEXT, size="10pt")
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        look.style_plot(self.plot, title, "network's answer", "true digit", grid=False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)
         ticks = [[(i + 0.5, str(i)) for i in range(classes)]]
-        for side, label in (("left", "true digit"), ("bottom", "network's answer")):
+        for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
             axis.setTicks(ticks)
-            axis.setLabel(label, color="#8b96a3")
-            axis.setStyle(tickFont=small_font(8))
-        cache_axes(self.plot)
+            axis.setStyle(tickFont=font(theme.FONT_SMALL))
+        look.cache_axes(self.plot)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.plot.setRange(xRange=(0, classes), yRange=(0, classes), padding=0.01)
-        self.labels = TextLabels(small_font(7))
+        self.labels = TextLabels(font(theme.FONT_TINY))
         self.plot.addItem(self.labels)
         self.counts = np.zeros((classes, classes), np.int64)
         self.set_counts(self.counts)

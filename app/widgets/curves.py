@@ -10,25 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from app.theme import plots as _plots  # noqa: F401  (pyqtgraph's options)
-
-TEXT = "#d0d6dc"
-MUTED = "#8b96a3"
-
-
-def cache_axes(plot: pg.PlotItem) -> None:
-    """Keep each axis's rendering as a pixmap: a data update that touches the axis area then costs a
-    blit, not a redraw of every tick label (the cache is renewed when the range changes)."""
-    for name in ("left", "bottom", "right", "top"):
-        axis = plot.getAxis(name)
-        axis.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-
-def small_font(points: int) -> pg.QtGui.QFont:
-    """The application's font at ``points`` size (for tick labels and captions)."""
-    font = pg.QtGui.QFont()
-    font.setPointSize(points)
-    return font
+from app import theme
+from app.theme import plots as look
 
 
 class CurvePlot(pg.PlotWidget):
@@ -38,41 +21,26 @@ class CurvePlot(pg.PlotWidget):
                  log_y: bool = False, grid: bool = True, parent=None):
         """``grid=False`` for plots updated many times a second: grid lines make every data update
         repaint the axes too."""
-        super().__init__(parent)
+        super().__init__(parent, axisItems=look.axes())
         self.setMinimumSize(120, 100)
         plot = self.getPlotItem()
-        if title:
-            plot.setTitle(title, color=TEXT, size="10pt")
-        plot.setLabel("bottom", x_label, color=MUTED)
-        plot.setLabel("left", y_label, color=MUTED)
-        for side in ("left", "bottom"):
-            plot.getAxis(side).enableAutoSIPrefix(False)
+        self.legend = look.style_plot(plot, title, x_label, y_label, log_y=log_y, grid=grid, legend=legend_corner)
         # The left axis only ever widens for longer tick labels: a narrower label after a new range
         # would otherwise lay the whole plot out again (and repaint it) for a few pixels.
         plot.getAxis("left").setStyle(autoReduceTextSpace=False)
-        if grid:
-            plot.showGrid(x=True, y=True, alpha=0.15)
         self.log_y = log_y
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setLogMode(y=log_y)
-        cache_axes(plot)
-        if log_y:  # fewer labels between decades, so they do not crowd
-            plot.getAxis("left").setStyle(textFillLimits=[(0, 0.6), (2, 0.35)])
-        offset = {"bottom-right": (-8, -8), "top-right": (-8, 8), "top-left": (8, 26)}[legend_corner]
-        self.legend = plot.addLegend(offset=offset, labelTextColor=TEXT, labelTextSize="8pt",
-                                     brush=pg.mkBrush(16, 20, 24, 200), verSpacing=-6)
+        look.cache_axes(plot)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self.reference = pg.InfiniteLine(angle=0, movable=False,
-                                         pen=pg.mkPen("#ffb703", width=1.5, style=Qt.DashLine),
-                                         label="", labelOpts={"position": 0.02, "color": "#ffb703",
+                                         pen=pg.mkPen(theme.REFERENCE, width=1.5, style=Qt.DashLine),
+                                         label="", labelOpts={"position": 0.02, "color": theme.REFERENCE,
                                                               "anchors": [(0, 1), (0, 1)]})
         self.reference.setZValue(-5)
         self.reference.hide()
         plot.addItem(self.reference)  # the plot's range includes it
 
     # --- curves ------------------------------------------------------------------------------------
-    def set_curve(self, key: str, x, y, color: str = "#4cc9f0", width: float = 2.0, dash: bool = False,
+    def set_curve(self, key: str, x, y, color: str = theme.ACCENT, width: float = 2.0, dash: bool = False,
                   name: str | None = None, symbol: str | None = None, alpha: int = 255, z: float = 0,
                   antialias: bool = True) -> pg.PlotDataItem:
         """Create the curve ``key`` on first use, then only replace its data (its style is fixed when it

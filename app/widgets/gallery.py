@@ -11,12 +11,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 
+from app import theme
+from app.theme.palette import font
 from app.theme.plots import GREY
 from app.widgets.image_view import tile, tile_index
-from app.widgets.curves import small_font
 from app.widgets.text_labels import TextLabels
-
-TEXT = "#d0d6dc"
 
 
 class DigitGallery(pg.GraphicsLayoutWidget):
@@ -26,15 +25,16 @@ class DigitGallery(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setMinimumSize(160, 100)
         self.cols, self.capacity = cols, capacity
-        self.title = self.ci.addLabel(title, row=0, col=0, color=TEXT, size="10pt")
+        self.title = self.ci.addLabel(title, row=0, col=0, color=theme.TEXT, size=f"{theme.FONT_BODY}px")
         self.view = self.ci.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)
         self.view.setMenuEnabled(False)
         self.item = pg.ImageItem(axisOrder="row-major")
         self.item.setColorMap(GREY)
         self.view.addItem(self.item)
-        self.placeholder = pg.TextItem("", color="#8b96a3", anchor=(0.5, 0.5))
+        self.placeholder = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
         self.view.addItem(self.placeholder)
-        self.captions = TextLabels(small_font(7), "#ffd166", anchor=(0, 0), background=(10, 12, 14, 170))
+        self.captions = TextLabels(font(theme.FONT_TINY), theme.WARNING, anchor=(0, 0),
+                                   background=theme.rgba(theme.BASE, 170))
         self.captions.setZValue(5)
         self.view.addItem(self.captions)
         self.n = 0

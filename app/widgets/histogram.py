@@ -11,10 +11,10 @@ import numpy as np
 import pyqtgraph as pg
 
 from app import theme
-from app.widgets.curves import cache_axes, small_font
+from app.theme import plots as look
+from app.theme.palette import font
 
-TEXT = "#d0d6dc"
-START = (139, 150, 163)
+START = theme.MUTED  # the weights when the run started
 MAX_COLUMNS = 3  # layers side by side; more go in two rows
 
 
@@ -43,27 +43,26 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
         self.plots, self.start_curves, self.now_curves = [], [], []
         cols = max(1, len(names) if len(names) <= MAX_COLUMNS else math.ceil(len(names) / 2))
         if self.title:
-            self.ci.addLabel(self.title, row=0, col=0, colspan=cols, color=TEXT, size="10pt")
+            self.ci.addLabel(self.title, row=0, col=0, colspan=cols, color=theme.TEXT, size=f"{theme.FONT_BODY}px")
         if not names:
             self.ci.addLabel("Weights appear when a run starts",
-                             row=1, col=0, color="#8b96a3", size="9pt")
+                             row=1, col=0, color=theme.MUTED, size=f"{theme.FONT_NOTE}px")
         for i, name in enumerate(names):
             plot = self.ci.addPlot(row=1 + i // cols, col=i % cols)
-            plot.setTitle(name, color=TEXT, size="8pt")
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
+            look.style_plot(plot, grid=False)
+            plot.setTitle(name, color=theme.TEXT, size=f"{theme.FONT_SMALL}px")
             plot.setMouseEnabled(x=False, y=False)
             plot.hideAxis("left")
             plot.enableAutoRange(False)
             plot.setYRange(0, 0.1, padding=0)
-            plot.getAxis("bottom").setStyle(tickFont=small_font(7), maxTickLevel=0)
+            plot.getAxis("bottom").setStyle(tickFont=font(theme.FONT_TINY), maxTickLevel=0)
             start = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=pg.mkPen(START, width=1),
-                                    brush=pg.mkBrush(*START, 70))
-            now = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(theme.SERIES[i % len(theme.SERIES)], width=1.6))
+                                    brush=pg.mkBrush(theme.rgba(START, 70)))
+            now = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(theme.series(i), width=1.6))
             start.curve.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)  # changes rarely
             plot.addItem(start)
             plot.addItem(now)
-            cache_axes(plot)
+            look.cache_axes(plot)
             self.plots.append(plot)
             self.start_curves.append(start)
             self.now_curves.append(now)

@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from app import theme
 from app.theme.plots import GREY
 
 
@@ -51,7 +52,7 @@ class ImageView(pg.GraphicsLayoutWidget):
         self.setMinimumSize(60, 60)
         self.title = None
         if title:
-            self.title = pg.LabelItem(title, color=pg.getConfigOption("foreground"))
+            self.title = pg.LabelItem(title, color=theme.TEXT, size=f"{theme.FONT_NOTE}px")
             self.title.setMaximumHeight(22)
             self.ci.addItem(self.title, row=0, col=0)
         self.view = self.ci.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, invertY=True)

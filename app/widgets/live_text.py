@@ -10,10 +10,12 @@ from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QStaticText, QTextOption
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app import theme
+
 
 class LiveText(QWidget):
-    def __init__(self, lines: int = 1, background: str = "#161b21", colour: str = "#d0d6dc",
-                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, point_size: float | None = None,
+    def __init__(self, lines: int = 1, background: str = theme.SURFACE, colour: str = theme.TEXT,
+                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, pixels: int | None = None,
                  bold: bool = False, parent=None):
         super().__init__(parent)
         self.lines = lines
@@ -21,8 +23,8 @@ class LiveText(QWidget):
         self.colour = QColor(colour)
         self.align = align
         font = self.font()
-        if point_size:
-            font.setPointSizeF(point_size)
+        if pixels:  # one of the theme's sizes (else the application's font)
+            font.setPixelSize(pixels)
         font.setBold(bold)
         self.setFont(font)
         self._html = ""

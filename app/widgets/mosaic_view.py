@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QCursor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QToolTip
 
+from app import theme
 from app.theme.plots import SEQUENTIAL
 from app.widgets.image_view import ImageView, tile, tile_index
 
@@ -21,7 +22,7 @@ class MosaicView(ImageView):
 
     def __init__(self, cmap: pg.ColorMap = SEQUENTIAL, levels=(0.0, 1.0), title: str | None = None,
                  cols: int | None = None, pad: int = 1, max_highlights: int = 5,
-                 highlight: str = "#ffb703", parent=None):
+                 highlight: str = theme.WARNING, parent=None):
         super().__init__(cmap=cmap, levels=levels, title=title, parent=parent)
         self.cols = cols
         self.pad = pad

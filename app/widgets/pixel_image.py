@@ -11,9 +11,11 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app import theme
+
 
 class PixelImage(QWidget):
-    def __init__(self, background: str = "#161b21", border: str = "#2d3742", parent=None):
+    def __init__(self, background: str = theme.SURFACE, border: str = theme.BORDER, parent=None):
         super().__init__(parent)
         self.background = QColor(background)
         self.border = QColor(border)

@@ -10,12 +10,14 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-ACCENT = QColor("#4cc9f0")
-BAR = QColor("#3b4756")
-TRACK = QColor("#1b2128")
-TEXT = QColor("#d0d6dc")
-MUTED = QColor("#7d8894")
-TRUE_LABEL = QColor("#b5e48c")
+from app import theme
+
+ACCENT = QColor(theme.ACCENT)
+BAR = QColor(theme.BORDER_STRONG)
+TRACK = QColor(theme.RAISED)
+TEXT = QColor(theme.TEXT)
+MUTED = QColor(theme.MUTED)
+TRUE_LABEL = QColor(theme.SUCCESS)
 
 
 class ProbabilityBars(QWidget):
@@ -25,13 +27,13 @@ class ProbabilityBars(QWidget):
     (when known, e.g. for an MNIST sample) is marked under its column.
     """
 
-    def __init__(self, n: int = 10, names: list[str] | None = None, background: str = "#161b21", parent=None):
+    def __init__(self, n: int = 10, names: list[str] | None = None, background: str = theme.SURFACE, parent=None):
         super().__init__(parent)
         self.background = QColor(background)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints its whole area itself
         self._static: QPixmap | None = None
         self._small = QFont(self.font())
-        self._small.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7))
+        self._small.setPixelSize(theme.FONT_TINY)
         self._bold = QFont(self.font())
         self._bold.setBold(True)
         self.names = names or [str(i) for i in range(n)]

@@ -10,12 +10,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTransform
 
+from app import theme
+
 
 class TextLabels(pg.GraphicsObject):
     """Labels anchored at points in the parent's (data) coordinates; ``anchor`` (0..1, 0..1) is which
     point of each label's box sits on its position, e.g. (0.5, 0.5) centred, (0, 0) top-left."""
 
-    def __init__(self, font: QFont, colour: str = "#f0f3f5", anchor: tuple[float, float] = (0.5, 0.5),
+    def __init__(self, font: QFont, colour: str = theme.TEXT_STRONG, anchor: tuple[float, float] = (0.5, 0.5),
                  background: tuple[int, int, int, int] | None = None, padding: float = 1.0):
         super().__init__()
         self.font = font
