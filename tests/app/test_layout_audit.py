@@ -412,9 +412,13 @@ def test_a_window_that_cannot_take_a_size_says_so(qtbot):
 
 
 # --- every page of every tab -------------------------------------------------------------------------------
-PAGES = [Page("Draw", ""), Page("Train", "setup"), Page("Train", "runs"),
+PAGES = [Page("Draw", ""),
+         *(Page("Principles", name) for name in ("gradient-descent", "backpropagation", "learning-slowdown",
+                                                 "softmax", "initialisation", "overfitting")),
+         Page("Train", "setup"), Page("Train", "runs"),
          *(Page("Gradients", name) for name in ("experiment", "cause", "exploding", "fixes", "any_run")),
-         *(Page("Universality", name) for name in ("neuron", "bumps", "challenge", "towers", "grid"))]
+         *(Page("Universality", name) for name in ("one-neuron", "bumps", "the-challenge", "towers",
+                                                   "many-towers"))]
 
 #: (page, size) -> its violations today, in short. Remove an entry when its fix lands (strict xfail).
 KNOWN = {
@@ -426,9 +430,9 @@ KNOWN = {
     ("Gradients/fixes", "1024x640"): "side panel 18 px wider than its scroll view, horizontal scrolling off",
     ("Gradients/fixes", "1280x800"): "side panel 18 px wider than its scroll view, horizontal scrolling off",
     ("Gradients/fixes", "1600x1000"): "side panel 18 px wider than its scroll view, horizontal scrolling off",
-    ("Universality/neuron", "1024x640"): "the step's label “s = −b/w = 0.500” lies on the curves",
-    ("Universality/neuron", "1280x800"): "the step's label “s = −b/w = 0.500” lies on the curves",
-    ("Universality/neuron", "1600x1000"): "the step's label “s = −b/w = 0.500” lies on the curves",
+    ("Universality/one-neuron", "1024x640"): "the step's label “s = −b/w = 0.500” lies on the curves",
+    ("Universality/one-neuron", "1280x800"): "the step's label “s = −b/w = 0.500” lies on the curves",
+    ("Universality/one-neuron", "1600x1000"): "the step's label “s = −b/w = 0.500” lies on the curves",
 }
 
 
