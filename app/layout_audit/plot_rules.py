@@ -1,7 +1,9 @@
 """Rule (d): pyqtgraph plots show all their data, legends leave it free, tick labels stay apart.
 
-- ``data``: a visible data item (curve, scatter, bars, image) reaches past its view box's range
-  (NaN and ±inf ignored; a scatter symbol counts by its radius).
+- ``data``: a visible data item (curve, scatter, bars, shape, image) reaches past its view box's
+  range (NaN and ±inf ignored; a scatter symbol counts by its radius). An item added with
+  ``ignoreBounds=True`` (pyqtgraph's "not part of the range", e.g. a cost surface and its contours
+  behind a path) is not checked.
 - ``legend``: a legend's rectangle covers a plotted point or a stretch of a curve, or a bar.
 - ``label``: a text in a plot (a ``TextItem``, a reference line's label) lies on plotted data; one
   anchored on a plotted point labels that point and may.
@@ -15,7 +17,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPicture
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem,
                                QGraphicsRectItem, QGraphicsTextItem, QGraphicsWidget)
@@ -49,9 +51,10 @@ def item_name(item) -> str:
     return f"{type(item).__name__} {quote(name)}" if name else type(item).__name__
 
 
-def data_items(vb: pg.ViewBox) -> list:
-    """The visible items plotted in ``vb``'s data coordinates."""
-    items = list(dict.fromkeys([*vb.addedItems, *vb.childGroup.childItems()]))
+def data_items(vb: pg.ViewBox, ranged_only: bool = False) -> list:
+    """The visible items plotted in ``vb``'s data coordinates; with ``ranged_only``, only those its
+    range is set by (not those added with ``ignoreBounds=True``, such as a background field)."""
+    items = list(dict.fromkeys([*vb.addedItems, *([] if ranged_only else vb.childGroup.childItems())]))
     return [i for i in items if i.isVisible() and i.opacity() > 0 and not isinstance(i, _NOT_DATA)]
 
 
@@ -131,7 +134,7 @@ def check_data_in_view(vb: pg.ViewBox, view) -> list[Violation]:
     (vx0, vx1), (vy0, vy1) = vb.viewRange()
     px, py = vb.viewPixelSize()
     found = []
-    for item in data_items(vb):
+    for item in data_items(vb, ranged_only=True):
         bounds = item_bounds(item)
         if bounds is None:
             continue
@@ -193,23 +196,52 @@ def _bars_cover(item: pg.BarGraphItem, rect: tuple[float, float, float, float]) 
     """Whether one of the bars meets ``rect``: the bars' corners as pyqtgraph itself reads them from
     x or x0/x1, width, y0/y1 and height (a private method; its reading is the one that is drawn)."""
     left, bottom, right, top = (np.asarray(a, dtype=float) for a in item._getNormalizedCoords())
+    left, right, bottom, top = np.minimum(left, right), np.maximum(left, right), np.minimum(bottom, top), \
+        np.maximum(bottom, top)
     x0, x1, y0, y1 = rect
-    return bool(np.any((np.minimum(left, right) < x1) & (np.maximum(left, right) > x0)
-                       & (np.minimum(bottom, top) < y1) & (np.maximum(bottom, top) > y0)))
+    meets = (left < x1) & (right > x0) & (bottom < y1) & (top > y0)
+    if _hollow(item):  # only the outlines are drawn: inside one is free
+        meets &= ~((left < x0) & (right > x1) & (bottom < y0) & (top > y1))
+    return bool(np.any(meets))
+
+
+def _hollow(item: pg.BarGraphItem) -> bool:
+    """Bars drawn as outlines only (no brush, or a fully transparent one)."""
+    brushes = item.opts.get("brushes") or [item.opts.get("brush")]
+    return all(b is None or pg.mkBrush(b).style() == Qt.BrushStyle.NoBrush or pg.mkBrush(b).color().alpha() == 0
+               for b in brushes)
+
+
+def _legend_parts(legend: pg.LegendItem) -> list[QRectF]:
+    """What a legend draws, in scene coordinates: its whole box when it has a background or a frame,
+    else each sample and each label's text (the space between them shows the plot)."""
+    framed = legend.frame and (legend.opts["brush"].style() != Qt.BrushStyle.NoBrush
+                               and legend.opts["brush"].color().alpha() > 0
+                               or legend.opts["pen"].style() != Qt.PenStyle.NoPen)
+    if framed:
+        return [legend.mapRectToScene(legend.rect())]
+    parts = []
+    for sample, label in legend.items:
+        if sample.isVisible():
+            parts.append(sample.mapRectToScene(sample.boundingRect()))
+        if label.isVisible():
+            parts.append(label.item.mapRectToScene(_text_rect(label.item)))
+    return parts
 
 
 def check_legend(legend: pg.LegendItem, view_boxes: list[pg.ViewBox], view) -> list[Violation]:
     """A legend over a view box must not cover any of its data."""
     if not legend.items:
         return []
-    box = legend.mapRectToScene(legend.rect()).adjusted(PIXEL_TOLERANCE, PIXEL_TOLERANCE,
-                                                         -PIXEL_TOLERANCE, -PIXEL_TOLERANCE)
+    box = legend.mapRectToScene(legend.rect())
+    parts = [r.adjusted(PIXEL_TOLERANCE, PIXEL_TOLERANCE, -PIXEL_TOLERANCE, -PIXEL_TOLERANCE)
+             for r in _legend_parts(legend)]
     found = []
     for vb in view_boxes:
         if not vb.sceneBoundingRect().intersects(box):
             continue
-        rect = _view_rect(vb, box)
-        covered = [item_name(i) for i in data_items(vb) if _covers(i, rect)]
+        rects = [_view_rect(vb, part) for part in parts]
+        covered = [item_name(i) for i in data_items(vb) if any(_covers(i, rect) for rect in rects)]
         if covered:
             found.append(Violation("legend", plot_name(vb, view), f"the legend ({box.width():.0f}×"
                                                                    f"{box.height():.0f} px) covers "

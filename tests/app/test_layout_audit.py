@@ -256,6 +256,18 @@ def test_data_outside_the_view_range_is_found_nan_is_not(qtbot):
     assert "“Accuracy”" in found[0].where
 
 
+def test_an_item_kept_out_of_the_range_may_leave_the_view(qtbot):
+    """A background field added with ignoreBounds=True (pyqtgraph: not part of the range) is not data
+    whose extent the view must show."""
+    widget = plot(qtbot)
+    widget.plot([0, 1], [0, 1])
+    circle = np.linspace(0, 2 * np.pi, 50)
+    widget.addItem(pg.PlotDataItem(3 * np.cos(circle), 3 * np.sin(circle)), ignoreBounds=True)
+    widget.setRange(xRange=(0, 1), yRange=(0, 1))
+    settle(widget)
+    assert rules(widget) == []
+
+
 def test_data_on_a_log_axis_is_compared_in_log_units(qtbot):
     widget = plot(qtbot)
     widget.setLogMode(y=True)
@@ -307,67 +319,29 @@ def test_a_legend_over_a_curve_is_found_one_beside_it_is_not(qtbot):
 def test_a_line_crossing_a_legend_between_two_points_is_found(qtbot):
     widget = plot(qtbot)
     widget.addLegend(offset=(10, 10))
-    widget.plot([0, 10], [1, 0.9], name="two points, far apart")  # no point under the legend, the line is
+    widget.plot([0, 10], [0.93, 0.8], name="two points, far apart")  # no point under the legend, the line is
     widget.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
     settle(widget)
     assert rules(widget) == ["legend"]
 
 
-def test_a_text_on_a_curve_is_found_one_beside_it_or_naming_a_point_is_not(qtbot):
+def test_a_legend_without_a_box_leaves_the_plot_between_its_words_free_one_with_a_box_not(qtbot):
     widget = plot(qtbot)
-    widget.plot([0, 10], [0, 1], name="sigmoid")
+    legend = widget.addLegend(offset=(10, 10))
+    widget.plot([0, 10], [0.0, 0.1], name="a label long enough to make the legend wide")
+    widget.plot([0, 10], [0.1, 0.0], name="x")
     widget.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
-    label = pg.TextItem("s = −b/w = 0.500", anchor=(0.5, 0.5))
-    widget.addItem(label)
-    label.setPos(5, 0.5)  # centred on the line, not on a point of it
     settle(widget)
-    found = audit(widget)
-    assert [v.rule for v in found] == ["label"] and "“s = −b/w = 0.500” lies on PlotDataItem “sigmoid”" in found[0].detail
-    label.setPos(2, 0.8)  # above the line
-    settle(widget)
-    assert rules(widget) == []
-    label.setPos(10, 1)  # on the line's last point: it names that point
-    label.setAnchor((1, 0))
+    short = legend.items[1][1].item  # the text "x": a point right of it, inside the legend's box
+    spot = short.mapRectToScene(short.boundingRect()).center() + QPointF(60, 0)
+    assert legend.mapRectToScene(legend.rect()).contains(spot)
+    at = widget.getViewBox().mapSceneToView(spot)
+    widget.plot([at.x()], [at.y()], pen=None, symbol="o", symbolSize=4)
     settle(widget)
     assert rules(widget) == []
-
-
-def test_overlapping_tick_labels_are_found(qtbot):
-    widget = plot(qtbot)
-    widget.plot([0, 1], [0, 1])
-    axis = widget.getAxis("bottom")
-    axis.setTicks([[(0.0, "0.1000"), (0.5, "0.5000"), (1.0, "1.0000")]])
+    legend.setBrush("k")  # a background hides what is under the whole box
     settle(widget)
-    assert rules(widget) == []
-    axis.setTicks([[(0.0, "0.1000"), (0.5, "0.5000"), (0.52, "0.5200"), (1.0, "1.0000")]])
-    settle(widget)
-    found = audit(widget)
-    assert [v.rule for v in found] == ["ticks"] and "'0.5000'/'0.5200'" in found[0].detail
-
-
-def test_a_text_item_cut_by_the_view_box_is_found(qtbot):
-    widget = plot(qtbot)
-    widget.plot([0, 10], [0, 0.2])  # (below the label)
-    widget.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
-    label = pg.TextItem("the book: 96.8 %", anchor=(0, 0.5))
-    widget.addItem(label)
-    label.setPos(2, 0.5)
-    settle(widget)
-    assert rules(widget) == []
-    label.setPos(9.5, 0.5)  # its start inside, its end past the right edge
-    settle(widget)
-    assert rules(widget) == ["text"]
-
-
-def test_a_plot_layout_wider_than_its_view_is_found(qtbot):
-    widget = pg.GraphicsLayoutWidget()
-    for column in range(3):
-        widget.addPlot(row=0, col=column).setMinimumWidth(150)
-    shown(qtbot, widget, (300, 200))
-    assert "outside" in rules(widget)
-    widget.resize(600, 200)
-    settle(widget)
-    assert rules(widget) == []
+    assert rules(widget) == ["legend"]
 
 
 def test_shapes_count_as_data_a_violin_past_the_view_and_a_legend_over_a_band(qtbot):
@@ -420,19 +394,32 @@ PAGES = [Page("Draw", ""),
          *(Page("Universality", name) for name in ("one-neuron", "bumps", "the-challenge", "towers",
                                                    "many-towers"))]
 
+DESCENT = "cost surface and contours are ranged items cut by the view (add them with ignoreBounds=True)"
+POLYNOMIAL = "the polynomial leaves the view (y −86…51 in −2…12); if deliberate, add it with ignoreBounds=True"
+PRESET = "preset combo's text cut (277 px in 197)"
+FIXES = "side panel 18 px wider than its scroll view, horizontal scrolling off"
+STEP_LABEL = "the step's label “s = −b/w = 0.500” lies on the curves"
 #: (page, size) -> its violations today, in short. Remove an entry when its fix lands (strict xfail).
 KNOWN = {
     ("Draw", "1024x640"): "network line elided; the Inside mosaics' plot layouts wider than their views",
     ("Draw", "1280x800"): "network line elided",
-    ("Train/setup", "1024x640"): "preset combo's text cut (277 px in 197)",
-    ("Train/setup", "1280x800"): "preset combo's text cut (277 px in 197)",
-    ("Train/setup", "1600x1000"): "preset combo's text cut (277 px in 197)",
-    ("Gradients/fixes", "1024x640"): "side panel 18 px wider than its scroll view, horizontal scrolling off",
-    ("Gradients/fixes", "1280x800"): "side panel 18 px wider than its scroll view, horizontal scrolling off",
-    ("Gradients/fixes", "1600x1000"): "side panel 18 px wider than its scroll view, horizontal scrolling off",
-    ("Universality/one-neuron", "1024x640"): "the step's label “s = −b/w = 0.500” lies on the curves",
-    ("Universality/one-neuron", "1280x800"): "the step's label “s = −b/w = 0.500” lies on the curves",
-    ("Universality/one-neuron", "1600x1000"): "the step's label “s = −b/w = 0.500” lies on the curves",
+    ("Principles/gradient-descent", "1024x640"): DESCENT,
+    ("Principles/gradient-descent", "1280x800"): DESCENT,
+    ("Principles/gradient-descent", "1600x1000"): DESCENT,
+    ("Principles/learning-slowdown", "1024x640"): "the epochs slider's label cut (“epoch”: 33 px of 43)",
+    ("Principles/overfitting", "1024x640"): POLYNOMIAL + "; both legends cover curves",
+    ("Principles/overfitting", "1280x800"): POLYNOMIAL,
+    ("Principles/overfitting", "1600x1000"): POLYNOMIAL,
+    ("Train/setup", "1024x640"): PRESET,
+    ("Train/setup", "1280x800"): PRESET,
+    ("Train/setup", "1600x1000"): PRESET,
+    ("Gradients/experiment", "1024x640"): "the initialisation plot's legend box covers layer 4's error bar",
+    ("Gradients/fixes", "1024x640"): FIXES,
+    ("Gradients/fixes", "1280x800"): FIXES,
+    ("Gradients/fixes", "1600x1000"): FIXES,
+    ("Universality/one-neuron", "1024x640"): STEP_LABEL,
+    ("Universality/one-neuron", "1280x800"): STEP_LABEL,
+    ("Universality/one-neuron", "1600x1000"): STEP_LABEL,
 }
 
 
