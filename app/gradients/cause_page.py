@@ -15,7 +15,7 @@ from app.gradients import plots
 from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
 from app.gradients.page import Page, choice
-from app.theme.plots import fit_view, plot_widget, set_axis_label, set_title
+from app.theme.plots import plot_widget, set_axis_label, set_title
 from core import probes, vanishing
 from core.network import Network
 
@@ -83,12 +83,12 @@ class CausePage(Page):
         panel.finish()
 
         self.sp_plot = plot_widget("σ′(zˡ) over examples and units", "hidden layer l", "σ′(z)")
-        self.w_plot = plot_widget("Factors |wˡ⁺¹ σ′(zˡ)| that BP2 multiplies by", "hidden layer l", "|w σ′(z)|",
+        self.w_plot = plot_widget("BP2's factors |wˡ⁺¹ σ′(zˡ)|", "hidden layer l", "|w σ′(z)|",
                                   log_y=True)  # (the violins are given log10 values)
         self.path_plot = plot_widget("From layer l back to the output: the product of the factors",
                                      "hidden layer l", "× output error", log_y=True, legend="bottom-right")
         self.sp_bound = plots.guide_line(self.sp_plot.getPlotItem(), 0.25, 0, "σ′ ≤ 1/4", anchor=(1, 1),
-                                         position=0.98)
+                                         position=0.98)  # (over the line, in the room left above it)
         self.w_one = plots.guide_line(self.w_plot.getPlotItem(), 0.0, 0, "1: passes the error on unchanged",
                                       anchor=(1, 1), position=0.98)
         self.w_quarter = plots.guide_line(self.w_plot.getPlotItem(), np.log10(0.25), 0, "1/4", anchor=(1, 1),
@@ -115,6 +115,7 @@ class CausePage(Page):
         self.path_bound = path.plot([], [], pen=pg.mkPen(plots.GUIDE, width=1.2, style=Qt.PenStyle.DashLine),
                                     name="bound")
         path.legend.clear()  # (entries are added for what is drawn, see _draw_paths)
+        self.fit_paths = plots.FittedView(path, x=False)
         top = QHBoxLayout()
         top.setSpacing(6)
         top.addWidget(self.sp_plot)
@@ -221,7 +222,7 @@ class CausePage(Page):
             item.setXRange(0.4, n + 0.6, padding=0)
         symbol = prime_symbol(cause.activations)
         set_title(self.sp_plot.getPlotItem(), f"{symbol}(zˡ) over examples and units")
-        set_title(self.w_plot.getPlotItem(), f"Factors |wˡ⁺¹ {symbol}(zˡ)| that BP2 multiplies by")
+        set_title(self.w_plot.getPlotItem(), f"BP2's factors |wˡ⁺¹ {symbol}(zˡ)|")
         set_axis_label(self.sp_plot.getPlotItem(), "left", f"{symbol}(z)")
         set_axis_label(self.w_plot.getPlotItem(), "left", f"|w {symbol}(z)|")
         self._draw_histograms(cause, symbol)
@@ -236,14 +237,15 @@ class CausePage(Page):
         self.sp_violins.set(x, cause.sigma_prime, 0.0, cause.bound * 1.02)
         self.sp_bound.setValue(cause.bound)
         self.sp_bound.label.setFormat(bound_text(cause.activations, cause.bound, symbol))
-        self.sp_plot.getPlotItem().setYRange(0, cause.bound * 1.12, padding=0.02)
+        # the dots of values at 0 whole, and room above the bound for its label (over no violin)
+        self.sp_plot.getPlotItem().setYRange(-0.06 * cause.bound, cause.bound * 1.22, padding=0)
         self.w_quarter.setVisible(cause.bound == 0.25)  # the sigmoid's largest factor when |w| ≤ 1
         weighted = [np.zeros(0) if w is None else w for w in cause.weighted]
         lo = W_FLOOR
         top = max((float(np.max(w)) for w in weighted if len(w)), default=1.0)
         hi = max(1.0, np.log10(max(top, 1e-300)) + 0.15)
         self.w_violins.set(x, [np.log10(np.maximum(w, 10 ** lo)) for w in weighted], lo, hi)
-        self.w_plot.getPlotItem().setYRange(lo, hi, padding=0.02)
+        self.w_plot.getPlotItem().setYRange(lo - 0.3, hi, padding=0.02)  # (the dots of the values at the floor whole)
 
     def _draw_paths(self, cause: vanishing.Cause) -> None:
         hidden = len(cause.relative_speeds)
@@ -261,22 +263,22 @@ class CausePage(Page):
             self.path_hi.setData(xs, q[2, covered])
             logs = np.log10(q[:, covered])
             self.path_whiskers.setData(x=xs, y=logs[1], top=logs[2] - logs[1], bottom=logs[1] - logs[0])
-            legend.addItem(self.path_median, "one path: median product (band: 10–90%)"
+            legend.addItem(self.path_median, "one path: median product, band 10–90%"
                            if np.all(cause.path_alive[covered] == 1) else
-                           "one path that carries the error: median product (band: 10–90%)")
+                           "one path carrying the error: median, band 10–90%")
         else:
             for item in (self.path_median, self.path_lo, self.path_hi):
                 item.setData([], [])
             self.path_whiskers.setData(x=np.zeros(0), y=np.zeros(0), top=np.zeros(0), bottom=np.zeros(0))
-        legend.addItem(self.path_measured, "all paths together: measured ‖δˡ‖ / ‖δᴸ‖")
+        legend.addItem(self.path_measured, "all paths: measured ‖δˡ‖ / ‖δᴸ‖")
         if covered.any() and cause.bound < 1:
             xs = x[covered]
             bound = cause.bound ** (hidden + 1 - xs)
             self.path_bound.setData(xs, bound)
-            legend.addItem(self.path_bound, f"({fraction(cause.bound)})ᵏ, k layers away: the bound when every |w| ≤ 1")
+            legend.addItem(self.path_bound, f"({fraction(cause.bound)})ᵏ, k layers back: the bound if all |w| ≤ 1")
         else:
             self.path_bound.setData([], [])
-        fit_view(self.path_plot.getPlotItem(), x=False)  # every curve in view, the legend in a free corner
+        self.fit_paths()  # every curve in view, the legend in a free corner
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

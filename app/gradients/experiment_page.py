@@ -16,7 +16,7 @@ from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data, when_data_ready
 from app.gradients.page import Page
 from app.gradients.speed_prediction import SpeedPrediction
-from app.theme.plots import decade_ticks, fit_view, plot_widget
+from app.theme.plots import decade_ticks, plot_widget
 from core import vanishing
 from core.network import Network
 
@@ -81,6 +81,7 @@ class ExperimentPage(Page):
         self.bar_plot = plot_widget("At initialisation: ours vs the book", "hidden layer", "‖∂C/∂bˡ‖", log_y=True,
                                     legend="top-left")
         self.curves: list[pg.PlotDataItem] = []
+        self.fit_curves = plots.FittedView(self.curve_plot.getPlotItem(), x=False, keep=True)
         bars = self.bar_plot.getPlotItem()
         self.our_bars = plots.LogBars(bars, plots.color(0), "ours: mean of the seeds (±1 sd)", width=0.33)
         self.book_bars = plots.LogBars(bars, theme.REFERENCE, "the book (one network)", width=0.33, fill_alpha=230)
@@ -197,7 +198,7 @@ class ExperimentPage(Page):
         x = np.arange(n, dtype=np.float64)
         for layer, curve in enumerate(self.curves):
             curve.setData(x, plots.finite_positive(self.speeds[layer, :n]), connect="finite")
-        fit_view(self.curve_plot.getPlotItem(), x=False, keep=True)  # (the legend to a corner free of curves)
+        self.fit_curves()  # (the legend to a corner free of curves)
         self._update_caption()
 
     def _update_caption(self) -> None:

@@ -18,7 +18,7 @@ from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data
 from app.gradients.page import Page, choice
-from app.theme.plots import cache_axes, fit_view, plot_widget, set_axis_label
+from app.theme.plots import cache_axes, plot_widget, set_axis_label
 from app.theme.styles import WELL
 from app.time_left import duration
 from core import vanishing
@@ -118,6 +118,8 @@ class FixesPage(Page):
         self.profile_plot = plot_widget("Each layer ÷ the last, now", "hidden layer", "÷ last hidden layer (1: as fast)",
                                         log_y=True)
         plots.guide_line(self.profile_plot.getPlotItem(), 0.0, 0, "", position=0.02)  # 1: as fast as the last
+        self.fit_curves = plots.FittedView(self.curve_plot.getPlotItem(), x=False, keep=True)
+        self.fit_profiles = plots.FittedView(self.profile_plot.getPlotItem(), x=False, keep=True, include_y=[1.0])
         for plot in (self.curve_plot, self.profile_plot):
             cache_axes(plot.getPlotItem())  # a data update repaints a pixmap of the axes and grid, not them
         self.curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
@@ -342,7 +344,7 @@ class FixesPage(Page):
                 x = np.arange(n, dtype=float)
                 first.setData(x, plots.finite_positive(values[i, 0, :n]), connect="finite")
                 last.setData(x, plots.finite_positive(values[i, -1, :n]), connect="finite")
-        fit_view(self.curve_plot.getPlotItem(), x=False, keep=True)  # (changed only when a curve would leave)
+        self.fit_curves()  # (the range changes only when a curve would leave it)
         self.redrawn.emit()
 
     def _draw_profiles(self) -> None:
@@ -359,7 +361,7 @@ class FixesPage(Page):
                 now = values[i, :, n - 1]
                 profile.setData(x_layers, plots.finite_positive(now / now[-1]))
                 self._table_row(i, values[i], n - 1)
-        fit_view(self.profile_plot.getPlotItem(), x=False, keep=True, include_y=[1.0])
+        self.fit_profiles()
 
     def _table_row(self, row: int, values: np.ndarray, epoch: int) -> None:
         start, now = values[0, 0] / values[-1, 0], values[0, epoch] / values[-1, epoch]

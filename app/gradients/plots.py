@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsPolygonItem
 
 from app import numbers, theme
 from app.theme.palette import font
-from app.theme.plots import CARD
+from app.theme.plots import CARD, fit_view
 
 GUIDE = theme.rgba(theme.TEXT, 150)  # reference lines
 color = theme.series
@@ -21,6 +21,19 @@ def finite_positive(values) -> np.ndarray:
     v = np.array(values, dtype=np.float64)
     v[~(np.isfinite(v) & (v > 0))] = np.nan
     return v
+
+
+class FittedView:
+    """The factory's ``fit_view(plot, **fit)`` for one plot: call it after drawing; it runs again by
+    itself whenever the plot is resized (a legend keeps its size in pixels, so in a smaller plot it
+    covers more of the data and needs another corner, or more room)."""
+
+    def __init__(self, plot: pg.PlotItem, **fit):
+        self.plot, self.fit = plot, fit
+        plot.vb.sigResized.connect(self)
+
+    def __call__(self, *_) -> None:
+        fit_view(self.plot, **self.fit)
 
 
 def guide_line(plot: pg.PlotItem, pos: float, angle: int, label: str, anchor=(0, 1), position=0.95,

@@ -102,7 +102,7 @@ def test_why_reads_right_for_every_network(qtbot, page, networks, kind):
         assert "ReLU′(z) is 1 where a unit is on" in caption and "on the paths that carry it" in caption
         assert page.sp_bound.label.format == "ReLU′ is 0 or 1"
         assert not page.w_quarter.isVisible()  # the sigmoid's 1/4 means nothing here
-        assert any("carries the error" in text for _, text in entries)
+        assert any("carrying the error" in text for _, text in entries)
 
 
 def page_ticks(plot: pg.PlotWidget):
