@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
+from app.gradients.tab import GradientsTab
 from app.main_window import MainWindow
 from app.state import AppState
 from core.training import subset
@@ -20,3 +21,16 @@ def small_window(qtbot, mnist, tmp_path):
     qtbot.addWidget(window)
     window.show()
     return window
+
+
+@pytest.fixture
+def gradients_tab(qtbot, mnist):
+    """The Gradients tab over the bundled MNIST (its own AppState), 1280×780 and not yet shown; its
+    background work is ended afterwards."""
+    state = AppState()
+    state.data = mnist  # loaded once per session by tests/conftest.py
+    tab = GradientsTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1280, 780)
+    yield tab
+    tab.shutdown()

@@ -13,8 +13,6 @@ from PySide6.QtTest import QTest
 
 from app import numbers, theme
 from app.gradients import plots
-from app.gradients.tab import GradientsTab
-from app.state import AppState
 from core import probes, vanishing
 from tests.app import tabs as main_tabs
 from tests.app.plot_data import data_outside_view
@@ -23,19 +21,8 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def state(qtbot, mnist):
-    state = AppState()
-    state.data = mnist  # loaded once per session by conftest
-    return state
-
-
-@pytest.fixture
-def tab(qtbot, state):
-    tab = GradientsTab(state)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 780)
-    yield tab
-    tab.shutdown()
+def tab(gradients_tab):
+    return gradients_tab
 
 
 def show(qtbot, tab, page):

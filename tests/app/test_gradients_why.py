@@ -9,8 +9,6 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF
 
-from app.gradients.tab import GradientsTab
-from app.state import AppState
 from core import probes, vanishing
 from core.io import load_network
 from core.models import BUNDLED, default_model_path
@@ -30,18 +28,12 @@ def networks():
 
 
 @pytest.fixture
-def page(qtbot, mnist):
-    state = AppState()
-    state.data = mnist
-    tab = GradientsTab(state)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 740)
-    page = tab.show_page("cause")
+def page(qtbot, gradients_tab):
+    page = gradients_tab.show_page("cause")
     page.images.setValue(60)
-    with qtbot.waitExposed(tab):
-        tab.show()
-    yield page
-    tab.shutdown()
+    with qtbot.waitExposed(gradients_tab):
+        gradients_tab.show()
+    return page
 
 
 def analyse(qtbot, page, net):
