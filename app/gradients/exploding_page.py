@@ -73,7 +73,8 @@ class ExplodingPage(Page):
         self.diagram_text = plots.TextPool(d)
 
         self.bars_plot = plot_widget("|∂C/∂bˡ| at each neuron (log scale)", "neuron l", "|∂C/∂b|", log_y=True)
-        self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.6, brushes=[plots.color(0)])
+        self.bars = pg.BarGraphItem(x=[0], height=[0], width=BAR_WIDTH, brushes=[plots.color(0)])
+        self.bars_plot.getPlotItem().vb.sigResized.connect(lambda *_: self.result is not None and self._draw_bars())
         self.bars_plot.getPlotItem().addItem(self.bars)
         self.bar_text = plots.TextPool(self.bars_plot.getPlotItem())
         self.view_layout.addWidget(self.diagram, 1)
@@ -125,15 +126,20 @@ class ExplodingPage(Page):
         texts.put(n + 1, 0, "C", theme.TEXT_STRONG, (0.5, 0.5), bold=True)
         texts.put(n + 1, -0.3, f"{self.cost.currentData()}\ny = {numbers.number(TARGET)}", theme.TEXT, (0.5, 0))
         w = self.w.value()
+        each_edge = short_factors(r)  # else one label says what every step multiplies by
         for i in range(n):
             xi = i + 1
             texts.put(xi - 0.5, 0.1, f"w = {numbers.exact(w)}", theme.MUTED, (0.5, 1))
             texts.put(xi, 0, "σ", theme.BACKGROUND, (0.5, 0.5), bold=True)
-            lines = [f"b = {numbers.number(r['b'][i], 4)}", f"z = {numbers.number(r['z'][i], 3)}",
-                     f"σ′(z) = {_pretty(r['sigma_prime'][i])}"]
+            sp = _pretty(r['sigma_prime'][i])
+            lines = [f"b = {numbers.number(r['b'][i], 4)}", f"z = {numbers.number(r['z'][i], 3)}"]
+            lines += [f"σ′(z) = {sp}"] if numbers.is_plain(r["sigma_prime"][i]) else ["σ′(z) =", sp]  # (narrow)
             texts.put(xi, -0.3, "\n".join(lines), theme.TEXT, (0.5, 0))
-            if i < n - 1:
+            if i < n - 1 and each_edge:
                 texts.put(xi + 0.5, 0.3, f"× {_pretty(r['factor'][i])}", theme.REFERENCE, (0.5, 1), bold=True)
+        if not each_edge and n > 1:
+            texts.put((n + 1) / 2, 0.3, f"each step back × {_pretty(r['factor'][0])}", theme.REFERENCE, (0.5, 1),
+                      bold=True)
         texts.end()
         d.setXRange(-0.6, n + 1.6, padding=0)
         d.setYRange(-1.0, 0.62, padding=0)
@@ -146,16 +152,22 @@ class ExplodingPage(Page):
         logs = np.log10(np.maximum(g, 1e-300))
         floor = np.floor(min(logs.min(), 0.0)) - 0.5
         colours = [plots.color(0)] * (n - 1) + [plots.color(3)]
-        self.bars.setOpts(x=x, y0=np.full(n, floor), height=logs - floor, width=0.6, brushes=colours,
+        self.bars.setOpts(x=x, y0=np.full(n, floor), height=logs - floor, width=BAR_WIDTH, brushes=colours,
                           pens=[pg.mkPen(c) for c in colours])
         plot = self.bars_plot.getPlotItem()
         texts = self.bar_text
         texts.begin()
         for xi, v, lv in zip(x, g, logs):
             texts.put(xi, lv, _pretty(v), theme.TEXT, (0.5, 1))
-        for i in range(n - 1):
+        gap = (1 - BAR_WIDTH) * plot.vb.width() / (n + 0.2)  # pixels between two bars
+        values_only = texts.used
+        for i in range(n - 1 if short_factors(r) else 0):
             mid = (logs[i] + logs[i + 1]) / 2
-            texts.put(x[i] + 0.5, mid, f"× {_pretty(r['factor'][i])}", theme.REFERENCE, (0.5, 0.5), bold=True)
+            label = texts.put(x[i] + 0.5, mid, f"× {_pretty(r['factor'][i])}", theme.REFERENCE, (0.5, 0.5),
+                              bold=True)
+            if label.boundingRect().width() > gap - 4:  # they would lie on the bars: the caption says it
+                texts.used = values_only
+                break
         texts.end()
         top = max(logs.max(), 0.0)
         plot.getAxis("bottom").setTicks([[(float(i), f"{i}" if i < n else f"{i} (output)") for i in range(1, n + 1)]])
@@ -176,7 +188,15 @@ class ExplodingPage(Page):
 
 
 TARGET = 0.0  # the chain's desired output y
+BAR_WIDTH = 0.6  # of the space between two neurons' bars
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def short_factors(r: dict) -> bool:
+    """Whether every factor of the chain is written plainly (25, 0.25), short enough to label each
+    step of the diagram and of the bars; a×10ⁿ ones are said once."""
+    factors = r["factor"][:-1]
+    return all(numbers.is_plain(f) for f in factors) or not np.allclose(factors, factors[0])
 
 
 def by_hand(r: dict, cost: str) -> str:
