@@ -52,7 +52,7 @@ class ExplodingPage(Page):
         self.cost = choice([("quadratic", "quadratic (the book's)"), ("cross-entropy", "cross-entropy")])
         self.cost.setToolTip("the cost C the chain ends in, for the target y = 0: the book's product ends in ∂C/∂a "
                              "of the quadratic cost")
-        form.addRow("Hidden neurons", self.hidden)
+        form.addRow("Neurons", self.hidden)
         form.addRow("Weight w", self.w)
         form.addRow("Input x", self.x)
         form.addRow("", self.zero_z)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings
 
 from app.gradients.tab import GradientsTab
 from app.main_window import MainWindow
+from app.theme.palette import apply_palette
 from app.state import AppState
 from core.training import subset
 
@@ -24,9 +25,10 @@ def small_window(qtbot, mnist, tmp_path):
 
 
 @pytest.fixture
-def gradients_tab(qtbot, mnist):
-    """The Gradients tab over the bundled MNIST (its own AppState), 1280×780 and not yet shown; its
-    background work is ended afterwards."""
+def gradients_tab(qtbot, qapp, mnist):
+    """The Gradients tab over the bundled MNIST (its own AppState), in the app's style, 1280×780 and
+    not yet shown; its background work is ended afterwards."""
+    apply_palette(qapp)  # (as every main window does: the same fonts and widths as in the app)
     state = AppState()
     state.data = mnist  # loaded once per session by tests/conftest.py
     tab = GradientsTab(state)

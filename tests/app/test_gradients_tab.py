@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from app import numbers, theme
 from app.gradients import plots
 from core import probes, vanishing
+from app.layout_audit import audit
 from tests.app import tabs as main_tabs
 from tests.app.plot_data import data_outside_view
 
@@ -199,6 +200,22 @@ def test_exploding_product_is_the_books_worked_by_hand(qtbot, tab):
     caption = page.caption.text()
     assert "= 0.25 × 25 × 25 × 25 × 2 = <b>7,812.5</b>" in caption and "cancels" in caption
     np.testing.assert_allclose(page.result["grad_b"][0], 7812.5)
+
+
+@pytest.mark.parametrize("width", [1024, 1600])
+def test_exploding_labels_fit_every_chain(qtbot, qapp, tab, width):
+    """One to six neurons, exploding, vanishing or saturated, in a narrow and a wide window: no
+    label lies on the bars or on another label, none is cut (the layout audit)."""
+    page = tab.exploding
+    tab.resize(width, 560)
+    show(qtbot, tab, page)
+    for hidden in (1, 6):
+        page.hidden.setValue(hidden)
+        for w, zero_z in ((100.0, True), (1.0, True), (100.0, False)):
+            page.configure(w, zero_z)
+            qapp.processEvents()  # (the layout requests the new texts posted)
+            found = audit(tab)
+            assert not found, (hidden, w, zero_z, [str(v) for v in found])
 
 
 # --- fixes ---------------------------------------------------------------------------------------------
