@@ -95,8 +95,3 @@ def test_why_reads_right_for_every_network(qtbot, page, networks, kind):
         assert page.sp_bound.label.format == "ReLU′ is 0 or 1"
         assert not page.w_quarter.isVisible()  # the sigmoid's 1/4 means nothing here
         assert any("carrying the error" in text for _, text in entries)
-
-
-def page_ticks(plot: pg.PlotWidget):
-    ticks = plot.getPlotItem().getAxis("bottom")._tickLevels
-    return ticks[0] if ticks else []
