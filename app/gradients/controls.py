@@ -1,6 +1,6 @@
 """Input widgets for the Gradients tab: bounded spin boxes (a value out of range cannot be typed)
 and the Run / Pause / Stop buttons of a page that trains in the background, which keep the run's
-clock (time left) and its pacing (the GUI's share of the GIL, see ``app.train.pacing``)."""
+clock (time left) and its pacing (the GUI's share of the GIL, see ``app.pacing``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QPushButton, QSpinBox
 from app import jobs
 from app.theme.styles import primary_button
 from app.time_left import TimeLeft
-from app.train.pacing import ResponsiveRun
+from app.pacing import ResponsiveRun
 
 
 def int_spin(lo: int, hi: int, value: int, step: int = 1, tip: str = "") -> QSpinBox:

@@ -22,7 +22,7 @@ Signals:
   explanation and its last good weights.
 
 The worker is an ``app.worker.TrainingWorker``; while its thread runs, the measures of
-``app.train.pacing.ResponsiveRun`` are in force. Each epoch's network is published to the other tabs
+``app.pacing.ResponsiveRun`` are in force. Each epoch's network is published to the other tabs
 (``AppState.set_training_network``) and per-mini-batch gradient sizes go to the Gradients tab
 (``AppState.batch_gradients``).
 """
@@ -40,7 +40,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app import jobs, theme
 from app.train.live import BatchGradients, EpochFrame, Frame, LiveProbe, snapshot_network
-from app.train.pacing import DrawQueue, ResponsiveRun
+from app.pacing import DrawQueue, ResponsiveRun
 from app.train.plan import RunPlan
 from app.train.runs import Run, finished_message
 from app.worker import TrainingWorker

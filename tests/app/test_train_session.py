@@ -1,6 +1,6 @@
 """app.train.session.TrainingSession without a widget: its states and signals through a run (start,
 pause, step, stop, cancel while preparing, diverge, finish), and the pacing it relies on
-(app.train.pacing: the GUI-responsiveness measures, the draw queue)."""
+(app.pacing: the GUI-responsiveness measures, the draw queue)."""
 from __future__ import annotations
 
 import gc
@@ -12,7 +12,7 @@ import pytest
 
 from app.state import AppState
 from app.train.live import LiveProbe
-from app.train.pacing import GIL_SWITCH_INTERVAL, DrawQueue, ResponsiveRun
+from app.pacing import GIL_SWITCH_INTERVAL, DrawQueue, ResponsiveRun
 from app.train.plan import NetworkSpec, RunPlan, preset_spec
 from app.train.runs import Run
 from app.train.session import Progress, State, TrainingSession, Update
@@ -180,6 +180,23 @@ def test_responsive_run_holds_the_frame_and_undoes_its_measures(qtbot):
         qtbot.waitUntil(lambda: not Worker.frame_lock.locked(), timeout=WAIT)  # after this turn's paint
         measures.hold_frame()
     assert not Worker.frame_lock.locked()  # released when the run ends, whatever the timer
+    assert sys.getswitchinterval() == before and gc.get_freeze_count() == 0
+
+
+def test_overlapping_runs_keep_the_measures_until_the_last_one_ends():
+    """A Train run and a Gradients experiment may overlap: the one that ends first must not undo the
+    measures the other still relies on."""
+    class Worker:
+        def __init__(self):
+            self.frame_lock = threading.Lock()
+
+    before = sys.getswitchinterval()
+    train, gradients = ResponsiveRun(Worker()), ResponsiveRun(Worker())
+    train.__enter__()
+    gradients.__enter__()
+    train.__exit__(None, None, None)
+    assert sys.getswitchinterval() == GIL_SWITCH_INTERVAL and gc.get_freeze_count() > 0
+    gradients.__exit__(None, None, None)
     assert sys.getswitchinterval() == before and gc.get_freeze_count() == 0
 
 

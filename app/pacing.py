@@ -35,25 +35,36 @@ class ResponsiveRun:
       through every Python call of a repaint.
     """
 
+    #: runs whose measures are in force (a Train run and a Gradients experiment may overlap): the
+    #: process-wide settings are made by the first to start and undone by the last to end
+    _active = 0
+    _saved_switch_interval = sys.getswitchinterval()
+
     def __init__(self, worker):
         self.lock = worker.frame_lock
         self.active = False
         self._held = False
-        self._switch_interval = sys.getswitchinterval()
 
     def __enter__(self) -> ResponsiveRun:
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch_interval, GIL_SWITCH_INTERVAL))
-        gc.freeze()
-        self.active = True
+        if not self.active:
+            self.active = True
+            cls = ResponsiveRun
+            if cls._active == 0:
+                cls._saved_switch_interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(cls._saved_switch_interval, GIL_SWITCH_INTERVAL))
+                gc.freeze()
+            cls._active += 1
         return self
 
     def __exit__(self, *exc) -> None:
         self.release()
         if self.active:
             self.active = False
-            sys.setswitchinterval(self._switch_interval)
-            gc.unfreeze()  # the objects set aside are collected as usual again
+            cls = ResponsiveRun
+            cls._active -= 1
+            if cls._active == 0:
+                sys.setswitchinterval(cls._saved_switch_interval)
+                gc.unfreeze()  # the objects set aside are collected as usual again
 
     def hold_frame(self) -> None:
         if self.active and not self._held:
