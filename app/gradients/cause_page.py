@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QHBoxLayout
 
 from app import jobs, theme
 from app.gradients import plots
-from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
 from app.gradients.page import Page, choice
 from app.theme.plots import decade_label, decade_ticks, plot_widget
+from app.widgets.spin_boxes import int_spin
 from core import vanishing
 from core.network import Network
 

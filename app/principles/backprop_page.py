@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from app import theme
-from app.gradients.controls import int_spin, real_spin
 from app.principles import backprop_equations as eq
 from app.principles.backprop_diagram import BIAS, BackpropDiagram
+from app.widgets.spin_boxes import int_spin, real_spin
 from app.principles.common import (button, equation_label, frame, number, plot, strong, subscript,
                                    superscript)
 
-from app.universality.controls import note_label
+from app.widgets.page_parts import note_label
 from app.widgets.prediction import ChoicePrediction
 from core import backprop_trace
 

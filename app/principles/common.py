@@ -8,9 +8,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import theme
-from app.universality.controls import SidePanel, header
 from app.theme import plots as look
-from app.universality.plotting import make_plot
+from app.widgets.gesture_plot import make_plot
+from app.widgets.page_parts import SidePanel, header
 
 MINUS = "−"
 

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton
 from app import theme
 from app.principles.common import Player, button, equation_label, frame, number, plot, strong, vector
 from app.theme import plots as theme_plots
-from app.universality.controls import ValueSlider, note_label
+from app.widgets.page_parts import note_label
+from app.widgets.value_slider import ValueSlider
 
 from core import descent
 

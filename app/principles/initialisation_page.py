@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app import theme
 from app.principles.common import equation_label, frame, opaque, plot, strong
-from app.universality.controls import ValueSlider, note_label
+from app.widgets.page_parts import note_label
+from app.widgets.value_slider import ValueSlider
 
 from core import init_stats
 

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from app import theme
 from app.principles.common import button, equation_label, frame, legend, number, opaque, plot, strong
-from app.universality.controls import ValueSlider, note_label
+from app.widgets.page_parts import note_label
+from app.widgets.value_slider import ValueSlider
 from core import overfitting
 
 X = np.linspace(*overfitting.X_RANGE, 400)

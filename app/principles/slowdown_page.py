@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QGroupBox, 
 
 from app import theme
 from app.principles.common import Player, button, frame, legend, number, opaque, plot, strong
-from app.universality.controls import ValueSlider, note_label
+from app.widgets.page_parts import note_label
 from app.widgets.prediction import SketchPrediction
+from app.widgets.value_slider import ValueSlider
 from core.single_neuron import COSTS, descend, sigmoid_prime
 
 STARTS = [(0.6, 0.9), (2.0, 2.0)]  # the book's two starts: output 0.82 and 0.98

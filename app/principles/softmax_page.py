@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QVBoxLayout, QW
 
 from app import theme
 from app.principles.common import equation_label, frame, number, plot, vector
-from app.universality.controls import ValueSlider, note_label
-from app.universality.plotting import label_item
+from app.widgets.page_parts import note_label
+from app.widgets.text_labels import label_item
+from app.widgets.value_slider import ValueSlider
 from core import softmax
 
 START = (2.5, -1.0, 3.2, 0.5)  # the book's example: outputs 0.315, 0.009, 0.633, 0.043

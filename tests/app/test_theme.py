@@ -70,7 +70,7 @@ def test_plot_factory_gives_every_plot_the_same_look(qtbot):
 
 
 @pytest.mark.parametrize("module", ["app.widgets.curves", "app.gradients.experiment_page",
-                                    "app.universality.plotting", "app.widgets.confusion"])
+                                    "app.universality.plotting", "app.widgets.gesture_plot", "app.widgets.confusion"])
 def test_views_use_the_factory(module):
     """No view styles a plot its own way: titles, axis labels and legends come from the factory."""
     source = Path(APP.parent / (module.replace(".", "/") + ".py")).read_text()
