@@ -58,15 +58,10 @@ def opaque(colour: str, alpha: int) -> QColor:
 def plot(title: str = "", x_label: str = "", y_label: str = "", handler=None, x_range=(0.0, 1.0),
          y_range=(0.0, 1.0)):
     """A plot from the theme's factory with fixed ranges, whose clicks and drags go to ``handler`` (see
-    ``make_plot``), whose axes never rescale their numbers with an SI prefix (pyqtgraph would label
-    0.001-0.4 as 1-400 once an axis has a label), and whose axes and grid are cached as pixmaps: an
-    edit that redraws a curve then does not replay every grid line (~13 ms a plot)."""
+    ``make_plot``), and whose axes and grid are cached as pixmaps: an edit that redraws a curve then
+    does not replay every grid line (~13 ms a plot)."""
     widget = make_plot(title, x_label, y_label, handler=handler, x_range=x_range, y_range=y_range)
     look.cache_axes(widget.getPlotItem())
-    for side in ("left", "bottom"):
-        axis = widget.getPlotItem().getAxis(side)
-        axis.setSIPrefixEnableRanges(())
-        axis.updateAutoSIPrefix()
     return widget
 
 
