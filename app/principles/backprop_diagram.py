@@ -13,7 +13,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import theme
-from app.principles.common import number, opaque, subscript, superscript
+from app.numbers import number, superscript
+from app.principles.common import opaque, subscript
 from core.backprop_trace import LayerTrace
 
 CARD_W, CARD_H = 92, 56

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from app import theme
+from app.numbers import number, superscript
 from app.principles import backprop_equations as eq
 from app.principles.backprop_diagram import BIAS, BackpropDiagram
 from app.widgets.spin_boxes import int_spin, real_spin
-from app.principles.common import (button, equation_label, frame, number, plot, strong, subscript,
-                                   superscript)
+from app.principles.common import button, equation_label, frame, plot, strong, subscript
 
 from app.widgets.page_parts import note_label
 from app.widgets.prediction import ChoicePrediction
@@ -102,7 +102,7 @@ class BackpropPage(QWidget):
         weight_layout.addLayout(row)
         self.epsilon = QComboBox()
         for eps in ("1e-4", "1e-5", "1e-6", "1e-7"):
-            self.epsilon.addItem(f"ε = {eps}", float(eps))
+            self.epsilon.addItem(f"ε = {number(float(eps))}", float(eps))
         self.epsilon.setCurrentIndex(2)
         self.epsilon.setToolTip("the nudge ε of the central difference (C(w + ε) − C(w − ε)) / 2ε")
         self.check_button = button("Check", "Compare BP4's ∂C/∂w (BP3's ∂C/∂b for a bias) with (C(w + ε) − C(w − ε)) "
@@ -248,8 +248,8 @@ class BackpropPage(QWidget):
                    f"BP4: a<sup>{l - 1}</sup><sub>{k + 1}</sub> δ<sup>{l}</sup><sub>{j + 1}</sub>")
         p = "b" if bias else "w"
         self.check_result.setText(
-            f"{formula} = {exact:.10f}<br>(C({p}+ε) − C({p}−ε))/2ε = {numeric:.10f}<br>"
-            f"difference {abs(exact - numeric):.1e}: {verdict}")
+            f"{formula} = {number(exact, 10)}<br>(C({p}+ε) − C({p}−ε))/2ε = {number(numeric, 10)}<br>"
+            f"difference {number(abs(exact - numeric), 2)}: {verdict}")
         self.redraw()
 
     def descend(self) -> None:
@@ -288,8 +288,8 @@ class BackpropPage(QWidget):
         picked = self.prediction.picked
         ratio = flat[truth] / max(flat[picked], 1e-300)
         layer = next(l for l in range(len(sizes)) if truth < sum(sizes[: l + 1])) + 1
-        explain = (f"|δ| = {flat[truth]:.4f} there" + ("" if picked == truth else
-                                                       f", {ratio:.3g}× your pick's {flat[picked]:.4f}")
+        explain = (f"|δ| = {number(flat[truth])} there" + ("" if picked == truth else
+                                                           f", {number(ratio)}× your pick's {number(flat[picked])}")
                    + (". The output layer's δ comes straight from the error (BP1); each step back multiplies by "
                       "wᵀ and σ′(z) ≤ ¼ (BP2)." if layer == len(sizes) else
                       ". A hidden δ beats the output's here: its weights wᵀ are large enough to outweigh σ′(z) ≤ ¼."))

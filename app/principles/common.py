@@ -1,5 +1,6 @@
-"""What every Principles page shares: the page frame (title, explanation, view, side column), numbers
-written the way the book prints them, and a label for equations with the numbers plugged in."""
+"""What every Principles page shares: the page frame (title, explanation, view, side column), vectors
+and matrices in the app's number format (``app.numbers``), and a label for equations with the numbers
+plugged in."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,44 +8,27 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app import theme
+from app import numbers, theme
 from app.theme import plots as look
 from app.widgets.gesture_plot import make_plot
 from app.widgets.page_parts import SidePanel, header
 
-MINUS = "−"
-
-
-def number(value: float, decimals: int = 3) -> str:
-    """A number with a real minus sign (−0.125), as the book prints it."""
-    text = f"{value:.{decimals}f}"
-    if text.startswith("-"):
-        text = MINUS + text[1:]
-    if text.strip(MINUS + "0.") == "":
-        text = text.lstrip(MINUS)  # no "−0.000"
-    return text
-
-
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def subscript(n: int) -> str:
     return str(n).translate(_SUBSCRIPTS)
 
 
-def superscript(n: int) -> str:
-    return str(n).translate(_SUPERSCRIPTS)
+def vector(values, digits: int = 3) -> str:
+    """[0.125, −0.5]: a column vector written on one line, each number with ``digits`` significant
+    digits."""
+    return "[" + ", ".join(numbers.number(v, digits) for v in np.ravel(values)) + "]"
 
 
-def vector(values, decimals: int = 3) -> str:
-    """[0.125, −0.500]: a column vector written on one line."""
-    return "[" + ", ".join(number(v, decimals) for v in np.ravel(values)) + "]"
-
-
-def matrix(values, decimals: int = 2) -> str:
+def matrix(values, digits: int = 2) -> str:
     """[[…], […]]: a matrix row by row."""
-    return "[" + ", ".join(vector(row, decimals) for row in np.atleast_2d(values)) + "]"
+    return "[" + ", ".join(vector(row, digits) for row in np.atleast_2d(values)) + "]"
 
 
 def opaque(colour: str, alpha: int) -> QColor:

@@ -13,8 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
-from app import theme
-from app.principles.common import Player, button, equation_label, frame, number, plot, strong, vector
+from app import numbers, theme
+from app.principles.common import Player, button, equation_label, frame, plot, strong, vector
 from app.theme import plots as theme_plots
 from app.widgets.page_parts import note_label
 from app.widgets.value_slider import ValueSlider
@@ -224,13 +224,13 @@ class DescentPage(QWidget):
         self._draw_cloud(v, eta, mu)
 
         regime = descent.regime(surface, eta, mu)
-        steps = "never" if not np.isfinite(regime.steps) else f"≈ {regime.steps:.0f} steps"
+        steps = "never" if not np.isfinite(regime.steps) else f"≈ {numbers.count(round(regime.steps))} steps"
         self.regime_label.setText(
             f"{strong(REGIME_WORDS[regime.name], REGIME_COLOURS[regime.name])}<br>each step multiplies the distance "
-            f"to the minimum by up to {regime.rate:.2f}; 100× closer: {steps}")
+            f"to the minimum by up to {numbers.number(regime.rate, 2)}; 100× closer: {steps}")
         cost = float(surface.cost(*v)) if not self.ball.escaped else float("inf")
         lines = [f"step {len(self.ball.path) - 1}:  v = {vector(v)}",
-                 f"C(v) = {number(cost, 4) if np.isfinite(cost) else '∞ (escaped)'}",
+                 f"C(v) = {numbers.number(cost, 4) if np.isfinite(cost) else '∞ (escaped)'}",
                  f"∇C = {vector(gradient)}"]
         if self.last_step is not None:
             lines.append(f"last Δv = {vector(self.last_step)}")

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from app import theme
+from app import numbers, theme
 from app.principles.common import equation_label, frame, opaque, plot, strong
 from app.widgets.page_parts import note_label
 from app.widgets.value_slider import ValueSlider
@@ -21,8 +21,8 @@ TIPS = {"large": "chapter 1's initialisation: every weight and bias N(0, 1)",
 
 
 def _share(share: float) -> str:
-    """A percentage with enough digits to tell a small share from none."""
-    return f"{share:.1%}" if share >= 0.01 or share == 0 else f"{100 * share:.2g}%"
+    """A percentage with enough digits to tell a small share from none (0.018%, 83.7%)."""
+    return f"{numbers.number(100 * share, 3)}%"
 
 
 class _ZPlot:
@@ -64,8 +64,8 @@ class _ZPlot:
         w_sd = init_stats.weight_sd(self.init, n_in)
         colour = theme.ERROR if stats.saturated > 0.5 else (theme.WARNING if stats.saturated > 0.05 else theme.SUCCESS)
         self.readout.setText(
-            f"sd(z) = √({k}·{w_sd ** 2:.3g} + 1) = {strong(f'{stats.sd:.2f}')}<br>"
-            f"saturated (|z| > {init_stats.SATURATED:.1f}): {strong(_share(stats.saturated), colour)}")
+            f"sd(z) = √({numbers.count(k)}·{numbers.number(w_sd ** 2)} + 1) = {strong(numbers.number(stats.sd))}<br>"
+            f"saturated (|z| > {numbers.number(init_stats.SATURATED, 2)}): {strong(_share(stats.saturated), colour)}")
         return stats
 
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import button, equation_label, frame, legend, number, opaque, plot, strong
+from app.numbers import number
+from app.principles.common import button, equation_label, frame, legend, opaque, plot, strong
 from app.widgets.page_parts import note_label
 from app.widgets.value_slider import ValueSlider
 from core import overfitting

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QRadioButton,
                                QSlider, QVBoxLayout, QWidget)
 
-from app import theme
-from app.principles.common import Player, button, frame, legend, number, opaque, plot, strong
+from app import numbers, theme
+from app.principles.common import Player, button, frame, legend, opaque, plot, strong
 from app.widgets.page_parts import note_label
 from app.widgets.prediction import SketchPrediction
 from app.widgets.value_slider import ValueSlider
@@ -87,9 +87,9 @@ class _CostColumn:
         z = run.w[t] * self.x + run.b[t]
         self.marker.setData([float(np.clip(z, -6, 6))], [float(sigmoid_prime(z))])
         self.readout.setText(
-            f"epoch {t} · η = {self.eta:g} · C = {number(run.cost[t], 4)}\n"
-            f"w = {number(run.w[t])}, b = {number(run.b[t])}, z = {number(z)}\n"
-            f"a = {number(run.output[t])}, σ′(z) = {number(float(sigmoid_prime(z)), 4)}")
+            f"epoch {t} · η = {numbers.exact(self.eta)} · C = {numbers.number(run.cost[t], 4)}\n"
+            f"w = {numbers.number(run.w[t])}, b = {numbers.number(run.b[t])}, z = {numbers.number(z)}\n"
+            f"a = {numbers.number(run.output[t])}, σ′(z) = {numbers.number(float(sigmoid_prime(z)))}")
 
 
 class SlowdownPage(QWidget):
@@ -106,7 +106,7 @@ class SlowdownPage(QWidget):
         self.start_buttons = []
         group = QButtonGroup(self)
         for w, b in STARTS:
-            choice = QRadioButton(f"w = {w:g}, b = {b:g}  (output {1 / (1 + np.exp(-(w + b))):.2f})")
+            choice = QRadioButton(f"w = {numbers.exact(w)}, b = {numbers.exact(b)}  (output {numbers.number(1 / (1 + np.exp(-(w + b))), 2)})")
             choice.setToolTip("where gradient descent starts; the book's figures use both")
             group.addButton(choice)
             start_layout.addWidget(choice)
@@ -175,8 +175,9 @@ class SlowdownPage(QWidget):
         self.prediction.x_range = (0.0, float(epochs))
         quadratic, cross = self.runs["quadratic"], self.runs["cross-entropy"]
         self.summary.setText(
-            f"After {epochs} epochs the output goes {quadratic.output[0]:.2f} → {strong(f'{quadratic.output[-1]:.2f}')} "
-            f"with the quadratic cost and {cross.output[0]:.2f} → {strong(f'{cross.output[-1]:.2f}')} with cross-entropy.")
+            f"After {numbers.count(epochs)} epochs the output goes {numbers.number(quadratic.output[0], 2)} → "
+            f"{strong(numbers.number(quadratic.output[-1], 2))} with the quadratic cost and "
+            f"{numbers.number(cross.output[0], 2)} → {strong(numbers.number(cross.output[-1], 2))} with cross-entropy.")
         self.scrub.blockSignals(True)
         self.scrub.setRange(0, epochs)
         self.scrub.blockSignals(False)

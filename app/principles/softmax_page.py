@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import equation_label, frame, number, plot, vector
+from app.numbers import number
+from app.principles.common import equation_label, frame, plot, vector
 from app.widgets.page_parts import note_label
 from app.widgets.text_labels import label_item
 from app.widgets.value_slider import ValueSlider
@@ -72,13 +73,13 @@ class SoftmaxPage(QWidget):
         self.bars.setOpts(height=result.a)
         self.target_bar.setOpts(x=[target + 1], height=[1.0])
         for j, label in enumerate(self.labels):
-            label.setText(f"{result.a[j]:.3f}")
+            label.setText(number(result.a[j]))
             label.setPos(j + 1, result.a[j] + 0.06)
         y = np.eye(4)[target]
         self.readout.setText("<br>".join([
             f"c·z = {vector(result.z, 2)}",
             f"a = softmax(c·z) = {vector(result.a)}",
-            f"Σ a = {number(float(result.a.sum()), 3)}",
+            f"Σ a = {number(float(result.a.sum()))}",
             f"C = −ln a<sub>{target + 1}</sub> = −ln {number(result.a[target], 4)} = {number(result.cost, 4)}",
-            f"δ = a − y = {vector(result.a)} − {vector(y, 0)}",
+            f"δ = a − y = {vector(result.a)} − {vector(y, 1)}",
             f"  = {vector(result.delta)}  (equation 81)"]))

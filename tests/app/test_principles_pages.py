@@ -2,10 +2,13 @@
 initialisation and overfitting, each driven as a user would and checked against core."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from app import numbers
 from app.main_window import MainWindow
 from app.principles.tab import PrinciplesTab
 from core import descent, init_stats, overfitting, softmax
@@ -127,9 +130,11 @@ def test_stochastic_steps_use_a_mini_batch_and_the_cloud_narrows_as_m_grows(tab)
 # --- the learning slowdown ----------------------------------------------------------------------------------
 def test_slowdown_shows_the_books_figures(tab):
     page = tab.slowdown
-    assert "0.98 → <b" in page.summary.text() and "0.20" in page.summary.text()
+    text = page.summary.text()  # the book's 0.98 → 0.20 (and 0.82 → 0.09), in the app's number format
+    assert "0.98 → <b" in text and ">0.2<" in text and page.runs["quadratic"].output[-1] == pytest.approx(0.20, abs=0.005)
     page.start_buttons[0].setChecked(True)
-    assert "0.82 → " in page.summary.text() and "0.09" in page.summary.text()
+    text = page.summary.text()
+    assert "0.82 → " in text and ">0.094<" in text and page.runs["quadratic"].output[-1] == pytest.approx(0.09, abs=0.005)
     quadratic = page.columns["quadratic"]
     x, y = quadratic.cost_curve.getData()
     assert len(x) == 1  # epoch 0 until it runs
@@ -144,7 +149,7 @@ def test_slowdown_scrubs_and_every_view_follows(tab):
     np.testing.assert_allclose(column.cost_curve.getData()[1], run.cost[:121])
     z = run.w[120] + run.b[120]
     assert column.marker.getData()[0][0] == pytest.approx(z)
-    assert f"a = {run.output[120]:.3f}" in column.readout.text()
+    assert f"a = {numbers.number(run.output[120])}," in column.readout.text()
 
 
 def test_the_books_eta_for_cross_entropy(tab):
@@ -173,23 +178,24 @@ def test_sketch_the_cost_then_run_and_the_gap_is_named(tab, qtbot):
 # --- softmax ------------------------------------------------------------------------------------------------
 def test_softmax_starts_at_the_books_values_and_follows_each_slider(tab):
     page = tab.softmax
-    assert [label.textItem.toPlainText() for label in page.labels] == ["0.315", "0.009", "0.633", "0.043"]
+    # the book's 0.315, 0.009, 0.633, 0.043, with three significant digits
+    assert [label.textItem.toPlainText() for label in page.labels] == ["0.315", "0.0095", "0.633", "0.0426"]
     page.z[1].setValue(4.0)
     expected = softmax.softmax([2.5, 4.0, 3.2, 0.5])
     np.testing.assert_allclose(page.bars.opts["height"], expected)
-    assert page.labels[1].textItem.toPlainText() == f"{expected[1]:.3f}"
+    assert page.labels[1].textItem.toPlainText() == numbers.number(expected[1])
     page.scale.setValue(10.0)
     assert page.outputs.max() > 0.999  # softmax → argmax
     page.target.setCurrentIndex(0)
     result = softmax.evaluate([2.5, 4.0, 3.2, 0.5], 0, 10.0)
-    assert f"{result.cost:.4f}" in page.readout.text()
+    assert f"= {numbers.number(result.cost, 4)}" in page.readout.text()
 
 
 # --- weight initialisation ----------------------------------------------------------------------------------
 def test_initialisation_shows_the_books_spreads_and_follows_the_sliders(tab):
     page = tab.initialisation
-    assert page.stats["large"].sd == pytest.approx(np.sqrt(501)) and "22.38" in page.plots["large"].readout.text()
-    assert page.stats["default"].sd == pytest.approx(np.sqrt(1.5)) and "1.22" in page.plots["default"].readout.text()
+    assert page.stats["large"].sd == pytest.approx(np.sqrt(501)) and ">22.4<" in page.plots["large"].readout.text()
+    assert page.stats["default"].sd == pytest.approx(np.sqrt(1.5)) and ">1.22<" in page.plots["default"].readout.text()
     assert page.stats["large"].saturated > 0.8 and page.stats["default"].saturated < 0.001
     page.fraction.setValue(0.1)
     assert page.stats["large"].sd == pytest.approx(np.sqrt(101))
@@ -212,3 +218,38 @@ def test_overfitting_degree_nine_fits_the_points_and_misses_new_ones(tab, qtbot)
     assert page.errors[1][1] == pytest.approx(expected)
     page.noise.setValue(0.0)  # points on the line: every degree from 1 up fits them and the new points
     assert page.errors[1:, 1].max() < 1e-6 and page.errors[0, 1] > 1
+
+
+# --- one number format ----------------------------------------------------------------------------------------
+def shown_texts(page) -> list[str]:
+    """The plain text of every label on ``page`` and of every text item in its plots."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QLabel
+
+    texts = []
+    for label in page.findChildren(QLabel):
+        doc = QTextDocument()
+        doc.setHtml(label.text())
+        texts.append(doc.toPlainText())
+    for view in page.findChildren(pg.GraphicsView):
+        texts += [item.textItem.toPlainText() for item in view.scene().items() if isinstance(item, pg.TextItem)]
+    return texts
+
+
+def test_every_page_writes_numbers_in_the_apps_format(tab):
+    """No e-notation, no hyphen for a minus and no run of zeros that hides a small value, after edits
+    that make negative, tiny and huge numbers."""
+    tab.descent.place([-1.2, -0.7])
+    tab.descent.step()
+    tab.backprop.go(len(tab.backprop.steps) - 1)
+    tab.backprop.check()
+    tab.slowdown.show_epoch(300)
+    tab.softmax.scale.setValue(10.0)  # outputs of 10⁻¹⁵
+    tab.initialisation.n_in.setValue(2000)  # a weight variance of 5×10⁻⁴
+    tab.overfitting.degree.setValue(9)  # an error of ~10⁻²⁶ on the ten points
+    bad = re.compile(r"\d[eE][-+]?\d|(?<![\w)])-\d|0\.0000")
+    for i in range(6):
+        found = [text for text in shown_texts(tab.page(i)) if bad.search(text)]
+        assert not found, (i, found)
+    assert "×10⁻" in " ".join(shown_texts(tab.softmax)) and "×10⁻" in " ".join(shown_texts(tab.overfitting))
