@@ -40,18 +40,13 @@ def opaque(colour: str, alpha: int) -> QColor:
 
 
 def plot(title: str = "", x_label: str = "", y_label: str = "", handler=None, x_range=(0.0, 1.0),
-         y_range=(0.0, 1.0)):
+         y_range=(0.0, 1.0), readout: bool = True):
     """A plot from the theme's factory with fixed ranges, whose clicks and drags go to ``handler`` (see
     ``make_plot``), and whose axes and grid are cached as pixmaps: an edit that redraws a curve then
     does not replay every grid line (~13 ms a plot)."""
-    widget = make_plot(title, x_label, y_label, handler=handler, x_range=x_range, y_range=y_range)
+    widget = make_plot(title, x_label, y_label, handler=handler, x_range=x_range, y_range=y_range, readout=readout)
     look.cache_axes(widget.getPlotItem())
     return widget
-
-
-def legend(widget, corner: str = "top-right"):
-    """The theme's legend, in a corner of the plot."""
-    return look.add_legend(widget.getPlotItem(), corner)
 
 
 class Player(QObject):

@@ -42,27 +42,37 @@ class DescentPage(QWidget):
         self.last_step: np.ndarray | None = None
 
         # --- the heat map and everything on it --------------------------------------------------------
-        self.plot = plot("", "v₁", "v₂", handler=self, x_range=(-2, 2), y_range=(-2, 2))
+        # a map, not curves: no hover read-out
+        self.plot = plot("", "v₁", "v₂", handler=self, x_range=(-2, 2), y_range=(-2, 2), readout=False)
         item = self.plot.getPlotItem()
         item.getViewBox().setAspectLocked(True)
         self.image = pg.ImageItem()
         lut = theme_plots.SEQUENTIAL.getLookupTable(0.0, 1.0, 256).astype(np.float64)
         background = np.array(theme.rgba(theme.BACKGROUND, 255)[:3], dtype=np.float64)
         self.image.setLookupTable((0.55 * lut[:, :3] + 0.45 * background).astype(np.uint8))  # dimmed, opaque
-        item.addItem(self.image)
-        self.contours = [item.plot(pen=pg.mkPen(theme.rgba(theme.TEXT, 70), width=1)) for _ in range(8)]
+        # The view shows the square the ball lives in (wider when the plot is wider: the aspect is locked);
+        # the heat map and its contours are drawn twice as far out so that they fill any view, and cut
+        # by it (ignoreBounds: they do not set the range)
+        item.addItem(self.image, ignoreBounds=True)
+        self.contours = [pg.PlotDataItem(pen=pg.mkPen(theme.rgba(theme.TEXT, 70), width=1)) for _ in range(8)]
+        for contour in self.contours:
+            item.addItem(contour, ignoreBounds=True)
         self.minimum = pg.ScatterPlotItem(size=10, symbol="x", pen=pg.mkPen(theme.TEXT_STRONG, width=2))
-        self.path = item.plot(pen=pg.mkPen(theme.TEXT_STRONG, width=1.5), symbol="o", symbolSize=4,
-                              symbolBrush=theme.TEXT_STRONG, symbolPen=None)
+        self.path = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT_STRONG, width=1.5), symbol="o", symbolSize=4,
+                                    symbolBrush=theme.TEXT_STRONG, symbolPen=None)
         self.cloud = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(theme.rgba(theme.SERIES[1], 150)), pen=None)
-        self.gradient_line = item.plot(pen=pg.mkPen(theme.WARNING, width=2))
-        self.step_line = item.plot(pen=pg.mkPen(theme.ACCENT, width=3))
+        self.gradient_line = pg.PlotDataItem(pen=pg.mkPen(theme.WARNING, width=2))
+        self.step_line = pg.PlotDataItem(pen=pg.mkPen(theme.ACCENT, width=3))
         self.gradient_head = pg.ArrowItem(headLen=12, brush=theme.WARNING, pen=None)
         self.step_head = pg.ArrowItem(headLen=14, brush=theme.ACCENT, pen=None)
         self.ball_item = pg.ScatterPlotItem(size=16, brush=pg.mkBrush(theme.TEXT_STRONG),
                                             pen=pg.mkPen(theme.BACKGROUND, width=2))
-        for extra in (self.minimum, self.cloud, self.gradient_head, self.step_head, self.ball_item):
-            item.addItem(extra)
+        item.addItem(self.minimum)
+        # the ball, its path and arrows stay on the map, but for a diverging ball that flies off it (cut
+        # at the edge, on purpose: the read-out says it escaped)
+        for moving in (self.path, self.cloud, self.gradient_line, self.step_line, self.gradient_head,
+                       self.step_head, self.ball_item):
+            item.addItem(moving, ignoreBounds=True)
         self.plot.setCursor(Qt.CursorShape.CrossCursor)
 
         # the regression set and the line of the ball's (v₁, v₂)

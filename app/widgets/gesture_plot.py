@@ -63,10 +63,11 @@ class GestureViewBox(pg.ViewBox):
 
 
 def make_plot(title: str = "", x_label: str = "", y_label: str = "", handler=None,
-              x_range=(0.0, 1.0), y_range=(0.0, 1.0)) -> pg.PlotWidget:
-    """A plot from the theme's factory with fixed ranges whose mouse gestures go to ``handler``."""
+              x_range=(0.0, 1.0), y_range=(0.0, 1.0), readout: bool = True) -> pg.PlotWidget:
+    """A plot from the theme's factory with fixed ranges whose mouse gestures go to ``handler``
+    (``readout=False``: no hover read-out, for a plot that is not of curves)."""
     vb = GestureViewBox(handler)
-    plot = look.plot_widget(title, x_label, y_label, view_box=vb, minimum=None)
+    plot = look.plot_widget(title, x_label, y_label, view_box=vb, minimum=None, readout=readout)
     vb.setRange(xRange=x_range, yRange=y_range, padding=0.02)
     return plot
 

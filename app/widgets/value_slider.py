@@ -7,6 +7,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QWidget
 
 
+MIN_LABEL_WIDTH = 28  # pixels
+
+
 class ValueSlider(QWidget):
     """A labelled slider with a spin box for typing exact values.
 
@@ -21,9 +24,9 @@ class ValueSlider(QWidget):
                  scale: str = "linear", tooltip: str = "", parent=None):
         super().__init__(parent)
         self.minimum, self.maximum, self.scale = float(minimum), float(maximum), scale
-        self.label = QLabel(label)
-        self.label.setMinimumWidth(28)
+        self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.setLabel(label)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(-self.STEPS if scale == "cubic" else 0, self.STEPS)
         self.slider.setMinimumWidth(120)
@@ -62,7 +65,10 @@ class ValueSlider(QWidget):
             self.valueChanged.emit(value)
 
     def setLabel(self, text: str) -> None:
+        """The label's text; its width never goes below the text's (nor below the width of "μ" and a
+        little air, so that short labels line their sliders up)."""
         self.label.setText(text)
+        self.label.setMinimumWidth(max(MIN_LABEL_WIDTH, self.label.sizeHint().width()))
 
     def _to_slider(self, value: float) -> int:
         if self.scale == "cubic":

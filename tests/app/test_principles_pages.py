@@ -7,11 +7,12 @@ import re
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from app import numbers
 from app.main_window import MainWindow
 from app.principles.tab import PrinciplesTab
-from core import descent, init_stats, overfitting, softmax
+from core import init_stats, overfitting, softmax
 from core.single_neuron import descend
 from tests.app.tabs import show
 
@@ -253,3 +254,82 @@ def test_every_page_writes_numbers_in_the_apps_format(tab):
         found = [text for text in shown_texts(tab.page(i)) if bad.search(text)]
         assert not found, (i, found)
     assert "×10⁻" in " ".join(shown_texts(tab.softmax)) and "×10⁻" in " ".join(shown_texts(tab.overfitting))
+
+
+# --- what the views show stays in them -----------------------------------------------------------------------
+def test_the_cost_map_fills_the_view_at_any_shape_and_does_not_set_its_range(tab):
+    """The heat map and its contours reach past the view (so it is never empty at its sides) and
+    are cut by it, as background: added with ignoreBounds, so the range is the ball's square."""
+    from app.layout_audit import audit
+
+    page = tab.descent
+    vb = page.plot.getPlotItem().getViewBox()
+    for size in ((1280, 600), (900, 740)):
+        tab.resize(*size)
+        QApplication.processEvents()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        rect = page.image.mapRectToParent(page.image.boundingRect())
+        assert rect.left() <= x0 and rect.right() >= x1 and rect.top() <= y0 and rect.bottom() >= y1
+        assert [v for v in audit(page) if v.rule == "data"] == []
+    vb.autoRange()
+    (x0, x1), _ = vb.viewRange()
+    assert x1 - x0 < 2 * page.surface.extent + 1  # the range the items that set it ask for: not the map's
+
+
+def test_the_slowdowns_bars_and_sigma_prime_follow_a_run_that_goes_far(tab):
+    page = tab.slowdown
+    page.eta.setValue(1.0)
+    page.epochs.setValue(1000)
+    page.show_epoch(1000)
+    for column in page.columns.values():
+        run = column.run
+        (_, _), (low, high) = column.bars_plot.getPlotItem().getViewBox().viewRange()
+        assert low <= min(run.w.min(), run.b.min()) and max(run.w.max(), run.b.max(), 1.0) <= high
+        (z0, z1), _ = column.prime_plot.getPlotItem().getViewBox().viewRange()
+        z = run.w + run.b
+        assert z0 <= z.min() and z.max() <= z1
+        assert column.marker.getData()[0][0] == pytest.approx(z[-1])  # where it is, not clipped
+
+
+def test_the_slowdowns_keys_name_what_is_drawn_and_no_legend_covers_a_curve(tab, qtbot):
+    page = tab.slowdown
+    quadratic, cross = page.columns["quadratic"], page.columns["cross-entropy"]
+    assert quadratic.plot.getPlotItem().legend is None and cross.plot.getPlotItem().legend is None
+    assert quadratic.key.names() == ["cost C", "output a", "your prediction"]
+    assert cross.key.names() == ["cost C", "output a"]
+    qtbot.mouseClick(page.prediction.skip_button, Qt.MouseButton.LeftButton)
+    assert quadratic.key.names() == ["cost C", "output a"]  # no sketch drawn, none named
+
+
+def test_the_wild_polynomial_is_cut_at_the_plots_edge_and_marked(tab):
+    from app.principles.overfitting_page import X, excursions
+
+    page = tab.overfitting
+    vb = page.plot.getPlotItem().getViewBox()
+    (_, _), (low, high) = vb.viewRange()
+    every_y = np.r_[page.train.y, page.test.y]
+    assert low < every_y.min() and every_y.max() < high  # every point in view: the range is theirs
+    page.degree.setValue(9)
+    y = page.fits[9](X)
+    assert y.min() < low and y.max() > high  # the polynomial swings out of it, both ways
+    marks = page.cuts.getData()
+    expected = excursions(X, y, low, high)
+    assert len(marks[0]) == len(expected) >= 2
+    np.testing.assert_allclose(marks[1], [high if side > 0 else low for _x, _y, side in expected])
+    assert "leaves the plot" in page.readout.text() and numbers.number(y.min()) in page.readout.text()
+    assert "where it leaves the plot" in page.key.text()
+    assert page.plot.getPlotItem().legend is None and page.errors_plot.getPlotItem().legend is None
+    assert page.key.names() == ["the ten points", "new points", "a line (degree 1)", "the polynomial"]
+    page.degree.setValue(1)
+    assert len(page.cuts.getData()[0]) == 0 and "leaves" not in page.readout.text() + page.key.text()
+    page.show_held_out.setChecked(False)
+    assert "new points" not in page.key.names()
+
+
+def test_excursions_are_the_farthest_point_of_each_run_outside_the_band():
+    from app.principles.overfitting_page import excursions
+
+    x = np.arange(9.0)
+    y = np.array([0, 5, 7, 3, 0, -4, -2, 0, 6])
+    assert excursions(x, y, -1, 4) == [(2.0, 7.0, 1), (5.0, -4.0, -1), (8.0, 6.0, 1)]
+    assert excursions(x, np.zeros(9), -1, 1) == []
