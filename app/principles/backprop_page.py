@@ -45,12 +45,13 @@ class BackpropPage(QWidget):
                                             "BP3 and BP4", primary=True)
         self.all_button = button("End", "Jump to the last step: every z, a, δ and ∂C/∂w")
         self.restart_button = button("Start", "From the start: back to the first forward step")
-        self.stage.setWordWrap(True)
+        # the step's title on a line of its own (beside the buttons it wrapped, to a height that changed
+        # with the step and moved the diagram), the buttons under it
         steps_row = QHBoxLayout()
-        steps_row.addWidget(self.stage, 1)
         for b in (self.restart_button, self.back_button, self.next_button, self.all_button):
             b.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             steps_row.addWidget(b)
+        steps_row.addStretch(1)
         self.equation = equation_label()
         self.equation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.equation.setStyleSheet(self.equation.styleSheet() + f"background: {theme.BASE}; padding: 6px;")
@@ -63,6 +64,7 @@ class BackpropPage(QWidget):
         equation_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         equation_box.setStyleSheet(f"QScrollArea {{ border: 1px solid {theme.BORDER}; background: {theme.BASE}; }}")
         view = QVBoxLayout()
+        view.addWidget(self.stage)
         view.addLayout(steps_row)
         view.addWidget(self.diagram, 3)
         view.addWidget(equation_box, 0)
@@ -111,7 +113,7 @@ class BackpropPage(QWidget):
         row2.addWidget(self.epsilon)
         row2.addWidget(self.check_button)
         weight_layout.addLayout(row2)
-        self.check_result = equation_label()
+        self.check_result = equation_label([check_text(2, 5, 4, -0.0123456789, -0.0123456789)])
         weight_layout.addWidget(self.check_result)
 
         descent_box = QGroupBox("Gradient descent")
@@ -242,14 +244,7 @@ class BackpropPage(QWidget):
         exact = float(record.nabla_b[j] if bias else record.nabla_w[j, k])
         numeric = backprop_trace.numerical_gradient(self.network, self.x, self.y, l, j, None if bias else k, eps)
         self.checked = (exact, numeric)
-        agree = abs(exact - numeric) <= 1e-6
-        verdict = strong("agree", theme.SUCCESS) if agree else strong("differ", theme.ERROR)
-        formula = (f"BP3: δ<sup>{l}</sup><sub>{j + 1}</sub>" if bias else
-                   f"BP4: a<sup>{l - 1}</sup><sub>{k + 1}</sub> δ<sup>{l}</sup><sub>{j + 1}</sub>")
-        p = "b" if bias else "w"
-        self.check_result.setText(
-            f"{formula} = {number(exact, 10)}<br>(C({p}+ε) − C({p}−ε))/2ε = {number(numeric, 10)}<br>"
-            f"difference {number(abs(exact - numeric), 2)}: {verdict}")
+        self.check_result.setText(check_text(l, j, k, exact, numeric))
         self.redraw()
 
     def descend(self) -> None:
@@ -305,6 +300,18 @@ class BackpropPage(QWidget):
         if (steps, height) != getattr(self, "_cost_range", None):
             self._cost_range = (steps, height)
             self.cost_plot.getPlotItem().getViewBox().setRange(xRange=(0, steps), yRange=(0, height), padding=0.03)
+
+
+def check_text(l: int, j: int, k: int, exact: float, numeric: float) -> str:
+    """BP4's ∂C/∂w (BP3's ∂C/∂b when k is BIAS) beside the central difference, and whether they agree
+    (to 10⁻⁶)."""
+    bias = k == BIAS
+    verdict = strong("agree", theme.SUCCESS) if abs(exact - numeric) <= 1e-6 else strong("differ", theme.ERROR)
+    formula = (f"BP3: δ<sup>{l}</sup><sub>{j + 1}</sub>" if bias else
+               f"BP4: a<sup>{l - 1}</sup><sub>{k + 1}</sub> δ<sup>{l}</sup><sub>{j + 1}</sub>")
+    p = "b" if bias else "w"
+    return (f"{formula} = {number(exact, 10)}<br>(C({p}+ε) − C({p}−ε))/2ε = {number(numeric, 10)}<br>"
+            f"difference {number(abs(exact - numeric), 2)}: {verdict}")
 
 
 def _label(layer: int, j: int, k: int | None = None) -> str:

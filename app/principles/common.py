@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app import numbers, theme
 from app.theme import plots as look
 from app.widgets.gesture_plot import make_plot
 from app.widgets.page_parts import SidePanel, header
+from app.widgets.steady_label import SteadyLabel
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -79,13 +80,21 @@ class Player(QObject):
         self.button.setText("Run")
 
 
-def equation_label() -> QLabel:
-    """A label for equations with their numbers: monospace, selectable, wrapping."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setWordWrap(True)
+def equation_label(reserve=(), size: int = theme.FONT_BODY) -> SteadyLabel:
+    """A label for equations with their numbers: monospace (``size`` pixels), selectable, wrapping,
+    and as tall as the longest of ``reserve`` (texts as long as it gets) so that nothing under it
+    moves as they change."""
+    label = SteadyLabel(reserve=reserve)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_BODY}px;")
+    label.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {size}px;")
+    return label
+
+
+def steady_note(reserve=(), colour: str = theme.MUTED) -> SteadyLabel:
+    """A note beside the controls (as ``note_label``) whose text changes: as tall as the longest of
+    ``reserve``."""
+    label = SteadyLabel(reserve=reserve)
+    label.setStyleSheet(theme.text_style(colour, theme.FONT_NOTE))
     return label
 
 

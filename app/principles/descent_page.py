@@ -14,7 +14,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
 from app import numbers, theme
-from app.principles.common import Player, button, equation_label, frame, plot, strong, vector
+from app.principles.common import Player, button, equation_label, frame, plot, steady_note, strong, vector
 from app.theme import plots as theme_plots
 from app.widgets.page_parts import note_label
 from app.widgets.value_slider import ValueSlider
@@ -31,6 +31,30 @@ REGIME_WORDS = {"slow": "slow: many small steps", "good": "good: quick and stead
 CLOUD = 60  # mini-batch estimates drawn at the ball
 GRID = 161
 MAX_STEPS = 400  # Run stops after this many steps
+
+
+def regime_text(regime: descent.Regime) -> str:
+    """What η (and μ) make of the descent: its regime and the worst rate of approach."""
+    steps = "never" if not np.isfinite(regime.steps) else f"≈ {numbers.count(round(regime.steps))} steps"
+    return (f"{strong(REGIME_WORDS[regime.name], REGIME_COLOURS[regime.name])}<br>each step multiplies the distance "
+            f"to the minimum by up to {numbers.number(regime.rate, 2)}; 100× closer: {steps}")
+
+
+def readout_text(step_number: int, v, cost: float, gradient, last_step, step) -> str:
+    """The ball's numbers: where it is, C and ∇C there, the step it took and the one it will take
+    (−η∇C, plus μ times the velocity with momentum), one short line each."""
+    cost_text = numbers.number(cost, 4) if np.isfinite(cost) else "∞ (escaped)"
+    rows = [("v", vector(v)), ("∇C", vector(gradient)),
+            ("last Δv", vector(last_step) if last_step is not None else "–"), ("next Δv", vector(step))]
+    return "<br>".join([f"step {numbers.count(step_number)} · C(v) = {cost_text}"]
+                       + [f"{name.ljust(7).replace(' ', '&nbsp;')} = {value}" for name, value in rows])
+
+
+#: texts as long as the read-outs get (the labels keep their height, so the controls under them stay put)
+LONGEST = [-1.23e-5, -4.56e-5]
+REGIME_RESERVE = [regime_text(descent.Regime("overshoot", 0.99, 458.0)),
+                  regime_text(descent.Regime("divergence", 1.5, float("inf")))]
+READOUT_RESERVE = [readout_text(1000, LONGEST, 1.23e-5, LONGEST, LONGEST, LONGEST)]
 
 
 class DescentPage(QWidget):
@@ -107,14 +131,14 @@ class DescentPage(QWidget):
                                                               "w → w + v (chapter 3, equations 107 and 108)")
         self.m = ValueSlider("m", 1, 40, 5, 0, tooltip="mini-batch size m: ∇C ≈ (1/m) Σ ∇Cₓ over m random "
                                                       "points (chapter 1, equation 18)")
-        self.regime_label = note_label()
+        self.regime_label = steady_note(REGIME_RESERVE)
         self.step_button = button("Step", "One step Δv = −η∇C (chapter 1, equation 10)")
         self.run_button = button("Run", "Keep stepping until the ball settles or escapes", primary=True)
         self.reset_button = button("Reset", "Put the ball back at its start (or click the map to place it)")
         buttons = QHBoxLayout()
         for b in (self.step_button, self.run_button, self.reset_button):
             buttons.addWidget(b)
-        self.readout = equation_label()
+        self.readout = equation_label(READOUT_RESERVE, size=theme.FONT_NOTE)
         side = QVBoxLayout()
         side.addWidget(choose)
         side.addWidget(self.eta)
@@ -126,7 +150,7 @@ class DescentPage(QWidget):
         side.addWidget(self.data_plot)
         side.addWidget(note_label(f"Click the map to put the ball there. White: the path; {strong('yellow', theme.WARNING)}"
                                   f": ∇C (at ¼ length); {strong('blue', theme.ACCENT)}: the step Δv; pink dots: the "
-                                  "steps other mini-batches would take."))
+                                  "steps other mini-batches would take (the numbers above are the full gradient's)."))
         frame(self, "Gradient descent",
               "Think of the cost C(v₁, v₂) as a valley and let a ball roll down: each step moves it by "
               "Δv = −η∇C, against the gradient. A small learning rate η crawls; a large one overshoots the "
@@ -233,20 +257,9 @@ class DescentPage(QWidget):
         self._arrow(self.step_line, self.step_head, v, step)
         self._draw_cloud(v, eta, mu)
 
-        regime = descent.regime(surface, eta, mu)
-        steps = "never" if not np.isfinite(regime.steps) else f"≈ {numbers.count(round(regime.steps))} steps"
-        self.regime_label.setText(
-            f"{strong(REGIME_WORDS[regime.name], REGIME_COLOURS[regime.name])}<br>each step multiplies the distance "
-            f"to the minimum by up to {numbers.number(regime.rate, 2)}; 100× closer: {steps}")
+        self.regime_label.setText(regime_text(descent.regime(surface, eta, mu)))
         cost = float(surface.cost(*v)) if not self.ball.escaped else float("inf")
-        lines = [f"step {len(self.ball.path) - 1}:  v = {vector(v)}",
-                 f"C(v) = {numbers.number(cost, 4) if np.isfinite(cost) else '∞ (escaped)'}",
-                 f"∇C = {vector(gradient)}"]
-        if self.last_step is not None:
-            lines.append(f"last Δv = {vector(self.last_step)}")
-        lines.append(f"next Δv = {'μ·(velocity) ' if mu else ''}−η∇C = {vector(step)}"
-                     + ("  (full gradient; a mini-batch's is noisier)" if self.stochastic else ""))
-        self.readout.setText("<br>".join(lines))
+        self.readout.setText(readout_text(len(self.ball.path) - 1, v, cost, gradient, self.last_step, step))
         if self.stochastic:
             x = np.array([-1.6, 1.6])
             self.data_line.setData(x, v[0] * x + v[1])

@@ -40,7 +40,7 @@ class _ZPlot:
                                           brush=opaque(theme.ACCENT, 150), pen=pg.mkPen(opaque(theme.ACCENT, 200)))
         self.plot.addItem(self.histogram)
         self.density = self.plot.plot(pen=pg.mkPen(theme.TEXT_STRONG, width=2))
-        self.readout = equation_label()
+        self.readout = equation_label(READOUT_RESERVE)
         self.widget = QWidget()
         column = QVBoxLayout(self.widget)
         column.setContentsMargins(0, 0, 0, 0)
@@ -62,11 +62,20 @@ class _ZPlot:
             self.plot.getPlotItem().getViewBox().setYRange(0, top, padding=0)
         k = init_stats.inputs_on(n_in, fraction)
         w_sd = init_stats.weight_sd(self.init, n_in)
-        colour = theme.ERROR if stats.saturated > 0.5 else (theme.WARNING if stats.saturated > 0.05 else theme.SUCCESS)
-        self.readout.setText(
-            f"sd(z) = √({numbers.count(k)}·{numbers.number(w_sd ** 2)} + 1) = {strong(numbers.number(stats.sd))}<br>"
-            f"saturated (|z| > {numbers.number(init_stats.SATURATED, 2)}): {strong(_share(stats.saturated), colour)}")
+        self.readout.setText(readout_text(k, w_sd ** 2, stats.sd, stats.saturated))
         return stats
+
+
+def readout_text(inputs_on: int, weight_variance: float, sd: float, saturated: float) -> str:
+    """sd(z) worked out (z's variance: the inputs on times the weights' variance, plus the bias's 1)
+    and the share of neurons that start saturated."""
+    colour = theme.ERROR if saturated > 0.5 else (theme.WARNING if saturated > 0.05 else theme.SUCCESS)
+    return (f"sd(z) = √({numbers.count(inputs_on)}·{numbers.number(weight_variance)} + 1) = "
+            f"{strong(numbers.number(sd))}<br>"
+            f"saturated (|z| > {numbers.number(init_stats.SATURATED, 2)}): {strong(_share(saturated), colour)}")
+
+
+READOUT_RESERVE = [readout_text(1999, 5.0025e-4, 44.7, 0.0123), readout_text(1999, 1.0, 44.7, 0.923)]
 
 
 class InitialisationPage(QWidget):

@@ -116,7 +116,7 @@ class OverfittingPage(QWidget):
         self.show_held_out.setChecked(True)
         self.show_held_out.setToolTip(f"{HELD_OUT} more points from the same source, never used by the fits: the "
                                       "held-out data that shows overfitting (chapter 3)")
-        self.readout = equation_label()
+        self.readout = equation_label(READOUT_RESERVE)
         side = QVBoxLayout()
         side.addWidget(self.degree)
         side.addWidget(self.noise)
@@ -178,11 +178,23 @@ class OverfittingPage(QWidget):
         self.degree_line.setPos(degree)
         train, test = self.errors[degree]
         line_train, line_test = self.errors[1]
-        off = (f"<br>{strong('▲▼', theme.ACCENT)} the polynomial leaves the plot: between the points it runs from "
-               f"{number(y.min())} to {number(y.max())}") if cuts else ""
         self.key.set_note(f"{theme.coloured('▲▼', theme.ACCENT)}&nbsp;where it leaves the plot" if cuts else "")
-        self.readout.setText(
-            f"degree {degree}: error on the ten points {strong(number(train, 3))}, on {HELD_OUT} new points "
-            f"{strong(number(test, 3), theme.TEST)}<br>the line: {number(line_train, 3)} and {number(line_test, 3)}"
-            + off)
+        self.readout.setText(readout_text(degree, train, test, line_train, line_test,
+                                          (y.min(), y.max()) if cuts else None))
+
+
+def readout_text(degree: int, train: float, test: float, line_train: float, line_test: float,
+                 swing: tuple[float, float] | None) -> str:
+    """The errors of the polynomial and of the line; ``swing``: how low and high the polynomial goes
+    when it leaves the plot."""
+    text = (f"degree {degree}: error on the ten points {strong(number(train))}, on {HELD_OUT} new points "
+            f"{strong(number(test), theme.TEST)}<br>the line: {number(line_train)} and {number(line_test)}")
+    if swing is not None:
+        text += (f"<br>{strong('▲▼', theme.ACCENT)} the polynomial leaves the plot: between the points it runs from "
+                 f"{number(swing[0])} to {number(swing[1])}")
+    return text
+
+
+#: as long as the read-out gets (it keeps that height: the note under it stays put)
+READOUT_RESERVE = [readout_text(9, 1.23e-25, 1.23e-5, 12.3, 12.3, (-1.23e5, 1.23e5))]
 

@@ -12,10 +12,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QRadioButton,
-                               QSlider, QVBoxLayout, QWidget)
+                               QSizePolicy, QSlider, QVBoxLayout, QWidget)
 
 from app import numbers, theme
-from app.principles.common import Player, button, frame, opaque, plot, strong
+from app.principles.common import Player, button, frame, opaque, plot, steady_note, strong
 from app.widgets.legend_key import LegendKey
 from app.widgets.page_parts import note_label
 from app.widgets.prediction import SketchPrediction
@@ -49,6 +49,18 @@ TIPS = {"quadratic": "C = (a − y)²/2 (chapter 3, equation 54); ∂C/∂w = (a
                          "σ′(z) cancels"}
 
 
+def readout_text(epoch: int, eta: float, cost: float, w: float, b: float, a: float, z: float) -> str:
+    """The neuron at one epoch, in four short lines."""
+    return (f"epoch {numbers.count(epoch)}, η = {numbers.exact(eta)}\n"
+            f"C = {numbers.number(cost, 4)}, a = {numbers.number(a)}\n"
+            f"w = {numbers.number(w)}, b = {numbers.number(b)}\n"
+            f"z = {numbers.number(z)}, σ′(z) = {numbers.number(float(sigmoid_prime(z)))}")
+
+
+#: the longest line the read-out may have (its column is never narrower)
+READOUT_RESERVE = "w = −1.23×10⁻⁵, b = −1.23×10⁻⁵"
+
+
 class _CostColumn:
     """One cost's plots: C and a against epoch; w, b and a as bars; σ′(z) with z marked."""
 
@@ -77,8 +89,13 @@ class _CostColumn:
         self.prime_plot.addItem(self.marker)
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.PlainText)  # cheaper to lay out 60 times a second
-        self.readout.setFixedHeight(3 * self.readout.fontMetrics().lineSpacing() + 4)  # no relayout per frame
         self.readout.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_SMALL}px;")
+        self.readout.ensurePolished()
+        # four short lines, of a fixed height, whose length never sets the column's width: no relayout
+        # per frame, and nothing beside it moves as the numbers change
+        self.readout.setFixedHeight(4 * self.readout.fontMetrics().lineSpacing() + 4)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.readout.setMinimumWidth(self.readout.fontMetrics().horizontalAdvance(READOUT_RESERVE))
         self.widget = QWidget()
         grid = QGridLayout(self.widget)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -112,10 +129,17 @@ class _CostColumn:
         self.bars.setOpts(height=[run.w[t], run.b[t], run.output[t]])
         z = run.w[t] * self.x + run.b[t]
         self.marker.setData([float(z)], [float(sigmoid_prime(z))])
-        self.readout.setText(
-            f"epoch {t} · η = {numbers.exact(self.eta)} · C = {numbers.number(run.cost[t], 4)}\n"
-            f"w = {numbers.number(run.w[t])}, b = {numbers.number(run.b[t])}, z = {numbers.number(z)}\n"
-            f"a = {numbers.number(run.output[t])}, σ′(z) = {numbers.number(float(sigmoid_prime(z)))}")
+        self.readout.setText(readout_text(t, self.eta, run.cost[t], run.w[t], run.b[t], run.output[t], z))
+
+
+def summary_text(epochs: int, quadratic, cross) -> str:
+    """Where each cost takes the output: its first and last value under each."""
+    return (f"After {numbers.count(epochs)} epochs the output goes {numbers.number(quadratic[0], 2)} → "
+            f"{strong(numbers.number(quadratic[1], 2))} with the quadratic cost and "
+            f"{numbers.number(cross[0], 2)} → {strong(numbers.number(cross[1], 2))} with cross-entropy.")
+
+
+SUMMARY_RESERVE = [summary_text(1000, (0.98, 0.0123), (0.98, 0.0123))]
 
 
 class SlowdownPage(QWidget):
@@ -151,7 +175,7 @@ class SlowdownPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.reset_button)
-        self.summary = note_label()
+        self.summary = steady_note(SUMMARY_RESERVE)
         self.prediction = SketchPrediction("Sketch the quadratic cost's curve over the epochs (drag on the left "
                                            "plot), then Run.", self.columns["quadratic"].plot, (0, 300))
         self.columns["quadratic"].key.add(self.prediction.curve, "your prediction")
@@ -201,10 +225,7 @@ class SlowdownPage(QWidget):
             column.set_run(run, self.eta_for(cost), 1.0)
         self.prediction.x_range = (0.0, float(epochs))
         quadratic, cross = self.runs["quadratic"], self.runs["cross-entropy"]
-        self.summary.setText(
-            f"After {numbers.count(epochs)} epochs the output goes {numbers.number(quadratic.output[0], 2)} → "
-            f"{strong(numbers.number(quadratic.output[-1], 2))} with the quadratic cost and "
-            f"{numbers.number(cross.output[0], 2)} → {strong(numbers.number(cross.output[-1], 2))} with cross-entropy.")
+        self.summary.setText(summary_text(epochs, quadratic.output[[0, -1]], cross.output[[0, -1]]))
         self.scrub.blockSignals(True)
         self.scrub.setRange(0, epochs)
         self.scrub.blockSignals(False)

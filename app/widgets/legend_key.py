@@ -4,15 +4,15 @@ up and down, a prediction sketched anywhere, curves that move while they animate
 
 Each entry is the item's own mark in its colour — ━━ a line, ╍╍ a dashed one, ● points — and its
 name; an item that is hidden has no entry (the key follows its visibility). The text wraps when the
-row is narrow, so it is never cut.
+row is narrow, so it is never cut, and the key keeps the height it has had at its width (a
+``SteadyLabel``), so that the plot beside it does not change size as entries come and go.
 """
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
-
 from app import theme
+from app.widgets.steady_label import SteadyLabel
 
 GAP = "&nbsp;" * 3 + " "  # between two entries (a line may break at its last space)
 
@@ -35,14 +35,12 @@ def entry_html(glyph: str, colour: str, name: str) -> str:
     return f"<span style='white-space:nowrap'>{mark_}&nbsp;{name}</span>"
 
 
-class LegendKey(QLabel):
+class LegendKey(SteadyLabel):
     """The key of ``entries``: (plot item, name) pairs, in order; ``note`` follows the last entry
     (rich text, e.g. what a mark in the plot means)."""
 
     def __init__(self, entries=(), note: str = "", parent=None):
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
+        super().__init__(parent=parent)
         self.setStyleSheet(theme.text_style(theme.TEXT, theme.FONT_SMALL))
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.entries: list[tuple[object, str]] = []

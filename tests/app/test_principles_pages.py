@@ -14,6 +14,7 @@ from app.main_window import MainWindow
 from app.principles.tab import PrinciplesTab
 from core import init_stats, overfitting, softmax
 from core.single_neuron import descend
+from app.layout_audit.pages import settle
 from tests.app.tabs import show
 
 
@@ -150,7 +151,7 @@ def test_slowdown_scrubs_and_every_view_follows(tab):
     np.testing.assert_allclose(column.cost_curve.getData()[1], run.cost[:121])
     z = run.w[120] + run.b[120]
     assert column.marker.getData()[0][0] == pytest.approx(z)
-    assert f"a = {numbers.number(run.output[120])}," in column.readout.text()
+    assert f"a = {numbers.number(run.output[120])}\n" in column.readout.text()
 
 
 def test_the_books_eta_for_cross_entropy(tab):
@@ -333,3 +334,60 @@ def test_excursions_are_the_farthest_point_of_each_run_outside_the_band():
     y = np.array([0, 5, 7, 3, 0, -4, -2, 0, 6])
     assert excursions(x, y, -1, 4) == [(2.0, 7.0, 1), (5.0, -4.0, -1), (8.0, 6.0, 1)]
     assert excursions(x, np.zeros(9), -1, 1) == []
+
+
+# --- nothing moves --------------------------------------------------------------------------------------------
+def placed(page) -> dict[int, tuple[str, tuple[int, int, int, int]]]:
+    """Where every visible widget of ``page`` is (page coordinates), but inside the equation box that
+    scrolls (its text may grow in it)."""
+    from PySide6.QtWidgets import QScrollArea, QWidget
+
+    boxes = [area for area in page.findChildren(QScrollArea)
+             if area.widget() is not None and area.widget().objectName() != "sidePanel"]
+    inside = {id(w) for box in boxes for w in box.findChildren(QWidget)}
+    out = {}
+    for widget in page.findChildren(QWidget):
+        if widget.isVisible() and id(widget) not in inside:
+            corner = widget.mapTo(page, widget.rect().topLeft())
+            out[id(widget)] = (type(widget).__name__, (corner.x(), corner.y(), widget.width(), widget.height()))
+    return out
+
+
+EDITS = {
+    "descent": [lambda p: p.step(), lambda p: p.eta.setValue(0.9), lambda p: p.eta.setValue(1.15),
+                lambda p: p.mu.setValue(0.5), lambda p: [p.step() for _ in range(30)], lambda p: p.reset()],
+    "backprop": [lambda p: p.go(k) for k in range(5)] + [lambda p: p.check(), lambda p: p.descend(),
+                                                        lambda p: p.go(0)],
+    "slowdown": [lambda p: p.show_epoch(150), lambda p: p.show_epoch(300), lambda p: p.book_eta.setChecked(True),
+                 lambda p: p.start_buttons[0].setChecked(True), lambda p: p.eta.setValue(1.0)],
+    "softmax": [lambda p: p.scale.setValue(10), lambda p: p.z[0].setValue(-5), lambda p: p.target.setCurrentIndex(1),
+                lambda p: p.scale.setValue(0)],
+    "initialisation": [lambda p: p.n_in.setValue(1), lambda p: p.n_in.setValue(2000), lambda p: p.fraction.setValue(0),
+                       lambda p: p.fraction.setValue(1)],
+    "overfitting": [lambda p: p.degree.setValue(1), lambda p: p.degree.setValue(9), lambda p: p.resample(5),
+                    lambda p: p.noise.setValue(3.0), lambda p: p.degree.setValue(0)],
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_nothing_moves_as_the_numbers_change(qtbot, name):
+    """At the smallest window's size, every edit of a page leaves every widget where it was: read-outs
+    keep their height, keys under plots theirs, a title never wraps differently."""
+    tab = PrinciplesTab()
+    qtbot.addWidget(tab)
+    tab.resize(1024 - 190, 640 - 60)  # the tab's share of the smallest window
+    tab.show()
+    page = getattr(tab, name)
+    tab.show_section([tab.page(i) for i in range(6)].index(page))
+    qtbot.waitExposed(tab)
+    settle(page)
+    before = placed(page)
+    for i, edit in enumerate(EDITS[name]):
+        edit(page)
+        settle(page)
+        after = placed(page)
+        moved = [f"{kind} {before[key][1]} → {where}" for key, (kind, where) in after.items()
+                 if key in before and before[key][1] != where]
+        assert not moved, (i, moved)
+        before = after
+    tab.shutdown()

@@ -51,3 +51,34 @@ def test_the_legend_key_marks_each_item_as_drawn_and_follows_its_visibility(qtbo
     dashed.show()
     key.set_note("")
     assert "output" in key.text() and "a note" not in key.text()
+
+
+def test_a_steady_label_keeps_its_height_as_its_text_changes_and_starts_again_at_a_new_width(qtbot):
+    from app.widgets.steady_label import SteadyLabel
+
+    long = " ".join(["a rather long read-out line"] * 6)
+    label = SteadyLabel("short", reserve=["one<br>two<br>three"])
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.addWidget(label)
+    below = QWidget()
+    below.setFixedHeight(20)
+    layout.addWidget(below)
+    layout.addStretch(1)
+    qtbot.addWidget(column)
+    column.resize(200, 400)
+    column.show()
+    qtbot.waitExposed(column)
+    three_lines = label.height()
+    assert three_lines >= 3 * label.fontMetrics().lineSpacing()  # the reserve's three lines, for "short"
+    at = below.y()
+    label.setText(long)  # longer than the reserve: it grows (once) ...
+    settle(column)
+    grown = label.height()
+    assert grown > three_lines and label.height() >= label.heightForWidth(label.width())
+    label.setText("short again")  # ... and keeps that height: what is under it stays put
+    settle(column)
+    assert label.height() == grown and below.y() > at
+    column.resize(600, 400)  # a new width: the reserve and the text shown, at that width
+    settle(column)
+    assert label.height() == three_lines
