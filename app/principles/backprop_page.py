@@ -131,7 +131,8 @@ class BackpropPage(QWidget):
         descent_layout.addWidget(self.cost_label)
         self.cost_plot = plot("", "step", "C", x_range=(0, 10), y_range=(0, 1))
         self.cost_plot.setFixedHeight(120)
-        self.cost_curve = self.cost_plot.plot(pen=theme.COST, symbol="o", symbolSize=5, symbolBrush=theme.COST)
+        self.cost_curve = self.cost_plot.plot(pen=theme.COST, symbol="o", symbolSize=5, symbolBrush=theme.COST,
+                                              name="C")
         descent_layout.addWidget(self.cost_plot)
 
         self.prediction = ChoicePrediction("Which neuron will have the largest |δ|? Decide, then step through "

@@ -104,7 +104,7 @@ class DescentPage(QWidget):
         self.data_plot.setMinimumHeight(150)
         self.data_points = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(theme.rgba(theme.TEXT, 160)), pen=None)
         self.batch_points = pg.ScatterPlotItem(size=9, brush=None, pen=pg.mkPen(theme.SERIES[1], width=2))
-        self.data_line = self.data_plot.plot(pen=pg.mkPen(theme.ACCENT, width=2))
+        self.data_line = self.data_plot.plot(pen=pg.mkPen(theme.ACCENT, width=2), name="v₁x + v₂")
         self.data_plot.addItem(self.data_points)
         self.data_plot.addItem(self.batch_points)
 

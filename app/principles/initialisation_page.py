@@ -39,7 +39,7 @@ class _ZPlot:
         self.histogram = pg.PlotCurveItem(BINS, np.zeros(len(BINS) - 1), stepMode="center", fillLevel=0,
                                           brush=opaque(theme.ACCENT, 150), pen=pg.mkPen(opaque(theme.ACCENT, 200)))
         self.plot.addItem(self.histogram)
-        self.density = self.plot.plot(pen=pg.mkPen(theme.TEXT_STRONG, width=2))
+        self.density = self.plot.plot(pen=pg.mkPen(theme.TEXT_STRONG, width=2), name="density")
         self.readout = equation_label(READOUT_RESERVE)
         self.widget = QWidget()
         column = QVBoxLayout(self.widget)

@@ -391,3 +391,34 @@ def test_nothing_moves_as_the_numbers_change(qtbot, name):
         assert not moved, (i, moved)
         before = after
     tab.shutdown()
+
+
+# --- hover read-outs ------------------------------------------------------------------------------------------
+def test_every_curve_plot_reads_its_named_curves_under_the_pointer(tab, qtbot):
+    """Every plot of curves on every page has the factory's hover read-out, and each curve it reads
+    is named (the cost map is a map: no read-out)."""
+    import pyqtgraph as pg
+
+    tab.descent.set_surface("regression")
+    tab.slowdown.show_epoch(200)
+    tab.backprop.descend()
+    read = 0
+    for i in range(6):
+        tab.show_section(i)
+        page = tab.page(i)
+        for widget in page.findChildren(pg.PlotWidget):
+            plot = widget.getPlotItem()
+            curves = [c for c in plot.listDataItems() if isinstance(c, pg.PlotDataItem) and c.isVisible()
+                      and c.yData is not None and len(c.yData)]
+            if widget is tab.descent.plot:
+                assert getattr(plot, "readout", None) is None
+                continue
+            if not curves or not widget.isVisible():
+                continue
+            assert getattr(plot, "readout", None) is not None and plot.readout.enabled, (i, plot.titleLabel.text)
+            x = float(np.median(curves[0].xData))
+            assert plot.readout.read_at(QPointF(x, float(np.nanmedian(curves[0].yData)))), (i, plot.titleLabel.text)
+            rows = plot.readout.text().splitlines()[1:]
+            assert rows and all(len(row.split()) >= 3 for row in rows), (i, rows)  # "● name value", never unnamed
+            read += 1
+    assert read >= 8
