@@ -41,10 +41,14 @@ def _cut_mark(pointing: int) -> QPainterPath:
 CUT_UP, CUT_DOWN = _cut_mark(1), _cut_mark(-1)
 
 
-def y_range(values: np.ndarray, pixels: float) -> tuple[float, float]:
-    """The y range that shows ``values`` (at least ``Y_LEAST``) with ``SYMBOL_ROOM`` pixels to spare in a
-    view ``pixels`` high, rounded out to steps of ``Y_STEP``."""
-    low, high = min(float(values.min()), Y_LEAST[0]), max(float(values.max()), Y_LEAST[1])
+def y_range(values: np.ndarray, noise: float, pixels: float) -> tuple[float, float]:
+    """The y range that shows ``values`` with ``SYMBOL_ROOM`` pixels to spare in a view ``pixels`` high,
+    rounded out to steps of ``Y_STEP``: at least ``Y_LEAST`` and the band where the source puts its
+    points (the line ± 4 noise: all 210 points fall in it 99 times in 100), so that new points from
+    the same source seldom change the range (a new one re-renders the axes)."""
+    band = (overfitting.SLOPE * overfitting.X_RANGE[0] - 4 * noise, overfitting.SLOPE * overfitting.X_RANGE[1] + 4 * noise)
+    low = min(float(values.min()), Y_LEAST[0], band[0])
+    high = max(float(values.max()), Y_LEAST[1], band[1])
     share = SYMBOL_ROOM / max(pixels, 4.0 * SYMBOL_ROOM)
     pad = (high - low) * share / (1 - 2 * share)
     return Y_STEP * np.floor((low - pad) / Y_STEP), Y_STEP * np.ceil((high + pad) / Y_STEP)
@@ -76,12 +80,14 @@ class OverfittingPage(QWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen(theme.ACCENT, width=2.5), name="the polynomial")
         # the polynomial may swing far out of the points' range: the view keeps to the points and cuts
         # it at its edge, on purpose (ignoreBounds: it does not set the range), marking where it leaves
-        self.cuts = pg.ScatterPlotItem(size=CUT_SIZE, pen=None, brush=pg.mkBrush(theme.ACCENT))
+        self.cuts_up, self.cuts_down = (pg.ScatterPlotItem(size=CUT_SIZE, pen=None, brush=pg.mkBrush(theme.ACCENT),
+                                                           symbol=mark) for mark in (CUT_UP, CUT_DOWN))
         item.getViewBox().setFlag(item.getViewBox().GraphicsItemFlag.ItemClipsChildrenToShape, True)
         for data in (self.held_out_points, self.line, self.points):
             item.addItem(data)
         item.addItem(self.curve, ignoreBounds=True)
-        item.addItem(self.cuts, ignoreBounds=True)
+        item.addItem(self.cuts_up, ignoreBounds=True)
+        item.addItem(self.cuts_down, ignoreBounds=True)
         item.getViewBox().sigResized.connect(self._fit_y)
         # the key under the plot: the polynomial passes through any corner a legend could take
         self.key = LegendKey([(self.points, "the ten points"), (self.held_out_points, "new points"),
@@ -144,8 +150,8 @@ class OverfittingPage(QWidget):
         self.test = overfitting.sample(HELD_OUT, noise, 2 * seed + 1)
         self.points.setData(self.train.x, self.train.y)
         self.held_out_points.setData(self.test.x, self.test.y)
-        self.fits = [overfitting.fit(self.train, d) for d in DEGREES]  # (redraw picks one: no fit per degree change)
-        self.line.setData(X, self.fits[1](X))
+        self.fits = overfitting.fits(self.train, DEGREES[-1])  # every degree at once (redraw picks one)
+        self.line.setData(X[[0, -1]], self.fits[1](X[[0, -1]]))  # (a line: its two ends)
         self.errors = np.array([[overfitting.mse(f, self.train), overfitting.mse(f, self.test)] for f in self.fits])
         self.train_errors.setData(DEGREES, np.maximum(self.errors[:, 0], ERROR_FLOOR))
         self.test_errors.setData(DEGREES, np.maximum(self.errors[:, 1], ERROR_FLOOR))
@@ -162,7 +168,7 @@ class OverfittingPage(QWidget):
         """The points' plot shows every point (the ten and the held-out ones, shown or not: the range
         stays when they are hidden); the polynomial is cut where it leaves that range."""
         vb = self.plot.getPlotItem().getViewBox()
-        low, high = y_range(np.r_[self.train.y, self.test.y], vb.height())
+        low, high = y_range(np.r_[self.train.y, self.test.y], self.noise.value(), vb.height())
         if (low, high) != tuple(vb.viewRange()[1]):
             vb.setYRange(low, high, padding=0)
         self.redraw()
@@ -173,8 +179,9 @@ class OverfittingPage(QWidget):
         self.curve.setData(X, y)
         low, high = self.plot.getPlotItem().getViewBox().viewRange()[1]
         cuts = excursions(X, y, low, high)
-        self.cuts.setData([{"pos": (x, high if side > 0 else low), "symbol": CUT_UP if side > 0 else CUT_DOWN}
-                           for x, _y, side in cuts])
+        for marks, side, edge in ((self.cuts_up, 1, high), (self.cuts_down, -1, low)):
+            xs = [x for x, _y, s in cuts if s == side]
+            marks.setData(xs, [edge] * len(xs))
         self.degree_line.setPos(degree)
         train, test = self.errors[degree]
         line_train, line_test = self.errors[1]

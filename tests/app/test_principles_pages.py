@@ -212,7 +212,7 @@ def test_overfitting_degree_nine_fits_the_points_and_misses_new_ones(tab, qtbot)
     train, test = page.errors[9]
     assert train < 1e-12 and test > 10 * page.errors[1][1]
     page.degree.setValue(1)
-    np.testing.assert_allclose(page.curve.getData()[1], page.line.getData()[1])
+    np.testing.assert_allclose(page.curve.getData()[1][[0, -1]], page.line.getData()[1])
     first = page.train.y.copy()
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     assert not np.array_equal(first, page.train.y)
@@ -313,16 +313,19 @@ def test_the_wild_polynomial_is_cut_at_the_plots_edge_and_marked(tab):
     page.degree.setValue(9)
     y = page.fits[9](X)
     assert y.min() < low and y.max() > high  # the polynomial swings out of it, both ways
-    marks = page.cuts.getData()
     expected = excursions(X, y, low, high)
-    assert len(marks[0]) == len(expected) >= 2
-    np.testing.assert_allclose(marks[1], [high if side > 0 else low for _x, _y, side in expected])
+    up, down = page.cuts_up.getData(), page.cuts_down.getData()
+    assert len(up[0]) + len(down[0]) == len(expected) >= 2 and len(up[0]) and len(down[0])
+    np.testing.assert_allclose(up[0], [x for x, _y, side in expected if side > 0])
+    np.testing.assert_allclose(down[0], [x for x, _y, side in expected if side < 0])
+    assert set(up[1]) == {high} and set(down[1]) == {low}  # on the edges, pointing out
     assert "leaves the plot" in page.readout.text() and numbers.number(y.min()) in page.readout.text()
     assert "where it leaves the plot" in page.key.text()
     assert page.plot.getPlotItem().legend is None and page.errors_plot.getPlotItem().legend is None
     assert page.key.names() == ["the ten points", "new points", "a line (degree 1)", "the polynomial"]
     page.degree.setValue(1)
-    assert len(page.cuts.getData()[0]) == 0 and "leaves" not in page.readout.text() + page.key.text()
+    assert len(page.cuts_up.getData()[0]) + len(page.cuts_down.getData()[0]) == 0
+    assert "leaves" not in page.readout.text() + page.key.text()
     page.show_held_out.setChecked(False)
     assert "new points" not in page.key.names()
 
