@@ -41,6 +41,25 @@ def fit(points: Points, degree: int) -> Polynomial:
     return Polynomial.fit(points.x, points.y, degree)
 
 
+def fits(points: Points, max_degree: int | None = None) -> list[Polynomial]:
+    """The least-squares polynomials of every degree from 0 to ``max_degree`` (default n − 1) at once,
+    from one QR factorisation V = QR of the Vandermonde matrix V = [1, t, t², …] (t: x mapped to
+    [−1, 1], as ``Polynomial.fit`` does): the first d + 1 columns of V are the first d + 1 of Q times
+    the top-left (d + 1)² block of R, so degree d's coefficients solve R[:d+1, :d+1] c = (Qᵀy)[:d+1]."""
+    n = len(points.x)
+    max_degree = n - 1 if max_degree is None else max_degree
+    if not 0 <= max_degree <= n - 1:
+        raise ValueError(f"a fit to {n} points takes a degree from 0 to {n - 1}, not {max_degree}")
+    domain = np.array([points.x.min(), points.x.max()], dtype=np.float64)
+    if domain[1] == domain[0]:
+        raise ValueError("the points need at least two different x")
+    t = 2 * (points.x - domain[0]) / (domain[1] - domain[0]) - 1
+    q, r = np.linalg.qr(np.vander(t, max_degree + 1, increasing=True))
+    qty = q.T @ points.y
+    return [Polynomial(np.linalg.solve(r[: d + 1, : d + 1], qty[: d + 1]), domain=domain)
+            for d in range(max_degree + 1)]
+
+
 def mse(poly: Polynomial, points: Points) -> float:
     """Mean squared error of the fit on the points."""
     return float(np.mean((poly(points.x) - points.y) ** 2))

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from app import theme
 from app.gradients import plots
-from app.gradients.controls import int_spin
 from app.gradients.page import Page
 from app.theme.plots import plot_widget
+from app.widgets.spin_boxes import int_spin
 
 EXPLANATION = (
     "Train any network in the <b>Train</b> tab and watch, mini-batch by mini-batch, how large each "

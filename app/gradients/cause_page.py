@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QHBoxLayout
 
 from app import jobs, numbers, theme
 from app.gradients import plots
-from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
 from app.gradients.page import Page, choice
 from app.theme.plots import plot_widget, set_axis_label, set_title
+from app.widgets.spin_boxes import int_spin
 from core import probes, vanishing
 from core.network import Network
 

@@ -1,38 +1,17 @@
-"""Input widgets for the Gradients tab: bounded spin boxes (a value out of range cannot be typed)
-and the Run / Pause / Stop buttons of a page that trains in the background, which keep the run's
-clock (time left) and its pacing (the GUI's share of the GIL, see ``app.pacing``)."""
+"""The Run / Pause / Stop buttons of a Gradients page that trains in the background, which keep the
+run's clock (time left) and its pacing (the GUI's share of the GIL, see ``app.pacing``); its spin
+boxes are ``app.widgets.spin_boxes``."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from app import jobs
 from app.theme.styles import primary_button
 from app.time_left import TimeLeft
 from app.pacing import ResponsiveRun
-
-
-def int_spin(lo: int, hi: int, value: int, step: int = 1, tip: str = "") -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)  # typing "500" is one change, not three
-    return box
-
-
-def real_spin(lo: float, hi: float, value: float, step: float, decimals: int = 3, tip: str = "") -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(lo, hi)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)
-    return box
 
 
 class RunButtons(QWidget):

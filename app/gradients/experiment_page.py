@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from app import jobs, numbers, theme
 from app.gradients import plots
-from app.gradients.controls import RunButtons, int_spin, real_spin
+from app.gradients.controls import RunButtons
 from app.gradients.data import start_with_data, when_data_ready
 from app.gradients.page import Page
 from app.gradients.speed_prediction import SpeedPrediction
 from app.theme.plots import decade_ticks, plot_widget
+from app.widgets.spin_boxes import int_spin, real_spin
 from core import vanishing
 from core.network import Network
 

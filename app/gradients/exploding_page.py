@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QCheckBox, QPushButton
 
 from app import numbers, theme
 from app.gradients import plots
-from app.gradients.controls import int_spin, real_spin
 from app.gradients.page import Page, choice
 from app.theme.plots import plot_widget
 from app.theme.styles import primary_button
+from app.widgets.spin_boxes import int_spin, real_spin
 from core import vanishing
 
 EXPLANATION = (

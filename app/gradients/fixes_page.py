@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QHeaderView,
 
 from app import jobs, numbers, theme
 from app.gradients import plots
-from app.gradients.controls import RunButtons, int_spin, real_spin
+from app.gradients.controls import RunButtons
 from app.gradients.data import start_with_data
 from app.gradients.page import Page, choice
 from app.theme.plots import cache_axes, plot_widget, set_axis_label
 from app.theme.styles import WELL
 from app.time_left import duration
+from app.widgets.spin_boxes import int_spin, real_spin
 from core import vanishing
 
 EXPLANATION = (

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import theme
-from app.principles.common import number, opaque, subscript, superscript
+from app.numbers import number, superscript
+from app.principles.common import opaque, subscript
 from core.backprop_trace import LayerTrace
 
 CARD_W, CARD_H = 92, 56
+NAMES_HEIGHT = 18  # the row of layer names at the top
+LABEL_TOP, LABEL_HEIGHT = 22, 16  # the row under it, for the selected weight's label (no edge passes there)
+CARDS_TOP = LABEL_TOP + LABEL_HEIGHT + 8  # where the columns of cards begin
 PICK = 7.0  # pixels: how near an edge a click must be to select it
 DRAG_RATE = 0.01  # weight change per pixel dragged
 #: σ'(z) below this is flagged as saturated (|z| > 2.9: the neuron barely learns)
@@ -74,7 +78,7 @@ class BackpropDiagram(QWidget):
         span = max(self.width() - 2 * margin_x, 1)
         x = margin_x + span * layer / max(len(sizes) - 1, 1)
         rows = sizes[layer]
-        top, height = 30, max(self.height() - 40, 1)
+        top, height = CARDS_TOP, max(self.height() - CARDS_TOP - 10, 1)
         y = top + height * (j + 0.5) / rows
         return QPointF(x, y)
 
@@ -140,9 +144,7 @@ class BackpropDiagram(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_bands(painter)
         self._paint_edges(painter)
-        font = QFont(self.font())
-        font.setPixelSize(theme.FONT_SMALL)
-        painter.setFont(font)
+        painter.setFont(self._small_font())
         for k, value in enumerate(self.x):
             self._card(painter, self.centre(0, k), [f"x{subscript(k + 1)} {number(value, 2)}"], theme.BORDER_STRONG)
         flagged = set(self.saturated)
@@ -159,7 +161,7 @@ class BackpropDiagram(QWidget):
         for layer in range(len(self.records) + 1):
             label = "input x" if layer == 0 else ("output" if layer == len(self.records) else f"layer {layer}")
             c = self.centre(layer, 0)
-            painter.drawText(QRectF(c.x() - 60, 4, 120, 18), Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(QRectF(c.x() - 60, 4, 120, NAMES_HEIGHT), Qt.AlignmentFlag.AlignCenter, label)
         painter.end()
 
     def _paint_bands(self, painter: QPainter) -> None:
@@ -167,7 +169,9 @@ class BackpropDiagram(QWidget):
         painter.setBrush(opaque(theme.ACCENT, 28))
         for layer in self.active:
             c = self.centre(layer, 0)
-            painter.drawRoundedRect(QRectF(c.x() - CARD_W / 2 - 8, 22, CARD_W + 16, self.height() - 26), 8, 8)
+            band_top = CARDS_TOP - 6
+            painter.drawRoundedRect(QRectF(c.x() - CARD_W / 2 - 8, band_top, CARD_W + 16, self.height() - band_top - 4),
+                                    8, 8)
 
     def _paint_edges(self, painter: QPainter) -> None:
         top = max((float(np.abs(r.nabla_w).max()) for r in self.records), default=0.0) or 1.0
@@ -190,33 +194,44 @@ class BackpropDiagram(QWidget):
         painter.setPen(QPen(QColor(theme.ACCENT), 2.5, Qt.PenStyle.DashLine))
         painter.drawLine(p, q)
 
-    def _paint_selected_label(self, painter: QPainter) -> None:
-        """The selected weight's (or bias's) value and gradient on a card at its edge's middle (above its
-        neuron), over everything."""
-        if self.selected is None:
-            return
+    def selected_label(self) -> tuple[str, QRectF] | None:
+        """The selected weight's (or bias's) value and gradient, and where they are written: in the row
+        under the layer names, above the gap its edge crosses (above its neuron's column for a bias),
+        where no edge or card is."""
+        if self.selected is None or not self.records:
+            return None
         l, j, k = self.selected
         r = self.records[l - 1]
         if k == BIAS:
-            box = self.card(l, j)
-            painter.setPen(QPen(QColor(theme.ACCENT), 2.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(box.adjusted(-3, -3, 3, 3), 8, 8)
-            text = f"b{superscript(l)}{subscript(j + 1)} = {number(r.b[j], 3)}"
+            text = f"b{superscript(l)}{subscript(j + 1)} = {number(r.b[j])}"
             if self.gradients:
-                text += f"   ∂C/∂b = {number(r.nabla_b[j], 4)}"
-            mid = QPointF(box.center().x(), box.top() - 4)
+                text += f"   ∂C/∂b = {number(r.nabla_b[j])}"
+            middle = self.centre(l, j).x()
         else:
-            p, q = self.edge(l, j, k)
-            text = f"w{superscript(l)}{subscript(j + 1)}{subscript(k + 1)} = {number(r.w[j, k], 3)}"
+            text = f"w{superscript(l)}{subscript(j + 1)}{subscript(k + 1)} = {number(r.w[j, k])}"
             if self.gradients:
-                text += f"   ∂C/∂w = {number(r.nabla_w[j, k], 4)}"
-            mid = (p + q) / 2
+                text += f"   ∂C/∂w = {number(r.nabla_w[j, k])}"
+            middle = (self.centre(l - 1, k).x() + self.centre(l, j).x()) / 2
+        width = QFontMetricsF(self._small_font()).horizontalAdvance(text) + 10
+        left = min(max(middle - width / 2, 0.0), max(self.width() - width, 0.0))
+        return text, QRectF(left, LABEL_TOP, width, LABEL_HEIGHT)
+
+    def _small_font(self) -> QFont:
         font = QFont(self.font())
         font.setPixelSize(theme.FONT_SMALL)
-        painter.setFont(font)
-        width = painter.fontMetrics().horizontalAdvance(text) + 10
-        box = QRectF(mid.x() - width / 2, mid.y() - 20, width, 16)
+        return font
+
+    def _paint_selected_label(self, painter: QPainter) -> None:
+        label = self.selected_label()
+        if label is None:
+            return
+        text, box = label
+        l, j, k = self.selected
+        if k == BIAS:  # its neuron outlined
+            painter.setPen(QPen(QColor(theme.ACCENT), 2.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self.card(l, j).adjusted(-3, -3, 3, 3), 8, 8)
+        painter.setFont(self._small_font())
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(opaque(theme.BACKGROUND, 230))
         painter.drawRoundedRect(box, 3, 3)

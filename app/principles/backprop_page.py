@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from app import theme
-from app.gradients.controls import int_spin, real_spin
+from app.numbers import number, superscript
 from app.principles import backprop_equations as eq
 from app.principles.backprop_diagram import BIAS, BackpropDiagram
-from app.principles.common import (button, equation_label, frame, number, plot, strong, subscript,
-                                   superscript)
+from app.widgets.spin_boxes import int_spin, real_spin
+from app.principles.common import button, equation_label, frame, plot, strong, subscript
 
-from app.universality.controls import note_label
+from app.widgets.page_parts import note_label
 from app.widgets.prediction import ChoicePrediction
 from core import backprop_trace
 
@@ -45,12 +45,13 @@ class BackpropPage(QWidget):
                                             "BP3 and BP4", primary=True)
         self.all_button = button("End", "Jump to the last step: every z, a, δ and ∂C/∂w")
         self.restart_button = button("Start", "From the start: back to the first forward step")
-        self.stage.setWordWrap(True)
+        # the step's title on a line of its own (beside the buttons it wrapped, to a height that changed
+        # with the step and moved the diagram), the buttons under it
         steps_row = QHBoxLayout()
-        steps_row.addWidget(self.stage, 1)
         for b in (self.restart_button, self.back_button, self.next_button, self.all_button):
             b.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             steps_row.addWidget(b)
+        steps_row.addStretch(1)
         self.equation = equation_label()
         self.equation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.equation.setStyleSheet(self.equation.styleSheet() + f"background: {theme.BASE}; padding: 6px;")
@@ -63,6 +64,7 @@ class BackpropPage(QWidget):
         equation_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         equation_box.setStyleSheet(f"QScrollArea {{ border: 1px solid {theme.BORDER}; background: {theme.BASE}; }}")
         view = QVBoxLayout()
+        view.addWidget(self.stage)
         view.addLayout(steps_row)
         view.addWidget(self.diagram, 3)
         view.addWidget(equation_box, 0)
@@ -102,7 +104,7 @@ class BackpropPage(QWidget):
         weight_layout.addLayout(row)
         self.epsilon = QComboBox()
         for eps in ("1e-4", "1e-5", "1e-6", "1e-7"):
-            self.epsilon.addItem(f"ε = {eps}", float(eps))
+            self.epsilon.addItem(f"ε = {number(float(eps))}", float(eps))
         self.epsilon.setCurrentIndex(2)
         self.epsilon.setToolTip("the nudge ε of the central difference (C(w + ε) − C(w − ε)) / 2ε")
         self.check_button = button("Check", "Compare BP4's ∂C/∂w (BP3's ∂C/∂b for a bias) with (C(w + ε) − C(w − ε)) "
@@ -111,7 +113,7 @@ class BackpropPage(QWidget):
         row2.addWidget(self.epsilon)
         row2.addWidget(self.check_button)
         weight_layout.addLayout(row2)
-        self.check_result = equation_label()
+        self.check_result = equation_label([check_text(2, 5, 4, -0.0123456789, -0.0123456789)])
         weight_layout.addWidget(self.check_result)
 
         descent_box = QGroupBox("Gradient descent")
@@ -129,7 +131,8 @@ class BackpropPage(QWidget):
         descent_layout.addWidget(self.cost_label)
         self.cost_plot = plot("", "step", "C", x_range=(0, 10), y_range=(0, 1))
         self.cost_plot.setFixedHeight(120)
-        self.cost_curve = self.cost_plot.plot(pen=theme.COST, symbol="o", symbolSize=5, symbolBrush=theme.COST)
+        self.cost_curve = self.cost_plot.plot(pen=theme.COST, symbol="o", symbolSize=5, symbolBrush=theme.COST,
+                                              name="C")
         descent_layout.addWidget(self.cost_plot)
 
         self.prediction = ChoicePrediction("Which neuron will have the largest |δ|? Decide, then step through "
@@ -242,14 +245,7 @@ class BackpropPage(QWidget):
         exact = float(record.nabla_b[j] if bias else record.nabla_w[j, k])
         numeric = backprop_trace.numerical_gradient(self.network, self.x, self.y, l, j, None if bias else k, eps)
         self.checked = (exact, numeric)
-        agree = abs(exact - numeric) <= 1e-6
-        verdict = strong("agree", theme.SUCCESS) if agree else strong("differ", theme.ERROR)
-        formula = (f"BP3: δ<sup>{l}</sup><sub>{j + 1}</sub>" if bias else
-                   f"BP4: a<sup>{l - 1}</sup><sub>{k + 1}</sub> δ<sup>{l}</sup><sub>{j + 1}</sub>")
-        p = "b" if bias else "w"
-        self.check_result.setText(
-            f"{formula} = {exact:.10f}<br>(C({p}+ε) − C({p}−ε))/2ε = {numeric:.10f}<br>"
-            f"difference {abs(exact - numeric):.1e}: {verdict}")
+        self.check_result.setText(check_text(l, j, k, exact, numeric))
         self.redraw()
 
     def descend(self) -> None:
@@ -288,8 +284,8 @@ class BackpropPage(QWidget):
         picked = self.prediction.picked
         ratio = flat[truth] / max(flat[picked], 1e-300)
         layer = next(l for l in range(len(sizes)) if truth < sum(sizes[: l + 1])) + 1
-        explain = (f"|δ| = {flat[truth]:.4f} there" + ("" if picked == truth else
-                                                       f", {ratio:.3g}× your pick's {flat[picked]:.4f}")
+        explain = (f"|δ| = {number(flat[truth])} there" + ("" if picked == truth else
+                                                           f", {number(ratio)}× your pick's {number(flat[picked])}")
                    + (". The output layer's δ comes straight from the error (BP1); each step back multiplies by "
                       "wᵀ and σ′(z) ≤ ¼ (BP2)." if layer == len(sizes) else
                       ". A hidden δ beats the output's here: its weights wᵀ are large enough to outweigh σ′(z) ≤ ¼."))
@@ -305,6 +301,18 @@ class BackpropPage(QWidget):
         if (steps, height) != getattr(self, "_cost_range", None):
             self._cost_range = (steps, height)
             self.cost_plot.getPlotItem().getViewBox().setRange(xRange=(0, steps), yRange=(0, height), padding=0.03)
+
+
+def check_text(l: int, j: int, k: int, exact: float, numeric: float) -> str:
+    """BP4's ∂C/∂w (BP3's ∂C/∂b when k is BIAS) beside the central difference, and whether they agree
+    (to 10⁻⁶)."""
+    bias = k == BIAS
+    verdict = strong("agree", theme.SUCCESS) if abs(exact - numeric) <= 1e-6 else strong("differ", theme.ERROR)
+    formula = (f"BP3: δ<sup>{l}</sup><sub>{j + 1}</sub>" if bias else
+               f"BP4: a<sup>{l - 1}</sup><sub>{k + 1}</sub> δ<sup>{l}</sup><sub>{j + 1}</sub>")
+    p = "b" if bias else "w"
+    return (f"{formula} = {number(exact, 10)}<br>(C({p}+ε) − C({p}−ε))/2ε = {number(numeric, 10)}<br>"
+            f"difference {number(abs(exact - numeric), 2)}: {verdict}")
 
 
 def _label(layer: int, j: int, k: int | None = None) -> str:

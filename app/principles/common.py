@@ -1,50 +1,35 @@
-"""What every Principles page shares: the page frame (title, explanation, view, side column), numbers
-written the way the book prints them, and a label for equations with the numbers plugged in."""
+"""What every Principles page shares: the page frame (title, explanation, view, side column), vectors
+and matrices in the app's number format (``app.numbers``), and a label for equations with the numbers
+plugged in."""
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app import theme
-from app.universality.controls import SidePanel, header
+from app import numbers, theme
 from app.theme import plots as look
-from app.universality.plotting import make_plot
-
-MINUS = "−"
-
-
-def number(value: float, decimals: int = 3) -> str:
-    """A number with a real minus sign (−0.125), as the book prints it."""
-    text = f"{value:.{decimals}f}"
-    if text.startswith("-"):
-        text = MINUS + text[1:]
-    if text.strip(MINUS + "0.") == "":
-        text = text.lstrip(MINUS)  # no "−0.000"
-    return text
-
+from app.widgets.gesture_plot import make_plot
+from app.widgets.page_parts import SidePanel, header
+from app.widgets.steady_label import SteadyLabel
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def subscript(n: int) -> str:
     return str(n).translate(_SUBSCRIPTS)
 
 
-def superscript(n: int) -> str:
-    return str(n).translate(_SUPERSCRIPTS)
+def vector(values, digits: int = 3) -> str:
+    """[0.125, −0.5]: a column vector written on one line, each number with ``digits`` significant
+    digits."""
+    return "[" + ", ".join(numbers.number(v, digits) for v in np.ravel(values)) + "]"
 
 
-def vector(values, decimals: int = 3) -> str:
-    """[0.125, −0.500]: a column vector written on one line."""
-    return "[" + ", ".join(number(v, decimals) for v in np.ravel(values)) + "]"
-
-
-def matrix(values, decimals: int = 2) -> str:
+def matrix(values, digits: int = 2) -> str:
     """[[…], […]]: a matrix row by row."""
-    return "[" + ", ".join(vector(row, decimals) for row in np.atleast_2d(values)) + "]"
+    return "[" + ", ".join(vector(row, digits) for row in np.atleast_2d(values)) + "]"
 
 
 def opaque(colour: str, alpha: int) -> QColor:
@@ -56,23 +41,13 @@ def opaque(colour: str, alpha: int) -> QColor:
 
 
 def plot(title: str = "", x_label: str = "", y_label: str = "", handler=None, x_range=(0.0, 1.0),
-         y_range=(0.0, 1.0)):
+         y_range=(0.0, 1.0), readout: bool = True):
     """A plot from the theme's factory with fixed ranges, whose clicks and drags go to ``handler`` (see
-    ``make_plot``), whose axes never rescale their numbers with an SI prefix (pyqtgraph would label
-    0.001-0.4 as 1-400 once an axis has a label), and whose axes and grid are cached as pixmaps: an
-    edit that redraws a curve then does not replay every grid line (~13 ms a plot)."""
-    widget = make_plot(title, x_label, y_label, handler=handler, x_range=x_range, y_range=y_range)
+    ``make_plot``), and whose axes and grid are cached as pixmaps: an edit that redraws a curve then
+    does not replay every grid line (~13 ms a plot)."""
+    widget = make_plot(title, x_label, y_label, handler=handler, x_range=x_range, y_range=y_range, readout=readout)
     look.cache_axes(widget.getPlotItem())
-    for side in ("left", "bottom"):
-        axis = widget.getPlotItem().getAxis(side)
-        axis.setSIPrefixEnableRanges(())
-        axis.updateAutoSIPrefix()
     return widget
-
-
-def legend(widget, corner: str = "top-right"):
-    """The theme's legend, in a corner of the plot."""
-    return look.add_legend(widget.getPlotItem(), corner)
 
 
 class Player(QObject):
@@ -105,13 +80,21 @@ class Player(QObject):
         self.button.setText("Run")
 
 
-def equation_label() -> QLabel:
-    """A label for equations with their numbers: monospace, selectable, wrapping."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setWordWrap(True)
+def equation_label(reserve=(), size: int = theme.FONT_BODY) -> SteadyLabel:
+    """A label for equations with their numbers: monospace (``size`` pixels), selectable, wrapping,
+    and as tall as the longest of ``reserve`` (texts as long as it gets) so that nothing under it
+    moves as they change."""
+    label = SteadyLabel(reserve=reserve)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_BODY}px;")
+    label.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {size}px;")
+    return label
+
+
+def steady_note(reserve=(), colour: str = theme.MUTED) -> SteadyLabel:
+    """A note beside the controls (as ``note_label``) whose text changes: as tall as the longest of
+    ``reserve``."""
+    label = SteadyLabel(reserve=reserve)
+    label.setStyleSheet(theme.text_style(colour, theme.FONT_NOTE))
     return label
 
 

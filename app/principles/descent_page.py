@@ -13,10 +13,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
-from app import theme
-from app.principles.common import Player, button, equation_label, frame, number, plot, strong, vector
+from app import numbers, theme
+from app.principles.common import Player, button, equation_label, frame, plot, steady_note, strong, vector
 from app.theme import plots as theme_plots
-from app.universality.controls import ValueSlider, note_label
+from app.widgets.page_parts import note_label
+from app.widgets.value_slider import ValueSlider
 
 from core import descent
 
@@ -32,6 +33,30 @@ GRID = 161
 MAX_STEPS = 400  # Run stops after this many steps
 
 
+def regime_text(regime: descent.Regime) -> str:
+    """What η (and μ) make of the descent: its regime and the worst rate of approach."""
+    steps = "never" if not np.isfinite(regime.steps) else f"≈ {numbers.count(round(regime.steps))} steps"
+    return (f"{strong(REGIME_WORDS[regime.name], REGIME_COLOURS[regime.name])}<br>each step multiplies the distance "
+            f"to the minimum by up to {numbers.number(regime.rate, 2)}; 100× closer: {steps}")
+
+
+def readout_text(step_number: int, v, cost: float, gradient, last_step, step) -> str:
+    """The ball's numbers: where it is, C and ∇C there, the step it took and the one it will take
+    (−η∇C, plus μ times the velocity with momentum), one short line each."""
+    cost_text = numbers.number(cost, 4) if np.isfinite(cost) else "∞ (escaped)"
+    rows = [("v", vector(v)), ("∇C", vector(gradient)),
+            ("last Δv", vector(last_step) if last_step is not None else "–"), ("next Δv", vector(step))]
+    return "<br>".join([f"step {numbers.count(step_number)} · C(v) = {cost_text}"]
+                       + [f"{name.ljust(7).replace(' ', '&nbsp;')} = {value}" for name, value in rows])
+
+
+#: texts as long as the read-outs get (the labels keep their height, so the controls under them stay put)
+LONGEST = [-1.23e-5, -4.56e-5]
+REGIME_RESERVE = [regime_text(descent.Regime("overshoot", 0.99, 458.0)),
+                  regime_text(descent.Regime("divergence", 1.5, float("inf")))]
+READOUT_RESERVE = [readout_text(1000, LONGEST, 1.23e-5, LONGEST, LONGEST, LONGEST)]
+
+
 class DescentPage(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -41,27 +66,37 @@ class DescentPage(QWidget):
         self.last_step: np.ndarray | None = None
 
         # --- the heat map and everything on it --------------------------------------------------------
-        self.plot = plot("", "v₁", "v₂", handler=self, x_range=(-2, 2), y_range=(-2, 2))
+        # a map, not curves: no hover read-out
+        self.plot = plot("", "v₁", "v₂", handler=self, x_range=(-2, 2), y_range=(-2, 2), readout=False)
         item = self.plot.getPlotItem()
         item.getViewBox().setAspectLocked(True)
         self.image = pg.ImageItem()
         lut = theme_plots.SEQUENTIAL.getLookupTable(0.0, 1.0, 256).astype(np.float64)
         background = np.array(theme.rgba(theme.BACKGROUND, 255)[:3], dtype=np.float64)
         self.image.setLookupTable((0.55 * lut[:, :3] + 0.45 * background).astype(np.uint8))  # dimmed, opaque
-        item.addItem(self.image)
-        self.contours = [item.plot(pen=pg.mkPen(theme.rgba(theme.TEXT, 70), width=1)) for _ in range(8)]
+        # The view shows the square the ball lives in (wider when the plot is wider: the aspect is locked);
+        # the heat map and its contours are drawn twice as far out so that they fill any view, and cut
+        # by it (ignoreBounds: they do not set the range)
+        item.addItem(self.image, ignoreBounds=True)
+        self.contours = [pg.PlotDataItem(pen=pg.mkPen(theme.rgba(theme.TEXT, 70), width=1)) for _ in range(8)]
+        for contour in self.contours:
+            item.addItem(contour, ignoreBounds=True)
         self.minimum = pg.ScatterPlotItem(size=10, symbol="x", pen=pg.mkPen(theme.TEXT_STRONG, width=2))
-        self.path = item.plot(pen=pg.mkPen(theme.TEXT_STRONG, width=1.5), symbol="o", symbolSize=4,
-                              symbolBrush=theme.TEXT_STRONG, symbolPen=None)
+        self.path = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT_STRONG, width=1.5), symbol="o", symbolSize=4,
+                                    symbolBrush=theme.TEXT_STRONG, symbolPen=None)
         self.cloud = pg.ScatterPlotItem(size=5, brush=pg.mkBrush(theme.rgba(theme.SERIES[1], 150)), pen=None)
-        self.gradient_line = item.plot(pen=pg.mkPen(theme.WARNING, width=2))
-        self.step_line = item.plot(pen=pg.mkPen(theme.ACCENT, width=3))
+        self.gradient_line = pg.PlotDataItem(pen=pg.mkPen(theme.WARNING, width=2))
+        self.step_line = pg.PlotDataItem(pen=pg.mkPen(theme.ACCENT, width=3))
         self.gradient_head = pg.ArrowItem(headLen=12, brush=theme.WARNING, pen=None)
         self.step_head = pg.ArrowItem(headLen=14, brush=theme.ACCENT, pen=None)
         self.ball_item = pg.ScatterPlotItem(size=16, brush=pg.mkBrush(theme.TEXT_STRONG),
                                             pen=pg.mkPen(theme.BACKGROUND, width=2))
-        for extra in (self.minimum, self.cloud, self.gradient_head, self.step_head, self.ball_item):
-            item.addItem(extra)
+        item.addItem(self.minimum)
+        # the ball, its path and arrows stay on the map, but for a diverging ball that flies off it (cut
+        # at the edge, on purpose: the read-out says it escaped)
+        for moving in (self.path, self.cloud, self.gradient_line, self.step_line, self.gradient_head,
+                       self.step_head, self.ball_item):
+            item.addItem(moving, ignoreBounds=True)
         self.plot.setCursor(Qt.CursorShape.CrossCursor)
 
         # the regression set and the line of the ball's (v₁, v₂)
@@ -69,7 +104,7 @@ class DescentPage(QWidget):
         self.data_plot.setMinimumHeight(150)
         self.data_points = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(theme.rgba(theme.TEXT, 160)), pen=None)
         self.batch_points = pg.ScatterPlotItem(size=9, brush=None, pen=pg.mkPen(theme.SERIES[1], width=2))
-        self.data_line = self.data_plot.plot(pen=pg.mkPen(theme.ACCENT, width=2))
+        self.data_line = self.data_plot.plot(pen=pg.mkPen(theme.ACCENT, width=2), name="v₁x + v₂")
         self.data_plot.addItem(self.data_points)
         self.data_plot.addItem(self.batch_points)
 
@@ -96,14 +131,14 @@ class DescentPage(QWidget):
                                                               "w → w + v (chapter 3, equations 107 and 108)")
         self.m = ValueSlider("m", 1, 40, 5, 0, tooltip="mini-batch size m: ∇C ≈ (1/m) Σ ∇Cₓ over m random "
                                                       "points (chapter 1, equation 18)")
-        self.regime_label = note_label()
+        self.regime_label = steady_note(REGIME_RESERVE)
         self.step_button = button("Step", "One step Δv = −η∇C (chapter 1, equation 10)")
         self.run_button = button("Run", "Keep stepping until the ball settles or escapes", primary=True)
         self.reset_button = button("Reset", "Put the ball back at its start (or click the map to place it)")
         buttons = QHBoxLayout()
         for b in (self.step_button, self.run_button, self.reset_button):
             buttons.addWidget(b)
-        self.readout = equation_label()
+        self.readout = equation_label(READOUT_RESERVE, size=theme.FONT_NOTE)
         side = QVBoxLayout()
         side.addWidget(choose)
         side.addWidget(self.eta)
@@ -115,7 +150,7 @@ class DescentPage(QWidget):
         side.addWidget(self.data_plot)
         side.addWidget(note_label(f"Click the map to put the ball there. White: the path; {strong('yellow', theme.WARNING)}"
                                   f": ∇C (at ¼ length); {strong('blue', theme.ACCENT)}: the step Δv; pink dots: the "
-                                  "steps other mini-batches would take."))
+                                  "steps other mini-batches would take (the numbers above are the full gradient's)."))
         frame(self, "Gradient descent",
               "Think of the cost C(v₁, v₂) as a valley and let a ball roll down: each step moves it by "
               "Δv = −η∇C, against the gradient. A small learning rate η crawls; a large one overshoots the "
@@ -222,20 +257,9 @@ class DescentPage(QWidget):
         self._arrow(self.step_line, self.step_head, v, step)
         self._draw_cloud(v, eta, mu)
 
-        regime = descent.regime(surface, eta, mu)
-        steps = "never" if not np.isfinite(regime.steps) else f"≈ {regime.steps:.0f} steps"
-        self.regime_label.setText(
-            f"{strong(REGIME_WORDS[regime.name], REGIME_COLOURS[regime.name])}<br>each step multiplies the distance "
-            f"to the minimum by up to {regime.rate:.2f}; 100× closer: {steps}")
+        self.regime_label.setText(regime_text(descent.regime(surface, eta, mu)))
         cost = float(surface.cost(*v)) if not self.ball.escaped else float("inf")
-        lines = [f"step {len(self.ball.path) - 1}:  v = {vector(v)}",
-                 f"C(v) = {number(cost, 4) if np.isfinite(cost) else '∞ (escaped)'}",
-                 f"∇C = {vector(gradient)}"]
-        if self.last_step is not None:
-            lines.append(f"last Δv = {vector(self.last_step)}")
-        lines.append(f"next Δv = {'μ·(velocity) ' if mu else ''}−η∇C = {vector(step)}"
-                     + ("  (full gradient; a mini-batch's is noisier)" if self.stochastic else ""))
-        self.readout.setText("<br>".join(lines))
+        self.readout.setText(readout_text(len(self.ball.path) - 1, v, cost, gradient, self.last_step, step))
         if self.stochastic:
             x = np.array([-1.6, 1.6])
             self.data_line.setData(x, v[0] * x + v[1])

@@ -6,13 +6,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from app import theme
+from app import numbers, theme
 from app.principles.common import equation_label, frame, opaque, plot, strong
-from app.universality.controls import ValueSlider, note_label
+from app.widgets.page_parts import note_label
+from app.widgets.value_slider import ValueSlider
 
 from core import init_stats
 
 BINS = np.linspace(-40, 40, 81)
+DENSITY_Z = np.linspace(-40, 40, 161)  # where the density is drawn (a smooth curve: half a bin apart is plenty)
 Y_TOPS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.45, 1.0)  # the plots' heights (share of neurons per bin)
 TITLES = {"large": "Weights N(0, 1)", "default": "Weights N(0, 1/n_in)"}
 TIPS = {"large": "chapter 1's initialisation: every weight and bias N(0, 1)",
@@ -20,8 +22,8 @@ TIPS = {"large": "chapter 1's initialisation: every weight and bias N(0, 1)",
 
 
 def _share(share: float) -> str:
-    """A percentage with enough digits to tell a small share from none."""
-    return f"{share:.1%}" if share >= 0.01 or share == 0 else f"{100 * share:.2g}%"
+    """A percentage with enough digits to tell a small share from none (0.018%, 83.7%)."""
+    return f"{numbers.number(100 * share, 3)}%"
 
 
 class _ZPlot:
@@ -34,12 +36,15 @@ class _ZPlot:
             low, high = sorted((side * init_stats.SATURATED, side * 40.0))
             zone = pg.LinearRegionItem((low, high), movable=False, brush=pg.mkBrush(opaque(theme.WARNING, 28)),
                                        pen=pg.mkPen(None))
+            zone.setCacheMode(zone.CacheMode.DeviceCoordinateCache)  # still: a blit when the bars change
             self.plot.addItem(zone)
+        # steps along the axes: no antialiasing needed (it costs a few ms a redraw)
         self.histogram = pg.PlotCurveItem(BINS, np.zeros(len(BINS) - 1), stepMode="center", fillLevel=0,
-                                          brush=opaque(theme.ACCENT, 150), pen=pg.mkPen(opaque(theme.ACCENT, 200)))
+                                          brush=opaque(theme.ACCENT, 150), pen=pg.mkPen(opaque(theme.ACCENT, 200)),
+                                          antialias=False)
         self.plot.addItem(self.histogram)
-        self.density = self.plot.plot(pen=pg.mkPen(theme.TEXT_STRONG, width=2))
-        self.readout = equation_label()
+        self.density = self.plot.plot(pen=pg.mkPen(theme.TEXT_STRONG, width=2), name="density")
+        self.readout = equation_label(READOUT_RESERVE)
         self.widget = QWidget()
         column = QVBoxLayout(self.widget)
         column.setContentsMargins(0, 0, 0, 0)
@@ -52,7 +57,7 @@ class _ZPlot:
         counts, _ = np.histogram(stats.samples, BINS)  # (neurons beyond ±40 are off the plot)
         shares = counts / len(stats.samples)
         self.histogram.setData(BINS, shares)
-        x = np.linspace(-40, 40, 401)
+        x = DENSITY_Z
         self.density.setData(x, width * np.exp(-0.5 * (x / stats.sd) ** 2) / (stats.sd * np.sqrt(2 * np.pi)))
         # a few fixed heights: a new range re-renders the axes and grid (tens of ms), so it changes rarely
         top = next(h for h in Y_TOPS if h >= float(shares.max()) * 1.1)
@@ -61,11 +66,20 @@ class _ZPlot:
             self.plot.getPlotItem().getViewBox().setYRange(0, top, padding=0)
         k = init_stats.inputs_on(n_in, fraction)
         w_sd = init_stats.weight_sd(self.init, n_in)
-        colour = theme.ERROR if stats.saturated > 0.5 else (theme.WARNING if stats.saturated > 0.05 else theme.SUCCESS)
-        self.readout.setText(
-            f"sd(z) = √({k}·{w_sd ** 2:.3g} + 1) = {strong(f'{stats.sd:.2f}')}<br>"
-            f"saturated (|z| > {init_stats.SATURATED:.1f}): {strong(_share(stats.saturated), colour)}")
+        self.readout.setText(readout_text(k, w_sd ** 2, stats.sd, stats.saturated))
         return stats
+
+
+def readout_text(inputs_on: int, weight_variance: float, sd: float, saturated: float) -> str:
+    """sd(z) worked out (z's variance: the inputs on times the weights' variance, plus the bias's 1)
+    and the share of neurons that start saturated."""
+    colour = theme.ERROR if saturated > 0.5 else (theme.WARNING if saturated > 0.05 else theme.SUCCESS)
+    return (f"sd(z) = √({numbers.count(inputs_on)}·{numbers.number(weight_variance)} + 1) = "
+            f"{strong(numbers.number(sd))}<br>"
+            f"saturated (|z| > {numbers.number(init_stats.SATURATED, 2)}): {strong(_share(saturated), colour)}")
+
+
+READOUT_RESERVE = [readout_text(1999, 5.0025e-4, 44.7, 0.0123), readout_text(1999, 1.0, 44.7, 0.923)]
 
 
 class InitialisationPage(QWidget):
@@ -85,8 +99,9 @@ class InitialisationPage(QWidget):
         side.addWidget(note_label(
             "z is a sum of independent Gaussians: the weights of the inputs that are on, and the bias. Its variance "
             "is the number of inputs on times the weights' variance, plus 1. The bars are 4,000 neurons drawn from "
-            "that distribution; the line is its density. Amber: |z| > ln 99 ≈ 4.6, where σ(z) is within 0.01 of 0 "
-            "or 1 and σ′(z) &lt; 0.01, so the neuron barely learns."))
+            "that distribution (those with |z| beyond 40 lie off the plot); the line is its density. Amber: "
+            "<span style='white-space:nowrap'>|z| &gt; ln 99</span> ≈ 4.6, where σ(z) is within 0.01 of 0 or 1 and "
+            "σ′(z) &lt; 0.01, so the neuron barely learns."))
         frame(self, "Weight initialisation",
               "With weights N(0, 1), a neuron with 1,000 inputs, half of them on, has a weighted input z with standard "
               "deviation √501 ≈ 22.4: almost every such neuron starts saturated. Weights N(0, 1/n_in) give √(3/2) ≈ "

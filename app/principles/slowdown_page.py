@@ -12,12 +12,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QRadioButton,
-                               QSlider, QVBoxLayout, QWidget)
+                               QSizePolicy, QSlider, QVBoxLayout, QWidget)
 
-from app import theme
-from app.principles.common import Player, button, frame, legend, number, opaque, plot, strong
-from app.universality.controls import ValueSlider, note_label
+from app import numbers, theme
+from app.principles.common import Player, button, frame, opaque, plot, steady_note, strong
+from app.widgets.legend_key import LegendKey
+from app.widgets.page_parts import note_label
 from app.widgets.prediction import SketchPrediction
+from app.widgets.value_slider import ValueSlider
 from core.single_neuron import COSTS, descend, sigmoid_prime
 
 STARTS = [(0.6, 0.9), (2.0, 2.0)]  # the book's two starts: output 0.82 and 0.98
@@ -25,12 +27,38 @@ BOOK_CROSS_ENTROPY_ETA = 0.005
 CAVEAT = ("Why the book's cross-entropy picture falls faster: its animation uses η = 0.005 with an update that is not "
           "the cross-entropy gradient; with the true gradient a − y at that η the neuron from (2, 2) is still at 0.78 "
           "after 300 epochs.")
-Z = np.linspace(-6, 6, 241)
+Z_LEAST = 6.0  # σ′(z) is drawn over z = −6…6, or twice, four times… that when the run's z goes further
+BARS_LEAST = 2.5  # the bars' axis: ±2.5, or twice, four times… that when w or b go further
+
+
+def doubling(reach: float, least: float) -> float:
+    """``least`` doubled until it covers ``reach``: a range that changes rarely (a new one re-renders
+    the axes)."""
+    return least * 2.0 ** max(0, int(np.ceil(np.log2(max(reach, 1e-12) / least))))
+
+
+def set_range(widget, x_range, y_range) -> None:
+    """Give a plot these ranges unless it has them already."""
+    if getattr(widget, "shown_ranges", None) != (x_range, y_range):
+        widget.shown_ranges = (x_range, y_range)
+        widget.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0.02)
 TITLES = {"quadratic": "Quadratic cost", "cross-entropy": "Cross-entropy cost"}
 TIPS = {"quadratic": "C = (a − y)²/2 (chapter 3, equation 54); ∂C/∂w = (a − y) σ′(z) x (equation 55): slow where σ′(z) "
                      "is small",
         "cross-entropy": "C = −[y ln a + (1 − y) ln(1 − a)] (chapter 3, equation 57); ∂C/∂w = x (a − y) (equation 61): "
                          "σ′(z) cancels"}
+
+
+def readout_text(epoch: int, eta: float, cost: float, w: float, b: float, a: float, z: float) -> str:
+    """The neuron at one epoch, in four short lines."""
+    return (f"epoch {numbers.count(epoch)}, η = {numbers.exact(eta)}\n"
+            f"C = {numbers.number(cost, 4)}, a = {numbers.number(a)}\n"
+            f"w = {numbers.number(w)}, b = {numbers.number(b)}\n"
+            f"z = {numbers.number(z)}, σ′(z) = {numbers.number(float(sigmoid_prime(z)))}")
+
+
+#: the longest line the read-out may have (its column is never narrower)
+READOUT_RESERVE = "w = −1.23×10⁻⁵, b = −1.23×10⁻⁵"
 
 
 class _CostColumn:
@@ -40,41 +68,57 @@ class _CostColumn:
         self.cost = cost
         self.plot = plot(TITLES[cost], "epoch", "", x_range=(0, 300), y_range=(0, 1))
         self.plot.setToolTip(TIPS[cost])
-        legend(self.plot, "top-right")
         self.cost_curve = self.plot.plot(pen=pg.mkPen(theme.COST, width=2.5), name="cost C")
         self.output_curve = self.plot.plot(pen=pg.mkPen(theme.ACCENT, width=2, style=Qt.PenStyle.DashLine),
                                            name="output a")
         self.now = pg.InfiniteLine(angle=90, pen=pg.mkPen(opaque(theme.TEXT, 90)))
         self.plot.addItem(self.now)
+        # the key under the plot: the curves move through every corner as they animate, and a sketched
+        # prediction may go anywhere
+        self.key = LegendKey([(self.cost_curve, "cost C"), (self.output_curve, "output a")])
         self.bars_plot = plot("now", "", "", x_range=(-0.6, 2.6), y_range=(-2.5, 2.5))
         self.bars_plot.getPlotItem().getAxis("bottom").setTicks([[(0, "w"), (1, "b"), (2, "a")]])
         self.bars = pg.BarGraphItem(x=[0, 1, 2], height=[0, 0, 0], width=0.6,
                                     brushes=[theme.SERIES[2], theme.SERIES[3], theme.ACCENT], pen=None)
         self.bars_plot.addItem(self.bars)
-        self.prime_plot = plot("σ′(z)", "z", "", x_range=(-6, 6), y_range=(0, 0.27))
+        self.prime_plot = plot("σ′(z)", "z", "", x_range=(-Z_LEAST, Z_LEAST), y_range=(0, 0.27))
         self.prime_plot.setToolTip("σ′(z) = σ(z)(1 − σ(z)), at most ¼: the factor the quadratic cost's gradient "
                                    "carries (equation 55)")
-        self.prime_plot.plot(Z, sigmoid_prime(Z), pen=pg.mkPen(theme.TEXT, width=1.5))
+        self.prime_curve = self.prime_plot.plot(pen=pg.mkPen(theme.TEXT, width=1.5), name="σ′(z)")
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(theme.WARNING), pen=None)
         self.prime_plot.addItem(self.marker)
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.PlainText)  # cheaper to lay out 60 times a second
-        self.readout.setFixedHeight(3 * self.readout.fontMetrics().lineSpacing() + 4)  # no relayout per frame
         self.readout.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_SMALL}px;")
+        self.readout.ensurePolished()
+        # four short lines, of a fixed height, whose length never sets the column's width: no relayout
+        # per frame, and nothing beside it moves as the numbers change
+        self.readout.setFixedHeight(4 * self.readout.fontMetrics().lineSpacing() + 4)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.readout.setMinimumWidth(self.readout.fontMetrics().horizontalAdvance(READOUT_RESERVE))
         self.widget = QWidget()
         grid = QGridLayout(self.widget)
         grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
         grid.addWidget(self.plot, 0, 0, 1, 2)
-        grid.addWidget(self.bars_plot, 1, 0)
-        grid.addWidget(self.prime_plot, 1, 1)
-        grid.addWidget(self.readout, 2, 0, 1, 2)
+        grid.addWidget(self.key, 1, 0, 1, 2)
+        grid.addWidget(self.bars_plot, 2, 0)
+        grid.addWidget(self.prime_plot, 2, 1)
+        grid.addWidget(self.readout, 3, 0, 1, 2)
         grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
+        grid.setRowStretch(2, 2)
 
     def set_run(self, run, eta: float, x: float) -> None:
         self.run, self.eta, self.x = run, eta, x
         top = max(1.0, float(run.cost.max()) * 1.05)
-        self.plot.getPlotItem().getViewBox().setRange(xRange=(0, len(run.w) - 1), yRange=(0, top), padding=0.02)
+        set_range(self.plot, (0, len(run.w) - 1), (0, top))
+        reach = doubling(1.1 * float(max(np.abs(run.w).max(), np.abs(run.b).max())), BARS_LEAST)
+        set_range(self.bars_plot, (-0.6, 2.6), (-reach, reach))
+        z_reach = doubling(float(np.abs(run.w * x + run.b).max()) + 0.5, Z_LEAST)  # every z the run takes
+        if self.prime_curve.xData is None or self.prime_curve.xData[-1] != z_reach:
+            z = np.linspace(-z_reach, z_reach, 241)
+            self.prime_curve.setData(z, sigmoid_prime(z))
+        set_range(self.prime_plot, (-z_reach, z_reach), (0, 0.27))
 
     def show_epoch(self, t: int) -> None:
         run = self.run
@@ -84,11 +128,18 @@ class _CostColumn:
         self.now.setPos(t)
         self.bars.setOpts(height=[run.w[t], run.b[t], run.output[t]])
         z = run.w[t] * self.x + run.b[t]
-        self.marker.setData([float(np.clip(z, -6, 6))], [float(sigmoid_prime(z))])
-        self.readout.setText(
-            f"epoch {t} · η = {self.eta:g} · C = {number(run.cost[t], 4)}\n"
-            f"w = {number(run.w[t])}, b = {number(run.b[t])}, z = {number(z)}\n"
-            f"a = {number(run.output[t])}, σ′(z) = {number(float(sigmoid_prime(z)), 4)}")
+        self.marker.setData([float(z)], [float(sigmoid_prime(z))])
+        self.readout.setText(readout_text(t, self.eta, run.cost[t], run.w[t], run.b[t], run.output[t], z))
+
+
+def summary_text(epochs: int, quadratic, cross) -> str:
+    """Where each cost takes the output: its first and last value under each."""
+    return (f"After {numbers.count(epochs)} epochs the output goes {numbers.number(quadratic[0], 2)} → "
+            f"{strong(numbers.number(quadratic[1], 2))} with the quadratic cost and "
+            f"{numbers.number(cross[0], 2)} → {strong(numbers.number(cross[1], 2))} with cross-entropy.")
+
+
+SUMMARY_RESERVE = [summary_text(1000, (0.98, 0.0123), (0.98, 0.0123))]
 
 
 class SlowdownPage(QWidget):
@@ -105,7 +156,7 @@ class SlowdownPage(QWidget):
         self.start_buttons = []
         group = QButtonGroup(self)
         for w, b in STARTS:
-            choice = QRadioButton(f"w = {w:g}, b = {b:g}  (output {1 / (1 + np.exp(-(w + b))):.2f})")
+            choice = QRadioButton(f"w = {numbers.exact(w)}, b = {numbers.exact(b)}  (output {numbers.number(1 / (1 + np.exp(-(w + b))), 2)})")
             choice.setToolTip("where gradient descent starts; the book's figures use both")
             group.addButton(choice)
             start_layout.addWidget(choice)
@@ -124,9 +175,10 @@ class SlowdownPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.reset_button)
-        self.summary = note_label()
+        self.summary = steady_note(SUMMARY_RESERVE)
         self.prediction = SketchPrediction("Sketch the quadratic cost's curve over the epochs (drag on the left "
                                            "plot), then Run.", self.columns["quadratic"].plot, (0, 300))
+        self.columns["quadratic"].key.add(self.prediction.curve, "your prediction")
         side = QVBoxLayout()
         side.addWidget(self.prediction)
         side.addWidget(start_box)
@@ -173,9 +225,7 @@ class SlowdownPage(QWidget):
             column.set_run(run, self.eta_for(cost), 1.0)
         self.prediction.x_range = (0.0, float(epochs))
         quadratic, cross = self.runs["quadratic"], self.runs["cross-entropy"]
-        self.summary.setText(
-            f"After {epochs} epochs the output goes {quadratic.output[0]:.2f} → {strong(f'{quadratic.output[-1]:.2f}')} "
-            f"with the quadratic cost and {cross.output[0]:.2f} → {strong(f'{cross.output[-1]:.2f}')} with cross-entropy.")
+        self.summary.setText(summary_text(epochs, quadratic.output[[0, -1]], cross.output[[0, -1]]))
         self.scrub.blockSignals(True)
         self.scrub.setRange(0, epochs)
         self.scrub.blockSignals(False)

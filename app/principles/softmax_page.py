@@ -7,9 +7,11 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QVBoxLayout, QWidget
 
 from app import theme
-from app.principles.common import equation_label, frame, number, plot, vector
-from app.universality.controls import ValueSlider, note_label
-from app.universality.plotting import label_item
+from app.numbers import number
+from app.principles.common import equation_label, frame, plot, vector
+from app.widgets.page_parts import note_label
+from app.widgets.text_labels import label_item
+from app.widgets.value_slider import ValueSlider
 from core import softmax
 
 START = (2.5, -1.0, 3.2, 0.5)  # the book's example: outputs 0.315, 0.009, 0.633, 0.043
@@ -45,7 +47,7 @@ class SoftmaxPage(QWidget):
         self.target.setCurrentIndex(2)
         self.target.setToolTip("the right answer y: the log-likelihood cost is C = −ln a_y (chapter 3, equation 80)")
         form.addRow("Target class y", self.target)
-        self.readout = equation_label()
+        self.readout = equation_label(READOUT_RESERVE)
         side = QVBoxLayout()
         side.addWidget(inputs)
         side.addWidget(self.scale)
@@ -71,13 +73,23 @@ class SoftmaxPage(QWidget):
         self.bars.setOpts(height=result.a)
         self.target_bar.setOpts(x=[target + 1], height=[1.0])
         for j, label in enumerate(self.labels):
-            label.setText(f"{result.a[j]:.3f}")
+            label.setText(number(result.a[j]))
             label.setPos(j + 1, result.a[j] + 0.06)
-        y = np.eye(4)[target]
-        self.readout.setText("<br>".join([
-            f"c·z = {vector(result.z, 2)}",
-            f"a = softmax(c·z) = {vector(result.a)}",
-            f"Σ a = {number(float(result.a.sum()), 3)}",
-            f"C = −ln a<sub>{target + 1}</sub> = −ln {number(result.a[target], 4)} = {number(result.cost, 4)}",
-            f"δ = a − y = {vector(result.a)} − {vector(y, 0)}",
-            f"  = {vector(result.delta)}  (equation 81)"]))
+        self.readout.setText(readout_text(result, target))
+
+
+def readout_text(result: softmax.SoftmaxLayer, target: int) -> str:
+    """The outputs and the log-likelihood cost of ``target`` worked out, with δ = a − y (equation 81)."""
+    y = np.eye(len(result.a))[target]
+    return "<br>".join([
+        f"c·z = {vector(result.z, 2)}",
+        f"a = softmax(c·z) = {vector(result.a)}",
+        f"Σ a = {number(float(result.a.sum()))}",
+        f"C = −ln a<sub>{target + 1}</sub> = −ln {number(result.a[target], 4)} = {number(result.cost, 4)}",
+        f"δ = a − y = {vector(result.a)} − {vector(y, 1)}",
+        f"  = {vector(result.delta)}  (equation 81)"])
+
+
+#: texts as long as the read-out gets: tiny outputs (c large), for each target
+READOUT_RESERVE = [readout_text(softmax.evaluate(z, target, 9.9), target)
+                   for z in ([-2.5, -1.1, 3.2, 0.5], [-4.9, -3.7, 4.7, 4.8]) for target in range(4)]

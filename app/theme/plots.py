@@ -94,6 +94,24 @@ class DecadeAxis(pg.AxisItem):
             return self.logTickStrings(values, scale, spacing)
         return numbers.ticks([v * scale for v in values], spacing * scale)
 
+    def updateAutoSIPrefix(self):
+        if not self.autoSIPrefix:  # (see no_si_prefix)
+            self.autoSIPrefixScale, self.labelUnitPrefix = 1.0, ""
+            self._updateLabel()
+            return
+        super().updateAutoSIPrefix()
+
+
+def no_si_prefix(axis: pg.AxisItem) -> None:
+    """Never rescale ``axis``'s numbers with an SI prefix. ``enableAutoSIPrefix(False)`` alone is not
+    enough in pyqtgraph 0.14: called on an axis with a label and no units whose range lies within
+    (0, 1), it still scales the ticks, silently (0.001-0.4 shown as 1-400). Here no range of the axis
+    enables a prefix (:func:`set_axis_label` keeps it so), and a :class:`DecadeAxis` ignores the
+    request altogether."""
+    axis.enableAutoSIPrefix(False)
+    axis.setSIPrefixEnableRanges(())
+    axis.updateAutoSIPrefix()
+
 
 def axes() -> dict[str, DecadeAxis]:
     """The axis items every plot is made with (pass as ``axisItems``)."""
@@ -111,7 +129,7 @@ def set_title(plot: pg.PlotItem, text: str) -> None:
 
 
 def set_axis_label(plot: pg.PlotItem, side: str, text: str) -> None:
-    plot.setLabel(side, text, color=theme.MUTED, **{"font-size": f"{theme.FONT_NOTE}px"})
+    plot.setLabel(side, text, siPrefixEnableRanges=(), color=theme.MUTED, **{"font-size": f"{theme.FONT_NOTE}px"})
 
 
 def add_legend(plot: pg.PlotItem, corner: str = "top-right") -> pg.LegendItem:
@@ -130,7 +148,7 @@ def style_plot(plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: s
     set_title(plot, title)
     for side, label in (("bottom", x_label), ("left", y_label)):
         axis = plot.getAxis(side)
-        axis.enableAutoSIPrefix(False)
+        no_si_prefix(axis)
         axis.setPen(pg.mkPen(theme.MUTED))
         axis.setTextPen(theme.MUTED)
         if label:

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, 
 
 from app import theme
 from app.universality import diagram
-from app.universality.controls import note_label
 from app.universality.page import SectionPage, group
-from app.universality.plotting import NETWORK, make_plot, pixels_per_unit
+from app.universality.plotting import NETWORK
+from app.widgets.gesture_plot import make_plot, pixels_per_unit
+from app.widgets.page_parts import note_label
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)

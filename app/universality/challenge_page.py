@@ -13,12 +13,14 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox
 
 from app import theme
 from app.theme.plots import set_title
-from app.universality.controls import ScoreBadge, note_label
+from app.universality.controls import ScoreBadge
 from app.universality.learner import Learner
 from app.universality.page import SectionPage, group
-from app.universality.plotting import (ACCENT, BEST, GOAL, LEARNED, NETWORK, FittedTitle, label_item, log_ticks,
-                                       make_plot, pixels_per_unit)
+from app.universality.plotting import ACCENT, BEST, GOAL, LEARNED, NETWORK, FittedTitle, log_ticks
 from app.universality.target_box import TargetBox
+from app.widgets.gesture_plot import make_plot, pixels_per_unit
+from app.widgets.page_parts import note_label
+from app.widgets.text_labels import label_item
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox,
 
 from app import jobs, theme
 from app.theme.plots import ERRORS, SEQUENTIAL
-from app.universality.controls import ScoreBadge, note_label
+from app.universality.controls import ScoreBadge
 from app.universality.heatmap import HeatMap
 from app.universality.page import SectionPage
 from app.universality.surface import SurfaceView
 from app.universality.target_box import TargetBox
+from app.widgets.page_parts import note_label
 from core import universality as u
 
 RESOLUTION = 100

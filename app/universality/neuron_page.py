@@ -8,9 +8,12 @@ from PySide6.QtWidgets import QButtonGroup, QCheckBox, QRadioButton
 
 from app import theme
 from app.universality import diagram
-from app.universality.controls import ValueSlider, note_label
 from app.universality.page import SectionPage, group
-from app.universality.plotting import ACCENT, NETWORK, label_item, make_plot
+from app.universality.plotting import ACCENT, NETWORK
+from app.widgets.gesture_plot import make_plot
+from app.widgets.page_parts import note_label
+from app.widgets.text_labels import label_item
+from app.widgets.value_slider import ValueSlider
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)

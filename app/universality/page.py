@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from app import theme
-from app.universality.controls import SidePanel, header
+from app.widgets.page_parts import SidePanel, header
 
 
 class SectionPage(QWidget):

@@ -1,21 +1,15 @@
-"""Plot helpers shared by the Universality pages: themed plots whose mouse gestures go to a handler.
-
-A :class:`GestureViewBox` turns left-button drags, clicks and wheel turns into calls on a handler
-object with view (data) coordinates, so each page decides what a drag means (move a step, raise a
-bump, draw a curve) while pyqtgraph's own pan and zoom stay off for those plots.
-"""
+"""Plot helpers of the Universality pages: the colours of their curves, log ticks, and titles that
+shorten to fit (the plots themselves: ``app.widgets.gesture_plot``)."""
 from __future__ import annotations
 
 import math
-from typing import Protocol
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QTextDocument
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFont, QTextDocument
 
 from app import theme
 from app.theme import plots as look
-from app.theme.palette import font
 
 GOAL = theme.TEXT_STRONG  # the target curve
 NETWORK = theme.SERIES[0]  # what the hand-built network makes
@@ -24,83 +18,11 @@ BEST = theme.SERIES[2]
 ACCENT = theme.SERIES[1]  # the selected handle, the step's marker
 
 
-class GestureHandler(Protocol):
-    def drag_started(self, pos: QPointF) -> bool: ...  # True: this drag is the handler's
-    def dragged(self, pos: QPointF) -> None: ...
-    def drag_finished(self, pos: QPointF) -> None: ...
-
-
-class GestureViewBox(pg.ViewBox):
-    """A ViewBox that hands left-button gestures, in view coordinates, to ``handler``."""
-
-    def __init__(self, handler=None, **kwargs):
-        super().__init__(**kwargs)
-        self.handler = handler
-        self._dragging = False
-        self.setMouseEnabled(False, False)
-        self.setMenuEnabled(False)
-
-    def mouseDragEvent(self, ev, axis=None):
-        if ev.button() != Qt.MouseButton.LeftButton or self.handler is None:
-            ev.ignore()
-            return
-        ev.accept()
-        if ev.isStart():
-            self._dragging = self.handler.drag_started(self.mapToView(ev.buttonDownPos()))
-        if not self._dragging:
-            return
-        pos = self.mapToView(ev.pos())
-        if ev.isFinish():
-            self._dragging = False
-            self.handler.drag_finished(pos)
-        else:
-            self.handler.dragged(pos)
-
-    def mouseClickEvent(self, ev):
-        if ev.button() == Qt.MouseButton.LeftButton and hasattr(self.handler, "clicked"):
-            ev.accept()
-            self.handler.clicked(self.mapToView(ev.pos()))
-        else:
-            ev.ignore()
-
-    def wheelEvent(self, ev, axis=None):
-        if hasattr(self.handler, "wheel"):
-            ev.accept()
-            self.handler.wheel(ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y())
-        else:
-            ev.ignore()
-
-
-def make_plot(title: str = "", x_label: str = "", y_label: str = "", handler=None,
-              x_range=(0.0, 1.0), y_range=(0.0, 1.0)) -> pg.PlotWidget:
-    """A plot from the theme's factory with fixed ranges whose mouse gestures go to ``handler``."""
-    vb = GestureViewBox(handler)
-    plot = look.plot_widget(title, x_label, y_label, view_box=vb, minimum=None)
-    vb.setRange(xRange=x_range, yRange=y_range, padding=0.02)
-    return plot
-
-
 def log_ticks(plot: pg.PlotWidget, values=(1, 2, 5, 10, 20, 50, 100), axis: str = "bottom") -> None:
     """Label an axis whose data are log10 values with the plain numbers ``values``."""
     plot.getPlotItem().getAxis(axis).setTicks([[(math.log10(v), str(v)) for v in values], []])
 
 
-def pixels_per_unit(plot: pg.PlotWidget) -> tuple[float, float]:
-    """How many screen pixels one unit of x and of y spans in ``plot`` (for pick tolerances)."""
-    vb = plot.getPlotItem().getViewBox()
-    (x0, x1), (y0, y1) = vb.viewRange()
-    rect = vb.sceneBoundingRect()
-    return rect.width() / max(x1 - x0, 1e-12), rect.height() / max(y1 - y0, 1e-12)
-
-
-def label_item(text: str = "", color: str = theme.TEXT, anchor=(0, 1), size: int = theme.FONT_NOTE,
-               backed: bool = False) -> pg.TextItem:
-    """A text label in a plot (``size`` in pixels); ``backed`` puts it on a dark card so curves behind
-    it do not cross it."""
-    fill = pg.mkBrush(look.CARD) if backed else None
-    item = pg.TextItem(text, color=QColor(color), anchor=anchor, fill=fill)
-    item.setFont(font(size))
-    return item
 
 
 class FittedTitle(QObject):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
-from app.universality.controls import error_label, note_label, show_error
+from app.universality.controls import error_label, show_error
+from app.widgets.page_parts import note_label
 from core import universality as u
 from core.formula import allowed_names
 

@@ -9,11 +9,13 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout
 from app import theme
 from app.theme.plots import SEQUENTIAL, set_axis_label, set_title
 from app.universality import diagram
-from app.universality.controls import ValueSlider, note_label
 from app.universality.heatmap import HeatMap
 from app.universality.page import SectionPage, group
-from app.universality.plotting import LEARNED, NETWORK, GestureViewBox, make_plot, pixels_per_unit
+from app.universality.plotting import LEARNED, NETWORK
 from app.universality.surface import SurfaceView
+from app.widgets.gesture_plot import GestureViewBox, make_plot, pixels_per_unit
+from app.widgets.page_parts import note_label
+from app.widgets.value_slider import ValueSlider
 from core import universality as u
 
 RESOLUTION = 101

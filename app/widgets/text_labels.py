@@ -1,4 +1,5 @@
-"""Many short text labels drawn by one graphics item, at data positions, in screen-sized type.
+"""Text in plots: many short labels drawn by one graphics item, at data positions, in screen-sized
+type (:class:`TextLabels`); one label as a pyqtgraph ``TextItem`` in the theme's font (:func:`label_item`).
 
 A pyqtgraph ``TextItem`` per label costs one Python ``paint`` call per label per repaint; while a
 training thread holds the GIL, each such call can wait for it. One item that paints all its labels
@@ -11,6 +12,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTransform
 
 from app import theme
+from app.theme import plots as look
+from app.theme.palette import font
 
 
 class TextLabels(pg.GraphicsObject):
@@ -62,3 +65,13 @@ class TextLabels(pg.GraphicsObject):
                 painter.fillRect(box, self.background)
             painter.drawText(box, Qt.AlignCenter, text)
         painter.restore()
+
+
+def label_item(text: str = "", color: str = theme.TEXT, anchor=(0, 1), size: int = theme.FONT_NOTE,
+               backed: bool = False) -> pg.TextItem:
+    """A text label in a plot (``size`` in pixels); ``backed`` puts it on a dark card so curves behind
+    it do not cross it."""
+    fill = pg.mkBrush(look.CARD) if backed else None
+    item = pg.TextItem(text, color=QColor(color), anchor=anchor, fill=fill)
+    item.setFont(font(size))
+    return item

@@ -394,21 +394,12 @@ PAGES = [Page("Draw", ""),
          *(Page("Universality", name) for name in ("one-neuron", "bumps", "the-challenge", "towers",
                                                    "many-towers"))]
 
-DESCENT = "cost surface and contours are ranged items cut by the view (add them with ignoreBounds=True)"
-POLYNOMIAL = "the polynomial leaves the view (y −86…51 in −2…12); if deliberate, add it with ignoreBounds=True"
 PRESET = "preset combo's text cut (277 px in 197)"
 STEP_LABEL = "the step's label “s = −b/w = 0.500” lies on the curves"
 #: (page, size) -> its violations today, in short. Remove an entry when its fix lands (strict xfail).
 KNOWN = {
     ("Draw", "1024x640"): "network line elided; the Inside mosaics' plot layouts wider than their views",
     ("Draw", "1280x800"): "network line elided",
-    ("Principles/gradient-descent", "1024x640"): DESCENT,
-    ("Principles/gradient-descent", "1280x800"): DESCENT,
-    ("Principles/gradient-descent", "1600x1000"): DESCENT,
-    ("Principles/learning-slowdown", "1024x640"): "the epochs slider's label cut (“epoch”: 33 px of 43)",
-    ("Principles/overfitting", "1024x640"): POLYNOMIAL + "; both legends cover curves",
-    ("Principles/overfitting", "1280x800"): POLYNOMIAL,
-    ("Principles/overfitting", "1600x1000"): POLYNOMIAL,
     ("Train/setup", "1024x640"): PRESET,
     ("Train/setup", "1280x800"): PRESET,
     ("Train/setup", "1600x1000"): PRESET,

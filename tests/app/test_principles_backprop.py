@@ -164,3 +164,32 @@ def test_a_neuron_card_selects_its_bias_which_drags_types_and_checks(page, qtbot
     exact, numeric = page.checked
     assert exact == page.records[1].nabla_b[1] and abs(exact - numeric) < 1e-6
     assert "BP3" in page.check_result.text() and "agree" in page.check_result.text()
+
+
+def _segment_meets(p, q, rect) -> bool:
+    """Whether the segment p-q passes through ``rect`` (sampled every pixel: exact enough here)."""
+    steps = int(max(abs(q.x() - p.x()), abs(q.y() - p.y()))) + 1
+    return any(rect.contains(p + (q - p) * (i / steps)) for i in range(steps + 1))
+
+
+@pytest.mark.parametrize("size", [(440, 260), (700, 420), (1000, 560)])
+@pytest.mark.parametrize("sizes", [(2, 3, 2), (4, 5, 4)])
+def test_the_selected_weights_label_lies_on_no_edge_and_no_card(page, size, sizes):
+    """It used to sit on the selected edge's middle, over the edges crossing there."""
+    for name, n in zip(("inputs", "hidden", "outputs"), sizes):
+        page.size_boxes[name].setValue(n)
+    page.diagram.setFixedSize(*size)
+    page.go(len(page.steps) - 1)  # the label with ∂C/∂w: its longest
+    diagram = page.diagram
+    selections = [(l, j, k) for l, r in enumerate(diagram.records, 1) for j in range(r.w.shape[0])
+                  for k in (*range(r.w.shape[1]), BIAS)]
+    for selected in selections:
+        diagram.selected = selected
+        text, box = diagram.selected_label()
+        assert ("∂C/∂b" if selected[2] == BIAS else "∂C/∂w") in text
+        assert 0 <= box.left() and box.right() <= diagram.width(), selected
+        edges = [diagram.edge(l, j, k) for l, r in enumerate(diagram.records, 1) for j in range(r.w.shape[0])
+                 for k in range(r.w.shape[1])]
+        assert not any(_segment_meets(p, q, box) for p, q in edges), selected
+        cards = [diagram.card(layer, j) for layer, n in enumerate(diagram.sizes()) for j in range(n)]
+        assert not any(card.intersects(box) for card in cards), selected

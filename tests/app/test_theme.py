@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from app import theme
@@ -70,12 +71,54 @@ def test_plot_factory_gives_every_plot_the_same_look(qtbot):
 
 
 @pytest.mark.parametrize("module", ["app.widgets.curves", "app.gradients.experiment_page",
-                                    "app.universality.plotting", "app.widgets.confusion"])
+                                    "app.universality.plotting", "app.widgets.gesture_plot", "app.widgets.confusion"])
 def test_views_use_the_factory(module):
     """No view styles a plot its own way: titles, axis labels and legends come from the factory."""
     source = Path(APP.parent / (module.replace(".", "/") + ".py")).read_text()
     assert "look." in source or "plot_widget" in source
     assert not re.search(r"\.setTitle\(|addLegend\(|showGrid\(", source)
+
+
+def _major_ticks(axis) -> list[str]:
+    """The labels of the axis's major ticks, as it would draw them."""
+    scale = axis.autoSIPrefixScale * axis.scale
+    spacing, values = axis.tickValues(axis.range[0] * scale, axis.range[1] * scale, 300)[0]
+    return axis.tickStrings([v / scale for v in values], scale, spacing / scale)
+
+
+def test_pyqtgraph_still_rescales_a_labelled_unitless_axis_in_0_1_when_told_not_to(qtbot):
+    """The bug the factory works around (when this fails, pyqtgraph has fixed it: drop no_si_prefix)."""
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.setLabel("left", "share")
+    widget.setYRange(0.001, 0.4, padding=0)
+    axis = widget.getPlotItem().getAxis("left")
+    axis.enableAutoSIPrefix(False)
+    assert axis.autoSIPrefixScale == 1000 and "100" in _major_ticks(axis)  # 0.1 shown as 100, no word of it
+
+
+@pytest.mark.parametrize("made", ["factory", "styled"])
+def test_no_plot_rescales_its_axis_numbers_with_an_si_prefix(qtbot, made):
+    """A labelled axis from 0.001 to 0.4 reads 0.1 … 0.4, not 100 … 400, whatever is asked of it
+    later: turning the prefix off again, a new label, a new range."""
+    if made == "factory":
+        widget = look.plot_widget("Share", "z", "share of neurons")
+    else:  # a plot made otherwise, given the look
+        widget = pg.PlotWidget()
+        look.style_plot(widget.getPlotItem(), "Share", "z", "share of neurons")
+    qtbot.addWidget(widget)
+    widget.show()
+    plot = widget.getPlotItem()
+    plot.setRange(xRange=(0.001, 0.4), yRange=(0.001, 0.4), padding=0)
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.enableAutoSIPrefix(False)  # (pyqtgraph's trigger)
+        look.set_axis_label(plot, side, "relabelled")
+        axis.enableAutoSIPrefix(False)
+        plot.setRange(yRange=(0.002, 0.3), padding=0)
+        assert axis.autoSIPrefixScale == 1.0 and "(x" not in axis.labelString(), side
+        assert "0.1" in _major_ticks(axis) and "100" not in _major_ticks(axis), side
 
 
 def test_linear_ticks_are_in_the_number_format(qtbot):

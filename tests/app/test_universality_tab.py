@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from app.state import AppState
 from app.universality.tab import UniversalityTab
 from app.universality.challenge_page import LEARN_INTRO
-from app.universality.controls import SidePanel
+from app.widgets.page_parts import SidePanel
 from app.universality.plotting import FittedTitle, html_width
 from app.universality.target_box import DRAWN
 from core import universality as u

@@ -68,3 +68,19 @@ def test_degree_nine_passes_through_ten_points_and_generalises_worse_than_a_line
     np.testing.assert_allclose(line(train.x), np.polyval(reference, train.x))
     with pytest.raises(ValueError, match="degree"):
         overfitting.fit(train, 10)
+
+
+@pytest.mark.parametrize("noise, seed", [(1.0, 0), (0.0, 3), (3.0, 7)])
+def test_every_degree_fitted_at_once_is_each_degrees_least_squares_fit(noise, seed):
+    points = overfitting.sample(10, noise=noise, seed=seed)
+    held_out = overfitting.sample(50, noise=noise, seed=seed + 1)
+    every = overfitting.fits(points)
+    assert len(every) == 10
+    for degree, poly in enumerate(every):
+        alone = overfitting.fit(points, degree)
+        np.testing.assert_allclose(poly(held_out.x), alone(held_out.x), rtol=1e-6, atol=1e-6)
+        assert overfitting.mse(poly, points) == pytest.approx(overfitting.mse(alone, points), rel=1e-6, abs=1e-12)
+    assert overfitting.mse(every[9], points) < 1e-12  # through every point
+    assert len(overfitting.fits(points, 3)) == 4
+    with pytest.raises(ValueError, match="degree"):
+        overfitting.fits(points, 10)
