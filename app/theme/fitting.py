@@ -169,6 +169,8 @@ def _legend_size(legend) -> tuple[float, float]:
 def legend_corner(view: View, data, legend) -> str | None:
     """The corner of ``view`` where ``legend`` (its current corner first) covers no data, or None."""
     width, height = _legend_size(legend)
+    if width + 2 * INSET > view.width:  # wider than the plot: no corner holds it
+        return None
     current = corner_of(legend)
     for corner in sorted(CORNERS, key=lambda c: c != current):
         box = view.corner_box(corner, width, height)
@@ -195,7 +197,7 @@ def _grown_for_legend(view: View, data, legend, limits) -> tuple[View, str] | No
     a corner is free for ``legend``, and that corner; None if none is possible."""
     width, height = _legend_size(legend)
     share = (height + INSET + 2 * MARGIN) / view.height
-    if share >= MAX_LEGEND_SHARE:
+    if share >= MAX_LEGEND_SHARE or width + 2 * INSET > view.width:
         return None
     low, high = view.y
     options = []
@@ -220,10 +222,20 @@ def _grown_for_legend(view: View, data, legend, limits) -> tuple[View, str] | No
     return grown, corner
 
 
+_PLOTS_LEGEND = object()  # (the default of ``legend``: the plot's own, while it is on show)
+
+
+def _legend(plot: pg.PlotItem, legend):
+    if legend is _PLOTS_LEGEND:
+        legend = plot.legend if plot.legend is not None and plot.legend.isVisible() else None
+    return legend if legend is not None and legend.items else None
+
+
 def wanted_view(plot: pg.PlotItem, *, y_limits=(None, None), include_y: Sequence[float] = (),
-                x_range: tuple[float, float] | None = None, exclude: Iterable = ()) -> tuple[View, str | None]:
+                x_range: tuple[float, float] | None = None, exclude: Iterable = (),
+                legend=_PLOTS_LEGEND) -> tuple[View, str | None]:
     """The view :func:`fit_view` would set, and the legend's corner in it (None: no legend, or no
-    free corner)."""
+    free corner). ``legend``: the legend to find a corner for (default: the plot's, if shown)."""
     vb = plot.vb
     log_x, log_y = log_modes(plot)
     data = shown_data(plot, exclude)
@@ -242,8 +254,8 @@ def wanted_view(plot: pg.PlotItem, *, y_limits=(None, None), include_y: Sequence
     if limits[1] is not None:
         high = min(high, limits[1]) if yb[1] <= limits[1] else high
     view = View(tuple(x_range), (low, high), current.width, current.height)
-    legend = plot.legend
-    if legend is None or not legend.items or not legend.isVisible():
+    legend = _legend(plot, legend)
+    if legend is None:
         return view, None
     corner = legend_corner(view, data, legend)
     if corner is None:
@@ -254,13 +266,14 @@ def wanted_view(plot: pg.PlotItem, *, y_limits=(None, None), include_y: Sequence
 
 
 def fit_view(plot: pg.PlotItem, *, x: bool = True, y_limits=(None, None), include_y: Sequence[float] = (),
-             keep: bool = False, exclude: Iterable = ()) -> View:
+             keep: bool = False, exclude: Iterable = ()) -> str | None:
     """Give ``plot`` ranges that include every shown curve (and the values ``include_y``), within
     ``y_limits`` (data units, e.g. ``(0, 100)`` for a percentage: the axis never goes past them),
-    with a free corner for its legend, which moves there. ``x=False`` keeps the x range as it is
-    (a view that spans its own epochs, say). ``keep``: leave the y range alone while everything
-    still fits in it with the legend's corner free and fills at least a third of it (a range that
-    changes less often repaints its axes less often). Returns the view set."""
+    with a free corner for its legend (if shown), which moves there. ``x=False`` keeps the x range
+    as it is (a view that spans its own epochs, say). ``keep``: leave the y range alone while
+    everything still fits in it with the legend's corner free and fills at least a third of it (a
+    range that changes less often repaints its axes less often). Returns the legend's corner (None
+    when there is no legend, or it cannot be placed where no data is: the plot is too small)."""
     vb = plot.vb
     current = View.of(vb)
     view, corner = wanted_view(plot, y_limits=y_limits, include_y=include_y,
@@ -270,10 +283,9 @@ def fit_view(plot: pg.PlotItem, *, x: bool = True, y_limits=(None, None), includ
         fits = low <= want_low + 1e-12 and want_high <= high + 1e-12 and (want_high - want_low) * 3 >= high - low
         if fits:
             kept = View(view.x, current.y, view.width, view.height)
-            legend = plot.legend
-            kept_corner = (legend_corner(kept, shown_data(plot, exclude), legend)
-                           if legend is not None and legend.items else None)
-            if legend is None or not legend.items or kept_corner is not None:
+            legend = _legend(plot, _PLOTS_LEGEND)
+            kept_corner = legend_corner(kept, shown_data(plot, exclude), legend) if legend is not None else None
+            if legend is None or kept_corner is not None:
                 view, corner = kept, kept_corner
     if x and view.x != current.x:
         vb.setXRange(*view.x, padding=0)
@@ -281,4 +293,4 @@ def fit_view(plot: pg.PlotItem, *, x: bool = True, y_limits=(None, None), includ
         vb.setYRange(*view.y, padding=0)
     if corner is not None:
         move_legend(plot.legend, corner)
-    return view
+    return corner

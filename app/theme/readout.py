@@ -6,7 +6,8 @@ The card sits entirely to one side of the line, and every dot is on the line, so
 point it reads. The work is done when the mouse moves over the plot, and only then: a plot with a
 still mouse, or none over it, costs nothing (its items stay hidden).
 
-The plot factory (``app.theme.plots``) gives every plot one; ``plot.readout`` is it.
+The plot factory (``app.theme.plots``) gives every plot one; ``plot.readout`` is it. A curve is named
+as in the legend, or by its ``readout_name`` attribute (one left out of the legend).
 """
 from __future__ import annotations
 
@@ -180,7 +181,7 @@ def _colour(item: pg.PlotDataItem):
 
 
 def _row(item: pg.PlotDataItem, value: float) -> str:
-    name = item.name() or ""
+    name = getattr(item, "readout_name", None) or item.name() or ""  # (a curve left out of the legend may name itself)
     swatch = f"<span style='color:{_colour(item).name()}'>●</span>"
     return f"{swatch} {name} <b>{numbers.number(value, DIGITS)}</b>" if name else \
         f"{swatch} <b>{numbers.number(value, DIGITS)}</b>"
