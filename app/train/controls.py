@@ -1,6 +1,11 @@
 """The run controls: Start, Pause/Resume, Step, +1 epoch, Stop; η and λ while training; the run's
 progress; a banner for how a run ended (a divergence is explained in plain words); and Send to Draw
 and Save for the run's network.
+
+Each control is also an action (``actions``) with a keyboard shortcut, shown in its button's tooltip
+and in the window's Training menu (``menu``): Start Ctrl+Return, Pause/Resume Space, Step →,
++1 epoch Ctrl++, Stop Ctrl+. — window-wide, but only while the Train tab is on show
+(``set_shown``); a text field keeps its own keys (a space typed in η is a space).
 """
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ import math
 import re
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QValidator
-from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QPainter, QPalette, QValidator
+from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QMenu, QProgressBar,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app import theme
 
@@ -19,13 +24,21 @@ BUTTON_PADDING = 18  # pixels either side of a button's text, together
 SPIN_CHROME = 30  # a spin box's frame and arrows, in pixels
 
 
+#: the controls' shortcuts (the key names as Qt reads them)
+SHORTCUTS = {"start": "Ctrl+Return", "pause": "Space", "step": "Right", "more": "Ctrl++", "stop": "Ctrl+."}
+
+
+def shortcut_text(name: str) -> str:
+    """A control's shortcut as the platform writes it (Ctrl+Return, →)."""
+    return QKeySequence(SHORTCUTS[name]).toString(QKeySequence.SequenceFormat.NativeText)
+
+
 def _button(text: str, tip: str, shortcut: str | None = None, *other_texts: str) -> QPushButton:
     """A push button that may shrink to its text (the style's minimum is 80 px) when the window is
-    narrow; ``other_texts``: texts it also shows (Pause/Resume)."""
+    narrow; ``other_texts``: texts it also shows (Pause/Resume). Its shortcut is its action's (see
+    ``RunControls.actions``); the tooltip names it."""
     button = QPushButton(text)
-    button.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
-    if shortcut:
-        button.setShortcut(shortcut)
+    button.setToolTip(tip + (f" ({shortcut_text(shortcut)})" if shortcut else ""))
     metrics = QFontMetrics(button.font())
     button.setMinimumWidth(max(52, max(metrics.horizontalAdvance(t) for t in (text, *other_texts)) + BUTTON_PADDING))
     return button
@@ -93,13 +106,29 @@ class RunControls(QWidget):
         outer.setSpacing(4)
         row = QHBoxLayout()
         row.setSpacing(6)
-        self.start = _button("▶  Start", "Train the network set up on the left", "Ctrl+Return")
+        self.start = _button("▶  Start", "Train the network set up on the left", "start")
         self.start.setObjectName("primary")
-        self.pause = _button("❚❚  Pause", "Pause the run after the current mini-batch (again to resume)", None,
+        self.pause = _button("❚❚  Pause", "Pause the run after the current mini-batch (again to resume)", "pause",
                              "▶  Resume")
-        self.step = _button("Step", "Train one mini-batch, then pause again")
-        self.more = _button("+1 epoch", "Train one more epoch than planned")
-        self.stop = _button("■  Stop", "Stop the run, keeping the network as it is now")
+        self.step = _button("Step", "While paused: train one mini-batch, then pause again", "step")
+        self.more = _button("+1 epoch", "Train one more epoch than planned", "more")
+        self.stop = _button("■  Stop", "Stop the run, keeping the network as it is now", "stop")
+        self.menu = QMenu("&Training", self)
+        self.actions: dict[str, QAction] = {}
+        for name, button, text in (("start", self.start, "&Start"), ("pause", self.pause, "&Pause"),
+                                   ("step", self.step, "S&tep one mini-batch"), ("more", self.more, "&+1 epoch"),
+                                   ("stop", self.stop, "St&op")):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(SHORTCUTS[name]))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setStatusTip(button.toolTip())
+            # the button works whenever it is enabled; the action (its shortcut) only while the tab is on show
+            button.clicked.connect(lambda _=False, a=action: a.triggered.emit())
+            self.menu.addAction(action)
+            self.addAction(action)  # (the shortcut works with or without the menu in a menu bar)
+            self.actions[name] = action
+        self.menu.insertSeparator(self.actions["stop"])
+        self._shown = True  # the tab is on show: the shortcuts work
         for b in (self.start, self.pause, self.step, self.more, self.stop):
             row.addWidget(b)
         row.addSpacing(12)
@@ -154,14 +183,22 @@ class RunControls(QWidget):
     def set_state(self, state: str, can_start: bool = True) -> None:
         """``idle`` (no run), ``running``, ``paused``, ``preparing``; ``can_start``: the set-up is valid."""
         active = state in ("running", "paused")
-        self.start.setEnabled(state == "idle" and can_start)
-        self.pause.setEnabled(active)
+        enabled = {"start": state == "idle" and can_start, "pause": active, "step": state == "paused",
+                   "more": active, "stop": active or state == "preparing"}
+        for name, on in enabled.items():
+            getattr(self, name).setEnabled(on)
+            self.actions[name].setEnabled(on and self._shown)
         self.pause.setText("▶  Resume" if state == "paused" else "❚❚  Pause")
-        self.step.setEnabled(state == "paused")
-        self.more.setEnabled(active)
-        self.stop.setEnabled(active or state == "preparing")
+        self.actions["pause"].setText("&Resume" if state == "paused" else "&Pause")
         self.eta.setEnabled(active)
         self.lmbda.setEnabled(active)
+        self._state = (state, can_start)
+
+    def set_shown(self, shown: bool) -> None:
+        """The tab is on show (or not): its shortcuts work only then, and its menu is in the menu bar."""
+        self._shown = shown
+        self.menu.menuAction().setVisible(shown)
+        self.set_state(*self._state)
 
     def set_live_values(self, eta: float, lmbda: float) -> None:
         """Show η and λ without reporting them back as user changes."""

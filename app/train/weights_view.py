@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from app import theme
@@ -37,8 +38,9 @@ class WeightsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
 
-        self.empty = QLabel("Weight images appear when a run starts.")
-        self.empty.setObjectName("hint")
+        self.empty = QLabel("Weight images appear when a run starts")
+        self.empty.setStyleSheet(theme.text_style(theme.MUTED, theme.FONT_NOTE))  # like the other views' notes
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.pages.addWidget(self.empty)
 

@@ -45,7 +45,7 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
         if self.title:
             self.ci.addLabel(self.title, row=0, col=0, colspan=cols, color=theme.TEXT, size=f"{theme.FONT_BODY}px")
         if not names:
-            self.ci.addLabel("Weights appear when a run starts",
+            self.ci.addLabel("Histograms appear when a run starts",
                              row=1, col=0, color=theme.MUTED, size=f"{theme.FONT_NOTE}px")
         for i, name in enumerate(names):
             plot = self.ci.addPlot(row=1 + i // cols, col=i % cols)

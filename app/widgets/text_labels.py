@@ -18,8 +18,12 @@ class TextLabels(pg.GraphicsObject):
     point of each label's box sits on its position, e.g. (0.5, 0.5) centred, (0, 0) top-left."""
 
     def __init__(self, font: QFont, colour: str = theme.TEXT_STRONG, anchor: tuple[float, float] = (0.5, 0.5),
-                 background: tuple[int, int, int, int] | None = None, padding: float = 1.0):
+                 background: tuple[int, int, int, int] | None = None, padding: float = 1.0,
+                 room: float | None = None):
+        """``room``: the width (data units) each label has, e.g. a cell's; a label wider than that on
+        screen is left out rather than drawn over its neighbours (a small view shows fewer)."""
         super().__init__()
+        self.room = room
         self.font = font
         self.colour = QColor(colour)
         self.anchor = anchor
@@ -51,11 +55,16 @@ class TextLabels(pg.GraphicsObject):
         painter.setPen(self.colour)
         height = self._metrics.height()
         ax, ay, pad = self.anchor[0], self.anchor[1], self.padding
+        room = None
+        if self.room is not None:  # the room in pixels, at this zoom
+            room = abs(to_device.map(QPointF(self.room, 0)).x() - to_device.map(QPointF(0, 0)).x())
         for (x, y), text in zip(self.positions, self.texts):
             if not text:
                 continue
             point = to_device.map(QPointF(x, y))
             width = self._metrics.horizontalAdvance(text)
+            if room is not None and width + 2 * pad > room:
+                continue
             box = QRectF(point.x() - ax * (width + 2 * pad), point.y() - ay * (height + 2 * pad),
                          width + 2 * pad, height + 2 * pad)
             if self.background is not None:
