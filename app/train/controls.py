@@ -13,13 +13,14 @@ import math
 import re
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QPainter, QPalette, QValidator
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QPainter, QPalette, QTextDocument, QValidator
 from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QMenu, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
 from app import theme
 
 BANNER_PADDING = 6  # pixels above and below the banner's text
+BANNER_SIDE_PADDING = 8  # pixels left and right of it
 BUTTON_PADDING = 18  # pixels either side of a button's text, together
 SPIN_CHROME = 30  # a spin box's frame and arrows, in pixels
 
@@ -95,6 +96,51 @@ class OneLineLabel(QLabel):
         painter.end()
 
 
+class Banner(QLabel):
+    """How a run ended, in at most ``LINES`` lines, so that it fits the row it shares with the
+    status (the views below never move): the clauses (parts between "; ") that do not fit at this
+    width are left for its tooltip, cut at a clause's end with "…", never mid-word."""
+
+    LINES = 2
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.message = ""  # the whole message (rich text)
+
+    def set_message(self, text: str) -> None:
+        self.message = text
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        parts = self.message.split("; ")
+        width = self.contentsRect().width() - 2 * BANNER_SIDE_PADDING
+        shown, cut = self.message, False
+        if width > 0 and len(parts) > 1:
+            document = QTextDocument()
+            document.setDefaultFont(self.font())
+            document.setDocumentMargin(0)
+            document.setTextWidth(width)
+            room = self.LINES * QFontMetrics(self.font()).lineSpacing() + 2
+            for n in range(len(parts), 0, -1):
+                shown, cut = "; ".join(parts[:n]) + ("…" if n < len(parts) else ""), n < len(parts)
+                document.setHtml(shown)
+                if document.size().height() <= room:
+                    break
+        self.setText(shown)
+        if cut:
+            document = QTextDocument()
+            document.setHtml(self.message)
+            self.setToolTip(document.toPlainText())
+        else:
+            self.setToolTip("")
+
+
 class RunControls(QWidget):
     eta_changed = Signal(float)
     lmbda_changed = Signal(float)
@@ -164,9 +210,7 @@ class RunControls(QWidget):
         lines.addWidget(self.status)
         lines.addWidget(self.detail)
         status_row.addWidget(self.status_lines, 1)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.banner = Banner()
         self.banner.hide()
         status_row.addWidget(self.banner, 1)
         self.send = _button("Send to Draw", "Use the network of this run in the Draw tab")
@@ -214,8 +258,10 @@ class RunControls(QWidget):
                    "error": (theme.ERROR_BACKGROUND, theme.ERROR)}
         bg, fg = colours.get(kind, colours["info"])
         self.banner.setStyleSheet(f"background:{bg}; color:{fg}; border-radius:4px; "
-                                  f"padding:{BANNER_PADDING}px 8px;")
-        self.banner.setText(text)
+                                  f"padding:{BANNER_PADDING}px {BANNER_SIDE_PADDING}px;")
+        if self.status_lines.isVisible():  # the banner takes its place: fit the text to that width now
+            self.banner.resize(self.status_lines.width(), self.banner.height())
+        self.banner.set_message(text)
         self.banner.setProperty("kind", kind)
         self.progress.hide()
         self.status_lines.hide()
@@ -223,6 +269,6 @@ class RunControls(QWidget):
 
     def hide_banner(self) -> None:
         self.banner.hide()
-        self.banner.setText("")
+        self.banner.set_message("")
         self.progress.show()
         self.status_lines.show()

@@ -18,9 +18,10 @@ import numpy as np
 
 from app import numbers
 from app.train.plan import RunPlan
+from core.divergence import nothing_learned
 from core.network import Network
 from core.presets import Preset
-from core.training import EpochDone, Finished
+from core.training import Diverged, EpochDone, Finished, Trainer
 
 #: the names of the values that may change while a run trains, as the app writes them
 LIVE_NAMES = {"eta": "η", "lmbda": "λ"}
@@ -109,6 +110,7 @@ class Run:
     first_epoch: int = 0  # epochs trained before this run (its parent's, or a network file's record)
     key: str = ""  # how a network tells which run it came from (``Network.info["run"]``)
     changes: list[Change] = field(default_factory=list)
+    note: str | None = None  # e.g. that nothing was learned (core.divergence.nothing_learned)
 
     def __post_init__(self):
         self.batch = BatchSeries(self.batches_per_epoch, first_epoch=self.first_epoch)
@@ -252,6 +254,35 @@ def finished_message(run: Run, event: Finished, note: str | None = None) -> str:
         text += (f" (the book: {numbers.percent(preset.book.accuracy)} {preset.book.split}"
                  + (", for the preset as it is" if run.plan.changes else "") + ")")
     return text + "."
+
+
+def outcome(run: Run, event, trainer: Trainer | None = None) -> tuple[str, str]:
+    """(status, message) of a run that ended with ``event`` (Finished, Diverged or Stopped); a run
+    left at chance says that nothing was learned (and why, when λ is to blame), also in ``run.note``."""
+    if isinstance(event, Diverged):
+        return "diverged", event.message
+    run.note = nothing_learned(run.epochs[-1], trainer) if run.epochs else None
+    if isinstance(event, Finished):
+        return "finished", finished_message(run, event, run.note)
+    n = event.epochs_run
+    complete = epochs_text(run, n).replace("epoch", "complete epoch", 1)
+    note = f": {run.note}" if run.note else ""
+    return "stopped", f"{event.reason.capitalize()} after {complete}{note}; the network is kept as it was."
+
+
+def remaining_seconds(run: Run, epoch: int, epochs: int, batch: int, batches: int, rate: float) -> float | None:
+    """About how long the run has left, in its own epochs (``epoch`` of ``epochs``, ``batch`` of
+    ``batches``): from the time its epochs took (training and evaluation, pauses left out), else
+    from the rate in images per second (None while neither is known)."""
+    left = (epochs - epoch) + (batches - batch) / batches  # epochs still to train
+    if run.epochs:
+        recent = run.epochs[-3:]
+        per_epoch = sum(e.seconds + e.eval_seconds for e in recent) / len(recent)
+        return left * per_epoch
+    if rate > 0:
+        return left * batches * run.plan.config.mini_batch_size / rate
+    return None
+
 
 
 CSV_COLUMNS = ["run", "label", "network", "cost", "eta", "lmbda", "regularization", "momentum", "mini_batch_size",

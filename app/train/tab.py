@@ -380,8 +380,8 @@ class TrainTab(QWidget):
             self._show_weights_as_they_are()
             # (the message says where the network is back to; the views show it)
             self.controls.show_banner(f"<b>The run diverged:</b> {run.message}.", "error")
-        elif run.status == "finished":
-            self.controls.show_banner(f"<b>{run.name}</b> {run.message}", "info")
+        elif run.status == "finished":  # (a run that learned nothing is a warning)
+            self.controls.show_banner(f"<b>{run.name}</b> {run.message}", "warning" if run.note else "info")
         else:
             self.controls.show_banner(run.message, BANNERS[run.status])
         self.runs_panel.update_run(run)
