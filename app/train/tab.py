@@ -351,7 +351,8 @@ class TrainTab(QWidget):
             result = update.epoch[1]
             # the ranges fit the curves just drawn; a new range repaints the axes: a turn of its own
             later("accuracy", lambda: (self.curves.draw_accuracy(run),
-                                       later("ranges", lambda: self.curves.fit_ranges(run))))
+                                       later("accuracy range", lambda: self.curves.fit_accuracy(run)),
+                                       later("cost range", lambda: self.curves.fit_cost(run))))
             later("cost", lambda: (self.curves.draw_epoch_cost(run), self.runs_panel.update_run(run)))
             if result.confusion is not None:
                 later("confusion", lambda: self.mistakes.show_counts(result))

@@ -50,6 +50,7 @@ class CurvePlot(pg.PlotWidget):
         look.cache_axes(plot)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._extents: dict[str, tuple[float, float, float]] = {}  # key -> (min, max, smallest positive)
+        self._x_span_set = False  # until set_x_span, the x range follows the curves
         self.reference = pg.InfiniteLine(angle=0, movable=False,
                                          pen=pg.mkPen(theme.REFERENCE, width=1.5, style=Qt.DashLine),
                                          label="", labelOpts={"position": 0.02, "color": theme.REFERENCE,
@@ -139,6 +140,7 @@ class CurvePlot(pg.PlotWidget):
     # --- ranges that change rarely (each change repaints the axes) --------------------------------------
     def set_x_span(self, low: float, high: float) -> None:
         """Fix the x range (e.g. 0 to the planned number of epochs)."""
+        self._x_span_set = True
         plot = self.getPlotItem()
         current = plot.vb.viewRange()[0]
         if plot.vb.autoRangeEnabled()[0] or abs(current[0] - low) > 1e-9 or abs(current[1] - high) > 1e-9:
@@ -153,46 +155,53 @@ class CurvePlot(pg.PlotWidget):
         if self.y_extent() is None and not values:  # nothing drawn yet: the range stays as it is
             return
         plot = self.getPlotItem()
-        corner = fitting.fit_view(plot, x=False, y_limits=self.y_limits, include_y=values, keep=not force)
-        if reference is not None and self._place_reference_label():
-            corner = fitting.fit_view(plot, x=False, y_limits=self.y_limits, include_y=values, keep=not force)
-        self._place_legend(corner, values, force)
+        auto_x = not self._x_span_set  # no x span set: the x range follows the curves too
+        data = None if auto_x else fitting.DataMap.of(plot)  # (one pass over the curves serves every step below)
+        fit = dict(x=auto_x, y_limits=self.y_limits, include_y=values, keep=not force, data=data, decades=self.log_y)
+        corner = fitting.fit_view(plot, **fit)
+        if reference is not None and self._place_reference_label(data or fitting.DataMap.of(plot)):
+            corner = fitting.fit_view(plot, **fit)
+        self._place_legend(corner, fit)
 
     # --- the legend: in a corner, or under the plot ------------------------------------------------------
     def key_shown(self) -> bool:
         """Whether the legend is under the plot (it found no corner free of data)."""
         return self.key.isVisible()
 
-    def _place_legend(self, corner: str | None, values, force: bool) -> None:
+    def _place_legend(self, corner: str | None, fit: dict) -> None:
         legend = self.legend
         if legend is None or not legend.items:
             self._show_key(False)
             return
         plot = self.getPlotItem()
         if self.key_shown():
-            _view, inside = fitting.wanted_view(plot, y_limits=self.y_limits, include_y=values, legend=legend)
+            _view, inside = fitting.wanted_view(plot, y_limits=fit["y_limits"], include_y=fit["include_y"],
+                                                x_range=fitting.View.of(plot.vb).x, legend=legend, data=fit["data"],
+                                                decades=fit["decades"])
             if inside is None:
                 self._show_key(True)  # (its entries may have changed)
                 return
             legend.show()
             self._show_key(False)
-            fitting.fit_view(plot, x=False, y_limits=self.y_limits, include_y=values, keep=not force)
+            fitting.fit_view(plot, **fit)
         elif corner is None:  # too small a plot: the legend goes under it
             legend.hide()
             self._show_key(True)
-            fitting.fit_view(plot, x=False, y_limits=self.y_limits, include_y=values, keep=not force)
+            fitting.fit_view(plot, **fit)
 
     def _show_key(self, show: bool) -> None:
         layout = self.getPlotItem().layout
         if not show:
-            self.key.setText("")
-            self.key.hide()
-            layout.setRowFixedHeight(KEY_ROW, 0)
+            if self.key.isVisible() or self.key.text:
+                self.key.setText("")
+                self.key.hide()
+                layout.setRowFixedHeight(KEY_ROW, 0)
             return
-        self.key.setText(self._key_html(), size=f"{theme.FONT_SMALL}px", color=theme.TEXT)
-        self.key.show()
-        height = self.key.item.boundingRect().height()
-        layout.setRowFixedHeight(KEY_ROW, height)
+        html = self._key_html()
+        if html != self.key.text or not self.key.isVisible():  # (laying the text out again costs ~1 ms)
+            self.key.setText(html, size=f"{theme.FONT_SMALL}px", color=theme.TEXT)
+            self.key.show()
+            layout.setRowFixedHeight(KEY_ROW, self.key.item.boundingRect().height())
 
     def _key_html(self) -> str:
         """The legend's entries as text, in lines no wider than the plot."""
@@ -255,7 +264,7 @@ class CurvePlot(pg.PlotWidget):
         """Whether the line's label is on the line (else it is in the legend)."""
         return self.reference.isVisible() and self.reference.label.isVisible()
 
-    def _place_reference_label(self) -> bool:
+    def _place_reference_label(self, data: fitting.DataMap) -> bool:
         """Put the line's label where no curve passes (in the plot, on either side of the line,
         along it), else into the legend; True when the legend gained or lost it."""
         plot = self.getPlotItem()
@@ -272,8 +281,7 @@ class CurvePlot(pg.PlotWidget):
             top = line_y - LABEL_GAP - height if above else line_y + LABEL_GAP
             boxes.append((left, top, width, height))
         inside = [b for b in boxes if b[1] >= 0 and b[1] + b[3] <= view.height]
-        data = fitting.shown_data(plot, exclude=[self.reference])
-        found = fitting.free_spot(view, data, inside)
+        found = fitting.free_spot(view, data.without(self.reference), inside)
         if found is not None:
             position, above = LABEL_SPOTS[boxes.index(inside[found])]
             anchor = (1 if position > 0.5 else 0, 1 if above else 0)
