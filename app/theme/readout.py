@@ -48,6 +48,7 @@ class Readout(QObject):
         super().__init__(plot)
         self.plot = plot
         self.enabled = True
+        self.x_name = ""  # what x is, if the plot's bottom axis has no label to say it
         vb = plot.vb
         self.line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.MUTED, width=1, style=Qt.DotLine))
         self.dots = pg.ScatterPlotItem(size=DOT_SIZE, pen=pg.mkPen(theme.BACKGROUND, width=1.5))
@@ -144,7 +145,7 @@ class Readout(QObject):
         if not rows:
             self.hide()
             return False
-        x_label = self.plot.getAxis("bottom").labelText or "x"
+        x_label = self.plot.getAxis("bottom").labelText or self.x_name or "x"
         header = f"<span style='color:{theme.MUTED}'>{x_label}</span> {numbers.number(read_x, DIGITS)}"
         self.card.setHtml(f"<div style='font-size:{theme.FONT_SMALL}px; color:{theme.TEXT}'>"
                           + "<br>".join([header] + rows) + "</div>")

@@ -13,7 +13,7 @@ import math
 import re
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QPainter, QPalette, QTextDocument, QValidator
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QTextDocument, QValidator
 from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QMenu, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -79,21 +79,40 @@ class LiveValueSpin(QDoubleSpinBox):
 
 
 class OneLineLabel(QLabel):
-    """A line of status that yields its width when the window is narrow: the text is cut short
-    with "…" (the whole of it in the tooltip) rather than holding the window wider."""
+    """A line of status made of parts ("a · b · c") that yields its width when the window is narrow:
+    it shows the parts that fit, in order (the whole line in its tooltip), never a part cut short,
+    unless the first alone does not fit (then it ends with "…"). ``full`` is the whole line."""
+
+    SEPARATOR = " · "
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self.full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self.full = text
+        self._fit()
 
     def minimumSizeHint(self) -> QSize:
         return QSize(0, super().minimumSizeHint().height())
 
-    def paintEvent(self, event) -> None:
-        rect = self.contentsRect()
-        text = self.text()
-        shown = self.fontMetrics().elidedText(text, Qt.ElideRight, rect.width())
-        self.setToolTip(text if shown != text else "")
-        painter = QPainter(self)
-        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), shown,
-                                  QPalette.WindowText)
-        painter.end()
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width, metrics, shown = self.contentsRect().width(), self.fontMetrics(), self.full
+        if width > 0 and metrics.horizontalAdvance(shown) > width:
+            parts = self.full.split(self.SEPARATOR)
+            for n in range(len(parts) - 1, 0, -1):
+                shown = self.SEPARATOR.join(parts[:n])
+                if metrics.horizontalAdvance(shown) <= width:
+                    break
+            else:
+                shown = metrics.elidedText(parts[0], Qt.ElideRight, width)
+        super().setText(shown)
+        self.setToolTip(self.full if shown != self.full else "")
 
 
 class Banner(QLabel):
@@ -198,6 +217,10 @@ class RunControls(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(8)
         self.progress.setMaximumWidth(160)
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # (shown when a run starts: the status beside it stays put)
+        self.progress.setSizePolicy(policy)
+        self.progress.hide()
         status_row.addWidget(self.progress)
         self.status = OneLineLabel("Set up a network on the left and press Start.")
         self.status.setObjectName("status")
@@ -270,5 +293,4 @@ class RunControls(QWidget):
     def hide_banner(self) -> None:
         self.banner.hide()
         self.banner.set_message("")
-        self.progress.show()
         self.status_lines.show()

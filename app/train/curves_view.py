@@ -128,7 +128,7 @@ class RunCurves(QWidget):
         end = min(planned, end) if planned >= done else done
         end = max(end, self._overlay_end)
         self.accuracy.set_x_span(self._first + 0.5, end + 0.5)
-        self.cost.set_x_span(self._first, end)
+        self.cost.set_x_span(self._first, end + 0.25)  # (room for the last epoch's marker)
 
     def show_overlays(self, runs: list[Run], awaiting_first_epoch: bool) -> None:
         """Other runs' validation accuracy and cost per epoch, dashed in their colours; until a run's

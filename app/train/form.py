@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QRadioButton, QVBoxLayout, QWidget)
+                               QRadioButton, QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from app import theme
 from app.train.cnn_builder import CnnBuilder
@@ -35,11 +35,31 @@ TIPS = {
 }
 
 
+#: the item data role of a picker entry's caption in its list (its text is the short form the closed picker shows)
+CAPTION_ROLE = Qt.ItemDataRole.UserRole + 1
+ACTIVE_TEXT = "Train it further"
+
+
+def preset_text(p: presets.Preset) -> str:
+    """"ch1 (book 95.42%)": what the closed picker shows (the card below it says the rest)."""
+    return f"{p.name} (book {p.book.accuracy:.2%})"
+
+
 def preset_caption(p: presets.Preset) -> str:
-    """"ch1 (book 95.42%): 784-30-10, quadratic cost": the figure first, so that a narrow picker
-    still shows it."""
+    """"ch1 (book 95.42%): 784-30-10, quadratic cost": the entry in the picker's list."""
     title = p.title.split(": ", 1)[-1]
-    return f"{p.name} (book {p.book.accuracy:.2%}): {title}"
+    return f"{preset_text(p)}: {title}"
+
+
+class CaptionDelegate(QStyledItemDelegate):
+    """Draws a picker's entries with their captions (``CAPTION_ROLE``), longer than the text the
+    closed picker shows in its narrow field."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        caption = index.data(CAPTION_ROLE)
+        if caption:
+            option.text = caption
 
 
 class SetupForm(QWidget):
@@ -70,9 +90,11 @@ class SetupForm(QWidget):
         self.note.hide()
 
         self.preset = QComboBox()
+        self.preset.setItemDelegate(CaptionDelegate(self.preset))
         self.preset.addItem("Custom network", "")
         for p in presets.all_presets():
-            self.preset.addItem(preset_caption(p), p.name)
+            self.preset.addItem(preset_text(p), p.name)
+            self.preset.setItemData(self.preset.count() - 1, preset_caption(p), CAPTION_ROLE)
             self.preset.setItemData(self.preset.count() - 1, f"{p.title}\nBook: {p.book}", Qt.ToolTipRole)
         self.preset.setMinimumContentsLength(14)
         self.preset.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
@@ -256,11 +278,10 @@ class SetupForm(QWidget):
                 self.preset.removeItem(index)  # (if it was chosen, the picker moves to Custom and refills)
             return
         self.active = (net, label)
-        text = f"Train further: {label}"
         if index < 0:
-            self.preset.insertItem(1, text, ACTIVE)
+            self.preset.insertItem(1, ACTIVE_TEXT, ACTIVE)
             index = 1
-        self.preset.setItemText(index, text)
+        self.preset.setItemData(index, f"Train further: {label}", CAPTION_ROLE)
         self.preset.setItemData(index, f"Start from {label}'s current weights\n({net.describe()})", Qt.ToolTipRole)
         if chosen:
             self._preset_chosen()

@@ -325,6 +325,8 @@ class TrainTab(QWidget):
         self._draw_overlays()
         self.controls.set_live_values(run.plan.config.eta, run.plan.config.lmbda)
         self.controls.status.setText(f"{run.name}: training…")
+        self.controls.progress.setValue(0)
+        self.controls.progress.show()
         self._show_changes(run)
         self.run_started.emit(run)
 
@@ -332,10 +334,11 @@ class TrainTab(QWidget):
         """The run line (which run, what it trains, and the changes of η and λ so far), the run's
         tooltip in the Runs panel, the marks on the curves and the note in the set-up form."""
         steps = self.session.steps_done() if run is self.run else 0
-        first = f"#{run.id} {run.preset.name if run.preset else 'custom'}: {run.plan.describe()}"
         latest = {c.name: c for c in run.changes}  # the last change of each
         changes = [run.describe_change(c, steps) for c in latest.values()]
-        self.controls.detail.setText(" · ".join([first] + changes))
+        # parts a narrow window leaves out from the end: which run, what changed, then what it trains
+        parts = [f"#{run.id} {run.preset.name if run.preset else 'custom'}"] + changes + run.plan.describe().split(", ")
+        self.controls.detail.setText(" · ".join(parts))
         self.controls.detail.setToolTip(run.describe(steps))
         self.runs_panel.update_run(run)
         if run is self.run:

@@ -193,20 +193,28 @@ class CurvePlot(pg.PlotWidget):
         layout = self.getPlotItem().layout
         if not show:
             if self.key.isVisible() or self.key.text:
+                self.key.item.setTextWidth(-1)
                 self.key.setText("")
                 self.key.hide()
                 layout.setRowFixedHeight(KEY_ROW, 0)
             return
-        html = self._key_html()
+        room = self._key_room()
+        html = self._key_html(room)
         if html != self.key.text or not self.key.isVisible():  # (laying the text out again costs ~1 ms)
             self.key.setText(html, size=f"{theme.FONT_SMALL}px", color=theme.TEXT)
+            self.key.item.setTextWidth(room)  # an entry longer than the plot is wide wraps: it never widens the plot
+            self.key.updateMin()
             self.key.show()
             layout.setRowFixedHeight(KEY_ROW, self.key.item.boundingRect().height())
 
-    def _key_html(self) -> str:
-        """The legend's entries as text, in lines no wider than the plot."""
+    def _key_room(self) -> float:
+        """The width the key has: the view's column of the widget (not the plot's own width, which a
+        wide key would have stretched)."""
+        return max(60.0, self.width() - self.getPlotItem().getAxis("left").width() - 12)
+
+    def _key_html(self, room: float) -> str:
+        """The legend's entries as text, in lines no wider than ``room`` (as many entries a line as fit)."""
         metrics = QFontMetrics(font(theme.FONT_SMALL))
-        room = max(60.0, self.getPlotItem().width() - 16)
         lines, line, used = [], [], 0.0
         for sample, label in self.legend.items:
             pen = pg.mkPen(sample.item.opts.get("pen"))

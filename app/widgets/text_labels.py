@@ -19,11 +19,13 @@ class TextLabels(pg.GraphicsObject):
 
     def __init__(self, font: QFont, colour: str = theme.TEXT_STRONG, anchor: tuple[float, float] = (0.5, 0.5),
                  background: tuple[int, int, int, int] | None = None, padding: float = 1.0,
-                 room: float | None = None):
-        """``room``: the width (data units) each label has, e.g. a cell's; a label wider than that on
-        screen is left out rather than drawn over its neighbours (a small view shows fewer)."""
+                 room: float | None = None, overflow: float = 1.0):
+        """``room``: the width (data units) each label has, e.g. a cell's: when the widest label is
+        wider than ``overflow`` times that on screen, no label is drawn (a small view shows the
+        colours alone, rather than labels over their neighbours, or only the short ones). Centred
+        labels may overflow their room a little (their neighbours are mostly narrower)."""
         super().__init__()
-        self.room = room
+        self.room, self.overflow = room, overflow
         self.font = font
         self.colour = QColor(colour)
         self.anchor = anchor
@@ -33,12 +35,14 @@ class TextLabels(pg.GraphicsObject):
         self.texts: list[str] = []
         self._rect = QRectF(0, 0, 1, 1)
         self._metrics = QFontMetricsF(font)
+        self._widest = 0.0
 
     def set_labels(self, positions, texts: list[str], rect: QRectF) -> None:
         """Show ``texts[i]`` at ``positions[i]``; ``rect`` (data coordinates) bounds them all."""
         self.prepareGeometryChange()
         self.positions = [(float(x), float(y)) for x, y in positions]
         self.texts = list(texts)
+        self._widest = max((self._metrics.horizontalAdvance(t) for t in self.texts), default=0.0)
         self._rect = QRectF(rect)
         self.update()
 
@@ -55,16 +59,16 @@ class TextLabels(pg.GraphicsObject):
         painter.setPen(self.colour)
         height = self._metrics.height()
         ax, ay, pad = self.anchor[0], self.anchor[1], self.padding
-        room = None
         if self.room is not None:  # the room in pixels, at this zoom
             room = abs(to_device.map(QPointF(self.room, 0)).x() - to_device.map(QPointF(0, 0)).x())
+            if self._widest + 2 * pad > room * self.overflow:
+                painter.restore()
+                return
         for (x, y), text in zip(self.positions, self.texts):
             if not text:
                 continue
             point = to_device.map(QPointF(x, y))
             width = self._metrics.horizontalAdvance(text)
-            if room is not None and width + 2 * pad > room:
-                continue
             box = QRectF(point.x() - ax * (width + 2 * pad), point.y() - ay * (height + 2 * pad),
                          width + 2 * pad, height + 2 * pad)
             if self.background is not None:

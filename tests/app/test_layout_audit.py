@@ -396,7 +396,6 @@ PAGES = [Page("Draw", ""),
 
 DESCENT = "cost surface and contours are ranged items cut by the view (add them with ignoreBounds=True)"
 POLYNOMIAL = "the polynomial leaves the view (y −86…51 in −2…12); if deliberate, add it with ignoreBounds=True"
-PRESET = "preset combo's text cut (277 px in 197)"
 FIXES = "side panel 18 px wider than its scroll view, horizontal scrolling off"
 STEP_LABEL = "the step's label “s = −b/w = 0.500” lies on the curves"
 #: (page, size) -> its violations today, in short. Remove an entry when its fix lands (strict xfail).
@@ -410,9 +409,6 @@ KNOWN = {
     ("Principles/overfitting", "1024x640"): POLYNOMIAL + "; both legends cover curves",
     ("Principles/overfitting", "1280x800"): POLYNOMIAL,
     ("Principles/overfitting", "1600x1000"): POLYNOMIAL,
-    ("Train/setup", "1024x640"): PRESET,
-    ("Train/setup", "1280x800"): PRESET,
-    ("Train/setup", "1600x1000"): PRESET,
     ("Gradients/experiment", "1024x640"): "the initialisation plot's legend box covers layer 4's error bar",
     ("Gradients/fixes", "1024x640"): FIXES,
     ("Gradients/fixes", "1280x800"): FIXES,

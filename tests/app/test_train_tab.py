@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from app.state import AppState
+from app.train.form import CAPTION_ROLE
 from app.train.session import State
 from app.train.tab import TrainTab
 from core.io import load_network
@@ -329,7 +330,7 @@ def test_every_book_preset_fills_a_valid_form_with_its_figure(tab):
         assert tab.form.plan is not None, (preset.name, tab.form.errors)
         assert tab.form.plan.exact
         assert f"{preset.book.accuracy:.2%}" in tab.form.card.text()
-        caption = tab.form.preset.currentText()  # the figure comes first, so a narrow picker still shows it
+        caption = tab.form.preset.currentText()  # the figure, short enough for a narrow picker
         assert caption.startswith(f"{preset.name} (book {preset.book.accuracy:.2%})")
 
 
@@ -478,7 +479,7 @@ def test_the_active_network_can_be_trained_further_from_its_weights(qtbot, tab):
     assert tab.form.preset.findData(ACTIVE) < 0
     tab.state.set_network(net, "Chapter 1 MLP")
     index = tab.form.preset.findData(ACTIVE)
-    assert index == 1 and "Chapter 1 MLP" in tab.form.preset.itemText(index)
+    assert index == 1 and "Chapter 1 MLP" in tab.form.preset.itemData(index, CAPTION_ROLE)
     tab.form.select_preset(ACTIVE)
     assert tab.form.values()["layers"] == "784-30-10" and tab.form.values()["eta"] == "3"  # its saved config
     assert tab.form.plan.start_from is net and "further" in tab.form.card.text()

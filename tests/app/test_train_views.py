@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.state import AppState
 from app.theme import fitting
+from app.train.form import CAPTION_ROLE
 from app.train.plan import ACTIVE
 from app.train.tab import TrainTab
 from core.training import subset
@@ -121,7 +122,7 @@ def test_a_change_of_eta_is_recorded_in_the_run_line_tooltip_form_csv_and_curves
     tab.controls.eta.setValue(0.5)  # as if typed and Enter pressed
     epoch, batch = at // 100 + 1, at % 100 + 1
     told = f"η 3 → 0.5 from epoch {epoch}, mini-batch {batch}"
-    assert told in tab.controls.detail.text()
+    assert told in tab.controls.detail.full
     assert told in tab.runs_panel._items[current.id].toolTip(0)
     assert told in tab.form.note.text() and tab.form.note.isVisible()
     marks = [line for plot, line in tab.curves._marks if plot is tab.accuracy]
@@ -138,7 +139,7 @@ def test_train_further_continues_the_run_it_came_from(qtbot, tab):
     parent = run(qtbot, tab, "ch1", epochs=2)
     assert tab.send_to_draw(parent)  # the Draw tab's network: offered as "Train further"
     index = tab.form.preset.findData(ACTIVE)
-    assert tab.form.preset.itemText(index) == f"Train further: {parent.name}"
+    assert tab.form.preset.itemData(index, CAPTION_ROLE) == f"Train further: {parent.name}"
     tab.form.select_preset(ACTIVE)
     assert f"Train {parent.name} further" in tab.form.card.text()
     tab.form.set_field("epochs", "2")
@@ -181,3 +182,36 @@ def test_before_any_run_the_views_show_one_kind_of_note_and_no_empty_well(tab):
     assert not tab.gallery.item.isVisible() and "appear after" in tab.gallery.placeholder.toPlainText()
     assert tab.weights.empty.text() == "Weight images appear when a run starts"
     assert tab.controls.eta.text() == "3"  # what Start trains with, not the spin box's minimum
+
+
+def test_the_tab_during_and_after_runs_reads_right_at_1024_by_640(qtbot, small_window):
+    """The layout audit on what the empty pages do not show: a CNN's form and views, compared runs,
+    a run's status lines and the legends of small plots."""
+    from app.layout_audit import audit
+    from app.layout_audit.pages import settle as settle_page
+    from tests.app.tabs import show
+
+    window = small_window
+    window.resize(1024, 640)
+    tab = show(window, "Train")
+    tab.form.set_training_images(1000)
+    first = run(qtbot, tab, "ch3", epochs=2, lmbda=5)
+    second = run(qtbot, tab, "ch1", epochs=3)  # a far lower cost: the cost plot spans both
+    for r in (first, second):
+        tab.runs_panel.set_overlay(r, True)
+    tab.form.select_preset("ch6-conv1")
+    tab.form.set_field("train_size", "300")
+    tab.form.set_field("epochs", "3")
+    assert tab.start()
+    qtbot.waitUntil(lambda: tab.run is not None and len(tab.run.epochs) >= 1, timeout=WAIT)
+    tab.pause()
+    qtbot.waitUntil(lambda: tab.worker is None or tab.worker.waiting, timeout=WAIT)
+    qtbot.waitUntil(lambda: not tab.session.queue.jobs, timeout=WAIT)
+    settle_page(window)
+    found = audit(window)
+    assert not found, "\n".join(map(str, found))
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.worker is None, timeout=WAIT)
+    settle_page(window)
+    found = audit(window)
+    assert not found, "\n".join(map(str, found))
