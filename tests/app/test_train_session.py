@@ -275,3 +275,19 @@ def test_training_a_run_s_network_further_continues_its_epochs_and_curves(qtbot,
     assert bx[0] < 1 and 3.9 < bx[-1] <= 4 and np.all(np.diff(bx) > 0)
     assert "finished after 2 more epochs (4 in all)" in child.message
     assert child.network.info["epochs_trained"] == 4 and session.run_of(child.network) is child
+
+
+def test_each_published_network_carries_the_accuracies_of_its_own_epoch(qtbot, session, shared):
+    """The status bar shows a network's recorded test accuracy: it must be that of these weights (the
+    epoch just trained), not of the best epoch so far or of the one before."""
+    seen = []
+    session.published.connect(lambda run: seen.append((shared.training_network.info["metrics"],
+                                                       shared.training_network.info["epochs_trained"])))
+    assert session.start(ch1(epochs=4, eta=8.0))  # a large η: the accuracy goes up and down
+    run = wait_for_end(qtbot, session)
+    assert seen
+    for metrics, epoch in seen:
+        recorded = next(e for e in run.epochs if e.epoch == epoch)
+        assert metrics == {"epoch": epoch, "validation_accuracy": recorded.validation_accuracy,
+                           "test_accuracy": recorded.test_accuracy}
+    assert run.network.info["metrics"]["epoch"] == run.epochs[-1].epoch

@@ -119,6 +119,10 @@ def test_a_change_of_eta_is_recorded_in_the_run_line_tooltip_form_csv_and_curves
     qtbot.mouseClick(tab.controls.pause, Qt.LeftButton)
     qtbot.waitUntil(lambda: worker.waiting, timeout=WAIT)
     at = worker.step_count
+    # an epoch is over: the Runs panel can save or send its network now, as the controls above can
+    qtbot.waitUntil(lambda: tab.session.network_available(current), timeout=WAIT)
+    tab.runs_panel.select(current)
+    assert tab.runs_panel.save.isEnabled() and tab.runs_panel.send.isEnabled()
     tab.controls.eta.setValue(0.5)  # as if typed and Enter pressed
     epoch, batch = at // 100 + 1, at % 100 + 1
     told = f"η 3 → 0.5 from epoch {epoch}, mini-batch {batch}"
