@@ -157,14 +157,20 @@ class Readout(QObject):
         return True
 
     def _place_card(self, line_x: float, cursor_y: float) -> None:
-        """Beside the line (right of it, or left where the card would leave the plot), level with
-        the cursor but inside the plot."""
+        """Beside the line (right of it, or left where it would leave the plot; on the roomier side,
+        its lines wrapped, where it fits neither), level with the cursor but inside the plot."""
         vb = self.plot.vb
         rect = vb.sceneBoundingRect()
         at = vb.mapViewToScene(QPointF(line_x, cursor_y))
-        card = self.card.textItem.boundingRect()
-        width, height = card.width(), card.height()
-        right = at.x() + GAP + width <= rect.right() or at.x() - GAP - width < rect.left()
+        text = self.card.textItem
+        text.setTextWidth(-1)
+        width = text.boundingRect().width()
+        room_right, room_left = rect.right() - at.x() - GAP, at.x() - rect.left() - GAP
+        right = width <= room_right or (width > room_left and room_right >= room_left)
+        room = room_right if right else room_left
+        if width > room:  # wider than the plot on either side of the line: its lines wrap
+            text.setTextWidth(max(room, 40.0))
+        width, height = text.boundingRect().width(), text.boundingRect().height()
         x = at.x() + GAP if right else at.x() - GAP
         y = min(max(at.y(), rect.top() + height / 2), rect.bottom() - height / 2)
         self.card.setAnchor((0, 0.5) if right else (1, 0.5))

@@ -59,7 +59,7 @@ class ConfusionMatrix(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.image)
         self.plot.setRange(xRange=(0, classes), yRange=(0, classes), padding=0.01)
         # the counts, unless the cells are too small for them (then the colours alone)
-        self.labels = TextLabels(font(theme.FONT_TINY), room=1.0, overflow=1.3)
+        self.labels = TextLabels(font(theme.FONT_TINY), room=1.0, overflow=1.4)
         self.plot.addItem(self.labels)
         self.counts = np.zeros((classes, classes), np.int64)
         self.set_counts(self.counts)

@@ -202,3 +202,19 @@ def test_a_plot_too_small_for_its_legend_shows_it_under_the_plot(qtbot):
     plot.resize(700, 500)  # room again: the legend goes back into a free corner
     qtbot.waitUntil(lambda: not plot.key_shown(), timeout=5000)
     assert plot.getPlotItem().legend.isVisible()
+
+
+def test_a_read_out_wider_than_either_side_of_the_line_wraps_inside_the_plot(qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    widget, plot = curves_plot(qtbot, size=(260, 220))
+    x = np.arange(1, 11, dtype=float)
+    plot.plot(x, x, pen=theme.TRAIN, name="a curve whose name is far longer than half the plot")
+    plot.setRange(xRange=(0, 11), yRange=(0, 11), padding=0)
+    assert plot.readout.read_at(QPointF(5, 5))
+    QApplication.processEvents()
+    card, view = plot.readout.card.textItem.sceneBoundingRect(), plot.vb.sceneBoundingRect()
+    line = plot.vb.mapViewToScene(QPointF(5, 5)).x()
+    assert view.left() <= card.left() and card.right() <= view.right() + 1
+    assert card.right() < line or card.left() > line  # beside the line, never over the point
