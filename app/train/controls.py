@@ -193,7 +193,8 @@ class RunControls(QWidget):
             self.addAction(action)  # (the shortcut works with or without the menu in a menu bar)
             self.actions[name] = action
         self.menu.insertSeparator(self.actions["stop"])
-        self._shown = True  # the tab is on show: the shortcuts work
+        self._shown = False  # the tab is on show: the shortcuts work, the menu is in the menu bar (set_shown)
+        self.menu.menuAction().setVisible(False)
         for b in (self.start, self.pause, self.step, self.more, self.stop):
             row.addWidget(b)
         row.addSpacing(12)
