@@ -38,6 +38,7 @@ from __future__ import annotations
 import atexit
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -182,11 +183,12 @@ class _Shared:
     """A loop's counters and flags, read and written by both threads: in a plain object, because
     setting an attribute of a Qt object costs ~0.2 µs, too much to do several times per 35 µs item."""
 
-    __slots__ = ("steps", "steps_allowed", "epochs", "stop", "waiting")
+    __slots__ = ("steps", "steps_allowed", "epochs", "stop", "waiting", "calls")
 
     def __init__(self):
         self.steps = self.steps_allowed = self.epochs = 0
         self.stop = self.waiting = False
+        self.calls: deque[Callable[[], Any]] = deque()  # to run on the loop's thread between two items
 
 
 class Loop(Job):
@@ -240,6 +242,16 @@ class Loop(Job):
     def stop(self) -> None:
         self._shared.stop = True
         self._run_flag.set()
+
+    def between_items(self, function: Callable[[int], Any]) -> None:
+        """Run ``function(steps_done)`` where no item is under way: on the loop's thread between two
+        items, or at once while the loop waits paused (or has not started, or is over). What it
+        changes (e.g. a trainer's η) then applies exactly from item ``steps_done + 1``."""
+        shared = self._shared
+        if shared.waiting or not self.isRunning():
+            function(shared.steps)
+        else:
+            shared.calls.append(lambda: function(shared.steps))
 
     @property
     def paused(self) -> bool:
@@ -304,6 +316,9 @@ class Loop(Job):
                     if since_yield >= FAST_ITEMS:
                         time.sleep(YIELD_FOR)  # the GUI thread's pending Python (timers, signals) runs now
                     yielded, since_yield = clock(), 0
+                if shared.calls:
+                    while shared.calls:
+                        shared.calls.popleft()()
                 if shared.stop:
                     reason = "stopped"
                     break

@@ -2,7 +2,9 @@
 
 Each tab is a QWidget built with the shared :class:`AppState`. A tab may offer:
 ``book_url`` (the book's chapter for Help), ``export_widget()`` (the view that File → Export saves,
-default: the whole tab) and ``shutdown()`` (stop its background work when the window closes).
+default: the whole tab), ``menu`` (a menu of its own, put before Help), ``confirm_close()`` (asked
+before the window closes; False keeps it open, e.g. a run the user does not want to lose) and
+``shutdown()`` (stop its background work when the window closes).
 
 Start-up is kept short (``run``, i.e. ``python main.py``): the window is shown first, as a frame with
 menus and empty tabs that needs nothing but Qt; then the heavy modules load and the tabs are built,
@@ -182,6 +184,9 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         placeholder.deleteLater()
         window_settings.restore_splitters(self.settings, title, tab)
+        menu = getattr(tab, "menu", None)
+        if menu is not None:
+            self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
         if index == current:
             self._tab_changed(current)
 
@@ -219,7 +224,7 @@ class MainWindow(QMainWindow):
         for i in range(self.tabs.count()):
             self._action(view, f"&{self.tabs.tabText(i)}", lambda _=False, i=i: self.tabs.setCurrentIndex(i),
                          f"Ctrl+{i + 1}")
-        help_ = self.menuBar().addMenu("&Help")
+        help_ = self.help_menu = self.menuBar().addMenu("&Help")
         self.chapter_action = self._action(help_, "The book's chapter for this tab", self.open_chapter,
                                            QKeySequence.HelpContents)
         self._action(help_, "The book: Neural Networks and Deep Learning",
@@ -439,6 +444,11 @@ class MainWindow(QMainWindow):
         window_settings.restore_tab(self.tabs, self.settings)
 
     def closeEvent(self, event) -> None:
+        for i in range(self.tabs.count()):
+            confirm = getattr(self.tabs.widget(i), "confirm_close", None)
+            if confirm is not None and not confirm():
+                event.ignore()  # the user keeps the window (and what a tab has going on)
+                return
         window_settings.save(self, self.tabs, self.settings)
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)

@@ -8,13 +8,15 @@ activations, ...); the worker emits
 
 - ``progress(dict)`` at most every ``interval`` seconds: ``{"epoch", "batch", "batches", "step",
   "batch_costs": [(step, cost), ...] since the last progress, "per_batch": [...], "snapshot": ...}``
-- ``epoch_done(EpochDone, snapshot)`` after every epoch (never dropped),
+- ``epoch_done(EpochDone, snapshot)`` after every epoch (never dropped), its ``seconds`` without the
+  time the run was paused in it,
 - ``finished_run(event)`` once, with the trainer's ``Finished`` or ``Diverged``, or :class:`Stopped`.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any
 
@@ -54,6 +56,7 @@ class TrainingWorker(Loop):
         self.epoch_snapshot = epoch_snapshot or self.snapshot
         self.per_batch = per_batch
         self._end = None  # the trainer's Finished or Diverged
+        self._paused_seconds = 0.0  # how long the epoch under way has been paused (worker thread only)
 
     epochs_run = property(lambda self: self._shared.epochs, doc="complete epochs so far")
 
@@ -75,9 +78,17 @@ class TrainingWorker(Loop):
             "snapshot": self.snapshot(self.trainer),
         })
 
+    def _wait_if_paused(self) -> None:
+        start = time.perf_counter()
+        super()._wait_if_paused()
+        self._paused_seconds += time.perf_counter() - start
+
     def _other(self, event) -> str | None:
         if isinstance(event, EpochDone):
             self._shared.epochs = event.epoch
+            if self._paused_seconds:  # the trainer's clock ran on while the run was paused
+                event = replace(event, seconds=max(0.0, event.seconds - self._paused_seconds))
+                self._paused_seconds = 0.0
             self.epoch_done.emit(event, self.epoch_snapshot(self.trainer))
             return None
         if isinstance(event, Diverged):  # the trainer has put the last good weights back: the views show them

@@ -60,6 +60,27 @@ class DecadeAxis(pg.AxisItem):
     ticks as pyqtgraph does; either way the labels are in the app's number format."""
 
     LABEL_PIXELS = {"left": 26, "right": 26, "top": 56, "bottom": 56}  # room one label needs along the axis
+    LABEL_GAP = 6  # pixels between two labels of a linear axis (labels that would be closer are thinned)
+    THINNING = (2, 5, 10, 20, 50, 100)  # keep every k-th major tick, the first k that makes room
+
+    def tickValues(self, minVal, maxVal, size):
+        """pyqtgraph's ticks; on a linear axis, the labelled ones thinned (every 2nd, 5th, ...) until
+        their labels do not touch (pyqtgraph always labels its first level, however crowded)."""
+        levels = super().tickValues(minVal, maxVal, size)
+        if self.logMode or not levels or size <= 0 or len(levels[0][1]) < 2 or maxVal == minVal:
+            return levels
+        spacing, values = levels[0]
+        metrics = pg.QtGui.QFontMetrics(self.style.get("tickFont") or self.font())
+        if self.orientation in ("top", "bottom"):
+            need = max(metrics.horizontalAdvance(t) for t in self.tickStrings(values, 1.0, spacing)) + self.LABEL_GAP
+        else:
+            need = metrics.height() + 2
+        pixels = spacing * size / abs(maxVal - minVal)
+        if need <= pixels:
+            return levels
+        k = next((k for k in self.THINNING if k * pixels >= need), self.THINNING[-1])
+        kept = [v for v in values if round(v / spacing) % k == 0]
+        return [(spacing * k, kept)] if kept else levels[:1]
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):
         if not np.isfinite(minVal) or not np.isfinite(maxVal) or maxVal <= minVal:

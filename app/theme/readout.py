@@ -6,7 +6,8 @@ The card sits entirely to one side of the line, and every dot is on the line, so
 point it reads. The work is done when the mouse moves over the plot, and only then: a plot with a
 still mouse, or none over it, costs nothing (its items stay hidden).
 
-The plot factory (``app.theme.plots``) gives every plot one; ``plot.readout`` is it.
+The plot factory (``app.theme.plots``) gives every plot one; ``plot.readout`` is it. A curve is named
+as in the legend, or by its ``readout_name`` attribute (one left out of the legend).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class Readout(QObject):
         super().__init__(plot)
         self.plot = plot
         self.enabled = True
+        self.x_name = ""  # what x is, if the plot's bottom axis has no label to say it
         vb = plot.vb
         self.line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.MUTED, width=1, style=Qt.DotLine))
         self.dots = pg.ScatterPlotItem(size=DOT_SIZE, pen=pg.mkPen(theme.BACKGROUND, width=1.5))
@@ -143,7 +145,7 @@ class Readout(QObject):
         if not rows:
             self.hide()
             return False
-        x_label = self.plot.getAxis("bottom").labelText or "x"
+        x_label = self.plot.getAxis("bottom").labelText or self.x_name or "x"
         header = f"<span style='color:{theme.MUTED}'>{x_label}</span> {numbers.number(read_x, DIGITS)}"
         self.card.setHtml(f"<div style='font-size:{theme.FONT_SMALL}px; color:{theme.TEXT}'>"
                           + "<br>".join([header] + rows) + "</div>")
@@ -155,14 +157,20 @@ class Readout(QObject):
         return True
 
     def _place_card(self, line_x: float, cursor_y: float) -> None:
-        """Beside the line (right of it, or left where the card would leave the plot), level with
-        the cursor but inside the plot."""
+        """Beside the line (right of it, or left where it would leave the plot; on the roomier side,
+        its lines wrapped, where it fits neither), level with the cursor but inside the plot."""
         vb = self.plot.vb
         rect = vb.sceneBoundingRect()
         at = vb.mapViewToScene(QPointF(line_x, cursor_y))
-        card = self.card.textItem.boundingRect()
-        width, height = card.width(), card.height()
-        right = at.x() + GAP + width <= rect.right() or at.x() - GAP - width < rect.left()
+        text = self.card.textItem
+        text.setTextWidth(-1)
+        width = text.boundingRect().width()
+        room_right, room_left = rect.right() - at.x() - GAP, at.x() - rect.left() - GAP
+        right = width <= room_right or (width > room_left and room_right >= room_left)
+        room = room_right if right else room_left
+        if width > room:  # wider than the plot on either side of the line: its lines wrap
+            text.setTextWidth(max(room, 40.0))
+        width, height = text.boundingRect().width(), text.boundingRect().height()
         x = at.x() + GAP if right else at.x() - GAP
         y = min(max(at.y(), rect.top() + height / 2), rect.bottom() - height / 2)
         self.card.setAnchor((0, 0.5) if right else (1, 0.5))
@@ -180,7 +188,7 @@ def _colour(item: pg.PlotDataItem):
 
 
 def _row(item: pg.PlotDataItem, value: float) -> str:
-    name = item.name() or ""
+    name = getattr(item, "readout_name", None) or item.name() or ""  # (a curve left out of the legend may name itself)
     swatch = f"<span style='color:{_colour(item).name()}'>●</span>"
     return f"{swatch} {name} <b>{numbers.number(value, DIGITS)}</b>" if name else \
         f"{swatch} <b>{numbers.number(value, DIGITS)}</b>"

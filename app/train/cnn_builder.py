@@ -1,24 +1,32 @@
 """The small CNN builder: one row per layer (conv + pool, conv, max-pool, fully connected, dropout),
 then the output layer of 10. Rows can be added, removed and changed; ``changed`` fires on any edit.
+
+A row fits the set-up panel's width: its numbers are spin boxes without arrows (type a number, or
+use the wheel or the up and down keys), each as wide as its text.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from app.train.plan import HIDDEN_ACTIVATIONS, INIT_NAMES, ROW_KINDS, ROW_NAMES, LayerRow
 
 ROW_TIP = "conv + pool: a convolution, max-pooling, then the activation (network3's ConvPoolLayer)"
 
 
+def _compact(spin: QAbstractSpinBox, tip: str) -> QAbstractSpinBox:
+    spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+    spin.setToolTip(tip + " (type it, or use the wheel or the ↑ ↓ keys)")
+    return spin
+
+
 def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
     spin = QSpinBox()
     spin.setRange(low, high)
     spin.setValue(value)
-    spin.setToolTip(tip)
-    spin.setFixedWidth(54)
-    return spin
+    return _compact(spin, tip)
 
 
 class LayerRowEditor(QWidget):
@@ -36,24 +44,20 @@ class LayerRowEditor(QWidget):
         for kind in ROW_KINDS:
             self.kind.addItem(ROW_NAMES[kind], kind)
         self.kind.setToolTip(ROW_TIP)
-        self.kind.setFixedWidth(104)
         self.filters = _spin(1, 256, row.filters, "number of filters (feature maps)")
         self.size = _spin(1, 28, row.size, "filter size f: each filter has f×f weights per input map")
         self.size.setPrefix("f ")
         self.pool = _spin(1, 14, row.pool, "max-pooling block size (2 = 2×2 blocks)")
         self.pool.setPrefix("× ")
         self.neurons = _spin(1, 4096, row.neurons, "neurons in the fully connected layer")
-        self.neurons.setFixedWidth(60)
         self.p = QDoubleSpinBox()
         self.p.setRange(0.0, 0.95)
         self.p.setSingleStep(0.05)
         self.p.setDecimals(2)
         self.p.setPrefix("p ")
-        self.p.setFixedWidth(66)
-        self.p.setToolTip("probability of dropping each input of the next layer while training")
+        _compact(self.p, "probability of dropping each input of the next layer while training")
         self.activation = QComboBox()
         self.activation.addItems(HIDDEN_ACTIVATIONS)
-        self.activation.setFixedWidth(76)
         self.activation.setToolTip("activation function of this layer")
         self.remove = QToolButton()
         self.remove.setText("✕")

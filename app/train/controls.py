@@ -1,6 +1,11 @@
 """The run controls: Start, Pause/Resume, Step, +1 epoch, Stop; η and λ while training; the run's
 progress; a banner for how a run ended (a divergence is explained in plain words); and Send to Draw
 and Save for the run's network.
+
+Each control is also an action (``actions``) with a keyboard shortcut, shown in its button's tooltip
+and in the window's Training menu (``menu``): Start Ctrl+Return, Pause/Resume Space, Step →,
++1 epoch Ctrl++, Stop Ctrl+. — window-wide, but only while the Train tab is on show
+(``set_shown``); a text field keeps its own keys (a space typed in η is a space).
 """
 from __future__ import annotations
 
@@ -8,24 +13,33 @@ import math
 import re
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QValidator
-from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QTextDocument, QValidator
+from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QMenu, QProgressBar,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app import theme
 
 BANNER_PADDING = 6  # pixels above and below the banner's text
+BANNER_SIDE_PADDING = 8  # pixels left and right of it
 BUTTON_PADDING = 18  # pixels either side of a button's text, together
 SPIN_CHROME = 30  # a spin box's frame and arrows, in pixels
 
 
+#: the controls' shortcuts (the key names as Qt reads them)
+SHORTCUTS = {"start": "Ctrl+Return", "pause": "Space", "step": "Right", "more": "Ctrl++", "stop": "Ctrl+."}
+
+
+def shortcut_text(name: str) -> str:
+    """A control's shortcut as the platform writes it (Ctrl+Return, →)."""
+    return QKeySequence(SHORTCUTS[name]).toString(QKeySequence.SequenceFormat.NativeText)
+
+
 def _button(text: str, tip: str, shortcut: str | None = None, *other_texts: str) -> QPushButton:
     """A push button that may shrink to its text (the style's minimum is 80 px) when the window is
-    narrow; ``other_texts``: texts it also shows (Pause/Resume)."""
+    narrow; ``other_texts``: texts it also shows (Pause/Resume). Its shortcut is its action's (see
+    ``RunControls.actions``); the tooltip names it."""
     button = QPushButton(text)
-    button.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
-    if shortcut:
-        button.setShortcut(shortcut)
+    button.setToolTip(tip + (f" ({shortcut_text(shortcut)})" if shortcut else ""))
     metrics = QFontMetrics(button.font())
     button.setMinimumWidth(max(52, max(metrics.horizontalAdvance(t) for t in (text, *other_texts)) + BUTTON_PADDING))
     return button
@@ -65,21 +79,85 @@ class LiveValueSpin(QDoubleSpinBox):
 
 
 class OneLineLabel(QLabel):
-    """A line of status that yields its width when the window is narrow: the text is cut short
-    with "…" (the whole of it in the tooltip) rather than holding the window wider."""
+    """A line of status made of parts ("a · b · c") that yields its width when the window is narrow:
+    it shows the parts that fit, in order (the whole line in its tooltip), never a part cut short,
+    unless the first alone does not fit (then it ends with "…"). ``full`` is the whole line."""
+
+    SEPARATOR = " · "
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self.full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self.full = text
+        self._fit()
 
     def minimumSizeHint(self) -> QSize:
         return QSize(0, super().minimumSizeHint().height())
 
-    def paintEvent(self, event) -> None:
-        rect = self.contentsRect()
-        text = self.text()
-        shown = self.fontMetrics().elidedText(text, Qt.ElideRight, rect.width())
-        self.setToolTip(text if shown != text else "")
-        painter = QPainter(self)
-        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), shown,
-                                  QPalette.WindowText)
-        painter.end()
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width, metrics, shown = self.contentsRect().width(), self.fontMetrics(), self.full
+        if width > 0 and metrics.horizontalAdvance(shown) > width:
+            parts = self.full.split(self.SEPARATOR)
+            for n in range(len(parts) - 1, 0, -1):
+                shown = self.SEPARATOR.join(parts[:n])
+                if metrics.horizontalAdvance(shown) <= width:
+                    break
+            else:
+                shown = metrics.elidedText(parts[0], Qt.ElideRight, width)
+        super().setText(shown)
+        self.setToolTip(self.full if shown != self.full else "")
+
+
+class Banner(QLabel):
+    """How a run ended, in at most ``LINES`` lines, so that it fits the row it shares with the
+    status (the views below never move): the clauses (parts between "; ") that do not fit at this
+    width are left for its tooltip, cut at a clause's end with "…", never mid-word."""
+
+    LINES = 2
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.message = ""  # the whole message (rich text)
+
+    def set_message(self, text: str) -> None:
+        self.message = text
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        parts = self.message.split("; ")
+        width = self.contentsRect().width() - 2 * BANNER_SIDE_PADDING
+        shown, cut = self.message, False
+        if width > 0 and len(parts) > 1:
+            document = QTextDocument()
+            document.setDefaultFont(self.font())
+            document.setDocumentMargin(0)
+            document.setTextWidth(width)
+            room = self.LINES * QFontMetrics(self.font()).lineSpacing() + 2
+            for n in range(len(parts), 0, -1):
+                shown, cut = "; ".join(parts[:n]) + ("…" if n < len(parts) else ""), n < len(parts)
+                document.setHtml(shown)
+                if document.size().height() <= room:
+                    break
+        self.setText(shown)
+        if cut:
+            document = QTextDocument()
+            document.setHtml(self.message)
+            self.setToolTip(document.toPlainText())
+        else:
+            self.setToolTip("")
 
 
 class RunControls(QWidget):
@@ -93,13 +171,30 @@ class RunControls(QWidget):
         outer.setSpacing(4)
         row = QHBoxLayout()
         row.setSpacing(6)
-        self.start = _button("▶  Start", "Train the network set up on the left", "Ctrl+Return")
+        self.start = _button("▶  Start", "Train the network set up on the left", "start")
         self.start.setObjectName("primary")
-        self.pause = _button("❚❚  Pause", "Pause the run after the current mini-batch (again to resume)", None,
+        self.pause = _button("❚❚  Pause", "Pause the run after the current mini-batch (again to resume)", "pause",
                              "▶  Resume")
-        self.step = _button("Step", "Train one mini-batch, then pause again")
-        self.more = _button("+1 epoch", "Train one more epoch than planned")
-        self.stop = _button("■  Stop", "Stop the run, keeping the network as it is now")
+        self.step = _button("Step", "While paused: train one mini-batch, then pause again", "step")
+        self.more = _button("+1 epoch", "Train one more epoch than planned", "more")
+        self.stop = _button("■  Stop", "Stop the run, keeping the network as it is now", "stop")
+        self.menu = QMenu("&Training", self)
+        self.actions: dict[str, QAction] = {}
+        for name, button, text in (("start", self.start, "&Start"), ("pause", self.pause, "&Pause"),
+                                   ("step", self.step, "S&tep one mini-batch"), ("more", self.more, "&+1 epoch"),
+                                   ("stop", self.stop, "St&op")):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(SHORTCUTS[name]))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setStatusTip(button.toolTip())
+            # the button works whenever it is enabled; the action (its shortcut) only while the tab is on show
+            button.clicked.connect(lambda _=False, a=action: a.triggered.emit())
+            self.menu.addAction(action)
+            self.addAction(action)  # (the shortcut works with or without the menu in a menu bar)
+            self.actions[name] = action
+        self.menu.insertSeparator(self.actions["stop"])
+        self._shown = False  # the tab is on show: the shortcuts work, the menu is in the menu bar (set_shown)
+        self.menu.menuAction().setVisible(False)
         for b in (self.start, self.pause, self.step, self.more, self.stop):
             row.addWidget(b)
         row.addSpacing(12)
@@ -123,6 +218,10 @@ class RunControls(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(8)
         self.progress.setMaximumWidth(160)
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # (shown when a run starts: the status beside it stays put)
+        self.progress.setSizePolicy(policy)
+        self.progress.hide()
         status_row.addWidget(self.progress)
         self.status = OneLineLabel("Set up a network on the left and press Start.")
         self.status.setObjectName("status")
@@ -135,9 +234,7 @@ class RunControls(QWidget):
         lines.addWidget(self.status)
         lines.addWidget(self.detail)
         status_row.addWidget(self.status_lines, 1)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.banner = Banner()
         self.banner.hide()
         status_row.addWidget(self.banner, 1)
         self.send = _button("Send to Draw", "Use the network of this run in the Draw tab")
@@ -154,14 +251,22 @@ class RunControls(QWidget):
     def set_state(self, state: str, can_start: bool = True) -> None:
         """``idle`` (no run), ``running``, ``paused``, ``preparing``; ``can_start``: the set-up is valid."""
         active = state in ("running", "paused")
-        self.start.setEnabled(state == "idle" and can_start)
-        self.pause.setEnabled(active)
+        enabled = {"start": state == "idle" and can_start, "pause": active, "step": state == "paused",
+                   "more": active, "stop": active or state == "preparing"}
+        for name, on in enabled.items():
+            getattr(self, name).setEnabled(on)
+            self.actions[name].setEnabled(on and self._shown)
         self.pause.setText("▶  Resume" if state == "paused" else "❚❚  Pause")
-        self.step.setEnabled(state == "paused")
-        self.more.setEnabled(active)
-        self.stop.setEnabled(active or state == "preparing")
+        self.actions["pause"].setText("&Resume" if state == "paused" else "&Pause")
         self.eta.setEnabled(active)
         self.lmbda.setEnabled(active)
+        self._state = (state, can_start)
+
+    def set_shown(self, shown: bool) -> None:
+        """The tab is on show (or not): its shortcuts work only then, and its menu is in the menu bar."""
+        self._shown = shown
+        self.menu.menuAction().setVisible(shown)
+        self.set_state(*self._state)
 
     def set_live_values(self, eta: float, lmbda: float) -> None:
         """Show η and λ without reporting them back as user changes."""
@@ -177,8 +282,10 @@ class RunControls(QWidget):
                    "error": (theme.ERROR_BACKGROUND, theme.ERROR)}
         bg, fg = colours.get(kind, colours["info"])
         self.banner.setStyleSheet(f"background:{bg}; color:{fg}; border-radius:4px; "
-                                  f"padding:{BANNER_PADDING}px 8px;")
-        self.banner.setText(text)
+                                  f"padding:{BANNER_PADDING}px {BANNER_SIDE_PADDING}px;")
+        if self.status_lines.isVisible():  # the banner takes its place: fit the text to that width now
+            self.banner.resize(self.status_lines.width(), self.banner.height())
+        self.banner.set_message(text)
         self.banner.setProperty("kind", kind)
         self.progress.hide()
         self.status_lines.hide()
@@ -186,6 +293,5 @@ class RunControls(QWidget):
 
     def hide_banner(self) -> None:
         self.banner.hide()
-        self.banner.setText("")
-        self.progress.show()
+        self.banner.set_message("")
         self.status_lines.show()

@@ -1,13 +1,17 @@
 """The set-up form: a book preset (with the book's figure beside it), the network active in the other
 tabs (to train it further), or a custom network, and the hyper-parameters. Every edit is checked
 (``app.train.plan.check_fields``, i.e. core's own constructors); an invalid field is outlined in red
-with the reason under it, and ``plan`` is None until all fields are valid.
+and ``plan`` is None until all fields are valid.
+
+The reasons go in ``messages``, a strip the tab puts under the form (outside its scroll area), with
+the note on the live changes of η and λ made while a run trained (:meth:`SetupForm.show_note`): a
+message that appears moves no field.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QRadioButton, QWidget)
+                               QRadioButton, QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from app import theme
 from app.train.cnn_builder import CnnBuilder
@@ -31,11 +35,31 @@ TIPS = {
 }
 
 
+#: the item data role of a picker entry's caption in its list (its text is the short form the closed picker shows)
+CAPTION_ROLE = Qt.ItemDataRole.UserRole + 1
+ACTIVE_TEXT = "Train it further"
+
+
+def preset_text(p: presets.Preset) -> str:
+    """"ch1 (book 95.42%)": what the closed picker shows (the card below it says the rest)."""
+    return f"{p.name} (book {p.book.accuracy:.2%})"
+
+
 def preset_caption(p: presets.Preset) -> str:
-    """"ch1 (book 95.42%): 784-30-10, quadratic cost": the figure first, so that a narrow picker
-    still shows it."""
+    """"ch1 (book 95.42%): 784-30-10, quadratic cost": the entry in the picker's list."""
     title = p.title.split(": ", 1)[-1]
-    return f"{p.name} (book {p.book.accuracy:.2%}): {title}"
+    return f"{preset_text(p)}: {title}"
+
+
+class CaptionDelegate(QStyledItemDelegate):
+    """Draws a picker's entries with their captions (``CAPTION_ROLE``), longer than the text the
+    closed picker shows in its narrow field."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        caption = index.data(CAPTION_ROLE)
+        if caption:
+            option.text = caption
 
 
 class SetupForm(QWidget):
@@ -56,11 +80,21 @@ class SetupForm(QWidget):
         self.form = form
         self.fields: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
+        self.messages = QWidget()  # the reasons and the note, under the form (see the module's docstring)
+        self._messages = QVBoxLayout(self.messages)
+        self._messages.setContentsMargins(6, 2, 6, 4)
+        self._messages.setSpacing(2)
+        self.note = QLabel()
+        self.note.setObjectName("hint")
+        self.note.setWordWrap(True)
+        self.note.hide()
 
         self.preset = QComboBox()
+        self.preset.setItemDelegate(CaptionDelegate(self.preset))
         self.preset.addItem("Custom network", "")
         for p in presets.all_presets():
-            self.preset.addItem(preset_caption(p), p.name)
+            self.preset.addItem(preset_text(p), p.name)
+            self.preset.setItemData(self.preset.count() - 1, preset_caption(p), CAPTION_ROLE)
             self.preset.setItemData(self.preset.count() - 1, f"{p.title}\nBook: {p.book}", Qt.ToolTipRole)
         self.preset.setMinimumContentsLength(14)
         self.preset.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
@@ -77,16 +111,18 @@ class SetupForm(QWidget):
         self.kind_mlp = QRadioButton("Fully connected")
         self.kind_cnn = QRadioButton("Convolutional")
         self.kind_group = QButtonGroup(self)
+        kind_layout.addWidget(QLabel("Network"))
         for button in (self.kind_mlp, self.kind_cnn):
             self.kind_group.addButton(button)
             kind_layout.addWidget(button)
+        kind_layout.addStretch(1)
         self.kind_mlp.setChecked(True)
-        self._add("kind", "Network", kind_row)
+        self._add("kind", "", kind_row)  # (a row of its own: the two choices need the form's width)
 
         self.layers = QLineEdit()
         self.cnn = CnnBuilder()
         self._add("layers", "Layers", self.layers)
-        form.insertRow(form.rowCount() - 1, self.cnn)  # the builder spans the form's width, above the errors
+        form.addRow(self.cnn)  # the builder spans the form's width
         self.error_labels["rows"] = self.error_labels["layers"]
 
         self.activation = self._combo(HIDDEN_ACTIVATIONS)
@@ -139,6 +175,7 @@ class SetupForm(QWidget):
 
         for key, tip in TIPS.items():
             self.fields[key].setToolTip(tip)
+        self._messages.addWidget(self.note)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
@@ -166,13 +203,22 @@ class SetupForm(QWidget):
     def _add(self, key: str, label: str, widget: QWidget, widget_key: bool = True) -> None:
         if widget_key:
             self.fields[key] = widget
-        self.form.addRow(label, widget)
+        if label:
+            self.form.addRow(label, widget)
+        else:
+            self.form.addRow(widget)
         error = QLabel()
         error.setObjectName("fieldError")
         error.setWordWrap(True)
-        self.form.addRow("", error)
-        self.form.setRowVisible(error, False)
+        error.setProperty("field", label.split(" (")[0])
+        error.hide()
+        self._messages.addWidget(error)
         self.error_labels[key] = error
+
+    def show_note(self, text: str) -> None:
+        """A note under the form (the changes of η and λ a run made while it trained); "" hides it."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     # --- values --------------------------------------------------------------------------------------
     def values(self) -> dict[str, object]:
@@ -232,11 +278,10 @@ class SetupForm(QWidget):
                 self.preset.removeItem(index)  # (if it was chosen, the picker moves to Custom and refills)
             return
         self.active = (net, label)
-        text = f"Train further: {label}"
         if index < 0:
-            self.preset.insertItem(1, text, ACTIVE)
+            self.preset.insertItem(1, ACTIVE_TEXT, ACTIVE)
             index = 1
-        self.preset.setItemText(index, text)
+        self.preset.setItemData(index, f"Train further: {label}", CAPTION_ROLE)
         self.preset.setItemData(index, f"Start from {label}'s current weights\n({net.describe()})", Qt.ToolTipRole)
         if chosen:
             self._preset_chosen()
@@ -259,8 +304,9 @@ class SetupForm(QWidget):
             if key == "rows":
                 continue
             message = self.errors.get(key) or (self.errors.get("rows") if key == "layers" else None)
-            label.setText(message or "")
-            self.form.setRowVisible(label, bool(message))
+            field = label.property("field")
+            label.setText(f"{field}: {message}" if message and field else message or "")
+            label.setVisible(bool(message))
             widget = self.fields.get(key)
             if widget is not None:
                 widget.setProperty("invalid", bool(message))
@@ -301,7 +347,7 @@ class SetupForm(QWidget):
         self.form.setRowVisible(self.dropout, not cnn)
         for key in ("activation", "dropout"):  # fields a CNN does not use
             if cnn and self.errors.get(key):
-                self.form.setRowVisible(self.error_labels[key], False)
+                self.error_labels[key].setVisible(False)
 
     def _update_card(self) -> None:
         name = self.preset.currentData()

@@ -2,6 +2,8 @@
 plots as PNG; save a run's network or send it to the Draw tab."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QGridLayout, QHeaderView, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem,
@@ -20,8 +22,11 @@ class RunsPanel(QWidget):
     overlays_changed = Signal()
     selection_changed = Signal(object)  # the selected Run or None
 
-    def __init__(self, parent=None):
+    def __init__(self, has_network: Callable[[Run], bool] = lambda run: run.network is not None, parent=None):
+        """``has_network(run)``: whether a run's network can be saved or sent (during a run: once its
+        first epoch is over)."""
         super().__init__(parent)
+        self.has_network = has_network
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         hint = QLabel("Every run is kept. Tick runs to overlay their validation accuracy and training "
@@ -83,7 +88,7 @@ class RunsPanel(QWidget):
         best = run.best()
         self.tree.blockSignals(True)
         item.setText(0, run.name)
-        item.setToolTip(0, run.plan.describe())
+        item.setToolTip(0, run.describe())
         item.setText(1, run.status)
         item.setText(2, f"{best.validation_accuracy:.2%}" if best else "–")
         item.setText(3, f"{best.test_accuracy:.2%}" if best and best.test_accuracy is not None else "–")
@@ -125,9 +130,13 @@ class RunsPanel(QWidget):
                 run.overlay = on
                 self.overlays_changed.emit()
 
+    def refresh(self) -> None:
+        """Enable Save and Send for the selected run if its network is there now."""
+        self._selected()
+
     def _selected(self) -> None:
         run = self.selected()
-        has_net = run is not None and run.network is not None
+        has_net = run is not None and self.has_network(run)
         self.save.setEnabled(has_net)
         self.send.setEnabled(has_net)
         self.remove.setEnabled(run is not None and run.status not in ("running", "paused"))
@@ -135,7 +144,7 @@ class RunsPanel(QWidget):
         if run is None:
             self.details.setText("")
         else:
-            text = run.plan.describe()
+            text = run.describe()
             if run.message:
                 text += f"\n{run.message[:1].upper()}{run.message[1:]}"
             self.details.setText(text)

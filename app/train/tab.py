@@ -16,9 +16,9 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from app import theme
+from app import numbers, theme
 from app.train import export
 from app.train.controls import RunControls
 from app.train.curves_view import RunCurves
@@ -35,7 +35,7 @@ from app.widgets.gallery import DigitGallery
 from app.widgets.histogram import LayerHistograms
 from core.network import Network
 
-SIDE_MIN_WIDTH = 340  # pixels: the set-up form and the CNN builder's rows
+SIDE_WIDTH = 350  # pixels: the set-up form and the CNN builder's rows
 GALLERY_MIN_WIDTH = 180  # pixels: enough for "Mistakes: 1,234 of 10,000"
 
 STYLE = f"""
@@ -45,6 +45,8 @@ QLabel#fieldError {{ color: {theme.ERROR}; font-size: {theme.FONT_SMALL}px; }}
 QLabel#card {{ background: {theme.SURFACE}; border: 1px solid {theme.BORDER}; border-radius: 4px; padding: 6px; }}
 QLineEdit[invalid="true"] {{ border: 1px solid {theme.ERROR}; border-radius: 2px; }}
 QPushButton#primary:enabled {{ background: {theme.PRIMARY}; color: white; font-weight: bold; }}
+QSplitter::handle {{ background: transparent; }}
+QSplitter::handle:hover {{ background: {theme.BORDER}; }}
 """
 BANNERS = {"finished": "info", "stopped": "warning", "diverged": "error"}
 
@@ -67,13 +69,15 @@ class TrainTab(QWidget):
         self.setStyleSheet(STYLE)
         self.session = TrainingSession(state, self)
         self._widths_held = False  # the views' minimum widths follow what they show (see showEvent)
+        self.close_box: QMessageBox | None = None  # the question asked when the window closes during a run
         self._build()
         session, controls = self.session, self.controls
-        controls.start.clicked.connect(self.start)
-        controls.pause.clicked.connect(session.toggle_pause)
-        controls.step.clicked.connect(session.step)
-        controls.more.clicked.connect(self.add_epoch)
-        controls.stop.clicked.connect(session.stop)
+        actions = controls.actions
+        actions["start"].triggered.connect(self.start)
+        actions["pause"].triggered.connect(session.toggle_pause)
+        actions["step"].triggered.connect(session.step)
+        actions["more"].triggered.connect(self.add_epoch)
+        actions["stop"].triggered.connect(session.stop)
         controls.eta_changed.connect(session.set_eta)
         controls.lmbda_changed.connect(session.set_lmbda)
         controls.send.clicked.connect(lambda: self.send_to_draw(self.run))
@@ -92,17 +96,17 @@ class TrainTab(QWidget):
         session.started.connect(self._run_started)
         session.updated.connect(self._draw)
         session.published.connect(lambda _run: self._update_controls())
+        session.changed.connect(self._show_changes)
         session.ended.connect(self._run_ended)
         state.data_ready.connect(lambda data: self.form.set_training_images(len(data.train)))
         if state.data is not None:
             self.form.set_training_images(len(state.data.train))
         # the network the other tabs show can be trained further here (the picker's first entry)
-        state.network_changed.connect(lambda net: self.form.set_active_network(net, state.network_label))
-        state.network_saved.connect(lambda _path: self.form.set_active_network(state.network, state.network_label))
-        if state.network is not None:
-            self.form.set_active_network(state.network, state.network_label)
+        state.network_changed.connect(lambda _net: self._offer_active_network())
+        state.network_saved.connect(lambda _path: self._offer_active_network())
+        self._offer_active_network()
         self.curves.show_epochs(self.form.plan.config.epochs if self.form.plan else 5)
-        self._update_controls()
+        self._plan_changed(self.form.plan)  # (η and λ beside the controls: what Start will train with)
 
     # --- the session, as the tab's users see it --------------------------------------------------------
     worker = property(lambda self: self.session.worker, doc="the run's TrainingWorker (None between runs)")
@@ -110,6 +114,7 @@ class TrainTab(QWidget):
     runs = property(lambda self: self.session.runs)
     latest_network = property(lambda self: self.session.latest_network)
     running = property(lambda self: self.session.worker is not None)
+    menu = property(lambda self: self.controls.menu, doc="the Training menu (its actions' shortcuts)")
 
     # --- layout --------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -123,12 +128,18 @@ class TrainTab(QWidget):
         scroll.setWidget(form_page)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.runs_panel = RunsPanel()
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        setup = QWidget()
+        setup_layout = QVBoxLayout(setup)
+        setup_layout.setContentsMargins(0, 0, 0, 0)
+        setup_layout.setSpacing(0)
+        setup_layout.addWidget(scroll, 1)
+        setup_layout.addWidget(self.form.messages)  # a message shrinks the scroll area, moving no field
+        self.runs_panel = RunsPanel(has_network=lambda run: self.session.network_available(run))
         self.side = QTabWidget()
-        self.side.addTab(scroll, "Set-up")
+        self.side.addTab(setup, "Set-up")
         self.side.addTab(self.runs_panel, "Runs")
-        self.side.setMinimumWidth(SIDE_MIN_WIDTH)
-        self.side.setMaximumWidth(420)
+        self.side.setFixedWidth(SIDE_WIDTH)  # whatever the form shows: the views beside it never move
 
         self.controls = RunControls()
         self.curves = RunCurves()
@@ -175,11 +186,16 @@ class TrainTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self.controls.set_shown(True)
         if not self._widths_held:  # their titles' sizes are known once they are shown
             self._widths_held = True
             hold_content_width(self.confusion)
             hold_content_width(self.gallery, GALLERY_MIN_WIDTH)  # its title grows with the numbers in it
             hold_content_width(self.histograms)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.controls.set_shown(False)  # another tab is on show: its keys are its own
 
     def export_widget(self) -> QWidget:
         return self.views
@@ -226,11 +242,47 @@ class TrainTab(QWidget):
     def add_epoch(self) -> None:
         if self.worker is not None:
             self.session.add_epochs(1)
-            self.controls.status.setText(f"{self.run.name}: now {self.worker.trainer.epochs} epochs.")
+            self.controls.status.setText(f"{self.run.name}: now {self.run.first_epoch + self.worker.trainer.epochs} "
+                                         "epochs.")
 
     def shutdown(self) -> None:
         """Stop a run (the window is closing) and wait for its thread."""
         self.session.shutdown()
+
+    def confirm_close(self) -> bool:
+        """The window is about to close: True to let it. During a run, ask (the run paused meanwhile)
+        whether to save its network (as it was after its last epoch), discard it, or not close."""
+        session, run = self.session, self.run
+        if session.state not in (State.RUNNING, State.PAUSED) or run is None:
+            return True
+        was_running = session.state is State.RUNNING
+        session.pause()
+        ready = session.network_available(run)
+        box = QMessageBox(QMessageBox.Icon.Question, "A run is going on",
+                          f"<b>{run.name}</b> is training: epoch {max(run.last_epoch, run.first_epoch + 1)} of "
+                          f"{run.first_epoch + self.worker.trainer.epochs}.", parent=self)
+        save = None
+        if ready:
+            box.setInformativeText(f"Save its network (as it was after epoch {run.last_epoch}) before closing?")
+            save = box.addButton("Save network…", QMessageBox.ButtonRole.AcceptRole)
+        else:
+            box.setInformativeText("No epoch has finished yet: there is no network to save.")
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save or box.button(QMessageBox.StandardButton.Cancel))
+        self.close_box = box  # (tests answer it)
+        box.exec()
+        self.close_box = None
+        clicked = box.clickedButton()
+        if clicked is discard:
+            return True
+        if clicked is save:
+            path = export.ask_path(self, "Save network", export.save_dialog_name(run), "NNDL networks (*.npz)", ".npz")
+            if path and self.save_run_network(run, path):
+                return True
+        if was_running:
+            session.resume()
+        return False
 
     # --- what the session says -----------------------------------------------------------------------
     def _state_changed(self, state: State) -> None:
@@ -247,10 +299,18 @@ class TrainTab(QWidget):
         state = self.session.state
         shown = state.value if state.busy else "idle"
         self.controls.set_state(shown, can_start=self.form.plan is not None)
-        has_net = self.run is not None and (self.run.network is not None or self.latest_network is not None)
+        has_net = self.session.network_available(self.run)
         self.controls.send.setEnabled(has_net)
         self.controls.save.setEnabled(has_net)
+        self.runs_panel.refresh()  # (its Save and Send, for the run selected there)
         self.form.setEnabled(shown == "idle")
+
+    def _offer_active_network(self) -> None:
+        """Offer the network the other tabs show to train further, named after the run it came
+        from if it came from one here."""
+        net = self.state.network
+        run = self.session.run_of(net)
+        self.form.set_active_network(net, run.name if run is not None else self.state.network_label)
 
     def _run_started(self, run: Run, probe: LiveProbe) -> None:
         self.runs_panel.add_run(run)
@@ -265,10 +325,28 @@ class TrainTab(QWidget):
         self._draw_overlays()
         self.controls.set_live_values(run.plan.config.eta, run.plan.config.lmbda)
         self.controls.status.setText(f"{run.name}: training…")
-        # which run, and what it trains (the status line above says how far it is)
-        self.controls.detail.setText(f"#{run.id} {run.plan.preset.name if run.plan.preset else 'custom'}: "
-                                     f"{run.plan.describe()}")
+        self.controls.progress.setValue(0)
+        self.controls.progress.show()
+        self._show_changes(run)
         self.run_started.emit(run)
+
+    def _show_changes(self, run: Run) -> None:
+        """The run line (which run, what it trains, and the changes of η and λ so far), the run's
+        tooltip in the Runs panel, the marks on the curves and the note in the set-up form."""
+        steps = self.session.steps_done() if run is self.run else 0
+        latest = {c.name: c for c in run.changes}  # the last change of each
+        changes = [run.describe_change(c, steps) for c in latest.values()]
+        # parts a narrow window leaves out from the end: which run, what changed, then what it trains
+        parts = [f"#{run.id} {run.preset.name if run.preset else 'custom'}"] + changes + run.plan.describe().split(", ")
+        self.controls.detail.setText(" · ".join(parts))
+        self.controls.detail.setToolTip(run.describe(steps))
+        self.runs_panel.update_run(run)
+        if run is self.run:
+            self.curves.show_changes(run, steps)
+            self.form.show_note("" if not run.changes else
+                                f"While {run.name} trained: " + "; ".join(run.describe_change(c, steps)
+                                                                          for c in run.changes)
+                                + ". The fields keep the values it started with.")
 
     def _draw(self, update: Update) -> None:
         """Put what is new on screen: the cheap views now, the heavier ones a piece per turn of the
@@ -286,7 +364,8 @@ class TrainTab(QWidget):
             result = update.epoch[1]
             # the ranges fit the curves just drawn; a new range repaints the axes: a turn of its own
             later("accuracy", lambda: (self.curves.draw_accuracy(run),
-                                       later("ranges", lambda: self.curves.fit_ranges(run))))
+                                       later("accuracy range", lambda: self.curves.fit_accuracy(run)),
+                                       later("cost range", lambda: self.curves.fit_cost(run))))
             later("cost", lambda: (self.curves.draw_epoch_cost(run), self.runs_panel.update_run(run)))
             if result.confusion is not None:
                 later("confusion", lambda: self.mistakes.show_counts(result))
@@ -300,12 +379,14 @@ class TrainTab(QWidget):
         text = f"Epoch {p.epoch}/{p.epochs} · mini-batch {p.batch:,}/{p.batches:,}"
         if p.paused:
             text += " · paused"
-        elif p.rate > 0:  # measured over half a second at least
-            text += f" · {p.rate:,.0f} images/s"
-        if run.epochs:
-            last = run.epochs[-1]
-            if last.validation_accuracy is not None:
-                text += f" · validation {last.validation_accuracy:.2%} after epoch {last.epoch}"
+        else:
+            if p.remaining is not None:
+                text += f" · about {numbers.duration(max(1.0, round(p.remaining)))} left"
+            if p.rate > 0:  # measured over half a second at least
+                text += f" · {p.rate:,.0f} images/s"
+        last = run.all_epochs()[-1] if run.all_epochs() else None
+        if last is not None and last.validation_accuracy is not None:
+            text += f" · validation {numbers.percent(last.validation_accuracy)} after epoch {last.epoch}"
         self.controls.status.setText(text)
 
     def _run_ended(self, run: Run) -> None:
@@ -313,8 +394,8 @@ class TrainTab(QWidget):
             self._show_weights_as_they_are()
             # (the message says where the network is back to; the views show it)
             self.controls.show_banner(f"<b>The run diverged:</b> {run.message}.", "error")
-        elif run.status == "finished":
-            self.controls.show_banner(f"<b>{run.name}</b> {run.message}", "info")
+        elif run.status == "finished":  # (a run that learned nothing is a warning)
+            self.controls.show_banner(f"<b>{run.name}</b> {run.message}", "warning" if run.note else "info")
         else:
             self.controls.show_banner(run.message, BANNERS[run.status])
         self.runs_panel.update_run(run)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from app import theme
@@ -37,8 +38,9 @@ class WeightsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
 
-        self.empty = QLabel("Weight images appear when a run starts.")
-        self.empty.setObjectName("hint")
+        self.empty = QLabel("Weight images appear when a run starts")
+        self.empty.setStyleSheet(theme.text_style(theme.MUTED, theme.FONT_NOTE))  # like the other views' notes
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.pages.addWidget(self.empty)
 
@@ -78,8 +80,9 @@ class WeightsPanel(QWidget):
             self.mosaic.levels = (-level, level)
             _set_bar(self.mosaic_bar, self.mosaic.levels)
             shown = probe.mosaic_neurons
-            extra = f" (first {shown} of {probe.mosaic_total})" if shown < probe.mosaic_total else ""
-            self.mosaic.set_title(f"Each hidden neuron's 784 weights{extra}")
+            # (short: with its colour bar, the title must fit the narrow column of a 1024-pixel window)
+            self.mosaic.set_title("Each neuron's 784 weights" if shown == probe.mosaic_total
+                                  else f"{shown} of {probe.mosaic_total} neurons' weights")
             self.mosaic.setToolTip("Each tile is one first-layer neuron's 784 weights drawn as a 28×28 image: "
                                    "red positive, blue negative, black zero. The colour levels are fixed when "
                                    "the run starts, so learning shows as growing structure.")
@@ -107,8 +110,8 @@ class WeightsPanel(QWidget):
         self.maps.levels = self.map_levels[index]
         _set_bar(self.maps_bar, self.maps.levels)
         shape = probe.net.layers[probe.conv[index]].params["w"].shape
-        how = f"{shape[0]} filters × {shape[1]} input maps" if shape[1] > 1 else f"{shape[0]} filters"
-        self.filters.set_title(f"Filters, {shape[2]}×{shape[3]}: {how}")
+        how = f"{shape[0]} filters × {shape[1]} maps" if shape[1] > 1 else f"{shape[0]} filters"
+        self.filters.set_title(f"{how}, {shape[2]}×{shape[3]}")
         self.filters.setToolTip("Each filter's weights: red positive, blue negative. With several input maps, "
                                 "a column per filter and a row per input map.")
         digit = f"a {probe.sample_label}" if probe.sample_label is not None else "a blank image"

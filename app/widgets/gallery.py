@@ -32,9 +32,10 @@ class DigitGallery(pg.GraphicsLayoutWidget):
         self.item.setColorMap(GREY)
         self.view.addItem(self.item)
         self.placeholder = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
+        self.placeholder.setFont(font(theme.FONT_NOTE))
         self.view.addItem(self.placeholder)
         self.captions = TextLabels(font(theme.FONT_TINY), theme.WARNING, anchor=(0, 0),
-                                   background=theme.rgba(theme.BASE, 170))
+                                   background=theme.rgba(theme.BASE, 170), room=30)  # (a tile and its gap)
         self.captions.setZValue(5)
         self.view.addItem(self.captions)
         self.n = 0
@@ -56,9 +57,10 @@ class DigitGallery(pg.GraphicsLayoutWidget):
         full = np.full((rows * (h + 2) - 2, self.cols * (w + 2) - 2), 0.06, np.float32)
         full[:mosaic.shape[0], :mosaic.shape[1]] = mosaic
         self.item.setImage(full, autoLevels=False, levels=(0, 1))
-        self.view.autoRange(padding=0.01)
+        self.view.setRange(QRectF(0, 0, full.shape[1], full.shape[0]), padding=0.01)
         corners = [(c * (w + 2), r * (h + 2)) for r, c in (divmod(i, self.cols) for i in range(self.n))]
         self.captions.set_labels(corners, list(captions[:self.n]), QRectF(0, 0, full.shape[1], full.shape[0]))
+        self.item.setVisible(bool(self.n))  # no empty well: the note alone, like the other views' notes
         self.placeholder.setText("" if self.n else empty_text)
         self.placeholder.setPos(full.shape[1] / 2, full.shape[0] / 2)
 

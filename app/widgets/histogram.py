@@ -45,10 +45,12 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
         if self.title:
             self.ci.addLabel(self.title, row=0, col=0, colspan=cols, color=theme.TEXT, size=f"{theme.FONT_BODY}px")
         if not names:
-            self.ci.addLabel("Weights appear when a run starts",
+            self.ci.addLabel("Histograms appear when a run starts",
                              row=1, col=0, color=theme.MUTED, size=f"{theme.FONT_NOTE}px")
+            self.ci.layout.setRowStretchFactor(1, 1)  # the title stays at the top, like the other views'
+
         for i, name in enumerate(names):
-            plot = self.ci.addPlot(row=1 + i // cols, col=i % cols)
+            plot = self.ci.addPlot(row=1 + i // cols, col=i % cols, axisItems=look.axes())
             look.style_plot(plot, grid=False)
             plot.setTitle(name, color=theme.TEXT, size=f"{theme.FONT_SMALL}px")
             plot.setMouseEnabled(x=False, y=False)
@@ -60,6 +62,8 @@ class LayerHistograms(pg.GraphicsLayoutWidget):
                                     brush=pg.mkBrush(theme.rgba(START, 70)))
             now = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(theme.series(i), width=1.6))
             start.curve.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)  # changes rarely
+            start.readout_name, now.readout_name = "start", "now"  # (the hover read-out's names for them)
+            plot.readout.x_name = "weight"
             plot.addItem(start)
             plot.addItem(now)
             look.cache_axes(plot)

@@ -21,8 +21,14 @@ class TextLabels(pg.GraphicsObject):
     point of each label's box sits on its position, e.g. (0.5, 0.5) centred, (0, 0) top-left."""
 
     def __init__(self, font: QFont, colour: str = theme.TEXT_STRONG, anchor: tuple[float, float] = (0.5, 0.5),
-                 background: tuple[int, int, int, int] | None = None, padding: float = 1.0):
+                 background: tuple[int, int, int, int] | None = None, padding: float = 1.0,
+                 room: float | None = None, overflow: float = 1.0):
+        """``room``: the width (data units) each label has, e.g. a cell's: when the widest label is
+        wider than ``overflow`` times that on screen, no label is drawn (a small view shows the
+        colours alone, rather than labels over their neighbours, or only the short ones). Centred
+        labels may overflow their room a little (their neighbours are mostly narrower)."""
         super().__init__()
+        self.room, self.overflow = room, overflow
         self.font = font
         self.colour = QColor(colour)
         self.anchor = anchor
@@ -32,12 +38,14 @@ class TextLabels(pg.GraphicsObject):
         self.texts: list[str] = []
         self._rect = QRectF(0, 0, 1, 1)
         self._metrics = QFontMetricsF(font)
+        self._widest = 0.0
 
     def set_labels(self, positions, texts: list[str], rect: QRectF) -> None:
         """Show ``texts[i]`` at ``positions[i]``; ``rect`` (data coordinates) bounds them all."""
         self.prepareGeometryChange()
         self.positions = [(float(x), float(y)) for x, y in positions]
         self.texts = list(texts)
+        self._widest = max((self._metrics.horizontalAdvance(t) for t in self.texts), default=0.0)
         self._rect = QRectF(rect)
         self.update()
 
@@ -54,6 +62,11 @@ class TextLabels(pg.GraphicsObject):
         painter.setPen(self.colour)
         height = self._metrics.height()
         ax, ay, pad = self.anchor[0], self.anchor[1], self.padding
+        if self.room is not None:  # the room in pixels, at this zoom
+            room = abs(to_device.map(QPointF(self.room, 0)).x() - to_device.map(QPointF(0, 0)).x())
+            if self._widest + 2 * pad > room * self.overflow:
+                painter.restore()
+                return
         for (x, y), text in zip(self.positions, self.texts):
             if not text:
                 continue

@@ -41,7 +41,9 @@ def test_tabs_and_menus(window):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Draw", "Principles", "Train",
                                                                           "Gradients", "Universality"]
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&View", "&Help"]
+    assert menus == ["&File", "&View", "&Training", "&Help"]  # (Training: the Train tab's, while it is on show)
+    shown = [a.text() for a in window.menuBar().actions() if a.isVisible()]
+    assert shown == (menus if window.tabs.tabText(window.tabs.currentIndex()) == "Train" else ["&File", "&View", "&Help"])
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
     assert file_actions == ["&Open network…", "&Save network…", "&Export view as PNG…", "&Quit"]
     assert window.open_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)

@@ -212,3 +212,52 @@ def test_fit_view_grows_the_range_when_every_corner_has_data(qtbot):
     assert y0 <= -1 and y1 >= 1
     box = legend_box(plot)
     assert not any(fitting.crosses(dx, dy, box) for dx, dy in fitting.shown_data(plot))
+
+
+def test_a_linear_axis_thins_its_labels_until_they_do_not_touch(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    axis = look.DecadeAxis("bottom")
+    levels = axis.tickValues(-0.1, 0.1, 70)  # pyqtgraph alone: −0.1, −0.05, 0, 0.05, 0.1 in 70 px
+    spacing, values = levels[0]
+    labels = axis.tickStrings(values, 1.0, spacing)
+    widest = max(QFontMetrics(axis.font()).horizontalAdvance(t) for t in labels)
+    assert len(levels) == 1 and spacing * 70 / 0.2 >= widest + axis.LABEL_GAP
+    assert 0.0 in values  # whole multiples of the wider spacing: 0 stays
+    assert len(axis.tickValues(-0.1, 0.1, 600)[0][1]) >= 5  # with room, pyqtgraph's own ticks
+
+
+def test_a_plot_too_small_for_its_legend_shows_it_under_the_plot(qtbot):
+    from app.widgets.curves import CurvePlot
+
+    plot = CurvePlot("Accuracy", "epoch", "accuracy (%)", y_limits=(0, 100))
+    qtbot.addWidget(plot)
+    plot.resize(170, 170)
+    plot.show()
+    qtbot.waitExposed(plot)
+    x = np.arange(1, 11, dtype=float)
+    for i, name in enumerate(("training", "validation", "test", "a long name for a fourth curve")):
+        plot.set_curve(name, x, 60 + 3 * i + 3 * x, theme.series(i), name=name)
+    plot.set_x_span(0.5, 10.5)
+    plot.fit_y(force=True)
+    assert plot.key_shown() and not plot.getPlotItem().legend.isVisible()
+    assert "a long name" in plot.key.text and plot.getPlotItem().width() <= plot.width()
+    plot.resize(700, 500)  # room again: the legend goes back into a free corner
+    qtbot.waitUntil(lambda: not plot.key_shown(), timeout=5000)
+    assert plot.getPlotItem().legend.isVisible()
+
+
+def test_a_read_out_wider_than_either_side_of_the_line_wraps_inside_the_plot(qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    widget, plot = curves_plot(qtbot, size=(260, 220))
+    x = np.arange(1, 11, dtype=float)
+    plot.plot(x, x, pen=theme.TRAIN, name="a curve whose name is far longer than half the plot")
+    plot.setRange(xRange=(0, 11), yRange=(0, 11), padding=0)
+    assert plot.readout.read_at(QPointF(5, 5))
+    QApplication.processEvents()
+    card, view = plot.readout.card.textItem.sceneBoundingRect(), plot.vb.sceneBoundingRect()
+    line = plot.vb.mapViewToScene(QPointF(5, 5)).x()
+    assert view.left() <= card.left() and card.right() <= view.right() + 1
+    assert card.right() < line or card.left() > line  # beside the line, never over the point

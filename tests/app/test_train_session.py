@@ -99,9 +99,14 @@ def test_pause_step_resume_and_stop(qtbot, session):
     qtbot.waitUntil(lambda: worker.step_count > at + 20, timeout=WAIT)
     session.add_epochs(1)
     assert worker.trainer.epochs == 201
-    session.set_eta(0.5)
+    with qtbot.waitSignal(session.changed, timeout=WAIT):
+        session.set_eta(0.5)
     session.set_lmbda(2.0)
+    # taken up by the training thread between two mini-batches, each with the mini-batch it applies from
+    qtbot.waitUntil(lambda: all(c.step is not None for c in session.run.changes), timeout=WAIT)
     assert (worker.trainer.eta, worker.trainer.lmbda) == (0.5, 2.0)
+    assert [(c.name, c.old, c.new) for c in session.run.changes] == [("eta", 3.0, 0.5), ("lmbda", 0.0, 2.0)]
+    assert at + 20 < session.run.changes[0].step <= session.run.changes[1].step <= worker.step_count
     session.stop()
     run = wait_for_end(qtbot, session)
     assert run.status == "stopped" and session.state is State.STOPPED and run.message.startswith("Stopped by the user")
@@ -211,3 +216,95 @@ def test_a_newer_view_update_takes_the_place_of_the_one_still_waiting(qtbot):
     assert list(queue.jobs) == ["weights", "mistakes"]
     qtbot.waitUntil(lambda: not queue.jobs, timeout=WAIT)
     assert done == ["new weights", "mistakes"] and held == [True, True]
+
+
+def test_a_change_of_eta_while_paused_is_recorded_with_its_epoch_and_mini_batch(qtbot, session):
+    assert session.start(ch1(epochs=5))  # 100 mini-batches an epoch
+    qtbot.waitUntil(lambda: session.worker is not None and session.worker.step_count > 130, timeout=WAIT)
+    worker, run = session.worker, session.run
+    session.pause()
+    qtbot.waitUntil(lambda: worker.waiting, timeout=WAIT)
+    at = worker.step_count
+    session.set_eta(0.25)
+    session.set_eta(0.5)  # changed again at the same place: one change
+    assert worker.trainer.eta == 0.5  # the thread waits between two mini-batches: in force at once
+    assert [(c.name, c.old, c.new, c.step) for c in run.changes] == [("eta", 3.0, 0.5, at)]
+    epoch, batch = run.where(run.changes[0])
+    assert (epoch, batch) == (at // 100 + 1, at % 100 + 1)  # it applies from the next mini-batch
+    assert run.describe_change(run.changes[0]) == f"η 3 → 0.5 from epoch {epoch}, mini-batch {batch}"
+    assert "Changed while training: η 3 → 0.5" in run.describe()
+    session.step()  # the one mini-batch trained keeps the run paused
+    qtbot.waitUntil(lambda: worker.step_count == at + 1 and worker.waiting, timeout=WAIT)
+    session.set_eta(3.0)  # back where it was, one mini-batch later: a second change
+    assert [c.step for c in run.changes] == [at, at + 1] and worker.trainer.eta == 3.0
+    session.resume()
+    run = wait_for_end(qtbot, session)
+    assert {e.epoch: e.eta for e in run.epochs}[epoch] == 3.0  # (η at the end of that epoch)
+
+
+def test_an_epoch_s_seconds_leave_out_the_time_it_was_paused(qtbot, session):
+    assert session.start(ch1(epochs=2))
+    qtbot.waitUntil(lambda: session.worker is not None and session.worker.step_count > 10, timeout=WAIT)
+    session.pause()
+    qtbot.waitUntil(lambda: session.worker.waiting, timeout=WAIT)
+    qtbot.wait(600)  # paused for more than a whole epoch of 1,000 images takes
+    session.resume()
+    run = wait_for_end(qtbot, session)
+    assert run.epochs[0].seconds < 0.5, run.epochs[0]
+
+
+def test_progress_says_paused_while_a_step_trains_and_how_long_a_run_has_left(qtbot, session):
+    updates = []
+    session.updated.connect(updates.append)
+    assert session.start(ch1(epochs=50))
+    qtbot.waitUntil(lambda: session.run is not None and len(session.run.epochs) >= 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: any(u.progress and u.progress.remaining for u in updates[-3:]), timeout=WAIT)
+    left = [u.progress.remaining for u in updates if u.progress and u.progress.remaining][-1]
+    per_epoch = np.mean([e.seconds + e.eval_seconds for e in session.run.epochs])
+    assert 0 < left <= 50 * per_epoch * 3
+    session.pause()
+    qtbot.waitUntil(lambda: session.worker.waiting, timeout=WAIT)
+    for _ in range(3):
+        at = session.worker.step_count
+        with qtbot.waitSignal(session.updated, timeout=WAIT,
+                              check_params_cb=lambda u: u.progress is not None and u.progress.step == at + 1) as update:
+            session.step()
+        assert update.args[0].progress.paused and update.args[0].progress.remaining is None
+    session.stop()
+    wait_for_end(qtbot, session)
+
+
+def test_training_a_run_s_network_further_continues_its_epochs_and_curves(qtbot, session, shared):
+    first = ch1(epochs=2)
+    assert session.start(first)
+    parent = wait_for_end(qtbot, session)
+    net = session.network_of(parent)  # e.g. sent to the Draw tab, then picked in "Train further"
+    assert session.run_of(net) is parent and session.run_of(shared.training_network) is parent
+    plan = RunPlan("whatever the form calls it", first.network, first.config, start_from=net)
+    assert session.start(plan)
+    child = wait_for_end(qtbot, session)
+    assert child.parent is parent and child.first_epoch == 2
+    assert child.name == f"#2 ch1 (continued from #1)" and child.preset is parent.preset
+    assert [e.epoch for e in child.epochs] == [3, 4] and [e.epochs for e in child.epochs] == [4, 4]
+    x, y = child.column("validation_accuracy")
+    assert list(x) == [1, 2, 3, 4] and y[0] == parent.epochs[0].validation_accuracy
+    bx, _ = child.batch_arrays()
+    assert bx[0] < 1 and 3.9 < bx[-1] <= 4 and np.all(np.diff(bx) > 0)
+    assert "finished after 2 more epochs (4 in all)" in child.message
+    assert child.network.info["epochs_trained"] == 4 and session.run_of(child.network) is child
+
+
+def test_each_published_network_carries_the_accuracies_of_its_own_epoch(qtbot, session, shared):
+    """The status bar shows a network's recorded test accuracy: it must be that of these weights (the
+    epoch just trained), not of the best epoch so far or of the one before."""
+    seen = []
+    session.published.connect(lambda run: seen.append((shared.training_network.info["metrics"],
+                                                       shared.training_network.info["epochs_trained"])))
+    assert session.start(ch1(epochs=4, eta=8.0))  # a large η: the accuracy goes up and down
+    run = wait_for_end(qtbot, session)
+    assert seen
+    for metrics, epoch in seen:
+        recorded = next(e for e in run.epochs if e.epoch == epoch)
+        assert metrics == {"epoch": epoch, "validation_accuracy": recorded.validation_accuracy,
+                           "test_accuracy": recorded.test_accuracy}
+    assert run.network.info["metrics"]["epoch"] == run.epochs[-1].epoch

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from app.state import AppState
+from app.train.form import CAPTION_ROLE
 from app.train.session import State
 from app.train.tab import TrainTab
 from core.io import load_network
@@ -47,7 +48,7 @@ def click_start(qtbot, tab):
     runs = len(tab.runs)
     qtbot.mouseClick(tab.controls.start, Qt.LeftButton)
     qtbot.waitUntil(lambda: len(tab.runs) == runs + 1, timeout=WAIT)  # the network is built and the run started
-    assert tab.worker is not None or tab.run.status != "running", tab.controls.banner.text()
+    assert tab.worker is not None or tab.run.status != "running", tab.controls.banner.message
 
 
 def wait_until_done(qtbot, tab):
@@ -97,14 +98,14 @@ def test_small_run_started_from_the_gui_reports_progress_and_updates_the_views(q
     assert np.all(np.diff(steps) > 0) and steps[-1] <= 100
     assert gradients[0]["delta"].shape == (len(gradients[0]["steps"]), 2)
     assert np.all(np.isfinite(gradients[0]["w"])) and np.all(gradients[0]["w"] > 0)
-    assert "finished" in tab.controls.banner.text() and "95.42%" in tab.controls.banner.text()
+    assert "finished" in tab.controls.banner.message and "95.42%" in tab.controls.banner.message
 
 
 def test_pause_step_resume_and_stop(qtbot, tab):
     set_fields(tab, "ch1", train_size=1000, epochs=200)
     click_start(qtbot, tab)
     worker = tab.worker
-    assert worker is not None, (tab.run.status, tab.run.message, tab.controls.banner.text())
+    assert worker is not None, (tab.run.status, tab.run.message, tab.controls.banner.message)
     qtbot.waitUntil(lambda: worker.step_count > 20, timeout=WAIT)
 
     qtbot.mouseClick(tab.controls.pause, Qt.LeftButton)
@@ -134,7 +135,7 @@ def test_pause_step_resume_and_stop(qtbot, tab):
     qtbot.mouseClick(tab.controls.stop, Qt.LeftButton)
     wait_until_done(qtbot, tab)
     assert tab.run.status == "stopped"
-    assert "Stopped" in tab.controls.banner.text()
+    assert "Stopped" in tab.controls.banner.message
     assert tab.controls.start.isEnabled() and not tab.controls.pause.isEnabled()
     assert tab.run.network is not None and tab.runs_panel.send.isEnabled()
 
@@ -225,7 +226,7 @@ def test_a_diverging_run_ends_with_a_plain_explanation_and_keeps_the_last_good_v
     run = tab.run
     assert run.status == "diverged"
     banner = tab.controls.banner
-    assert banner.isVisible() and "diverged" in banner.text() and "η = 1e+06 is too large" in banner.text()
+    assert banner.isVisible() and "diverged" in banner.message and "η = 1e+06 is too large" in banner.message
     assert tab.weights.last is not None and tab.weights.last.finite
     shown = tab.weights.image("mosaic")
     assert np.isfinite(shown).any()
@@ -243,7 +244,7 @@ def test_eta_1000_saturates_chapter_1s_network_the_run_stops_and_the_views_show_
     wait_until_done(qtbot, tab)
     run = tab.run
     assert run.status == "diverged" and run.epochs == []  # the blown-up epoch never reached the curves
-    banner = tab.controls.banner.text()
+    banner = tab.controls.banner.message
     assert "The run diverged" in banner and "at chance" in banner
     assert "η = 1000 is too large for this network (try η = 100)" in banner
     assert "back to its initial weights" in banner
@@ -308,7 +309,7 @@ def test_runs_overlay_export_save_and_send_to_draw(qtbot, tab, tmp_path, small_d
 
     assert tab.save_run_network(first, tmp_path / "net.npz")
     loaded = load_network(tmp_path / "net.npz")
-    assert loaded.info["metrics"]["test_accuracy"] == first.best().test_accuracy
+    assert loaded.info["metrics"]["test_accuracy"] == first.epochs[-1].test_accuracy  # its own weights' epoch
     x = small_data.test.images[:50]
     assert np.array_equal(loaded.predict(x), first.network.predict(x))
 
@@ -329,7 +330,7 @@ def test_every_book_preset_fills_a_valid_form_with_its_figure(tab):
         assert tab.form.plan is not None, (preset.name, tab.form.errors)
         assert tab.form.plan.exact
         assert f"{preset.book.accuracy:.2%}" in tab.form.card.text()
-        caption = tab.form.preset.currentText()  # the figure comes first, so a narrow picker still shows it
+        caption = tab.form.preset.currentText()  # the figure, short enough for a narrow picker
         assert caption.startswith(f"{preset.name} (book {preset.book.accuracy:.2%})")
 
 
@@ -405,7 +406,7 @@ def test_the_end_of_run_banner_leaves_the_live_views_where_they_are(qtbot, tab):
     click_start(qtbot, tab)
     wait_until_done(qtbot, tab)
     qtbot.waitUntil(lambda: tab.controls.banner.isVisible(), timeout=WAIT)
-    assert "finished" in tab.controls.banner.text() and not tab.controls.status.isVisible()
+    assert "finished" in tab.controls.banner.message and not tab.controls.status.isVisible()
     assert tab.views.geometry() == during[0]
     tab.controls.show_banner("<b>The run diverged.</b> " + "cost became NaN at epoch 3, batch 120: η = 1e+06 is "
                              "too large for this network (try η = 1e+05); the network is back to its state after "
@@ -478,7 +479,7 @@ def test_the_active_network_can_be_trained_further_from_its_weights(qtbot, tab):
     assert tab.form.preset.findData(ACTIVE) < 0
     tab.state.set_network(net, "Chapter 1 MLP")
     index = tab.form.preset.findData(ACTIVE)
-    assert index == 1 and "Chapter 1 MLP" in tab.form.preset.itemText(index)
+    assert index == 1 and "Chapter 1 MLP" in tab.form.preset.itemData(index, CAPTION_ROLE)
     tab.form.select_preset(ACTIVE)
     assert tab.form.values()["layers"] == "784-30-10" and tab.form.values()["eta"] == "3"  # its saved config
     assert tab.form.plan.start_from is net and "further" in tab.form.card.text()
