@@ -3,6 +3,9 @@
 The picker only changes the shared :class:`AppState`'s active network; it shows whatever network is
 active, however it became active (File → Open, another tab, ...). Choosing "the Train tab's network"
 follows that run: each new snapshot the Train tab publishes becomes the active network.
+
+A mistake opened from the Train tab is read by the network that made it (:meth:`use_for_digit`);
+a button then offers going back to the network chosen before, until another is chosen.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from core.io import ModelFileError
 from core.models import bundled_models
@@ -54,6 +57,13 @@ class NetworkPicker(QWidget):
         self.info = ElidedLabel()
         self.info.setObjectName("networkInfo")
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.back_button = QToolButton()
+        self.back_button.setObjectName("backButton")
+        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back_button.clicked.connect(self.go_back)
+        self.back_button.hide()
+        self._before = None  # (network, label, path, following training) to go back to
+        self._detour = None  # the network a mistake brought in
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel("Network")
@@ -61,6 +71,7 @@ class NetworkPicker(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.combo)
         layout.addWidget(self.info, 1)
+        layout.addWidget(self.back_button)  # (at the end of the row: only the info's elision moves)
         self.combo.activated.connect(self._chosen)
         state.network_changed.connect(self._network_changed)
         state.network_saved.connect(lambda _path: self._rebuild())
@@ -162,7 +173,41 @@ class NetworkPicker(QWidget):
     def _network_changed(self, net) -> None:
         if self.following_training and net is not self.state.training_network:
             self.following_training = False  # something else chose a network
+        if self._detour is not None and net is not self._detour:
+            self._forget_detour()  # another network was chosen: going back no longer applies
         self._rebuild()
+
+    # --- a mistake's own network -------------------------------------------------------------------
+    def use_for_digit(self, net, name: str) -> None:
+        """Read with ``net`` (called ``name``) for now, the network that misread a digit sent here, and
+        offer going back to the network chosen before (the first one, after several such digits)."""
+        state = self.state
+        if net is state.network:
+            return
+        before = self._before or (state.network, state.network_label, state.network_path, self.following_training)
+        self.following_training = False
+        state.set_network(net, name)
+        self._before, self._detour = before, net
+        if before[0] is not None:
+            self.back_button.setText(f"↩ Back to {before[1] or 'the network before'}")
+            self.back_button.setToolTip(f"Read with {before[1] or 'the network chosen before'} again")
+            self.back_button.show()
+
+    def go_back(self) -> None:
+        """Back to the network chosen before a mistake brought its own."""
+        if self._before is None:
+            return
+        net, label, path, following = self._before
+        self._forget_detour()
+        if following and self.state.training_network is not None:
+            self.following_training = True
+            self._use_training(self.state.training_network)
+        elif net is not None:
+            self.state.set_network(net, label, path)
+
+    def _forget_detour(self) -> None:
+        self._before = self._detour = None
+        self.back_button.hide()
 
     def _training_changed(self, net) -> None:
         if self.following_training:

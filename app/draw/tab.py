@@ -7,7 +7,8 @@ with its own reading) and why (saliency). Right: inside the network.
 Two refresh paths keep drawing smooth: the prediction (preprocessing, one forward pass for both
 images, bars) runs in the mouse-move handler itself at most every ``FAST_MS``; the inside views and
 the saliency (a forward and a backward pass, several images) follow at most every ``SLOW_MS``, from
-the event loop, so they never delay the prediction.
+the event loop, so they never delay the prediction. The smoothed saliency map (SmoothGrad) is
+computed off the GUI thread when a stroke ends (``app.draw.smoothing``).
 """
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, Q
                                QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from app.draw.canvas import DrawingCanvas
-from app import theme
+from app import jobs, theme
 from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
 from app.draw.saliency import SaliencyView
 from app.draw.samples import SamplesBar
+from app.draw.smoothing import SAMPLES, SIGMA, SmoothSaliency
 from app.draw.throttle import Throttle
+from app.train.live import snapshot_network
 from app.widgets.live_text import LiveText
 from app.widgets.pixel_image import PixelImage
 from app.widgets.probability_bars import ProbabilityBars
@@ -61,8 +64,8 @@ QPushButton#digitButton {{ padding: 4px 0px; }}
 """
 
 
-def card(title: str, *widgets: QWidget, stretch: tuple[int, ...] = ()) -> QFrame:
-    """A rounded panel with a small caps title above its widgets."""
+def card(title: str, *widgets: QWidget, stretch: tuple[int, ...] = (), corner: QWidget | None = None) -> QFrame:
+    """A rounded panel with a small caps title above its widgets (and ``corner`` at the title's right)."""
     frame = QFrame()
     frame.setObjectName("card")
     layout = QVBoxLayout(frame)
@@ -70,7 +73,13 @@ def card(title: str, *widgets: QWidget, stretch: tuple[int, ...] = ()) -> QFrame
     layout.setSpacing(6)
     heading = QLabel(title.upper())
     heading.setObjectName("cardTitle")
-    layout.addWidget(heading)
+    if corner is None:
+        layout.addWidget(heading)
+    else:
+        row = QHBoxLayout()
+        row.addWidget(heading, 1)
+        row.addWidget(corner)
+        layout.addLayout(row)
     for i, widget in enumerate(widgets):
         if isinstance(widget, QWidget):
             layout.addWidget(widget, stretch[i] if i < len(stretch) else 0)
@@ -121,6 +130,16 @@ class DrawTab(QWidget):
         self.saliency.blank()
         self.saliency_caption = LiveText(lines=2, colour=theme.MUTED)
         self.saliency.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it fills its area
+        self.smooth_button = self._tool("Smoothed", f"SmoothGrad: the map averaged over {SAMPLES} copies of the digit, "
+                                        f"each with a little noise added (σ = {SIGMA} of the ink's range), so that "
+                                        "it shows what stays true near your digit rather than the gradient at one "
+                                        "point. Computed when a stroke ends.\nOff: the plain gradient, live while "
+                                        "you draw.", checkable=True)
+        self.smooth_button.setChecked(True)
+        self.smooth_button.toggled.connect(lambda _: self.slow.flush() if self.output is not None else None)
+        self.smoother = SmoothSaliency(self)
+        self.smoother.ready.connect(self._smooth_map_ready)
+        self._smooth_net = None  # a snapshot of the network, for the smoothing thread alone
         self.inside = InsideView()
 
         self._build_layout()
@@ -132,6 +151,7 @@ class DrawTab(QWidget):
         self.canvas.history_changed.connect(self._update_history_buttons)
         state.network_changed.connect(self.set_network)
         state.show_digit.connect(self.load_digit)
+        state.show_mistake.connect(self.load_mistake)
         if state.network is not None:
             self.set_network(state.network)
         else:
@@ -194,10 +214,10 @@ class DrawTab(QWidget):
         sees = card("What the network sees", sees_grid, stretch=(1,))
         sees.setToolTip("Left: your drawing made the way MNIST was made: its bounding box scaled to 20×20, "
                         "then centred by its centre of mass in 28×28.\nRight: the whole canvas simply shrunk to 28×28.")
-        why = card("Why: saliency", self.saliency, self.saliency_caption, stretch=(1, 0))
-        why.setToolTip("∂(top score)/∂(input pixel), the score being the top output neuron's weighted input z "
-                       "(before its sigmoid or softmax, which flatten a sure answer):\nred pixels, if brighter, "
-                       "raise it; blue ones lower it.")
+        why = card("Why: saliency", self.saliency, self.saliency_caption, stretch=(1, 0), corner=self.smooth_button)
+        why.setToolTip("<p>∂(top score)/∂(input pixel), the score being the top output neuron's weighted input z "
+                       "(before its sigmoid or softmax, which flatten a sure answer).</p>"
+                       "<p>Red pixels, if brighter, raise it; blue ones lower it.</p>")  # (rich text: it wraps)
 
         middle = QVBoxLayout()
         middle.setSpacing(8)
@@ -262,6 +282,7 @@ class DrawTab(QWidget):
         """Read the drawing with ``net`` from now on."""
         same_shape = self.net is not None and net is not None and self.net.spec() == net.spec()
         self.net = net
+        self._smooth_net = snapshot_network(net) if net is not None else None
         if not same_shape:
             self.inside.set_network(net)
         else:
@@ -294,6 +315,8 @@ class DrawTab(QWidget):
         if not self.canvas.drawing:  # clear, undo, redo, a loaded image: one change, show it now
             self.fast.flush()
             self.slow.flush()
+            if self.canvas.is_blank():
+                self.samples.canvas_changed(blank=True, by_hand=False)
             return
         self.true_label = None  # the user is changing the drawing: it is no longer MNIST's sample
         self.fast.request()
@@ -304,6 +327,7 @@ class DrawTab(QWidget):
             self.fast.flush()
         self.slow.flush()
         self._update_history_buttons()
+        self.samples.canvas_changed(blank=self.canvas.is_blank(), by_hand=True)
 
     def refresh_prediction(self) -> None:
         """Preprocess the canvas, run the network on both images and redraw the prediction views."""
@@ -341,11 +365,24 @@ class DrawTab(QWidget):
             # the score (the top output's z): a sure softmax output (1.0) would give a flat map
             explanation = probes.explain(self.net, self.mnist_image[None], of="score")
         self.inside.show_explanation(explanation)
-        saliency = explanation["saliency"][0]
-        self.saliency.set_data(self.mnist_image, saliency)
         answer = int(explanation["output"][0].argmax())
-        self.saliency_caption.setText(f"Red: more ink here, more of a “{answer}”; blue: less "
-                                      f"(∂ score of {answer} / ∂ pixel)")
+        if not self.smooth_button.isChecked():
+            self._show_saliency(self.mnist_image, explanation["saliency"][0], answer, smoothed=False)
+        elif not self.canvas.drawing:  # (while a stroke goes on, the last map stays)
+            self.smoother.request(self._smooth_net, self.mnist_image, answer)
+
+    def _smooth_map_ready(self, image: np.ndarray, heat: np.ndarray, answer: int) -> None:
+        if image is self.mnist_image and self.smooth_button.isChecked():  # (else the drawing changed since)
+            self._show_saliency(image, heat, answer, smoothed=True)
+
+    def _show_saliency(self, image: np.ndarray, heat: np.ndarray, answer: int, smoothed: bool) -> None:
+        self.saliency.set_data(image, heat)
+        if not np.any(heat):
+            text = f"All zero: no pixel moves the score of “{answer}” (no hidden neuron responds to this drawing)"
+        else:
+            text = (f"Red: more ink here, more of a “{answer}”; blue: less "
+                    + ("(smoothed ∂ score / ∂ pixel)" if smoothed else f"(∂ score of {answer} / ∂ pixel)"))
+        self.saliency_caption.setText(text)
 
     def _show_blank(self, has_ink: bool = False) -> None:
         self.mnist_image = self.output = self.naive_output = None
@@ -358,17 +395,31 @@ class DrawTab(QWidget):
         self.sees_caption.setText("MNIST-style")
         self.naive_caption.setText("canvas shrunk")
         self.saliency.blank()
+        self.smoother.cancel()
         self.saliency_caption.setText("Which pixels matter for the answer.")
         if self.inside.net is not None:
             self.inside.clear()
 
     # --- samples -----------------------------------------------------------------------------------
-    def load_digit(self, image: np.ndarray, label: int | None = None) -> None:
-        """Put a 28×28 image (e.g. an MNIST test digit) on the canvas, undoably."""
+    def load_digit(self, image: np.ndarray, label: int | None = None, source: str = "") -> None:
+        """Put a 28×28 image (e.g. an MNIST test digit) on the canvas, undoably, with the brush in hand;
+        ``source`` says where it comes from (under the sample buttons)."""
+        self.brush_button.setChecked(True)
         self.canvas.set_array(mnist_to_canvas(np.asarray(image, np.float32), self.canvas.size_px))
         self.true_label = None if label is None else int(label)
         self.fast.flush()
         self.slow.flush()
+        self.samples.say(source)
+
+    def load_mistake(self, image: np.ndarray, label: int, origin) -> None:
+        """A digit another tab's network misread (an ``app.state.DigitOrigin`` says which): read it with
+        that network, say so, and offer going back to the one chosen before (the picker's button)."""
+        if origin.network is not None:
+            self.picker.use_for_digit(origin.network, origin.network_name)
+        self.load_digit(image, label)
+        self.samples.say(f"{origin.source}, labelled {label}",
+                         f"misread by {origin.network_name}, which reads it here" if origin.network is not None
+                         else "")
 
     @property
     def prediction(self) -> int | None:
@@ -380,3 +431,4 @@ class DrawTab(QWidget):
 
     def shutdown(self) -> None:
         self.samples.shutdown()
+        jobs.shutdown(self)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 
 from app.draw.inside import InsideView, best_columns
 from app.draw.saliency import PERCENTILE
+from app.draw.smoothing import SAMPLES, SIGMA
 from app.draw.tab import DrawTab
 from app.state import AppState
 from core import probes
@@ -272,6 +273,7 @@ def test_what_the_network_sees_is_the_preprocessed_canvas_and_the_naive_downscal
 
 
 def test_inside_an_mlp_shows_activations_weights_strongest_neurons_and_saliency(tab, mlp):
+    tab.smooth_button.setChecked(False)  # the plain gradient, live
     stroke(tab.canvas, vertical_line())
     tab.slow.flush()
     image = canvas_to_mnist(tab.canvas.array())
@@ -340,6 +342,7 @@ def test_mosaics_are_laid_out_to_fill_their_view(qtbot, cnn):
 
 def test_cnn_saliency_is_the_gradient_coloured_up_to_its_99th_percentile(tab, state, cnn):
     state.set_network(cnn, "Default CNN", BUNDLED["default"].path)
+    tab.smooth_button.setChecked(False)
     for points in hand_strokes(7, 70, 40, 140, 200):
         stroke(tab.canvas, points)
     tab.slow.flush()
@@ -351,6 +354,23 @@ def test_cnn_saliency_is_the_gradient_coloured_up_to_its_99th_percentile(tab, st
     assert tab.saliency.limit() == pytest.approx(limit, rel=1e-4)
     assert 0 < tab.saliency.limit() < largest
     assert "“7”" in tab.saliency_caption.text() and "score" in tab.saliency_caption.text()
+
+
+def test_the_smoothed_map_is_smoothgrad_computed_when_the_stroke_ends(tab, qtbot, mlp):
+    assert tab.smooth_button.isChecked()  # the default
+    points = vertical_line()
+    stroke(tab.canvas, points, release=False)
+    tab.slow.flush()  # while the stroke goes on, nothing is computed
+    assert not tab.smoother.busy and not tab.saliency.overlay.image.any()
+    _send(tab.canvas, QMouseEvent.Type.MouseButtonRelease, points[-1], LEFT, NONE)
+    qtbot.waitUntil(lambda: not tab.smoother.busy and tab.saliency.overlay.image.any(), timeout=10000)
+    image = canvas_to_mnist(tab.canvas.array())
+    expected = probes.smooth_saliency(mlp, image[None], of="score", samples=SAMPLES, sigma=SIGMA)[0]
+    np.testing.assert_allclose(tab.saliency.overlay.image, expected, rtol=1e-4, atol=1e-6)
+    assert "smoothed" in tab.saliency_caption.text()
+    tab.smooth_button.setChecked(False)  # the plain map at once
+    np.testing.assert_allclose(tab.saliency.overlay.image, probes.saliency(mlp, image[None], of="score")[0],
+                               rtol=1e-4, atol=1e-6)
 
 
 def test_clear_is_offered_only_when_there_is_ink(tab):
