@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
@@ -61,6 +61,7 @@ class NetworkPicker(QWidget):
         self.back_button.setObjectName("backButton")
         self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.back_button.clicked.connect(self.go_back)
+        self.back_button.setText("↩ Back")  # (its size, until it is shown with a network's name)
         self.back_button.hide()
         self._before = None  # (network, label, path, following training) to go back to
         self._detour = None  # the network a mistake brought in
@@ -77,6 +78,17 @@ class NetworkPicker(QWidget):
         state.network_saved.connect(lambda _path: self._rebuild())
         state.training_network_changed.connect(self._training_changed)
         self._rebuild()
+
+    def sizeHint(self) -> QSize:
+        return self._tall_enough(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._tall_enough(super().minimumSizeHint())
+
+    def _tall_enough(self, size: QSize) -> QSize:
+        """As tall with the way back hidden as with it shown: nothing below moves when it shows."""
+        size.setHeight(max(size.height(), self.back_button.sizeHint().height()))
+        return size
 
     # --- the list ----------------------------------------------------------------------------------
     def _entries(self) -> list[tuple[str, str, object, bool, str]]:

@@ -283,13 +283,14 @@ class DrawTab(QWidget):
         same_shape = self.net is not None and net is not None and self.net.spec() == net.spec()
         self.net = net
         self._smooth_net = snapshot_network(net) if net is not None else None
+        self._await_smooth_map()
         if not same_shape:
             self.inside.set_network(net)
         else:
             self.inside.update_weights(net)
+        self.refresh_prediction()
         if not self.canvas.is_blank():
             self.slow.flush()
-        self.refresh_prediction()
 
     def _open_file(self) -> None:
         window = self.window()
@@ -372,17 +373,24 @@ class DrawTab(QWidget):
             self.smoother.request(self._smooth_net, self.mnist_image, answer)
 
     def _smooth_map_ready(self, image: np.ndarray, heat: np.ndarray, answer: int) -> None:
-        if image is self.mnist_image and self.smooth_button.isChecked():  # (else the drawing changed since)
+        current = self.mnist_image
+        if current is not None and np.array_equal(image, current) and self.smooth_button.isChecked():
+            # (else the drawing changed since, and a newer map follows)
             self._show_saliency(image, heat, answer, smoothed=True)
 
     def _show_saliency(self, image: np.ndarray, heat: np.ndarray, answer: int, smoothed: bool) -> None:
         self.saliency.set_data(image, heat)
         if not np.any(heat):
-            text = f"All zero: no pixel moves the score of “{answer}” (no hidden neuron responds to this drawing)"
+            text = f"All zero: no pixel moves the score of “{answer}” here."
         else:
-            text = (f"Red: more ink here, more of a “{answer}”; blue: less "
-                    + ("(smoothed ∂ score / ∂ pixel)" if smoothed else f"(∂ score of {answer} / ∂ pixel)"))
+            text = f"Red: more ink here, more of a “{answer}”; blue: less." + (" (Smoothed.)" if smoothed else "")
         self.saliency_caption.setText(text)
+
+    def _await_smooth_map(self) -> None:
+        """The map on screen belongs to another digit or network: blank until the new one lands."""
+        if self.smooth_button.isChecked():
+            self.saliency.blank()
+            self.saliency_caption.setText("Smoothing the map…")
 
     def _show_blank(self, has_ink: bool = False) -> None:
         self.mnist_image = self.output = self.naive_output = None
@@ -405,6 +413,7 @@ class DrawTab(QWidget):
         """Put a 28×28 image (e.g. an MNIST test digit) on the canvas, undoably, with the brush in hand;
         ``source`` says where it comes from (under the sample buttons)."""
         self.brush_button.setChecked(True)
+        self._await_smooth_map()
         self.canvas.set_array(mnist_to_canvas(np.asarray(image, np.float32), self.canvas.size_px))
         self.true_label = None if label is None else int(label)
         self.fast.flush()

@@ -3,8 +3,8 @@ stays true (after a network switch, drawing, clearing), a mistake is read by the
 it, with a way back, and a loaded digit puts the brush back in hand."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from app.draw.tab import DrawTab
 from app.state import AppState, DigitOrigin
@@ -114,3 +114,44 @@ def test_an_all_zero_map_says_so(tab, state, mlp):
     stroke(tab.canvas, vertical_line())
     tab.slow.flush()
     assert not tab.saliency.overlay.image.any() and "All zero" in tab.saliency_caption.text()
+
+
+def _geometry(tab):
+    """Where every visible widget of the tab is, except inside the network's view (which is built
+    anew for each architecture)."""
+    from PySide6.QtWidgets import QWidget
+
+    out = {}
+    for w in tab.findChildren(QWidget):
+        if w.isVisibleTo(tab) and not tab.inside.isAncestorOf(w) and w is not tab.inside:
+            out[f"{type(w).__name__}:{w.objectName()}:{id(w)}"] = (w.mapTo(tab, w.rect().topLeft()), w.size())
+    return out
+
+
+@pytest.mark.parametrize("size", [(1024, 560), (1280, 720)])
+def test_nothing_moves_when_the_network_changes_or_a_message_appears(tab, qtbot, state, mlp, mnist, size):
+    """(the tab's area in a 1024×640 and a 1280×800 window)"""
+    tab.resize(*size)
+    qtbot.waitUntil(lambda: tab.size().width() == size[0])
+    stroke(tab.canvas, vertical_line())
+    QApplication.processEvents()
+    before = _geometry(tab)
+
+    def unmoved():
+        QApplication.processEvents()
+        now = _geometry(tab)
+        moved = {k: (before[k], v) for k, v in now.items() if k in before and before[k] != v}
+        assert not moved, moved
+        return True
+
+    tab.samples.request("mistake")  # the line under the sample buttons fills
+    qtbot.waitUntil(lambda: not tab.samples.busy(), timeout=20000)
+    assert tab.samples.message.text() and unmoved()
+    state.set_network(biased(mlp, 1), "#12 ch6-conv1 (epoch 30)")  # a network of the Train tab's
+    assert unmoved()
+    tab.picker.choose("bundled", "default")  # the CNN
+    assert unmoved()
+    state.show_mistake.emit(mnist.validation.images[3], 1,  # the way back appears at the row's end
+                            DigitOrigin("MNIST validation image #3", biased(mlp, 4), "#3 ch1 (epoch 4)"))
+    before.pop(next(k for k in before if k.startswith("ElidedLabel")))  # (only where its text is cut moves)
+    assert tab.picker.back_button.isVisibleTo(tab) and unmoved()

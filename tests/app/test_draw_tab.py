@@ -353,7 +353,7 @@ def test_cnn_saliency_is_the_gradient_coloured_up_to_its_99th_percentile(tab, st
     limit = np.percentile(np.abs(gradient), PERCENTILE)
     assert tab.saliency.limit() == pytest.approx(limit, rel=1e-4)
     assert 0 < tab.saliency.limit() < largest
-    assert "“7”" in tab.saliency_caption.text() and "score" in tab.saliency_caption.text()
+    assert "“7”" in tab.saliency_caption.text() and "Smoothed" not in tab.saliency_caption.text()
 
 
 def test_the_smoothed_map_is_smoothgrad_computed_when_the_stroke_ends(tab, qtbot, mlp):
@@ -367,7 +367,15 @@ def test_the_smoothed_map_is_smoothgrad_computed_when_the_stroke_ends(tab, qtbot
     image = canvas_to_mnist(tab.canvas.array())
     expected = probes.smooth_saliency(mlp, image[None], of="score", samples=SAMPLES, sigma=SIGMA)[0]
     np.testing.assert_allclose(tab.saliency.overlay.image, expected, rtol=1e-4, atol=1e-6)
-    assert "smoothed" in tab.saliency_caption.text()
+    assert "Smoothed" in tab.saliency_caption.text()
+    other = mlp.copy()  # another network: the old map goes at once, the new one follows
+    other.layers[0].params["w"][:] *= -1
+    tab.state.set_network(other, "flipped")
+    assert not tab.saliency.overlay.image.any() or tab.smoother.busy
+    qtbot.waitUntil(lambda: not tab.smoother.busy and tab.saliency.overlay.image.any(), timeout=10000)
+    expected = probes.smooth_saliency(other, image[None], of="score", samples=SAMPLES, sigma=SIGMA)[0]
+    np.testing.assert_allclose(tab.saliency.overlay.image, expected, rtol=1e-4, atol=1e-6)
+    tab.state.set_network(mlp, "back")
     tab.smooth_button.setChecked(False)  # the plain map at once
     np.testing.assert_allclose(tab.saliency.overlay.image, probes.saliency(mlp, image[None], of="score")[0],
                                rtol=1e-4, atol=1e-6)
