@@ -14,8 +14,11 @@ from app.universality.plotting import ACCENT, NETWORK, label_item, make_plot
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)
-#: the weights of the faint comparison curves: the same step position, steeper and steeper
+#: the |weights| of the faint comparison curves: the same step position (and sign of w), steeper and steeper
 COMPARE_W = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
+HINTS = {False: "Drag on the plot to move the step; turn the mouse wheel over it to change w (steeper or "
+                "shallower). Ctrl+Z undoes.",
+         True: "Drag on the plot to move the step (w stays 1000: a step). Ctrl+Z undoes."}
 
 
 class NeuronPage(SectionPage):
@@ -56,19 +59,20 @@ class NeuronPage(SectionPage):
         self.b_slider = ValueSlider("<i>b</i>", -1000, 1000, self.b, 2, "cubic", "the bias b")
         self.s_slider = ValueSlider("<i>s</i>", -0.2, 1.2, 0.5, 3, "linear", "the step position s = −b/w")
         self.readout = note_label(colour=theme.TEXT)
-        self.compare_box = QCheckBox("faint curves: the same s with w = 1, 3, 10, 30, 100, 1000")
+        self.compare_box = QCheckBox("faint curves: the same s, with |w| = 1, 3, 10, 30, 100, 1000")
         self.compare_box.setChecked(True)
 
+        self.hint = note_label(HINTS[False])
         params = group("Parameters", self.by_weight, self.by_step, self.w_slider, self.b_slider, self.s_slider,
-                       self.readout, self.compare_box,
-                       note_label("Drag on the plot to move the step; turn the mouse wheel over it to change w "
-                                  "(steeper or shallower)."))
+                       self.readout, self.compare_box, self.hint)
         self.diagram.setMaximumHeight(220)
         self.lay_out(self.plot, [params, (self.diagram, 1), None])
 
-        self.w_slider.valueChanged.connect(self._w_changed)
-        self.b_slider.valueChanged.connect(self._b_changed)
-        self.s_slider.valueChanged.connect(self._s_changed)
+        self.keep_history(self._state, self._restore)
+        for slider, key, slot in ((self.w_slider, "w", self._w_changed), (self.b_slider, "b", self._b_changed),
+                                  (self.s_slider, "s", self._s_changed)):
+            slider.valueChanged.connect(lambda value, key=key, slot=slot: (self.history.checkpoint(key), slot(value)))
+        modes.buttonPressed.connect(lambda _: self.history.checkpoint())  # (before the mode changes w and b)
         self.by_step.toggled.connect(self._mode_changed)
         self.compare_box.toggled.connect(lambda _: self.redraw())
         self._mode_changed()
@@ -95,8 +99,8 @@ class NeuronPage(SectionPage):
         compare = self.compare_box.isChecked() and self.w != 0
         for w, curve in zip(COMPARE_W, self.compare):
             curve.setVisible(compare)
-            if compare:
-                curve.setData(X, u.step(X, u.step_position(self.w, self.b), w))
+            if compare:  # (a negative w makes a falling step: so do the faint curves)
+                curve.setData(X, u.step(X, u.step_position(self.w, self.b), float(np.copysign(w, self.w))))
         if self.w != 0:
             s = u.step_position(self.w, self.b)
             self.step_line.setValue(s)
@@ -119,9 +123,25 @@ class NeuronPage(SectionPage):
                              + (f" &nbsp;→&nbsp; step at <i>s</i> = {u.step_position(self.w, self.b):.3f}"
                                 if self.w else " (no step: w = 0)"))
 
+    def _state(self) -> tuple:
+        return self.w, self.b, self.step_mode
+
+    def _restore(self, state: tuple) -> None:
+        w, b, step = state
+        button = self.by_step if step else self.by_weight
+        if not button.isChecked():
+            self.by_step.blockSignals(True)
+            button.setChecked(True)
+            self.by_step.blockSignals(False)
+            self.hint.setText(HINTS[step])
+            for slider, shown in ((self.w_slider, not step), (self.b_slider, not step), (self.s_slider, step)):
+                slider.setVisible(shown)
+        self.set_parameters(w, b)
+
     # --- controls -----------------------------------------------------------------------------------
     def _mode_changed(self) -> None:
         step = self.step_mode
+        self.hint.setText(HINTS[step])
         self.w_slider.setVisible(not step)
         self.b_slider.setVisible(not step)
         self.s_slider.setVisible(step)
@@ -142,6 +162,7 @@ class NeuronPage(SectionPage):
 
     # --- gestures on the plot -----------------------------------------------------------------------
     def drag_started(self, pos: QPointF) -> bool:
+        self.history.checkpoint()
         if self.w == 0:
             self.set_parameters(8.0, self.b)
         self.move_step(pos.x())
@@ -160,6 +181,7 @@ class NeuronPage(SectionPage):
         """Steeper (up) or shallower (down) around the same step position."""
         if self.step_mode or self.w == 0:
             return
+        self.history.checkpoint("wheel")
         s = u.step_position(self.w, self.b)
         w = float(np.clip(self.w * 1.25 ** np.sign(delta), -1000, 1000))
         self.set_parameters(w, u.step_bias(s, w))
