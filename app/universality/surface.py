@@ -63,6 +63,7 @@ class SurfaceView(QWidget):
         self.xs = self.ys = None
         self.levels = (0.0, 1.0)
         self._press: QPointF | None = None
+        self.labels: list[tuple[str, QRectF]] = []  # the axes' words and numbers as last painted, and where
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(220, 180)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
@@ -144,6 +145,7 @@ class SurfaceView(QWidget):
         painter.end()
 
     def _paint(self, p: QPainter) -> None:
+        self.labels = []
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), BACKGROUND)
         p.setPen(QColor(theme.TEXT))
@@ -212,18 +214,22 @@ class SurfaceView(QWidget):
         for fraction in (0.0, 0.5, 1.0):
             y = y0 + (y1 - y0) * fraction
             if labels:
-                p.drawText(QRectF(x0 - TICK - 3 - 60, y - 8, 60, 16),
+                self._text(p, QRectF(x0 - TICK - 3 - 60, y - 8, 60, 16),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                            format_tick(lo + fraction * (hi - lo)))
             else:
                 p.drawLine(QPointF(x0 - TICK, y), QPointF(x0, y))
         if labels:
             p.setPen(QColor(theme.TEXT))
-            p.drawText(QRectF(x0 - 60, y1 - 24, 120, 16), Qt.AlignmentFlag.AlignCenter, self.z_label)
+            self._text(p, QRectF(x0 - 60, y1 - 24, 120, 16), Qt.AlignmentFlag.AlignCenter, self.z_label)
 
-    @staticmethod
-    def _label(p: QPainter, centre: np.ndarray, text: str) -> None:
-        p.drawText(QRectF(float(centre[0]) - 20, float(centre[1]) - 8, 40, 16), Qt.AlignmentFlag.AlignCenter, text)
+    def _label(self, p: QPainter, centre: np.ndarray, text: str) -> None:
+        self._text(p, QRectF(float(centre[0]) - 20, float(centre[1]) - 8, 40, 16), Qt.AlignmentFlag.AlignCenter, text)
+
+    def _text(self, p: QPainter, rect: QRectF, align, text: str) -> None:
+        """Draw ``text`` in ``rect``, and keep where (``labels``)."""
+        p.drawText(rect, align, text)
+        self.labels.append((text, p.boundingRect(rect, align, text)))
 
     # --- turning with the mouse --------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:
