@@ -58,12 +58,15 @@ def _checked(command: str) -> bool:
 
 
 def cli(argv: list[str] | None = None) -> int:
-    """``nndl ...``: the command line (``core.cli``)."""
-    if not _checked("nndl"):
-        return 2
-    # imported only once the check has passed: before it, `core` may not be ours
-    from core.cli import main
-
+    """``nndl ...``: the command line (``core.entry``, which handles Ctrl-C from then on)."""
+    try:
+        if not _checked("nndl"):
+            return 2
+        # imported only once the check has passed: before it, `core` may not be ours
+        from core.entry import main
+    except KeyboardInterrupt:  # Ctrl-C while the check imports the packages
+        print("nndl: interrupted", file=sys.stderr)
+        return 130
     return main(argv)
 
 

@@ -1,4 +1,4 @@
-"""The main window: the four tabs, the menus, the status bar, remembered settings.
+"""The main window: the tabs, the menus, the status bar, remembered settings.
 
 Each tab is a QWidget built with the shared :class:`AppState`. A tab may offer:
 ``book_url`` (the book's chapter for Help), ``export_widget()`` (the view that File → Export saves,
@@ -44,13 +44,16 @@ CHAPTERS = {
 }
 
 
-TAB_TITLES = ["Draw", "Train", "Gradients", "Universality"]
+TAB_TITLES = ["Draw", "Principles", "Train", "Gradients", "Universality"]  # the book's order
 
 
 def _tab_class(title: str):
     if title == "Draw":
         from app.draw.tab import DrawTab
         return DrawTab
+    if title == "Principles":
+        from app.principles.tab import PrinciplesTab
+        return PrinciplesTab
     if title == "Train":
         from app.train.tab import TrainTab
         return TrainTab
@@ -78,7 +81,7 @@ def _test_accuracy(net, copy, images, labels):
 
 
 class MainWindow(QMainWindow):
-    """The whole app. ``window.tabs`` is the QTabWidget (Draw, Train, Gradients, Universality)."""
+    """The whole app. ``window.tabs`` is the QTabWidget (Draw, Principles, Train, Gradients, Universality)."""
 
     def __init__(self, state=None, settings: QSettings | None = None, load_initial_network: bool = True,
                  lazy: bool = False):

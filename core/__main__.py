@@ -1,6 +1,6 @@
 """``python -m core ...`` is the ``nndl`` command."""
 import sys
 
-from core.cli import main
+from core.entry import main
 
 sys.exit(main())

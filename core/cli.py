@@ -7,26 +7,27 @@
     nndl presets
 
 Exit status 0 on success, 2 on bad usage or bad input (one line on stderr, no traceback),
-130 when interrupted (a run interrupted with --save still saves what it has learned).
+130 when interrupted by Ctrl-C, 143 by SIGTERM (a run interrupted either way with --save still saves
+what it has learned; a second Ctrl-C while it does is ignored).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from core import __version__, augment, initializers, presets
+from core import __version__, augment, initializers, interrupts, presets
 from core.activations import ACTIVATIONS
+from core.atomic import WriteError, check_target, write_atomic
 from core.costs import COSTS
 from core.data import DataError, load_mnist
+from core.divergence import nothing_learned
 from core.io import ModelFileError, load_network, save_network
+from core.model_file import MAX_PARAMETERS
 from core.network import Network
 from core.training import BatchDone, Diverged, EpochDone, Finished, TrainConfig, Trainer
 
@@ -40,14 +41,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
+def _whole_number(minimum: int):
+    """An argparse type: a whole number ≥ ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}")
+        return value
+
+    return parse
+
+
+_positive_int = _whole_number(1)
 
 
 def _number(text: str) -> float:
@@ -58,14 +66,17 @@ def _number(text: str) -> float:
 
 
 def _sizes(text: str) -> list[int]:
-    parts = [p.strip() for p in text.replace("-", ",").split(",")]
-    try:
-        sizes = [int(p) for p in parts]
-    except ValueError:
-        bad = next(p for p in parts if not p.lstrip("+").isdigit())
-        raise argparse.ArgumentTypeError(f"layer size {bad!r} in {text!r} is not a whole number") from None
+    sizes = []
+    for part in (p.strip() for p in text.replace("-", ",").split(",")):
+        if not (part.isascii() and part.isdigit()):  # int() would take "+30", "²" is a digit to isdigit()
+            raise argparse.ArgumentTypeError(f"layer size {part!r} in {text!r} is not a whole number")
+        sizes.append(int(part))
     if len(sizes) < 2 or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} needs at least two positive sizes, like 784,30,10")
+    weights = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    if weights > MAX_PARAMETERS:
+        raise argparse.ArgumentTypeError(f"{text!r} makes {weights:,} weights and biases, more than this program "
+                                         f"trains or saves ({MAX_PARAMETERS:,})")
     return sizes
 
 
@@ -93,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--augment", choices=augment.AUGMENTATIONS, help="random distortions of each mini-batch")
     t.add_argument("--eta-patience", type=_positive_int, help="halve η after N epochs without improvement")
     t.add_argument("--early-stopping", type=_positive_int, help="stop after N epochs without improvement")
-    t.add_argument("--seed", type=int, default=None, help="seed for the initial weights and the shuffling")
+    t.add_argument("--seed", type=_whole_number(0), default=None, help="seed for the initial weights and the shuffling")
     t.add_argument("--data", help="a folder with the four MNIST IDX files (default: the bundled copy)")
     t.add_argument("--save", help="save the network of the best validation epoch to this .npz file")
     t.add_argument("--save-last", action="store_true", help="with --save: save the last epoch's network instead")
@@ -118,16 +129,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return {"train": cmd_train, "eval": cmd_eval, "ensemble": cmd_ensemble, "presets": cmd_presets}[args.command](args)
-    except (UsageError, ValueError, KeyError, DataError, ModelFileError) as exc:
+    except (UsageError, ValueError, KeyError, DataError, ModelFileError, WriteError) as exc:
+        interrupts.check()  # the error may be how a library reported a Ctrl-C: then it is that
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"nndl: error: {message}", file=sys.stderr)
+        print(f"nndl: error: {_one_line(message)}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"nndl: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("nndl: interrupted", file=sys.stderr)
-        return 130
+    except MemoryError:
+        print("nndl: error: not enough memory for this (try a smaller network or fewer images)", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        status = interrupts.handled(exc)
+        print(f"nndl: {interrupts.describe(exc)}", file=sys.stderr)
+        return status
+
+
+def _one_line(message: str) -> str:
+    lines = str(message).strip().splitlines()
+    return lines[0] if lines else "unknown error"
 
 
 # --- train -----------------------------------------------------------------------------------------
@@ -164,22 +185,19 @@ def _config_and_network(args) -> tuple[str | None, Network, TrainConfig]:
 
 
 def cmd_train(args) -> int:
+    _check_outputs(args.save, args.json)
     preset_name, net, config = _config_and_network(args)
-    if args.save:
-        _check_writable(args.save)
-    if args.json:
-        _check_writable(args.json)
     data = load_mnist(args.data)
     trainer = Trainer(net, data, config)
     print(f"Training {preset_name or 'custom network'}: {net.describe()}, η = {config.eta:g}, "
           f"λ = {config.lmbda:g}, mini-batch {config.mini_batch_size}, {config.epochs} epochs, "
           f"{trainer.n:,} training images", flush=True)
-    epochs: list[dict] = []
     finish: dict = {}
     bar = None
     status = 0
     try:
         for event in trainer.run():
+            interrupts.check()  # an interruption that Python dropped (see core.interrupts)
             if isinstance(event, BatchDone):
                 if bar is None:
                     bar = tqdm(total=event.batches, desc=f"Epoch {event.epoch}", unit="batch", leave=False,
@@ -192,25 +210,37 @@ def cmd_train(args) -> int:
                     bar.close()
                     bar = None
                 print(_epoch_line(event), flush=True)
-                epochs.append(event.to_dict())
             elif isinstance(event, Finished):
                 finish = {"reason": event.reason, "best_epoch": event.best_epoch,
                           "best_validation_accuracy": event.best_validation_accuracy,
                           "test_accuracy_at_best": event.test_accuracy_at_best}
                 best = f"; best validation {event.best_validation_accuracy:.2%} at epoch {event.best_epoch} " \
                        f"(test {event.test_accuracy_at_best:.2%})" if event.best_epoch else ""
-                print(f"Finished ({event.reason}){best}")
+                print(f"Finished ({event.reason}){best}", flush=True)
+                note = nothing_learned(trainer.history[-1], trainer) if trainer.history else None
+                if note:
+                    finish["warning"] = note
+                    print(f"nndl: warning: {note}", file=sys.stderr)
             elif isinstance(event, Diverged):
                 finish = {"reason": "diverged", "message": event.message}
                 print(f"nndl: diverged: {event.message}", file=sys.stderr)
                 status = 2
-    except KeyboardInterrupt:
-        finish = {"reason": "interrupted"}
-        status = 130
-        print("\nnndl: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: what was learned is still saved
+        status = interrupts.handled(exc)
+        finish = {"reason": interrupts.describe(exc)}
+        print(f"\nnndl: {interrupts.describe(exc)}", file=sys.stderr)
     finally:
         if bar is not None:
             bar.close()
+    with interrupts.shielded():  # a Ctrl-C now waits until the files are written
+        _write_outputs(args, trainer, net, preset_name, config, finish)
+    return status
+
+
+def _write_outputs(args, trainer, net, preset_name, config, finish) -> None:
+    """--save and --json, from the trainer's record (it holds every epoch reported, even one that an
+    interrupt cut off before its line was printed)."""
+    epochs = [e.to_dict() for e in trainer.history]
     kept = epochs[-1] if epochs else {}
     if args.save and epochs and not args.save_last:
         best = trainer.restore_best()  # the epoch the book reports, and what early stopping keeps
@@ -225,7 +255,6 @@ def cmd_train(args) -> int:
     if args.json:
         _write_json(args.json, {"preset": preset_name, "config": config.to_dict(), "network": net.spec(),
                                 "epochs": epochs, "finished": finish})
-    return status
 
 
 def _epoch_line(e: EpochDone) -> str:
@@ -249,6 +278,7 @@ def _fits(net: Network, model: str) -> None:
 
 
 def cmd_eval(args) -> int:
+    _check_outputs(None, args.json)
     net = load_network(args.model)
     _fits(net, args.model)
     data = load_mnist(args.data)
@@ -263,6 +293,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_ensemble(args) -> int:
+    _check_outputs(None, args.json)
     nets = [load_network(m) for m in args.models]
     for net, model in zip(nets, args.models):
         _fits(net, model)
@@ -304,21 +335,20 @@ def cmd_presets(args) -> int:
 
 # --- files -----------------------------------------------------------------------------------------
 
-def _check_writable(path: str) -> None:
-    """Fail before a long run, not after it, when the output cannot be written."""
-    folder = Path(path).resolve().parent
-    if not folder.is_dir():
-        raise UsageError(f"{path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{path}: folder {folder} is not writable")
+def _check_outputs(save: str | None, json_path: str | None) -> None:
+    """Fail before a long run, not after it, when an output cannot be written (its folder is
+    missing or read-only, or a device, FIFO, socket or folder stands where the file would go)."""
+    for flag, path in (("--save", save), ("--json", json_path)):
+        if path:
+            try:
+                check_target(path)
+            except WriteError as exc:
+                raise UsageError(f"{flag}: {exc}") from None
 
 
 def _write_json(path: str, payload: dict) -> None:
-    folder = Path(path).resolve().parent
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".nndl-", suffix=".json.tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(payload, f, indent=2, default=lambda v: v.item() if isinstance(v, np.generic) else str(v))
-    os.replace(tmp, path)
+    text = json.dumps(payload, indent=2, default=lambda v: v.item() if isinstance(v, np.generic) else str(v))
+    write_atomic(path, lambda f: f.write(text.encode()))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ stride 1: z[n, k, i, j] = b[k] + Σ_c Σ_p Σ_q w[k, c, p, q] · x[n, c, i + p, 
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from core import activations, initializers
@@ -152,20 +154,26 @@ class _ConvBase(Layer):
                                            f"{', '.join(activations.HIDDEN_ACTIVATIONS)}, not {activation}")
         self.activation = activations.get(activation)
 
-    def _build_conv(self, input_shape, rng, dtype, init) -> tuple[int, int, int]:
+    def _conv_shapes(self, input_shape) -> tuple[dict[str, tuple[int, ...]], tuple[int, int, int]]:
+        """The parameters' shapes and the shape of the convolution's output (before any pooling)."""
         if len(input_shape) != 3:
             raise ValueError(f"a convolution needs (channels, height, width) inputs, got {tuple(input_shape)}")
         c, h, w = (int(d) for d in input_shape)
         if h < self.size or w < self.size:
             raise ValueError(f"{self.size}×{self.size} filters do not fit {h}×{w} inputs")
-        fan_in = c * self.size * self.size
+        shapes = {"w": (self.filters, c, self.size, self.size), "b": (self.filters,)}
+        return shapes, (self.filters, h - self.size + 1, w - self.size + 1)
+
+    def _build_conv(self, input_shape, rng, dtype, init) -> tuple[int, int, int]:
+        shapes, out = self._conv_shapes(input_shape)
+        fan_in = math.prod(shapes["w"][1:])
         init = self.init or init
         self.params = {
-            "w": initializers.weights(init, (self.filters, c, self.size, self.size), fan_in, rng, dtype),
-            "b": initializers.biases(init, (self.filters,), rng, dtype),
+            "w": initializers.weights(init, shapes["w"], fan_in, rng, dtype),
+            "b": initializers.biases(init, shapes["b"], rng, dtype),
         }
-        self.input_shape = (c, h, w)
-        return self.filters, h - self.size + 1, w - self.size + 1
+        self.input_shape = tuple(int(d) for d in input_shape)
+        return out
 
     def _conv(self, x: np.ndarray) -> np.ndarray:
         """z without the bias, batch-last (k, h', w', m); keeps the patch matrix for backward."""
@@ -198,6 +206,9 @@ class Conv2D(_ConvBase):
 
     kind = "conv2d"
 
+    def param_shapes(self, input_shape):
+        return self._conv_shapes(input_shape)
+
     def build(self, input_shape, rng, dtype, init):
         self.output_shape = self._build_conv(input_shape, rng, dtype, init)
         return self.output_shape
@@ -226,14 +237,17 @@ class MaxPool2D(Layer):
             raise ValueError(f"pool size must be ≥ 1, not {size}")
         self.size = int(size)
 
-    def build(self, input_shape, rng, dtype, init):
+    def param_shapes(self, input_shape):
         if len(input_shape) != 3:
             raise ValueError(f"max-pooling needs (channels, height, width) inputs, got {tuple(input_shape)}")
-        c, h, w = input_shape
+        c, h, w = (int(d) for d in input_shape)
         if h < self.size or w < self.size:
             raise ValueError(f"{self.size}×{self.size} pooling does not fit {h}×{w} inputs")
+        return {}, (c, h // self.size, w // self.size)
+
+    def build(self, input_shape, rng, dtype, init):
         self.input_shape = tuple(input_shape)
-        self.output_shape = (c, h // self.size, w // self.size)
+        self.output_shape = self.param_shapes(input_shape)[1]
         return self.output_shape
 
     def forward(self, x, training=False):
@@ -272,11 +286,15 @@ class ConvPool2D(_ConvBase):
             raise ValueError(f"pool size must be ≥ 1, not {pool}")
         self.pool = int(pool)
 
-    def build(self, input_shape, rng, dtype, init):
-        k, h, w = self._build_conv(input_shape, rng, dtype, init)
+    def param_shapes(self, input_shape):
+        shapes, (k, h, w) = self._conv_shapes(input_shape)
         if h < self.pool or w < self.pool:
             raise ValueError(f"{self.pool}×{self.pool} pooling does not fit the {h}×{w} feature maps")
-        self.output_shape = (k, h // self.pool, w // self.pool)
+        return shapes, (k, h // self.pool, w // self.pool)
+
+    def build(self, input_shape, rng, dtype, init):
+        self.output_shape = self.param_shapes(input_shape)[1]
+        self._build_conv(input_shape, rng, dtype, init)
         return self.output_shape
 
     def forward(self, x, training=False):

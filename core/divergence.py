@@ -76,5 +76,60 @@ class BlowUpWatch:
         return what
 
     def _rms(self) -> list[float]:
-        # read afresh each time: the trainer may rebind a layer's arrays (core.folded_mlp's views)
-        return [_rms(layer.params["w"]) for layer in self.net.layers if "w" in layer.params]
+        return weights_rms(self.net)
+
+
+def weights_rms(net) -> list[float]:
+    """The root mean square of each layer's weights (read afresh each time: the trainer may rebind
+    a layer's arrays, as ``core.folded_mlp``'s views)."""
+    return [_rms(layer.params["w"]) for layer in net.layers if "w" in layer.params]
+
+
+def advice(net, eta: float, lmbda: float, n: int, regularization: str = "l2") -> str:
+    """What a diverged run's message blames and suggests: λ when the weight decay alone wrecks the
+    weights (:func:`lambda_to_blame`), else η."""
+    return lambda_to_blame(net, eta, lmbda, n, regularization) or \
+        f"η = {eta:g} is too large for this network (try η = {eta / 10:g})"
+
+
+def lambda_to_blame(net, eta: float, lmbda: float, n: int, regularization: str = "l2") -> str | None:
+    """Why λ, not η, makes the run blow up, or None. The regularisation term of one update
+    (chapter 3, equations 93 and 96) is to blame when
+
+    - L2: the weight-decay factor 1 − ηλ/n is ≤ 0, so every step flips each weight's sign (and
+      scales it up once the factor is below −1) whatever the gradient says;
+    - L1: the step ηλ/n that every weight takes towards zero is larger than the weights' typical
+      size (their root mean square in ``net``), so the λ term dominates every update.
+    """
+    if not lmbda or n <= 0:
+        return None
+    decay = eta * lmbda / n
+    bound = f"keep λ well below n/η = {n / eta:,.4g}"
+    if regularization == "l2" and decay >= 1:
+        return (f"λ = {lmbda:g} is too large for η = {eta:g} and n = {n:,}: the weight-decay factor 1 − ηλ/n = "
+                f"{1 - decay:.3g} is ≤ 0, so every step flips the weights' signs ({bound})")
+    sizes = [s for s in weights_rms(net) if s > 0]
+    if regularization == "l1" and sizes and decay > min(sizes):
+        return (f"λ = {lmbda:g} is too large for η = {eta:g} and n = {n:,}: every step moves each weight by "
+                f"ηλ/n = {decay:.3g}, more than the weights' typical size ({min(sizes):.3g}), so the λ term "
+                f"dominates (keep λ below {min(sizes) * n / eta:,.4g})")
+    return None
+
+
+def nothing_learned(epoch, trainer=None, chance: float = CHANCE) -> str | None:
+    """After a run that finished without blowing up: "nothing was learned" when its last epoch
+    (an ``EpochDone``) leaves the network no better than chance, else None. Reads the validation
+    accuracy, else the training accuracy, else the test accuracy (the first one measured). Given
+    the ``Trainer``, it adds why when λ is to blame (:func:`lambda_to_blame`)."""
+    for which in ("validation", "training", "test"):
+        accuracy = getattr(epoch, f"{which}_accuracy", None)
+        if accuracy is not None:
+            break
+    else:
+        return None
+    if not math.isfinite(accuracy) or accuracy >= chance:
+        return None
+    note = f"nothing was learned (at chance after the run: {accuracy:.1%} {which} accuracy)"
+    blame = trainer and lambda_to_blame(trainer.net, trainer.eta, trainer.lmbda, trainer.n,
+                                        trainer.config.regularization)
+    return f"{note}: {blame}" if blame else note

@@ -80,6 +80,12 @@ class Layer:
         self.output_shape = self.input_shape
         return self.output_shape
 
+    def param_shapes(self, input_shape: tuple[int, ...]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+        """What :meth:`build` would make for inputs of ``input_shape``, without allocating anything:
+        each parameter's shape by name, and the output shape. ValueError when the inputs do not fit.
+        (A network file's arrays are checked against these before any is read.)"""
+        return {}, tuple(input_shape)
+
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         raise NotImplementedError
 
@@ -148,19 +154,23 @@ class Dense(Layer):
         self.activation = activations.get(activation)
         self.init = initializers.check(init) if init else None
 
-    def build(self, input_shape, rng, dtype, init):
-        n_in = int(np.prod(input_shape))
+    def param_shapes(self, input_shape):
         if len(input_shape) != 1:
-            raise ValueError(f"a dense layer needs flat inputs, got shape {input_shape}: add a Flatten layer")
+            raise ValueError(f"a dense layer needs flat inputs, got shape {tuple(input_shape)}: add a Flatten layer")
+        n_in = int(input_shape[0])
         if self.n_in is not None and self.n_in != n_in:
             raise ValueError(f"dense layer expects {self.n_in} inputs but receives {n_in}")
-        self.n_in = n_in
+        return {"w": (self.n_out, n_in), "b": (self.n_out,)}, (self.n_out,)
+
+    def build(self, input_shape, rng, dtype, init):
+        shapes, self.output_shape = self.param_shapes(input_shape)
+        self.n_in = n_in = shapes["w"][1]
         init = self.init or init
         self.params = {
-            "w": initializers.weights(init, (self.n_out, n_in), n_in, rng, dtype),
-            "b": initializers.biases(init, (self.n_out,), rng, dtype),
+            "w": initializers.weights(init, shapes["w"], n_in, rng, dtype),
+            "b": initializers.biases(init, shapes["b"], rng, dtype),
         }
-        self.input_shape, self.output_shape = (n_in,), (self.n_out,)
+        self.input_shape = (n_in,)
         return self.output_shape
 
     def forward(self, x, training=False):
@@ -238,9 +248,12 @@ class Flatten(Layer):
 
     kind = "flatten"
 
+    def param_shapes(self, input_shape):
+        return {}, (math.prod(int(d) for d in input_shape),)
+
     def build(self, input_shape, rng, dtype, init):
         self.input_shape = tuple(input_shape)
-        self.output_shape = (int(np.prod(input_shape)),)
+        self.output_shape = self.param_shapes(input_shape)[1]
         return self.output_shape
 
     def forward(self, x, training=False):

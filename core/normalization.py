@@ -45,6 +45,10 @@ class BatchNormDense(Dense):
             raise ValueError(f"batch-norm ε must be positive, not {eps}")
         self.momentum, self.eps = float(momentum), float(eps)
 
+    def param_shapes(self, input_shape):
+        shapes, out = super().param_shapes(input_shape)
+        return {**shapes, **{k: (self.n_out,) for k in ("gamma", *self.STATS)}}, out
+
     def build(self, input_shape, rng, dtype, init):
         shape = super().build(input_shape, rng, dtype, init)
         n = self.n_out
@@ -118,12 +122,12 @@ class BatchNormDense(Dense):
 class _Residual:
     """a = x + (the wrapped layer's output): BP2 gains an identity term, ∂C/∂x = ∂C/∂a + (usual path)."""
 
-    def build(self, input_shape, rng, dtype, init):
-        shape = super().build(input_shape, rng, dtype, init)
-        if tuple(shape) != tuple(input_shape):
+    def param_shapes(self, input_shape):
+        shapes, out = super().param_shapes(input_shape)
+        if tuple(out) != tuple(input_shape):
             raise ValueError(f"a residual layer must have as many outputs as inputs: it receives "
                              f"{int(np.prod(input_shape))} and has {self.n_out} neurons")
-        return shape
+        return shapes, out
 
     def forward(self, x, training=False):
         return x + super().forward(x, training)  # self.a stays σ(z), what σ'(z) needs

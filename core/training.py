@@ -23,7 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from core import augment as augmentation
-from core.divergence import BlowUpWatch
+from core.divergence import BlowUpWatch, advice
 from core.data import MNIST, Split, expand_mnist
 from core.network import Network
 from core.steps import make_step
@@ -306,10 +306,10 @@ class Trainer:
         return f"{what} at epoch {epoch}, batch {batch}: {self._advice(epoch)}"
 
     def _advice(self, epoch: int) -> str:
-        """What a diverged run's message ends with: η, what to try, and which weights are back."""
+        """What a diverged run's message ends with: η (or λ), what to try, and which weights are back."""
         kept = f"the network is back to its state after epoch {epoch - 1}" if epoch > 1 \
             else "the network is back to its initial weights"
-        return f"η = {self.eta:g} is too large for this network (try η = {self.eta / 10:g}); {kept}"
+        return f"{advice(self.net, self.eta, self.lmbda, self.n, self.config.regularization)}; {kept}"
 
 
 def train(net: Network, data: MNIST, config: TrainConfig) -> list[Event]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import shot
 
-TABS = ["draw", "train", "gradients", "universality"]
+TABS = ["draw", "principles", "train", "gradients", "universality"]
 
 
 def plain_tab(name: str, out: Path, size: tuple[int, int]) -> bool:

@@ -15,6 +15,7 @@ from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
 from app.gradients.data import start_with_data, when_data_ready
 from app.gradients.page import Page
+from app.gradients.speed_prediction import SpeedPrediction
 from app.theme.plots import decade_ticks, plot_widget
 from core import vanishing
 from core.network import Network
@@ -98,6 +99,8 @@ class ExperimentPage(Page):
         plots_row.addLayout(bar_column, 4)
         self.view_layout.addLayout(plots_row, 1)
         self.caption = self.add_caption()
+        self.prediction = SpeedPrediction(self)  # predict, then reveal (optional)
+        self.view_layout.addWidget(self.prediction)
 
         self.buttons.run_clicked.connect(self.start)
         self._initial_timer = QTimer(self, singleShot=True, interval=250)

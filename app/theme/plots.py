@@ -4,14 +4,20 @@ uses, so that every plot has the same title, axis labels, grid, legend and log a
 - :func:`plot_widget` makes a plot; :func:`style_plot` gives the same look to a plot made otherwise
   (a ``PlotWidget`` subclass, a plot in a ``GraphicsLayoutWidget``).
 - A log axis is labelled at whole decades only (and at 2 and 5 when the view spans little more than a
-  decade), the decades thinned when they would crowd: :class:`DecadeAxis`.
+  decade), the decades thinned when they would crowd: :class:`DecadeAxis`. Every tick label is
+  written in the app's number format (``app.numbers``), alike along one axis.
+- Every plot gets a hover read-out (``plot.readout``, ``app.theme.readout``).
+- :func:`fit_view` gives a plot ranges that include every shown curve and leaves its legend a corner
+  with no data in it (``app.theme.fitting``); views call it after they draw.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 
-from app import theme
+from app import numbers, theme
+from app.theme.fitting import fit_view, free_spot  # noqa: F401  (the factory's helpers, re-exported)
+from app.theme.readout import Readout
 
 # Images are (rows, columns) arrays everywhere in the app, like NumPy prints them.
 pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background=theme.BACKGROUND, foreground=theme.TEXT)
@@ -34,27 +40,24 @@ LEGEND_CORNERS = {"top-right": (-8, 8), "top-left": (8, 8), "bottom-right": (-8,
 #: a card behind text drawn over curves (legends, labels on lines)
 CARD = theme.rgba(theme.BACKGROUND, 200)
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def decade_label(k: int) -> str:
-    """10ᵏ as an axis label: 0.001, 1, 1000 near 1, 10⁻⁸ or 10⁶ further out."""
-    return f"{10.0 ** k:g}" if -4 <= k <= 4 else f"10{str(k).translate(_SUPERSCRIPT)}"
+    """10ᵏ as a lone label (0.001 … 100,000, else 10ᵏ); an axis's labels: :func:`app.numbers.decades`."""
+    return numbers.decades([k])[0]
 
 
 def decade_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
     """Ticks for an axis of log10 values drawn by hand: labelled decades, unlabelled 2…9 in between."""
-    major, minor = [], []
-    for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1):
-        major.append((float(k), decade_label(k)))
-        minor.extend((k + np.log10(m), "") for m in range(2, 10))
+    exponents = list(range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1))
+    major = list(zip(map(float, exponents), numbers.decades(exponents)))
+    minor = [(k + np.log10(m), "") for k in exponents for m in range(2, 10)]
     return [major, minor]
 
 
 class DecadeAxis(pg.AxisItem):
-    """An axis that, in log mode, labels whole decades only (10⁻⁵, 0.001, 1, ...), every second or
-    third one when they would crowd, with unlabelled ticks at 2…9 while there is room for them; a view
-    of little more than a decade is labelled at 2 and 5 too. In linear mode it is pyqtgraph's axis."""
+    """An axis that, in log mode, labels whole decades only (10⁻⁵, 10⁻⁴, 10⁻³ or 0.01, 0.1, 1), every
+    second or third one when they would crowd, with unlabelled ticks at 2…9 while there is room for
+    them; a view of little more than a decade is labelled at 2 and 5 too. In linear mode it places
+    ticks as pyqtgraph does; either way the labels are in the app's number format."""
 
     LABEL_PIXELS = {"left": 26, "right": 26, "top": 56, "bottom": 56}  # room one label needs along the axis
 
@@ -81,7 +84,15 @@ class DecadeAxis(pg.AxisItem):
     def logTickStrings(self, values, scale, spacing):
         if spacing is None:  # the unlabelled 2…9
             return [""] * len(values)
-        return [decade_label(int(round(v))) if abs(v - round(v)) < 1e-6 else f"{10.0 ** v:.3g}" for v in values]
+        whole = [abs(v - round(v)) < 1e-6 for v in values]
+        if all(whole):
+            return numbers.decades([int(round(v)) for v in values])
+        return [numbers.decades([int(round(v))])[0] if w else numbers.number(10.0 ** v) for v, w in zip(values, whole)]
+
+    def tickStrings(self, values, scale, spacing):
+        if self.logMode:
+            return self.logTickStrings(values, scale, spacing)
+        return numbers.ticks([v * scale for v in values], spacing * scale)
 
 
 def axes() -> dict[str, DecadeAxis]:
@@ -110,10 +121,12 @@ def add_legend(plot: pg.PlotItem, corner: str = "top-right") -> pg.LegendItem:
 
 
 def style_plot(plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: str = "", *, log_x: bool = False,
-               log_y: bool = False, grid: bool = True, legend: str | None = None) -> pg.LegendItem | None:
+               log_y: bool = False, grid: bool = True, legend: str | None = None,
+               readout: bool = True) -> pg.LegendItem | None:
     """The app's look on ``plot``: title, muted axis labels and ticks, a faint grid (``grid=False`` for
     plots redrawn many times a second: grid lines make every data update repaint the axes too), no
-    context menu or auto-range button, optional log axes and a legend in the corner ``legend``."""
+    context menu or auto-range button, optional log axes, a legend in the corner ``legend`` and the
+    hover read-out (``plot.readout``; ``readout=False`` for a plot that is not of curves)."""
     set_title(plot, title)
     for side, label in (("bottom", x_label), ("left", y_label)):
         axis = plot.getAxis(side)
@@ -127,18 +140,21 @@ def style_plot(plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: s
     plot.setLogMode(x=log_x, y=log_y)
     plot.setMenuEnabled(False)
     plot.hideButtons()
+    if readout and getattr(plot, "readout", None) is None:
+        plot.readout = Readout(plot)
     return add_legend(plot, legend) if legend else None
 
 
 def plot_widget(title: str = "", x_label: str = "", y_label: str = "", *, log_x: bool = False, log_y: bool = False,
                 grid: bool = True, legend: str | None = None, view_box: pg.ViewBox | None = None,
-                minimum: tuple[int, int] | None = (160, 120)) -> pg.PlotWidget:
+                minimum: tuple[int, int] | None = (160, 120), readout: bool = True) -> pg.PlotWidget:
     """A plot in the app's look (see :func:`style_plot`); ``view_box`` for one that handles the mouse
     its own way, ``minimum`` its smallest size."""
     widget = pg.PlotWidget(viewBox=view_box, axisItems=axes())
     if minimum is not None:
         widget.setMinimumSize(*minimum)
-    style_plot(widget.getPlotItem(), title, x_label, y_label, log_x=log_x, log_y=log_y, grid=grid, legend=legend)
+    style_plot(widget.getPlotItem(), title, x_label, y_label, log_x=log_x, log_y=log_y, grid=grid, legend=legend,
+               readout=readout)
     return widget
 
 

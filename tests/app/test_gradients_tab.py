@@ -15,6 +15,7 @@ from app.gradients import plots
 from app.gradients.tab import GradientsTab
 from app.state import AppState
 from core import probes, vanishing
+from tests.app import tabs as main_tabs
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -306,11 +307,10 @@ def test_any_run_follows_a_real_train_tab_run(qtbot, small_window):
     one curve per layer with weights, one point per measured mini-batch, and the first point is the
     gradient of the first mini-batch's mean cost at the initial weights."""
     window = small_window
-    train, gradients = window.tabs.widget(1), window.tabs.widget(2)
-    assert window.tabs.tabText(2) == "Gradients"
+    train, gradients = main_tabs.tab(window, "Train"), main_tabs.tab(window, "Gradients")
     page = gradients.any_run
     page.smooth.setValue(1)  # raw values
-    window.tabs.setCurrentIndex(1)
+    main_tabs.show(window, "Train")
     train.form.set_training_images(1000)
     train.form.select_preset("ch5-deep-2")
     train.form.set_field("train_size", "1000")
@@ -324,7 +324,7 @@ def test_any_run_follows_a_real_train_tab_run(qtbot, small_window):
 
     train.run_started.connect(started)
     assert train.start()
-    window.tabs.setCurrentIndex(2)  # watch it from the Gradients tab while it trains
+    main_tabs.show(window, "Gradients")  # watch it from the Gradients tab while it trains
     gradients.show_page("any_run")
     qtbot.waitUntil(lambda: train.worker is None and train.run is not None and train.run.status != "running",
                     timeout=60_000)

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from app.main_window import MainWindow
 from core.io import load_network, save_network
 from core.models import BUNDLED
+from tests.app.tabs import index_of, show, tab
 
 
 @pytest.fixture
@@ -37,8 +38,8 @@ def _errors(window, monkeypatch):
 
 
 def test_tabs_and_menus(window):
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Draw", "Train", "Gradients",
-                                                                          "Universality"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Draw", "Principles", "Train",
+                                                                          "Gradients", "Universality"]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&View", "&Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
@@ -49,7 +50,7 @@ def test_tabs_and_menus(window):
 
 
 def test_every_menu_action_works_from_its_shortcut(window, qtbot, tmp_path, ch1, monkeypatch):
-    """Ctrl+O, Ctrl+S, Ctrl+E, Ctrl+1-4, F1 and Ctrl+Q, pressed on the window, do what the menus say."""
+    """Ctrl+O, Ctrl+S, Ctrl+E, Ctrl+1-5, F1 and Ctrl+Q, pressed on the window, do what the menus say."""
     errors = _errors(window, monkeypatch)
     opened = []
     monkeypatch.setattr("app.main_window.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
@@ -74,8 +75,8 @@ def test_every_menu_action_works_from_its_shortcut(window, qtbot, tmp_path, ch1,
     press("Ctrl+E")
     assert not QImage(str(tmp_path / "view.png")).isNull()
     press("F1")
-    assert opened == [window.tabs.widget(0).book_url]
-    for i in (1, 2, 3, 0):
+    assert opened == [tab(window, "Draw").book_url]
+    for i in (1, 2, 3, 4, 0):
         press(f"Ctrl+{i + 1}")
         assert window.tabs.currentIndex() == i
     press("Ctrl+Q")
@@ -85,7 +86,7 @@ def test_every_menu_action_works_from_its_shortcut(window, qtbot, tmp_path, ch1,
 
 def test_saving_names_the_network_after_its_file(window, tmp_path, ch1):
     window.state.set_network(ch1, "Chapter 1 MLP", BUNDLED["ch1"].path)
-    picker = window.tabs.widget(0).picker
+    picker = tab(window, "Draw").picker
     assert picker.combo.currentText() == "Chapter 1 MLP (bundled)"
     assert window.save_network(tmp_path / "mine.npz")
     assert window.state.network_label == "mine" and window.windowTitle().endswith("mine")
@@ -95,7 +96,7 @@ def test_saving_names_the_network_after_its_file(window, tmp_path, ch1):
 
 
 def test_help_names_the_chapter_of_the_current_tab(window):
-    window.tabs.setCurrentIndex(0)
+    show(window, "Draw")
     assert "Chapter 1" in window.chapter_action.text()
     assert window.chapter_action.statusTip().endswith("chap1.html")
     for i in range(window.tabs.count()):
@@ -126,7 +127,7 @@ def test_opening_a_network_updates_the_status_bar(window, tmp_path, ch1):
     text = window.network_status.text()
     assert "my-net" in text and "91.23%" in text
     assert window.windowTitle().endswith("my-net")
-    assert window.tabs.widget(0).net is window.state.network  # the Draw tab reads with it
+    assert tab(window, "Draw").net is window.state.network  # the Draw tab reads with it
 
 
 def test_a_corrupt_file_shows_an_error_and_keeps_the_previous_network(window, tmp_path, ch1, monkeypatch):
@@ -188,10 +189,10 @@ def test_export_failure_is_reported(window, tmp_path, monkeypatch):
 
 def test_show_digit_switches_to_the_draw_tab(window, mnist, ch1):
     window.state.set_network(ch1, "Chapter 1 MLP")
-    window.tabs.setCurrentIndex(1)
+    show(window, "Train")
     window.state.show_digit.emit(mnist.test.images[0], int(mnist.test.labels[0]))
-    assert window.tabs.currentIndex() == 0
-    draw = window.tabs.widget(0)
+    assert window.tabs.currentIndex() == index_of(window, "Draw")
+    draw = tab(window, "Draw")
     assert not draw.canvas.is_blank() and draw.prediction == mnist.test.labels[0]
 
 
@@ -203,7 +204,7 @@ def test_geometry_tab_and_last_network_are_remembered(qtbot, settings, tmp_path,
     path = tmp_path / "last.npz"
     save_network(ch1, path)
     assert first.open_network(path)
-    first.tabs.setCurrentIndex(2)
+    show(first, "Gradients")
     first.close()
     saved = settings.value("geometry")
     assert saved == first.saveGeometry()
@@ -217,7 +218,7 @@ def test_geometry_tab_and_last_network_are_remembered(qtbot, settings, tmp_path,
     # (the offscreen screen is only 800 wide, so the width is clamped; the height may differ by the
     # window frame, which the offscreen platform counts differently before a window is shown)
     assert abs(second.height() - 700) <= 12
-    assert second.tabs.currentIndex() == 2
+    assert second.tabs.currentIndex() == index_of(second, "Gradients")
     qtbot.waitUntil(lambda: second.state.network is not None, timeout=10000)
     assert second.state.network_path == path and second.state.network_label == "last"
 
@@ -237,12 +238,12 @@ def test_lazy_start_shows_the_frame_first_then_builds_every_tab(qtbot, settings)
     window = MainWindow(settings=settings, lazy=True)
     qtbot.addWidget(window)
     assert window.state is None and not window.ready  # only the frame so far: nothing heavy yet
-    assert [window.tabs.tabText(i) for i in range(4)] == ["Draw", "Train", "Gradients", "Universality"]
+    assert [window.tabs.tabText(i) for i in range(5)] == ["Draw", "Principles", "Train", "Gradients", "Universality"]
     assert "Starting" in window.network_status.text()
     window.show()
     qtbot.waitUntil(lambda: window.ready, timeout=20000)
-    assert isinstance(window.tabs.widget(0), DrawTab) and isinstance(window.tabs.widget(1), TrainTab)
-    assert window.tabs.currentIndex() == 0
+    assert isinstance(tab(window, "Draw"), DrawTab) and isinstance(tab(window, "Train"), TrainTab)
+    assert window.tabs.currentIndex() == index_of(window, "Draw")
     qtbot.waitUntil(lambda: window.state.network is not None, timeout=10000)
     assert "test accuracy" in window.network_status.text()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app import theme
@@ -46,9 +47,11 @@ def labels(axis: look.DecadeAxis, lo: float, hi: float, pixels: float) -> list[s
 
 def test_log_axis_labels_decades_only(qtbot):
     left = look.DecadeAxis("left")
-    assert labels(left, -5.2, 0.3, 300) == ["10⁻⁵", "0.0001", "0.001", "0.01", "0.1", "1"]
+    # one axis, one form: never 0.0001 next to 10⁻⁵
+    assert labels(left, -5.2, 0.3, 300) == ["10⁻⁵", "10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "10⁰"]
+    assert labels(left, -3.2, 2.3, 300) == ["0.001", "0.01", "0.1", "1", "10", "100"]
     crowded = labels(left, -12, 0, 130)  # 13 decades where 5 labels fit: every third
-    assert crowded == ["10⁻¹²", "10⁻⁹", "10⁻⁶", "0.001", "1"]
+    assert crowded == ["10⁻¹²", "10⁻⁹", "10⁻⁶", "10⁻³", "10⁰"]
     short = labels(left, -1.1, 0.2, 300)  # little more than a decade: 2 and 5 as well
     assert short[:2] == ["0.1", "1"] and {"0.2", "0.5"} <= set(short)
     assert labels(left, 0.4, 0.6, 300) == ["3.16"]  # a sliver of a decade still gets a label
@@ -73,3 +76,96 @@ def test_views_use_the_factory(module):
     source = Path(APP.parent / (module.replace(".", "/") + ".py")).read_text()
     assert "look." in source or "plot_widget" in source
     assert not re.search(r"\.setTitle\(|addLegend\(|showGrid\(", source)
+
+
+def test_linear_ticks_are_in_the_number_format(qtbot):
+    axis = look.DecadeAxis("left")
+    assert axis.tickStrings([0.0002, 0.0004], 1.0, 0.0002) == ["2×10⁻⁴", "4×10⁻⁴"]
+    assert axis.tickStrings([10000, 20000], 1.0, 10000) == ["10,000", "20,000"]
+    assert axis.tickStrings([-0.5, 0, 0.5], 1.0, 0.5) == ["−0.5", "0.0", "0.5"]
+
+
+def curves_plot(qtbot, size=(400, 300), legend="top-right"):
+    widget = look.plot_widget("Accuracy", "epoch", "accuracy (%)", legend=legend)
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget, widget.getPlotItem()
+
+
+def legend_box(plot):
+    """The legend's rectangle as it is on screen, in view coordinates (x0, x1, y0, y1)."""
+    rect = plot.legend.sceneBoundingRect()
+    a, b = plot.vb.mapSceneToView(rect.topLeft()), plot.vb.mapSceneToView(rect.bottomRight())
+    return min(a.x(), b.x()), max(a.x(), b.x()), min(a.y(), b.y()), max(a.y(), b.y())
+
+
+def test_hover_read_out_shows_each_curve_at_the_x_under_the_cursor_beside_the_points(qtbot):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtWidgets import QApplication
+
+    widget, plot = curves_plot(qtbot)
+    x = np.arange(1, 11, dtype=float)
+    plot.plot(x, 80 + x, pen=theme.TRAIN, name="training")
+    plot.plot(x, 0.00001 * x, pen=theme.TEST, name="tiny")
+    plot.setRange(xRange=(0, 11), yRange=(0, 100), padding=0)
+    readout = plot.readout
+    assert not readout.shown
+    at = widget.mapFromScene(plot.vb.mapViewToScene(QPointF(4.2, 50)))
+    qtbot.mouseMove(widget.viewport(), QPoint(at.x(), at.y()))
+    qtbot.waitUntil(lambda: readout.shown)
+    QApplication.processEvents()  # (the card takes its place in the scene when the view's transform is known)
+    assert readout.text().split("\n") == ["epoch 4", "● training 84", "● tiny 4×10⁻⁵"]
+    # the card is beside the line the dots are on: it covers none of them
+    card = readout.card.textItem.sceneBoundingRect()
+    for spot in readout.dots.points():
+        assert not card.contains(plot.vb.mapViewToScene(spot.pos()))
+    assert len(readout.dots.points()) == 2 and readout.line.value() == 4
+    # near the right edge the card goes to the left of the line, still inside the plot
+    assert readout.read_at(QPointF(10, 50))
+    QApplication.processEvents()
+    card, view = readout.card.textItem.sceneBoundingRect(), plot.vb.sceneBoundingRect()
+    assert card.right() < plot.vb.mapViewToScene(QPointF(10, 50)).x() and card.left() >= view.left()
+    # its items are no data of the plot: no legend entry, no part of the range, not read themselves
+    assert len(plot.listDataItems()) == 2 and len(plot.legend.items) == 2
+    outside = widget.mapFromScene(plot.titleLabel.sceneBoundingRect().center())
+
+    moves = []
+
+    def moved_off() -> bool:  # (the scene drops a move that comes within ~16 ms of the last one)
+        moves.append(len(moves) % 2)
+        qtbot.mouseMove(widget.viewport(), QPoint(outside.x(), outside.y() + moves[-1]))
+        return not readout.shown
+
+    qtbot.waitUntil(moved_off)
+
+
+def test_fit_view_includes_every_curve_and_frees_a_corner_for_the_legend(qtbot):
+    from app.theme import fitting
+
+    widget, plot = curves_plot(qtbot, legend="bottom-right")
+    x = np.arange(1, 31, dtype=float)
+    plot.plot(x, 100 - 60 * np.exp(-x / 3), pen=theme.TRAIN, name="training")  # rises to 100 %
+    plot.plot(x, 95 - 60 * np.exp(-x / 3), pen=theme.VALIDATION, name="validation")
+    plot.plot([1, 2, 3, 30], [20, 30, 45, 96], pen=theme.TEST, name="#2 validation")  # far below at the start
+    fitting.fit_view(plot, y_limits=(0, 100))
+    (x0, x1), (y0, y1) = plot.vb.viewRange()
+    assert x0 <= 1 and x1 >= 30 and y0 <= 20 and y1 == 100  # every curve, and never past 100 %
+    box = legend_box(plot)
+    assert not any(fitting.crosses(dx, dy, box) for dx, dy in fitting.shown_data(plot))
+    assert fitting.corner_of(plot.legend) != "top-left"  # the curves fill that corner
+
+
+def test_fit_view_grows_the_range_when_every_corner_has_data(qtbot):
+    from app.theme import fitting
+
+    widget, plot = curves_plot(qtbot, legend="top-right")
+    x = np.linspace(0, 10, 200)
+    plot.plot(x, np.sin(3 * x), pen=theme.TRAIN, name="a wave across the whole plot")
+    plot.plot(x, np.cos(3 * x), pen=theme.TEST, name="another")
+    fitting.fit_view(plot)
+    (_x0, _x1), (y0, y1) = plot.vb.viewRange()
+    assert y0 <= -1 and y1 >= 1
+    box = legend_box(plot)
+    assert not any(fitting.crosses(dx, dy, box) for dx, dy in fitting.shown_data(plot))

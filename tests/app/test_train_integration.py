@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.app.tabs import index_of, show
+from tests.app.tabs import tab as tab_titled
 
 WAIT = 30_000
 
@@ -12,8 +14,7 @@ WAIT = 30_000
 @pytest.fixture
 def window(small_window):
     win = small_window
-    win.tabs.setCurrentIndex(1)
-    tab = win.tabs.currentWidget()
+    tab = show(win, "Train")
     tab.form.set_training_images(1000)
     return win
 
@@ -28,17 +29,18 @@ def train(qtbot, tab, epochs):
 
 
 def test_a_mistake_opens_in_the_draw_tab_and_the_network_is_offered_there(qtbot, window):
-    tab = window.tabs.widget(1)
-    assert window.tabs.tabText(1) == "Train" and tab.export_widget() is tab.views
+    tab = tab_titled(window, "Train")
+    assert tab.export_widget() is tab.views
     train(qtbot, tab, 1)
     qtbot.waitUntil(lambda: tab.worker is None and tab.run.status == "finished", timeout=WAIT)
     assert window.state.training_network is tab.run.network
     with qtbot.waitSignal(window.state.show_mistake, timeout=WAIT):
         tab.gallery.clicked.emit(0)
-    assert window.tabs.currentIndex() == 0  # the main window switched to the Draw tab
+    assert window.tabs.currentIndex() == index_of(window, "Draw")  # the main window switched to the Draw tab
     epoch_network = tab.mistakes.result.network  # the Draw tab reads it with the network that misread it
-    assert window.state.network is epoch_network and window.tabs.widget(0).net is epoch_network
-    window.tabs.setCurrentIndex(1)
+    draw = window.tabs.widget(index_of(window, "Draw"))
+    assert window.state.network is epoch_network and draw.net is epoch_network
+    show(window, "Train")
     tab.send_to_draw(tab.run)
     assert window.state.network_label == tab.run.name
     x = window.state.data.test.images[:20]
@@ -46,7 +48,7 @@ def test_a_mistake_opens_in_the_draw_tab_and_the_network_is_offered_there(qtbot,
 
 
 def test_closing_the_window_stops_a_run(qtbot, window):
-    tab = window.tabs.widget(1)
+    tab = tab_titled(window, "Train")
     train(qtbot, tab, 500)
     worker = tab.worker
     assert worker is not None, (tab.run.status, tab.run.message, tab.controls.banner.text(), tab.controls.status.text())

@@ -70,3 +70,46 @@ def test_the_last_good_epoch_is_put_back_when_eta_is_raised_mid_run(thousand):
     assert len(rest) == 1 and isinstance(rest[0], Diverged) and rest[0].epoch == 2
     assert rest[0].message.endswith("the network is back to its state after epoch 1")
     assert all(np.array_equal(l.params["w"], w) for l, w in zip(net.layers, after_one))
+
+
+# --- issue 12: λ named when it is to blame; "nothing was learned" ----------------------------------
+
+def test_a_huge_lambda_is_blamed_not_eta(thousand):
+    message, reported, _, _ = _run(thousand, "ch1", lmbda=1e300, epochs=2)
+    assert reported == [] and "λ = 1e+300 is too large for η = 3 and n = 1,000" in message
+    assert "1 − ηλ/n" in message and "is ≤ 0" in message and "η = 3 is too large" not in message
+
+
+def test_an_l1_lambda_that_dominates_every_step_is_named_when_nothing_was_learned(thousand):
+    """L1 with ηλ/n = 1.5, larger than the weights' typical size: they hop around zero, no blow-up,
+    and nothing is learned; the note says why."""
+    from core.divergence import nothing_learned
+
+    preset = presets.get("ch1")
+    trainer = Trainer(preset.build(0), thousand, preset.with_config(lmbda=500.0, regularization="l1", epochs=2))
+    events = [e for e in trainer.run() if isinstance(e, EpochDone)]
+    note = nothing_learned(events[-1], trainer)
+    assert note.startswith("nothing was learned") and "ηλ/n = 1.5" in note and "λ term dominates" in note
+
+
+def test_lambda_is_not_blamed_while_the_decay_factor_stays_positive():
+    from core.divergence import lambda_to_blame
+    from core.network import Network
+
+    net = Network.mlp([784, 30, 10])
+    assert lambda_to_blame(net, 3.0, 5.0, 50_000) is None  # the book's ch3: 1 − ηλ/n ≈ 0.9997
+    assert lambda_to_blame(net, 3.0, 16_000, 50_000) is None  # 0.04: small, but it still shrinks
+    assert "-0.2" in lambda_to_blame(net, 3.0, 20_000, 50_000)
+    assert lambda_to_blame(net, 3.0, 0.0, 50_000) is None
+
+
+def test_a_tiny_eta_ends_with_nothing_learned(thousand):
+    from core.divergence import nothing_learned
+
+    preset = presets.get("ch1")
+    events = [e for e in Trainer(preset.build(0), thousand, preset.with_config(eta=1e-12, epochs=1)).run()
+              if isinstance(e, EpochDone)]
+    assert nothing_learned(events[-1]).startswith("nothing was learned (at chance after the run: ")
+    learned = [e for e in Trainer(preset.build(0), thousand, preset.with_config(epochs=1)).run()
+               if isinstance(e, EpochDone)]
+    assert nothing_learned(learned[-1]) is None

@@ -1,0 +1,1 @@
+"""The Principles tab: the maths of chapters 1-3 with every number visible (see ``tab.py``)."""
