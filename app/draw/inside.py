@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app import theme
+from app import numbers, theme
 from app.theme.palette import font
 from app.theme.plots import ACTIVATION, DIVERGING
 from app.widgets.mosaic_view import MosaicView
@@ -231,10 +231,10 @@ class InsideView(QWidget):
         a = float(self._last["activations"][layer_index][0].ravel()[k])
         c = float(self._last["contributions"][layer_index][0].ravel()[k])
         answer = int(np.argmax(self._last["output"][0]))
-        return f"neuron {k}: activation {a:.3f}, pushes “{answer}” by {c:+.3f}"
+        return f"neuron {k}: activation {numbers.number(a)}, pushes “{answer}” by {'+' if c > 0 else ''}{numbers.number(c)}"
 
     def _describe_map(self, layer_index: int, k: int) -> str:
         if self._last is None:
             return f"feature map {k}"
         m = self._last["activations"][layer_index][0][k]
-        return f"feature map {k}: mean {float(m.mean()):.3f}, max {float(m.max()):.3f}"
+        return f"feature map {k}: mean {numbers.number(m.mean())}, max {numbers.number(m.max())}"

@@ -16,6 +16,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
+from app import numbers
 from core.io import ModelFileError
 from core.models import bundled_models
 
@@ -148,7 +149,7 @@ class NetworkPicker(QWidget):
         text = net.describe()  # (after the accuracy: a long architecture is what gets cut short)
         acc = self.state.test_accuracy()
         if acc is not None:
-            text = f"test accuracy {acc:.2%} · {text}"
+            text = f"test accuracy {numbers.percent(acc)} · {text}"
         self.info.setText(text)
         self.info.setToolTip(text)
 

@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app import jobs, theme
+from app import jobs, numbers, theme
 from app.widgets.live_text import LiveText
 
 
@@ -138,12 +138,12 @@ class SamplesBar(QWidget):
                 return
             i = int(self.rng.choice(wrong))
             name = self.state.network_label or "this network"
-            self._emit(i, f"{name} reads {int(self._predictions[1][i])}, as it misreads {wrong.size:,} of the "
-                          f"{len(self._predictions[1]):,} test images")
+            self._emit(i, f"{name} reads {int(self._predictions[1][i])}, as it misreads {numbers.count(wrong.size)} "
+                          f"of the {numbers.count(len(self._predictions[1]))} test images")
             return
         if self._mistake_for is net:
             return  # already classifying the test set for this network
-        self._status(f"Classifying the {len(self.state.data.test):,} test images…")
+        self._status(f"Classifying the {numbers.count(len(self.state.data.test))} test images…")
         self.mistake_button.setEnabled(False)
         self._mistake_for = net
         self._mistake_worker = jobs.call(_predict, net, net.copy(), self.state.data.test.images, done=self._predicted,

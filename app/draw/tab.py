@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, Q
                                QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from app.draw.canvas import DrawingCanvas
-from app import jobs, theme
+from app import jobs, numbers, theme
 from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
 from app.draw.saliency import SaliencyView
@@ -345,7 +345,7 @@ class DrawTab(QWidget):
         self.bars.set_values(out[0], self.true_label)
         self.big_digit.setText(str(top))
         word = "probability" if self.net.output_layer.activation.name == "softmax" else "output activation"
-        verdict = f"reads <b>{top}</b><br>" + theme.coloured(f"{word} {out[0][top]:.2f}", theme.MUTED)
+        verdict = f"reads <b>{top}</b><br>" + theme.coloured(f"{word} {numbers.number(out[0][top], 2)}", theme.MUTED)
         if self.true_label is not None:
             ok = top == self.true_label
             verdict += "<br>" + theme.coloured(f"MNIST label {self.true_label}: {'right' if ok else 'wrong'}",
@@ -353,10 +353,10 @@ class DrawTab(QWidget):
         self.verdict.setText(verdict)
         self.sees.set_image(self.mnist_image)
         self.naive.set_image(naive)
-        self.sees_caption.setText(f"MNIST-style → <b>{top}</b> ({out[0][top]:.2f})")
+        self.sees_caption.setText(f"MNIST-style → <b>{top}</b> ({numbers.number(out[0][top], 2)})")
         colour = theme.TEXT if naive_top == top else theme.WARNING
         self.naive_caption.setText(f"canvas shrunk → <b style='color:{colour}'>{naive_top}</b> "
-                                   f"({out[1][naive_top]:.2f})")
+                                   f"({numbers.number(out[1][naive_top], 2)})")
 
     def refresh_inside(self) -> None:
         """The slower views: inside the network and the saliency map, for the last preprocessed image."""

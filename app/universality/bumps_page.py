@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSpinBox
 
-from app import theme
+from app import numbers, theme
 from app.universality import diagram
 from app.universality.controls import note_label
 from app.universality.page import SectionPage, group
@@ -52,7 +52,7 @@ class BumpsPage(SectionPage):
         for item in self.fills:
             self.plot.addItem(item)
         self.plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.BORDER_STRONG)))
-        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
+        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3), name="Σⱼ vⱼaⱼ")
         self.tops = pg.ScatterPlotItem(size=13, symbol="s", pen=pg.mkPen(theme.BRIGHT, width=1.2))
         self.edges = pg.ScatterPlotItem(size=12, symbol="t1", pen=pg.mkPen(theme.BRIGHT, width=1))
         self.plot.addItem(self.tops)
@@ -156,7 +156,7 @@ class BumpsPage(SectionPage):
                     spin.blockSignals(False)
         pair_colours = [self._colour(k) for k in range(n) for _ in range(2)]
         self.diagram.set_network(*diagram.bumps(net.w, net.b, net.v, colours=pair_colours),
-                                 caption=f"hidden weights w = {self.steepness:.0f}; output weights ±h")
+                                 caption=f"hidden weights w = {numbers.number(self.steepness, 4)}; output weights ±h")
         self.changed.emit()
 
     def _state(self) -> tuple:

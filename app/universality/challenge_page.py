@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QSplitter)
 
-from app import theme
+from app import numbers, theme
 from app.theme.plots import set_title
 from app.universality.challenge_gestures import BumpGestures, DrawGestures, DrawingCue
 from app.universality.controls import ScoreBadge, note_label
@@ -71,13 +71,13 @@ class ChallengePage(SectionPage):
                                     brush=pg.mkBrush(theme.rgba(NETWORK, 45)))
         top.addItem(self.bars)
         top.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.BORDER_STRONG)))
-        self.goal_curve = top.plot(pen=pg.mkPen(GOAL, width=2))
+        self.goal_curve = top.plot(pen=pg.mkPen(GOAL, width=2), name="σ⁻¹∘f")  # (names: the hover read-out's)
         self.heights_curve = pg.PlotCurveItem(pen=pg.mkPen(None))  # (each x's bin's h: the gap's other edge)
         top.addItem(self.heights_curve)
         self.gap = pg.FillBetweenItem(self.goal_curve, self.heights_curve, brush=pg.mkBrush(theme.rgba(GAP, 70)))
         top.addItem(self.gap)
-        self.network_curve = top.plot(pen=pg.mkPen(NETWORK, width=2.5))
-        self.learned_z_curve = top.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
+        self.network_curve = top.plot(pen=pg.mkPen(NETWORK, width=2.5), name="yours")
+        self.learned_z_curve = top.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine), name="learned")
         self.learned_steps = pg.ScatterPlotItem(size=9, symbol="t1", brush=pg.mkBrush(LEARNED), pen=None)
         top.addItem(self.learned_steps)
         self.handles = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(theme.BRIGHT, width=1), brush=pg.mkBrush(NETWORK))
@@ -91,9 +91,10 @@ class ChallengePage(SectionPage):
         self.bottom = make_plot("", "x", "output", handler=self.draw_gestures["f"], y_range=(0, 1))
         bottom = self.bottom
         self.top_title, self.bottom_title = FittedTitle(top), FittedTitle(bottom)
-        self.f_curve = bottom.plot(pen=pg.mkPen(GOAL, width=2))
-        self.output_curve = bottom.plot(pen=pg.mkPen(NETWORK, width=2.5))
-        self.learned_output_curve = bottom.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
+        self.f_curve = bottom.plot(pen=pg.mkPen(GOAL, width=2), name="f")
+        self.output_curve = bottom.plot(pen=pg.mkPen(NETWORK, width=2.5), name="yours")
+        self.learned_output_curve = bottom.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine),
+                                                name="learned")
         self.bottom_cue = DrawingCue(bottom, "✎ Drawing f: drag across the plot")
 
         plots = QSplitter(Qt.Orientation.Vertical)
@@ -171,24 +172,24 @@ class ChallengePage(SectionPage):
         lg.addWidget(self.learn_label, 1, 0, 1, 3)
         lg.addWidget(self.show_learned, 2, 0, 1, 3)
 
-        # best score against N
-        # x is log10(N), labelled with plain numbers
+        # best score against N, on a log axis labelled 1, 2, 5, 10, … (view coordinates: log10 N)
         self.n_plot = make_plot("", "N (number of bumps)", "deviation",  # (room for the markers at N = 1, 100)
                                 x_range=(-0.07, 2.07), y_range=(0, 1.2))
         set_title(self.n_plot.getPlotItem(), f"Score vs N: {theme.coloured('best heights', BEST)} · "
                                              f"{theme.coloured('● learned', LEARNED)} · {theme.coloured('■ yours', NETWORK)}")
+        self.n_plot.getPlotItem().setLogMode(x=True)
         log_ticks(self.n_plot)
         self.n_plot.setMinimumHeight(80)  # (with the rest of the column, fits a 1024×700 window unscrolled)
         self.ns = np.arange(1, u.MAX_BUMPS + 1)
-        self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2))
+        self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2), name="best")
         self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DotLine)))
         success = label_item("Success! ≤ 0.40", theme.MUTED, anchor=(0, 1), size=theme.FONT_SMALL)
         success.setPos(1.38, u.SUCCESS)
         self.n_plot.addItem(success)
         self.learned_points = self.n_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=LEARNED,
-                                               symbolPen=None)
+                                               symbolPen=None, name="learned")
         self.yours_point = self.n_plot.plot(pen=None, symbol="s", symbolSize=10, symbolBrush=NETWORK,
-                                            symbolPen=theme.BRIGHT)
+                                            symbolPen=theme.BRIGHT, name="yours")
         self.n_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.BORDER_STRONG))
         self.n_plot.addItem(self.n_line)
 
@@ -298,7 +299,7 @@ class ChallengePage(SectionPage):
         self.f_curve.setData(X, values)
         self.goal_curve.setData(X, self.goal)
         self.best = u.best_scores(u.MAX_BUMPS, self.target)
-        self.best_curve.setData(np.log10(self.ns), self.best)
+        self.best_curve.setData(self.ns, self.best)
         self.target_box.note_clipping(u.out_of_range(values), "interval")
         self._redraw_bumps()
         if autorange:
@@ -339,12 +340,12 @@ class ChallengePage(SectionPage):
         best = self.best[n - 1]
         self.best_label.setText(f"Best with N = {n}: <b>{best:.3f}</b> (Auto-fit) · all heights 0: "
                                 f"{u.average_deviation(np.zeros(n), self.target):.3f}")
-        self.h_label.setText(f"h of bump {self.selected + 1} (x ∈ [{edges[self.selected]:.2f}, "
-                             f"{edges[self.selected + 1]:.2f}))")
+        self.h_label.setText(f"h of bump {self.selected + 1} (x ∈ [{numbers.number(edges[self.selected])}, "
+                             f"{numbers.number(edges[self.selected + 1])}))")
         self.h_spin.blockSignals(True)
         self.h_spin.setValue(self.heights[self.selected])
         self.h_spin.blockSignals(False)
-        self.yours_point.setData([np.log10(n)], [score])
+        self.yours_point.setData([n], [score])
         self._fit_n_plot(score)
         self.n_line.setValue(np.log10(n))
         self.heights_changed.emit()
@@ -378,7 +379,7 @@ class ChallengePage(SectionPage):
             item.setVisible(shown)
         self._titles(shown)
         ns = sorted(self.learned_scores)
-        self.learned_points.setData(np.log10(ns), [self.learned_scores[n] for n in ns])
+        self.learned_points.setData(ns, [self.learned_scores[n] for n in ns])
 
     def _titles(self, learned: bool) -> None:
         """Colour-coded titles serve as the legends (a legend box would sit on top of bumps); a narrow
@@ -423,7 +424,8 @@ class ChallengePage(SectionPage):
         n = self.n_bumps
         self.learned_scores[n] = min(self.learned_scores.get(n, np.inf), snap["deviation"])
         deviation = theme.coloured(f"{snap['deviation']:.3f}", LEARNED, bold=True)
-        self.learn_label.setText(f"{2 * n} hidden neurons · step {snap['steps']:,} · cost {snap['cost']:.4f}<br>"
+        self.learn_label.setText(f"{2 * n} hidden neurons · step {numbers.count(snap['steps'])} · "
+                                 f"cost {numbers.number(snap['cost'], 4)}<br>"
                                  f"learned network's average deviation: {deviation}")
         self._redraw_learned()
 

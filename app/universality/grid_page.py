@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QSpinBox
 
-from app import jobs, theme
+from app import jobs, numbers, theme
 from app.theme.plots import ERRORS, SEQUENTIAL
 from app.universality.controls import ScoreBadge, note_label
 from app.universality.heatmap import HeatMap
@@ -143,7 +143,7 @@ class GridPage(SectionPage):
         self.target_box.note_clipping(result["outside"], "square")
         self.description.setText(
             f"2 inputs → {2 * (n + 1)} step neurons ({n + 1} on x, {n + 1} on y) → {n * n} tower neurons, each "
-            f"joined to 4 steps by ±h with bias −3h/2 = −{1.5 * h:.4g} → 1 output neuron σ(z)")
+            f"joined to 4 steps by ±h with bias −3h/2 = {numbers.number(-1.5 * h, 4)} → 1 output neuron σ(z)")
         self.status.setText("")
         self.updated.emit(result)
 

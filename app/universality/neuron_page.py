@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QRadioButton
 
-from app import theme
+from app import numbers, theme
 from app.universality import diagram
 from app.universality.controls import ValueSlider, note_label
 from app.universality.page import SectionPage, group
@@ -37,9 +37,9 @@ class NeuronPage(SectionPage):
         self.w, self.b = 8.0, -4.0
         self.plot = make_plot("Output of one hidden neuron", "x", "σ(wx + b)", handler=self,
                               x_range=(0, 1), y_range=(-0.02, 1.02))
-        self.compare = [self.plot.plot(pen=pg.mkPen(theme.rgba(theme.TEXT, 40 + 25 * k), width=1.5))
-                        for k in range(len(COMPARE_W))]
-        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
+        self.compare = [self.plot.plot(pen=pg.mkPen(theme.rgba(theme.TEXT, 40 + 25 * k), width=1.5),
+                                       name=f"|w| = {numbers.number(w)}") for k, w in enumerate(COMPARE_W)]
+        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3), name="σ(wx + b)")
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(ACCENT, width=1, style=Qt.PenStyle.DashLine))
         self.handle = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(ACCENT), pen=pg.mkPen(theme.BRIGHT, width=1.5))
         self.step_label = label_item(color=ACCENT, anchor=(0, 1), backed=True)
@@ -105,7 +105,7 @@ class NeuronPage(SectionPage):
             s = u.step_position(self.w, self.b)
             self.step_line.setValue(s)
             self.handle.setData([s], [0.5])
-            self.step_label.setText(f"s = −b/w = {s:.3f}")
+            self.step_label.setText(f"s = −b/w = {numbers.number(s)}")
             # beside the step, on the side with more room, so it never runs off the plot
             if s <= 0.5:
                 self.step_label.setAnchor((0, 1))
@@ -119,8 +119,9 @@ class NeuronPage(SectionPage):
         for item in (self.step_line, self.handle, self.step_label):
             item.setVisible(visible)
         self.diagram.set_network(*diagram.one_neuron(self.w, self.b), caption="weights on the connections")
-        self.readout.setText(f"σ(<i>wx</i> + <i>b</i>) with <i>w</i> = {self.w:.4g}, <i>b</i> = {self.b:.4g}"
-                             + (f" &nbsp;→&nbsp; step at <i>s</i> = {u.step_position(self.w, self.b):.3f}"
+        self.readout.setText(f"σ(<i>wx</i> + <i>b</i>) with <i>w</i> = {numbers.number(self.w, 4)}, "
+                             f"<i>b</i> = {numbers.number(self.b, 4)}"
+                             + (f" &nbsp;→&nbsp; step at <i>s</i> = {numbers.number(u.step_position(self.w, self.b))}"
                                 if self.w else " (no step: w = 0)"))
 
     def _state(self) -> tuple:

@@ -20,7 +20,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app import theme
+from app import numbers, theme
 from app.theme.palette import font
 from app.theme.plots import SEQUENTIAL
 
@@ -46,10 +46,6 @@ def coordinates_with_jumps(jumps, n: int = 41, gap: float = 5e-3) -> np.ndarray:
         even = even[np.min(np.abs(even[:, None] - jumps[None, :]), axis=1) > 2 * gap]
     points = [even, jumps - gap, jumps + gap]
     return np.unique(np.clip(np.concatenate(points), 0.0, 1.0))
-
-
-def format_tick(value: float) -> str:
-    return f"{value:.3g}" if value != 0 else "0"
 
 
 class SurfaceView(QWidget):
@@ -195,7 +191,7 @@ class SurfaceView(QWidget):
                 tip = point + out * TICK
                 p.setPen(QPen(QColor(theme.MUTED), 1))
                 p.drawLine(QPointF(*point), QPointF(*tip))
-                self._label(p, tip + out * 9, format_tick(t))
+                self._label(p, tip + out * 9, numbers.number(t))
             p.setPen(QColor(theme.TEXT))
             self._label(p, middle + out * 30, axis)
 
@@ -216,7 +212,7 @@ class SurfaceView(QWidget):
             if labels:
                 self._text(p, QRectF(x0 - TICK - 3 - 60, y - 8, 60, 16),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                           format_tick(lo + fraction * (hi - lo)))
+                           numbers.number(lo + fraction * (hi - lo)))
             else:
                 p.drawLine(QPointF(x0 - TICK, y), QPointF(x0, y))
         if labels:

@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app import theme
+from app import numbers, theme
 from app.theme.palette import font
 from app.universality.controls import error_label, note_label
 from core import universality as u
@@ -150,7 +150,7 @@ class TargetBox(QGroupBox):
         if not outside:
             self.set_note("")
             return
-        share = "over 99%" if 0.995 <= outside < 1 else f"{outside:.0%}" if outside >= 0.01 else "under 1%"
+        share = "over 99%" if 0.995 <= outside < 1 else numbers.percent(outside, 0) if outside >= 0.01 else "under 1%"
         self.set_note(f"f leaves [0, 1] on {share} of the {domain}, which σ(·) cannot: σ⁻¹ uses f clipped "
                       f"to [{u.CLIP}, {1 - u.CLIP}].")
 

@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout
 
-from app import theme
+from app import numbers, theme
 from app.theme.plots import SEQUENTIAL, set_axis_label, set_title
 from app.universality import diagram
 from app.universality.controls import ValueSlider, note_label
@@ -55,8 +55,8 @@ class TowersPage(SectionPage):
                                              f"{theme.coloured('- - beside it (on an arm)', LEARNED)}")
         self.slices.setToolTip("two cross-sections at fixed y: through the middle of the tower, and beside it, "
                                "where only the x-bump's arm is")
-        self.slice_in = self.slices.plot(pen=pg.mkPen(NETWORK, width=2.5))
-        self.slice_out = self.slices.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
+        self.slice_in = self.slices.plot(pen=pg.mkPen(NETWORK, width=2.5), name="through")
+        self.slice_out = self.slices.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine), name="beside")
         self.mode = QComboBox()
         self.mode.addItems([OUTPUT, WEIGHTED])
         self.s1 = ValueSlider("s₁", 0, 1, self.x_steps[0], 3, tooltip="x-bump: first step")
@@ -164,8 +164,8 @@ class TowersPage(SectionPage):
         inside = u.sigmoid(2 * self.h + self.b)
         arm = u.sigmoid(self.h + self.b)
         outside = u.sigmoid(self.b)
-        self.readout.setText(f"output ≈ σ(2h + b) = <b>{inside:.3f}</b> in the tower, σ(h + b) = {arm:.3f} on "
-                             f"the arms, σ(b) = {outside:.3f} outside")
+        self.readout.setText(f"output ≈ σ(2h + b) = <b>{numbers.number(inside)}</b> in the tower, "
+                             f"σ(h + b) = {numbers.number(arm)} on the arms, σ(b) = {numbers.number(outside)} outside")
         self.diagram.set_network(*diagram.tower(u.STEEP, self.x_steps, self.y_steps, self.h, self.b),
                                  caption="steps: w = 1000, b = −ws; output weights ±h")
         self.changed.emit()

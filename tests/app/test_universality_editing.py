@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTabWidget
 
+from app import numbers
 from app.state import AppState
 from app.universality.surface import SurfaceView, coordinates_with_jumps
 from app.universality.tab import UniversalityTab
@@ -221,6 +222,24 @@ def test_surfaces_have_upright_walls_and_axes(qtbot):
     assert all(frame.contains(rect.toRect()) for _, rect in view.labels)  # none cut off
     view.set_data(z * 4 - 2, (-2.0, 2.0), xs, ys)
     view.grab()
-    assert {"-2", "2"} <= {text for text, _ in view.labels}  # the z axis's scale is the data's
+    assert {"−2", "2"} <= {text for text, _ in view.labels}  # the z axis's scale is the data's
     with pytest.raises(ValueError):
         view.set_data(z, (0.0, 1.0), xs[:-1], ys)
+
+
+def test_curve_plots_read_out_the_values_under_the_cursor(tab, qtbot):
+    page = show(tab, 2, qtbot)
+    page.set_heights([0.5, -1.0, 1.5, 0.0, 1.0])
+    readout = page.top.getPlotItem().readout
+    assert readout.read_at(QPointF(0.5, 0.0))
+    goal = float(u.inverse_sigmoid(u.book_function(0.5)))
+    text = readout.text()
+    assert "σ⁻¹∘f" in text and numbers.number(goal, 4) in text and "yours" in text
+    scores = page.n_plot.getPlotItem().readout  # a log axis: the read-out says N, not log₁₀ N
+    assert scores.read_at(QPointF(np.log10(5), 0.5))
+    assert scores.text().startswith("N (number of bumps) 5") and numbers.number(page.best[4], 4) in scores.text()
+    neuron = show(tab, 0, qtbot)
+    neuron.set_parameters(-8.0, 4.0)
+    assert neuron.plot.getPlotItem().readout.read_at(QPointF(0.25, 0.5))
+    assert f"σ(wx + b) {numbers.number(u.neuron(0.25, -8.0, 4.0), 4)}" in neuron.plot.getPlotItem().readout.text()
+    assert "|w| = 1,000" in neuron.plot.getPlotItem().readout.text()
