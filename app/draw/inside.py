@@ -183,7 +183,7 @@ class InsideView(QWidget):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Resize:
             if hasattr(obj, "titles"):
-                room = obj.width() - 8
+                room = obj.width() - 24  # (the title row's margins: its layout no wider than the view)
                 metrics = QFontMetrics(font(theme.FONT_NOTE))
                 obj.set_title(next((t for t in obj.titles if metrics.horizontalAdvance(t) <= room), obj.titles[-1]))
             for panel in self.panels:

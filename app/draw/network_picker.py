@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from app import numbers
@@ -30,15 +29,36 @@ def _same_file(a: Path | None, b: Path) -> bool:
     return a is not None and Path(a).resolve() == Path(b).resolve()
 
 
-class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" when it is too narrow for its text (the tooltip has it all)."""
+class FittedLabel(QLabel):
+    """A one-line label that shows the longest of its variants (longest first) that fits its width,
+    whole: never a text cut short (the tooltip has the longest)."""
 
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
-        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment() | Qt.AlignmentFlag.AlignVCenter),
-                                  self.palette(), self.isEnabled(), text, QPalette.ColorRole.WindowText)
-        painter.end()
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.variants: list[str] = [""]
+
+    def set_variants(self, variants: list[str]) -> None:
+        self.variants = list(variants) + [""]
+        self.setToolTip(self.variants[0])
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        self.setText(next(v for v in self.variants if metrics.horizontalAdvance(v) <= room))
+
+
+def summary(net) -> str:
+    """A network in a few words when its description is too long: "2 conv + 2 dense layers, log-likelihood"."""
+    kinds = [layer.kind for layer in net.layers]
+    conv = sum(k.startswith("conv") for k in kinds)
+    dense = sum("dense" in k for k in kinds)
+    parts = [f"{conv} conv" if conv else "", f"{dense} dense" if dense else ""]
+    return f"{' + '.join(p for p in parts if p)} layers, {net.cost.name}"
 
 
 class NetworkPicker(QWidget):
@@ -55,7 +75,7 @@ class NetworkPicker(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumWidth(220)
         self.combo.setToolTip("The network that reads your drawing")
-        self.info = ElidedLabel()
+        self.info = FittedLabel()
         self.info.setObjectName("networkInfo")
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.back_button = QToolButton()
@@ -144,14 +164,12 @@ class NetworkPicker(QWidget):
     def _update_info(self) -> None:
         net = self.state.network
         if net is None:
-            self.info.setText("loading…" if self.state.network_path is None else "")
+            self.info.set_variants(["loading…"] if self.state.network_path is None else [])
             return
-        text = net.describe()  # (after the accuracy: a long architecture is what gets cut short)
         acc = self.state.test_accuracy()
-        if acc is not None:
-            text = f"test accuracy {numbers.percent(acc)} · {text}"
-        self.info.setText(text)
-        self.info.setToolTip(text)
+        accuracy = [f"test accuracy {numbers.percent(acc)}"] if acc is not None else []
+        described = [" · ".join(accuracy + [text]) for text in (net.describe(), summary(net))]
+        self.info.set_variants(described + accuracy)  # (the longest that fits the row, whole)
 
     # --- choices -----------------------------------------------------------------------------------
     def _chosen(self, index: int) -> None:

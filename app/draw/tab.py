@@ -61,6 +61,7 @@ QToolButton:hover, QPushButton:hover {{ background: {theme.HOVER}; }}
 QToolButton:checked {{ background: {theme.SELECTED}; border-color: {theme.ACCENT}; }}
 QToolButton:disabled, QPushButton:disabled {{ color: {theme.DISABLED}; }}
 QPushButton#digitButton {{ padding: 4px 0px; }}
+QToolButton#inTitle, QToolButton#backButton {{ padding: 0px 7px; font-size: {theme.FONT_SMALL}px; }}
 """
 
 
@@ -111,7 +112,7 @@ class DrawTab(QWidget):
         self.samples.sample_chosen.connect(lambda image, label, _i: self.load_digit(image, label))
 
         self.bars = ProbabilityBars()
-        self.bars.setMinimumHeight(84)  # with the other cards' minima, the tab fits a 1024×640 window
+        self.bars.setMinimumHeight(76)  # with the other cards' minima, the tab fits a 1024×640 window
         self.big_digit = LiveText(pixels=theme.FONT_HUGE, colour=theme.ACCENT,
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
@@ -136,6 +137,7 @@ class DrawTab(QWidget):
                                         "point. Computed when a stroke ends.\nOff: the plain gradient, live while "
                                         "you draw.", checkable=True)
         self.smooth_button.setChecked(True)
+        self.smooth_button.setObjectName("inTitle")  # (compact: as tall as the card's title)
         self.smooth_button.toggled.connect(lambda _: self.slow.flush() if self.output is not None else None)
         self.smoother = SmoothSaliency(self)
         self.smoother.ready.connect(self._smooth_map_ready)

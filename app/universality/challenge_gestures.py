@@ -3,7 +3,8 @@
 - Upper plot (σ⁻¹∘f and the bumps): press on a bump's column to select it and set its height, drag up
   and down to change it; the height axis follows a top dragged past its end.
 - Either plot while "✎ Draw f" is on: drag to draw the target, f itself on the lower plot and σ⁻¹∘f on
-  the upper one (a height y there is the value σ(y) of f). Both plots say so and wear an accent frame.
+  the upper one (a height y there is the value σ(y) of f). Both plots say so in their titles (the
+  page's) and wear an accent frame.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 
 from app import theme
-from app.universality.plotting import DragScale, label_item, pixels_per_unit
+from app.universality.plotting import DragScale, pixels_per_unit
 from core import universality as u
 
 TOP_PICK_PIXELS = 14
@@ -107,24 +108,14 @@ class DrawGestures:
 
 
 class DrawingCue:
-    """While drawing is on, a plot wears an accent frame and says, at its top left, what a drag does."""
+    """While drawing is on, a plot's data area wears an accent frame and the pointer a cross."""
 
-    def __init__(self, plot: pg.PlotWidget, text: str, idle_cursor: Qt.CursorShape = Qt.CursorShape.ArrowCursor):
+    def __init__(self, plot: pg.PlotWidget, idle_cursor: Qt.CursorShape = Qt.CursorShape.ArrowCursor):
         self.plot, self.idle_cursor = plot, idle_cursor
-        self.label = label_item(text, theme.ACCENT, anchor=(0, 0), backed=True)
-        self.label.setZValue(20)
-        self.label.hide()
-        plot.addItem(self.label, ignoreBounds=True)
-        plot.getPlotItem().getViewBox().sigRangeChanged.connect(lambda *_: self._place())
+        self.on = False
         self.show(False)
 
     def show(self, on: bool) -> None:
-        self.label.setVisible(on)
-        # (a frame always, coloured when on: the plot keeps its size)
-        self.plot.setStyleSheet(f"border: 2px solid {theme.ACCENT if on else 'transparent'};")
+        self.on = on
+        self.plot.getPlotItem().getViewBox().setBorder(pg.mkPen(theme.ACCENT, width=2) if on else None)
         self.plot.setCursor(Qt.CursorShape.CrossCursor if on else self.idle_cursor)
-        self._place()
-
-    def _place(self) -> None:
-        (x0, x1), (y0, y1) = self.plot.getPlotItem().getViewBox().viewRange()
-        self.label.setPos(x0 + 0.01 * (x1 - x0), y1)

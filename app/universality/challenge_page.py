@@ -27,6 +27,7 @@ from core import universality as u
 X = np.linspace(0, 1, 1001)
 DEFAULT_BUMPS = 5
 GAP = theme.WARNING  # the shaded gap between each bump and σ⁻¹∘f
+ACCENT_CUE = theme.ACCENT  # the titles while drawing is on
 LEARN_INTRO = "Train the same network, 2N hidden sigmoid neurons, by gradient descent: steps and heights both move."
 
 
@@ -85,8 +86,7 @@ class ChallengePage(SectionPage):
                                                   brush=pg.mkBrush(ACCENT))
         top.addItem(self.handles)
         top.addItem(self.selected_handle)
-        self.top_cue = DrawingCue(top, "✎ Drawing f: drag across the plot (here as σ⁻¹∘f)",
-                                  idle_cursor=Qt.CursorShape.SizeVerCursor)
+        self.top_cue = DrawingCue(top, idle_cursor=Qt.CursorShape.SizeVerCursor)
 
         self.bottom = make_plot("", "x", "output", handler=self.draw_gestures["f"], y_range=(0, 1))
         bottom = self.bottom
@@ -95,7 +95,7 @@ class ChallengePage(SectionPage):
         self.output_curve = bottom.plot(pen=pg.mkPen(NETWORK, width=2.5), name="yours")
         self.learned_output_curve = bottom.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine),
                                                 name="learned")
-        self.bottom_cue = DrawingCue(bottom, "✎ Drawing f: drag across the plot")
+        self.bottom_cue = DrawingCue(bottom)
 
         plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(top)
@@ -138,10 +138,10 @@ class ChallengePage(SectionPage):
 
         # score
         self.badge = ScoreBadge("Average deviation |σ⁻¹(f(x)) − h|", u.SUCCESS)
+        self.best_label = self.badge.detail  # the best score there is, beside yours
         self.badge.setToolTip("the book's score: the mean of |σ⁻¹(f(x)) − h| over x = 0.00, 0.01, …, 0.99, "
                               "h the height of the bump x falls in (the shaded gaps on the upper plot); "
                               "Success! at 0.40 or less")
-        self.best_label = note_label()
 
         # learn
         self.eta_spin = QDoubleSpinBox()
@@ -179,7 +179,7 @@ class ChallengePage(SectionPage):
                                              f"{theme.coloured('● learned', LEARNED)} · {theme.coloured('■ yours', NETWORK)}")
         self.n_plot.getPlotItem().setLogMode(x=True)
         log_ticks(self.n_plot)
-        self.n_plot.setMinimumHeight(80)  # (with the rest of the column, fits a 1024×700 window unscrolled)
+        self.n_plot.setMinimumHeight(100)  # (with the rest of the column, fits a 1024×700 window unscrolled)
         self.ns = np.arange(1, u.MAX_BUMPS + 1)
         self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2), name="best")
         self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DotLine)))
@@ -192,8 +192,9 @@ class ChallengePage(SectionPage):
                                             symbolPen=theme.BRIGHT, name="yours")
         self.n_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.BORDER_STRONG))
         self.n_plot.addItem(self.n_line)
+        self.n_plot.getPlotItem().getViewBox().sigResized.connect(lambda *_: self._fit_n_plot(self.score()))
 
-        self.lay_out(plots, [self.target_box, bumps, self.badge, self.best_label, learn, (self.n_plot, 1)],
+        self.lay_out(plots, [self.target_box, bumps, self.badge, learn, (self.n_plot, 1)],
                      max_width=440)
 
         self.keep_history(self._state, self._restore)
@@ -338,8 +339,8 @@ class ChallengePage(SectionPage):
         score = self.score()
         self.badge.set_score(score)
         best = self.best[n - 1]
-        self.best_label.setText(f"Best with N = {n}: <b>{best:.3f}</b> (Auto-fit) · all heights 0: "
-                                f"{u.average_deviation(np.zeros(n), self.target):.3f}")
+        self.best_label.setText(f"best <b>{best:.3f}</b> (Auto-fit)<br>"
+                                f"all heights 0: {u.average_deviation(np.zeros(n), self.target):.3f}")
         self.h_label.setText(f"h of bump {self.selected + 1} (x ∈ [{numbers.number(edges[self.selected])}, "
                              f"{numbers.number(edges[self.selected + 1])}))")
         self.h_spin.blockSignals(True)
@@ -359,11 +360,19 @@ class ChallengePage(SectionPage):
 
     def _fit_n_plot(self, score: float) -> None:
         """Show the best-score curve and your score (up to 3), resizing only on a clear change."""
-        top = max(float(self.best[0]), min(score, 3.0), *self.learned_scores.values()) * 1.15
         view = self.n_plot.getPlotItem().getViewBox()
+        highest = max(float(self.best[0]), min(score, 3.0), *self.learned_scores.values(), 0.1)  # (f = ½: all 0)
+        # room above the highest point for its marker (10 px across) however short the plot
+        top = highest * max(1.15, 1 + 12 / max(view.height() - 12, 1.0))
         current = view.viewRange()[1][1]
-        if not 0.9 * current <= top <= current:
+        if not 0.9 * current <= top <= current or highest * (1 + 8 / max(view.height(), 1.0)) > current:
             view.setYRange(0, top, padding=0)
+            current = top
+        # deviation ticks no closer than 22 px, however short the plot (pyqtgraph's may touch)
+        spacing = next((d for d in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0) if d / current * view.height() >= 22), 5.0)
+        values = np.arange(0.0, current + 1e-9, spacing)
+        self.n_plot.getPlotItem().getAxis("left").setTicks(
+            [list(zip(values, numbers.ticks(values, spacing))), []])
 
     def _redraw_learned(self) -> None:
         shown = self.learned is not None and self.show_learned.isChecked()
@@ -383,7 +392,13 @@ class ChallengePage(SectionPage):
 
     def _titles(self, learned: bool) -> None:
         """Colour-coded titles serve as the legends (a legend box would sit on top of bumps); a narrow
-        plot gets the short form."""
+        plot gets the short form. While drawing is on they say what a drag does."""
+        if self.drawing:
+            cue = lambda *texts: [theme.coloured(t, ACCENT_CUE) for t in texts]  # noqa: E731
+            self.top_title.set_variants(*cue("✎ Drawing f: drag across this plot (it draws σ⁻¹∘f)",
+                                             "✎ Drawing f: drag across the plot", "✎ Drawing f"))
+            self.bottom_title.set_variants(*cue("✎ Drawing f: drag across this plot", "✎ Drawing f"))
+            return
         def title(yours, goal, extra):
             extra = f" &nbsp; {theme.coloured('- - ' + extra, LEARNED)}" if learned else ""
             return f"{theme.coloured(yours, NETWORK)} vs {theme.coloured(goal, GOAL)}{extra}"
@@ -440,6 +455,7 @@ class ChallengePage(SectionPage):
     def _draw_toggled(self, on: bool) -> None:
         self.top_cue.show(on)
         self.bottom_cue.show(on)
+        self._titles(self.learned is not None and self.show_learned.isChecked())
 
     @property
     def drawing(self) -> bool:

@@ -10,6 +10,7 @@ from app import numbers, theme
 from app.universality import diagram
 from app.universality.controls import ValueSlider, note_label
 from app.universality.page import SectionPage, group
+from app.theme.fitting import View, free_spot, shown_data
 from app.universality.plotting import ACCENT, NETWORK, label_item, make_plot
 from core import universality as u
 
@@ -76,6 +77,8 @@ class NeuronPage(SectionPage):
         self.by_step.toggled.connect(self._mode_changed)
         self.compare_box.toggled.connect(lambda _: self.redraw())
         self._mode_changed()
+        self.plot.getPlotItem().getViewBox().sigResized.connect(  # (the step's label finds its place again)
+            lambda *_: self.w and self._place_step_label(u.step_position(self.w, self.b)))
 
     # --- the model ----------------------------------------------------------------------------------
     @property
@@ -106,13 +109,7 @@ class NeuronPage(SectionPage):
             self.step_line.setValue(s)
             self.handle.setData([s], [0.5])
             self.step_label.setText(f"s = −b/w = {numbers.number(s)}")
-            # beside the step, on the side with more room, so it never runs off the plot
-            if s <= 0.5:
-                self.step_label.setAnchor((0, 1))
-                self.step_label.setPos(max(s, 0.0) + 0.02, 0.62)
-            else:
-                self.step_label.setAnchor((1, 1))
-                self.step_label.setPos(min(s, 1.0) - 0.02, 0.62)
+            self._place_step_label(s)
             visible = -0.5 < s < 1.5
         else:
             visible = False
@@ -138,6 +135,29 @@ class NeuronPage(SectionPage):
             for slider, shown in ((self.w_slider, not step), (self.b_slider, not step), (self.s_slider, step)):
                 slider.setVisible(shown)
         self.set_parameters(w, b)
+
+    def _place_step_label(self, s: float) -> None:
+        """Beside the step where no curve passes: the first free spot of a few, high and low on
+        either side of it (the side with more room first), else the plot's free top corner."""
+        vb = self.plot.getPlotItem().getViewBox()
+        view = View.of(vb)
+        rect = self.step_label.textItem.boundingRect()
+        width, height = rect.width() + 4, rect.height() + 4
+        (x0, x1), _ = view.x, view.y
+        at = (min(max(s, x0), x1) - x0) / (x1 - x0) * view.width  # the step, in pixels from the left
+        sides = [(at + 10, (0, 0)), (at - 10 - width, (1, 0))]
+        if at > view.width / 2:
+            sides.reverse()
+        spots = [(left, top, anchor) for left, anchor in sides if 4 <= left <= view.width - width - 4
+                 for top in (6, view.height * 0.25, view.height * 0.6, view.height - height - 6)]
+        spots += [(view.width - width - 6, 6, (1, 0)), (6, 6, (0, 0))]
+        data = shown_data(self.plot.getPlotItem(), exclude=[self.step_line])
+        free = free_spot(view, data, [(left, top, width, height) for left, top, _ in spots])
+        left, top, anchor = spots[free if free is not None else 0]
+        self.step_label.setAnchor(anchor)
+        x = x0 + (left + (width - 4 if anchor[0] else 0) + 2) / view.width * (x1 - x0)
+        y = view.y[1] - (top + 2) / view.height * (view.y[1] - view.y[0])
+        self.step_label.setPos(x, y)
 
     # --- controls -----------------------------------------------------------------------------------
     def _mode_changed(self) -> None:

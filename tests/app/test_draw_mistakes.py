@@ -153,5 +153,5 @@ def test_nothing_moves_when_the_network_changes_or_a_message_appears(tab, qtbot,
     assert unmoved()
     state.show_mistake.emit(mnist.validation.images[3], 1,  # the way back appears at the row's end
                             DigitOrigin("MNIST validation image #3", biased(mlp, 4), "#3 ch1 (epoch 4)"))
-    before.pop(next(k for k in before if k.startswith("ElidedLabel")))  # (only where its text is cut moves)
+    before.pop(next(k for k in before if k.startswith("FittedLabel")))  # (only where its text is cut moves)
     assert tab.picker.back_button.isVisibleTo(tab) and unmoved()

@@ -133,11 +133,12 @@ def test_each_bins_gap_to_its_goal_is_shaded(tab, qtbot):
 def test_draw_f_is_a_visible_toggle_and_either_plot_draws(tab, qtbot):
     page = show(tab, 2, qtbot)
     button = page.target_box.draw_button
-    assert button.text() == DRAW_OFF and not page.top_cue.label.isVisible()
+    assert button.text() == DRAW_OFF and not page.top_cue.on and "Drawing" not in page.top_title.shown
     width = button.width()
     button.click()
     assert button.isChecked() and button.text() == DRAW_ON and button.width() == width
-    assert page.top_cue.label.isVisible() and page.bottom_cue.label.isVisible()
+    assert page.top_cue.on and page.bottom_cue.on
+    assert "✎ Drawing f" in page.top_title.shown and "✎ Drawing f" in page.bottom_title.shown
     assert page.bottom.cursor().shape() == Qt.CursorShape.CrossCursor
     heights = page.heights.copy()
     drag(page.top, (0.2, 2.0), (0.8, 2.0), steps=12)  # on the upper plot: σ⁻¹∘f = 2, so f = σ(2)
@@ -145,7 +146,7 @@ def test_draw_f_is_a_visible_toggle_and_either_plot_draws(tab, qtbot):
     assert page.target(np.array([0.5]))[0] == pytest.approx(u.sigmoid(2.0), abs=0.03)
     assert page.goal_curve.getData()[1][500] == pytest.approx(2.0, abs=0.2)
     button.click()
-    assert button.text() == DRAW_OFF and not page.bottom_cue.label.isVisible()
+    assert button.text() == DRAW_OFF and not page.bottom_cue.on and "σ⁻¹∘f" in page.top_title.shown
 
 
 def test_the_formula_box_shows_the_target_in_use(tab, qtbot):
