@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, Q
                                QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from app.draw.canvas import DrawingCanvas
-from app import jobs, numbers, theme
+from app import jobs, theme
 from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
 from app.draw.saliency import SaliencyView
@@ -112,7 +112,8 @@ class DrawTab(QWidget):
         self.samples.sample_chosen.connect(lambda image, label, _i: self.load_digit(image, label))
 
         self.bars = ProbabilityBars()
-        self.bars.setMinimumHeight(76)  # with the other cards' minima, the tab fits a 1024×640 window
+        # the cards' minima share a 1024×640 window's height, the saliency map taking the largest share
+        self.bars.setMinimumHeight(66)
         self.big_digit = LiveText(pixels=theme.FONT_HUGE, colour=theme.ACCENT,
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
@@ -122,12 +123,13 @@ class DrawTab(QWidget):
         self.sees = PixelImage(background=theme.SURFACE)  # (QPainter, not pyqtgraph: it is on the hot path)
         self.naive = PixelImage(background=theme.SURFACE)
         for view in (self.sees, self.naive):
-            view.setMinimumSize(76, 76)
+            view.setMinimumSize(62, 62)
             view.set_image(np.zeros((28, 28), np.float32))
         self.sees_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.naive_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.saliency = SaliencyView()
         self.saliency.setBackground(theme.SURFACE)
+        self.saliency.setMinimumSize(84, 84)
         self.saliency.blank()
         self.saliency_caption = LiveText(lines=2, colour=theme.MUTED)
         self.saliency.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it fills its area
@@ -219,7 +221,11 @@ class DrawTab(QWidget):
         why = card("Why: saliency", self.saliency, self.saliency_caption, stretch=(1, 0), corner=self.smooth_button)
         why.setToolTip("<p>∂(top score)/∂(input pixel), the score being the top output neuron's weighted input z "
                        "(before its sigmoid or softmax, which flatten a sure answer).</p>"
-                       "<p>Red pixels, if brighter, raise it; blue ones lower it.</p>")  # (rich text: it wraps)
+                       "<p>Red pixels, if brighter, raise it; blue ones lower it.</p>"
+                       "<p>Smoothed (SmoothGrad): the same averaged over noisy copies of the digit, so that the map "
+                       "holds still as you draw. A network whose first layer's weights are mostly their random start "
+                       "(the book's chapter 1 network began at N(0, 1)) keeps a speckled map either way: that noise is "
+                       "in its weights.</p>")  # (rich text: it wraps)
 
         middle = QVBoxLayout()
         middle.setSpacing(8)
@@ -347,7 +353,8 @@ class DrawTab(QWidget):
         self.bars.set_values(out[0], self.true_label)
         self.big_digit.setText(str(top))
         word = "probability" if self.net.output_layer.activation.name == "softmax" else "output activation"
-        verdict = f"reads <b>{top}</b><br>" + theme.coloured(f"{word} {numbers.number(out[0][top], 2)}", theme.MUTED)
+        # (probabilities with two decimals, as the bars write them: 1.00 is a rounded certainty)
+        verdict = f"reads <b>{top}</b><br>" + theme.coloured(f"{word} {out[0][top]:.2f}", theme.MUTED)
         if self.true_label is not None:
             ok = top == self.true_label
             verdict += "<br>" + theme.coloured(f"MNIST label {self.true_label}: {'right' if ok else 'wrong'}",
@@ -355,10 +362,10 @@ class DrawTab(QWidget):
         self.verdict.setText(verdict)
         self.sees.set_image(self.mnist_image)
         self.naive.set_image(naive)
-        self.sees_caption.setText(f"MNIST-style → <b>{top}</b> ({numbers.number(out[0][top], 2)})")
+        self.sees_caption.setText(f"MNIST-style → <b>{top}</b> ({out[0][top]:.2f})")
         colour = theme.TEXT if naive_top == top else theme.WARNING
         self.naive_caption.setText(f"canvas shrunk → <b style='color:{colour}'>{naive_top}</b> "
-                                   f"({numbers.number(out[1][naive_top], 2)})")
+                                   f"({out[1][naive_top]:.2f})")
 
     def refresh_inside(self) -> None:
         """The slower views: inside the network and the saliency map, for the last preprocessed image."""
