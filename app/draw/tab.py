@@ -8,7 +8,7 @@ Two refresh paths keep drawing smooth: the prediction (preprocessing, one forwar
 images, bars) runs in the mouse-move handler itself at most every ``FAST_MS``; the inside views and
 the saliency (a forward and a backward pass, several images) follow at most every ``SLOW_MS``, from
 the event loop, so they never delay the prediction. The smoothed saliency map (SmoothGrad) is
-computed off the GUI thread when a stroke ends (``app.draw.smoothing``).
+computed off the GUI thread once the drawing rests (``app.draw.smoothing``).
 """
 from __future__ import annotations
 
@@ -328,6 +328,7 @@ class DrawTab(QWidget):
                 self.samples.canvas_changed(blank=True, by_hand=False)
             return
         self.true_label = None  # the user is changing the drawing: it is no longer MNIST's sample
+        self.smoother.pause()  # (nothing competes with the stroke for the processors)
         self.fast.request()
         self.slow.request()
 
