@@ -72,6 +72,10 @@ class GradientsTab(QWidget):
     fixes = property(lambda self: self.slots["fixes"].get())
     any_run = property(lambda self: self.slots["any_run"].get())
 
+    def page_names(self) -> list[str]:
+        """The pages' keys in order (with ``show_page``, the page protocol the layout audit uses)."""
+        return list(self.slots)
+
     def show_page(self, key: str) -> QWidget:
         """Bring page ``key`` (experiment, cause, exploding, fixes, any_run) to the front."""
         self.pages.setCurrentWidget(self.slots[key])

@@ -184,6 +184,16 @@ class TrainTab(QWidget):
     def export_widget(self) -> QWidget:
         return self.views
 
+    # the page protocol (the layout audit's): the side panel's tabs
+    PAGE_NAMES = ["setup", "runs"]
+
+    def page_names(self) -> list[str]:
+        return list(self.PAGE_NAMES)
+
+    def show_page(self, name: str) -> QWidget:
+        self.side.setCurrentIndex(self.PAGE_NAMES.index(name))
+        return self.side.currentWidget()
+
     # --- actions -------------------------------------------------------------------------------------
     def start(self) -> bool:
         """Start a run with the form's set-up; False (with the reason shown) when it cannot start."""

@@ -53,6 +53,7 @@ class SectionedTab(QWidget):
     def __init__(self, sections: list[tuple[str, str, Callable[[], QWidget]]], name: str, parent=None):
         super().__init__(parent)
         self._factories = [factory for _, _, factory in sections]
+        self._titles = [title for title, _, _ in sections]
         self._pages: list[QWidget | None] = [None] * len(sections)
         self.sections = QListWidget()
         self.sections.setObjectName(name)
@@ -96,6 +97,14 @@ class SectionedTab(QWidget):
 
     def show_section(self, index: int) -> None:
         self.sections.setCurrentRow(index)
+
+    # the page protocol (the layout audit's): pages named after their titles, "gradient-descent"
+    def page_names(self) -> list[str]:
+        return ["-".join(title.lower().split()) for title in self._titles]
+
+    def show_page(self, name: str) -> QWidget:
+        self.show_section(self.page_names().index(name))
+        return self.stack.currentWidget()
 
     def export_widget(self) -> QWidget:
         """File → Export saves the page on screen."""
