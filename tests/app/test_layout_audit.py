@@ -398,11 +398,8 @@ DESCENT = "cost surface and contours are ranged items cut by the view (add them 
 POLYNOMIAL = "the polynomial leaves the view (y −86…51 in −2…12); if deliberate, add it with ignoreBounds=True"
 PRESET = "preset combo's text cut (277 px in 197)"
 FIXES = "side panel 18 px wider than its scroll view, horizontal scrolling off"
-STEP_LABEL = "the step's label “s = −b/w = 0.500” lies on the curves"
 #: (page, size) -> its violations today, in short. Remove an entry when its fix lands (strict xfail).
 KNOWN = {
-    ("Draw", "1024x640"): "network line elided; the Inside mosaics' plot layouts wider than their views",
-    ("Draw", "1280x800"): "network line elided",
     ("Principles/gradient-descent", "1024x640"): DESCENT,
     ("Principles/gradient-descent", "1280x800"): DESCENT,
     ("Principles/gradient-descent", "1600x1000"): DESCENT,
@@ -417,9 +414,6 @@ KNOWN = {
     ("Gradients/fixes", "1024x640"): FIXES,
     ("Gradients/fixes", "1280x800"): FIXES,
     ("Gradients/fixes", "1600x1000"): FIXES,
-    ("Universality/one-neuron", "1024x640"): STEP_LABEL,
-    ("Universality/one-neuron", "1280x800"): STEP_LABEL,
-    ("Universality/one-neuron", "1600x1000"): STEP_LABEL,
 }
 
 
