@@ -29,7 +29,7 @@ MAX_CELLS = 48
 LIGHT = np.array([-0.4, -0.5, 0.77])
 HEIGHT = 0.55  # the top of the colour scale, in box units (the base is 1 × 1)
 TITLE = 26  # px above the box for the title
-AXIS_ROOM = 44  # px left of the box for the z axis's labels
+LABEL_ROOM = 30  # px kept on either side of the box, and below it, for the ticks' numbers and the axes' names
 TICK = 5  # px
 
 
@@ -88,11 +88,11 @@ class SurfaceView(QWidget):
         """A function from box coordinates (X, Y in [−½, ½], H in [0, HEIGHT]) to screen points and
         depth (larger: nearer the viewer), for the widget's size and the current angles."""
         a, e = np.radians(self.azimuth), np.radians(self.elevation)
-        w, h = self.width() - AXIS_ROOM, self.height() - TITLE
+        w, h = self.width() - 2 * LABEL_ROOM, self.height() - TITLE - 18 - LABEL_ROOM
         # the turned unit square spans at most √2 across, and HEIGHT·cos e + √2·sin e down: fit that,
         # so the size does not change while the surface turns about the vertical
-        scale = max(1.0, min((w - 20) / 1.45, (h - 30) / (HEIGHT * np.cos(e) + 1.42 * np.sin(e) + 0.05)))
-        centre_x, centre_y = AXIS_ROOM + w / 2, TITLE + h / 2 - 4
+        scale = max(1.0, min(w / 1.42, h / (HEIGHT * np.cos(e) + 1.42 * np.sin(e))))
+        centre_x, centre_y = LABEL_ROOM + w / 2, TITLE + 18 + h / 2  # (18: the z axis's name above the box)
 
         def project(X, Y, H):
             xr = X * np.cos(a) - Y * np.sin(a)
