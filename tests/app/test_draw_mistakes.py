@@ -6,33 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.draw.tab import DrawTab
-from app.state import AppState, DigitOrigin
-from core.io import load_network
-from core.models import BUNDLED
-from tests.app.test_draw_tab import stroke, vertical_line
-
-
-@pytest.fixture(scope="module")
-def mlp():
-    return load_network(BUNDLED["ch1"].path)
-
-
-@pytest.fixture
-def state(qtbot, mnist, mlp):
-    state = AppState()
-    state.data = mnist
-    state.set_network(mlp, "Chapter 1 MLP", BUNDLED["ch1"].path)
-    return state
-
-
-@pytest.fixture
-def tab(qtbot, state):
-    tab = DrawTab(state)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 780)
-    tab.show()
-    return tab
+from app.state import DigitOrigin
+from tests.app.test_draw_tab import mlp, state, stroke, tab, vertical_line  # noqa: F401  (fixtures)
 
 
 def biased(net, digit):
