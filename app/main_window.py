@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.state.network_saved.connect(self._network_saved)
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.state.show_digit.connect(lambda *_: self.tabs.setCurrentIndex(0))
+        self.state.show_mistake.connect(lambda *_: self.tabs.setCurrentIndex(0))
         self.state.data_ready.connect(self._data_ready)
         if self._load_initial:  # read the file on a worker thread while the tabs are built
             self._load_initial_network()

@@ -6,6 +6,7 @@ MNIST loads once, off the GUI thread, on first need.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -15,6 +16,15 @@ from app.names import network_label
 from core.data import MNIST, load_mnist
 from core.io import ModelFileError, load_network, save_network
 from core.network import Network
+
+
+@dataclass(frozen=True)
+class DigitOrigin:
+    """Where a digit sent to the Draw tab comes from, and the network to read it with."""
+
+    source: str  # e.g. "MNIST validation image #123"
+    network: Network | None = None  # the network that made the mistake (None: keep the current one)
+    network_name: str = ""  # how to name it, e.g. "#3 ch1 (epoch 4)"
 
 
 class AppState(QObject):
@@ -28,6 +38,7 @@ class AppState(QObject):
     batch_gradients = Signal(object)  # {"run": str, "steps": [int], "labels": [str],
     #                                    "delta": (k, layers) array of ‖∂C/∂bˡ‖, "w": (k, layers) of ‖∂C/∂wˡ‖}
     show_digit = Signal(object, object)  # (28×28 float image, label or None): open it in the Draw tab
+    show_mistake = Signal(object, object, object)  # (image, label, DigitOrigin): open it with its network
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)

@@ -155,12 +155,46 @@ def saliency(net: Network, images: np.ndarray, outputs: np.ndarray | None = None
     e_j through the output layer, then BP2 all the way to the input.
     """
     probe = net.copy()
-    x = probe.prepare(images)
+    grad = _input_gradient(probe, probe.prepare(images), outputs, of)
+    return grad.reshape(np.shape(images)) if np.size(images) == grad.size else grad
+
+
+def _input_gradient(probe: Network, x: np.ndarray, outputs, of: str) -> np.ndarray:
+    """∂(output j)/∂x for the prepared inputs ``x``: a forward pass of ``probe`` (whose caches it
+    overwrites), e_j back through the output layer, then BP2 to the input."""
     a = probe.feedforward(x, training=False)
     grad = _output_gradient(probe, a, outputs, of)
     for layer in reversed(probe.layers[:-1]):
         grad = layer.backward(grad, need_input_grad=True)
-    return grad.reshape(np.shape(images)) if np.size(images) == grad.size else grad
+    return grad
+
+
+def smooth_saliency(net: Network, images: np.ndarray, outputs: np.ndarray | None = None, of: str = "output",
+                    samples: int = 32, sigma: float = 0.15, seed: int = 0) -> np.ndarray:
+    """SmoothGrad: :func:`saliency` averaged over ``samples`` noisy copies of each image, each pixel
+    plus Gaussian noise of standard deviation ``sigma`` (in units of the [0, 1] pixel range). A plain
+    gradient shows how the score moves for an infinitesimal change of the image, and for an MLP that
+    is mostly the weights' high-frequency texture; averaging over a small neighbourhood of the image
+    keeps what is common to it: the strokes that matter.
+
+    The output j stays the one of the clean image (its top output unless ``outputs`` says otherwise),
+    so every sample explains the same answer. All the copies go through one forward and one backward
+    pass ((n·samples) rows); the noise comes from ``seed``, so one image always gives the same map.
+    Returns (n, 28, 28)-shaped gradients like :func:`saliency`.
+    """
+    if samples < 1 or not sigma >= 0:
+        raise ValueError(f"SmoothGrad needs samples ≥ 1 and sigma ≥ 0, not {samples}, {sigma}")
+    probe = net.copy()  # (all on one copy: safe to run beside a thread that uses ``net``)
+    x = probe.prepare(images)  # (n, *input_shape)
+    n = len(x)
+    if outputs is None:
+        outputs = probe.feedforward(x, training=False).argmax(axis=1)
+    noise = np.random.default_rng(seed).standard_normal((n, samples) + x.shape[1:], dtype=np.float32)
+    noisy = x[:, None] + (sigma * noise).astype(x.dtype, copy=False)  # (n, samples, *input_shape)
+    grads = _input_gradient(probe, noisy.reshape((n * samples,) + x.shape[1:]),
+                            np.repeat(np.asarray(outputs), samples), of)  # (n·samples, *input_shape)
+    mean = grads.reshape((n, samples) + x.shape[1:]).mean(axis=1)
+    return mean.reshape(np.shape(images)) if np.size(images) == mean.size else mean
 
 
 def contributions(net: Network, images: np.ndarray, outputs: np.ndarray | None = None,

@@ -16,9 +16,11 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app import theme
+from app import numbers, theme
+from app.theme.palette import font
 from app.theme.plots import ACTIVATION, DIVERGING
 from app.widgets.mosaic_view import MosaicView
 from core import probes
@@ -82,6 +84,7 @@ class InsideView(QWidget):
             for view in (panel.view, panel.weight_view):
                 if view is not None:
                     self._layout.removeWidget(view)
+                    view.hide()  # (at once: it is deleted on the next turn of the event loop)
                     view.deleteLater()
         self.panels = []
         self._last = None
@@ -95,23 +98,25 @@ class InsideView(QWidget):
         for n, i in enumerate(maps):
             layer = net.layers[i]
             c, h, w = layer.output_shape
-            view = self._view(f"conv layer {n + 1}: {c} maps of {h}×{w}", ACTIVATION)
+            view = self._view([f"conv layer {n + 1}: {c} maps of {h}×{w}", f"conv {n + 1}: {c} maps, {h}×{w}",
+                               f"conv {n + 1}: {c} maps"], ACTIVATION)
             view.setToolTip(layer.describe())
             view.describe = lambda k, i=i: self._describe_map(i, k)
             self.panels.append(_LayerPanel(i, "maps", view))
         for n, i in enumerate(hidden_dense):
             layer = net.layers[i]
-            title = f"hidden layer {n + 1}: {layer.n_out} {layer.activation.name} neurons"
+            what = f"{layer.n_out} {layer.activation.name}"
+            titles = [f"hidden layer {n + 1}: {what} neurons", f"hidden layer {n + 1}: {what}", f"layer {n + 1}: {what}"]
             cols = None
             if i == 0 and weights is not None:
-                title = f"hidden layer 1 activations: {layer.n_out} {layer.activation.name} neurons"
-            view = self._view(title, ACTIVATION, highlights=N_HIGHLIGHTS)
+                titles.insert(0, f"hidden layer 1 activations: {what} neurons")
+            view = self._view(titles, ACTIVATION, highlights=N_HIGHLIGHTS)
             view.describe = lambda k, i=i: self._describe_neuron(i, k)
             weight_view = None
             if i == 0 and weights is not None:
                 cols = view.layout_cols(layer.n_out)
-                weight_view = self._view("their weights (red +, blue −)", DIVERGING,
-                                         highlights=N_HIGHLIGHTS, cols=cols)
+                weight_view = self._view(["their weights (red +, blue −)", "weights (red +, blue −)", "weights"],
+                                         DIVERGING, highlights=N_HIGHLIGHTS, cols=cols)
                 limit = float(np.percentile(np.abs(weights), 99.5)) or 1.0
                 weight_view.set_tiles(weights, (-limit, limit))
                 weight_view.describe = lambda k, i=i: self._describe_neuron(i, k)
@@ -132,9 +137,11 @@ class InsideView(QWidget):
                 limit = float(np.percentile(np.abs(weights), 99.5)) or 1.0
                 panel.weight_view.set_tiles(weights, (-limit, limit))
 
-    def _view(self, title: str, cmap, highlights: int = 0, cols: int | None = None) -> MosaicView:
-        view = MosaicView(cmap=cmap, title=title, cols=cols, max_highlights=highlights)
-        view.installEventFilter(self)  # (to fit its layout to its size)
+    def _view(self, titles: list[str], cmap, highlights: int = 0, cols: int | None = None) -> MosaicView:
+        """A mosaic titled by the longest of ``titles`` that fits its width."""
+        view = MosaicView(cmap=cmap, title=titles[0], cols=cols, max_highlights=highlights)
+        view.titles = titles
+        view.installEventFilter(self)  # (to fit its layout and its title to its size)
         view.setBackground(theme.SURFACE)
         view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         return view
@@ -175,6 +182,10 @@ class InsideView(QWidget):
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Resize:
+            if hasattr(obj, "titles"):
+                room = obj.width() - 24  # (the title row's margins: its layout no wider than the view)
+                metrics = QFontMetrics(font(theme.FONT_NOTE))
+                obj.set_title(next((t for t in obj.titles if metrics.horizontalAdvance(t) <= room), obj.titles[-1]))
             for panel in self.panels:
                 if panel.view is obj and panel.weight_view is None:
                     self._fit(panel)
@@ -220,10 +231,10 @@ class InsideView(QWidget):
         a = float(self._last["activations"][layer_index][0].ravel()[k])
         c = float(self._last["contributions"][layer_index][0].ravel()[k])
         answer = int(np.argmax(self._last["output"][0]))
-        return f"neuron {k}: activation {a:.3f}, pushes “{answer}” by {c:+.3f}"
+        return f"neuron {k}: activation {numbers.number(a)}, pushes “{answer}” by {'+' if c > 0 else ''}{numbers.number(c)}"
 
     def _describe_map(self, layer_index: int, k: int) -> str:
         if self._last is None:
             return f"feature map {k}"
         m = self._last["activations"][layer_index][0][k]
-        return f"feature map {k}: mean {float(m.mean()):.3f}, max {float(m.max()):.3f}"
+        return f"feature map {k}: mean {numbers.number(m.mean())}, max {numbers.number(m.max())}"

@@ -3,16 +3,19 @@
 The picker only changes the shared :class:`AppState`'s active network; it shows whatever network is
 active, however it became active (File → Open, another tab, ...). Choosing "the Train tab's network"
 follows that run: each new snapshot the Train tab publishes becomes the active network.
+
+A mistake opened from the Train tab is read by the network that made it (:meth:`use_for_digit`);
+a button then offers going back to the network chosen before, until another is chosen.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
+from app import numbers
 from core.io import ModelFileError
 from core.models import bundled_models
 
@@ -26,15 +29,36 @@ def _same_file(a: Path | None, b: Path) -> bool:
     return a is not None and Path(a).resolve() == Path(b).resolve()
 
 
-class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" when it is too narrow for its text (the tooltip has it all)."""
+class FittedLabel(QLabel):
+    """A one-line label that shows the longest of its variants (longest first) that fits its width,
+    whole: never a text cut short (the tooltip has the longest)."""
 
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
-        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment() | Qt.AlignmentFlag.AlignVCenter),
-                                  self.palette(), self.isEnabled(), text, QPalette.ColorRole.WindowText)
-        painter.end()
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.variants: list[str] = [""]
+
+    def set_variants(self, variants: list[str]) -> None:
+        self.variants = list(variants) + [""]
+        self.setToolTip(self.variants[0])
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        self.setText(next(v for v in self.variants if metrics.horizontalAdvance(v) <= room))
+
+
+def summary(net) -> str:
+    """A network in a few words when its description is too long: "2 conv + 2 dense layers, log-likelihood"."""
+    kinds = [layer.kind for layer in net.layers]
+    conv = sum(k.startswith("conv") for k in kinds)
+    dense = sum("dense" in k for k in kinds)
+    parts = [f"{conv} conv" if conv else "", f"{dense} dense" if dense else ""]
+    return f"{' + '.join(p for p in parts if p)} layers, {net.cost.name}"
 
 
 class NetworkPicker(QWidget):
@@ -51,9 +75,17 @@ class NetworkPicker(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumWidth(220)
         self.combo.setToolTip("The network that reads your drawing")
-        self.info = ElidedLabel()
+        self.info = FittedLabel()
         self.info.setObjectName("networkInfo")
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.back_button = QToolButton()
+        self.back_button.setObjectName("backButton")
+        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back_button.clicked.connect(self.go_back)
+        self.back_button.setText("↩ Back")  # (its size, until it is shown with a network's name)
+        self.back_button.hide()
+        self._before = None  # (network, label, path, following training) to go back to
+        self._detour = None  # the network a mistake brought in
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel("Network")
@@ -61,11 +93,23 @@ class NetworkPicker(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.combo)
         layout.addWidget(self.info, 1)
+        layout.addWidget(self.back_button)  # (at the end of the row: only the info's elision moves)
         self.combo.activated.connect(self._chosen)
         state.network_changed.connect(self._network_changed)
         state.network_saved.connect(lambda _path: self._rebuild())
         state.training_network_changed.connect(self._training_changed)
         self._rebuild()
+
+    def sizeHint(self) -> QSize:
+        return self._tall_enough(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._tall_enough(super().minimumSizeHint())
+
+    def _tall_enough(self, size: QSize) -> QSize:
+        """As tall with the way back hidden as with it shown: nothing below moves when it shows."""
+        size.setHeight(max(size.height(), self.back_button.sizeHint().height()))
+        return size
 
     # --- the list ----------------------------------------------------------------------------------
     def _entries(self) -> list[tuple[str, str, object, bool, str]]:
@@ -120,14 +164,12 @@ class NetworkPicker(QWidget):
     def _update_info(self) -> None:
         net = self.state.network
         if net is None:
-            self.info.setText("loading…" if self.state.network_path is None else "")
+            self.info.set_variants(["loading…"] if self.state.network_path is None else [])
             return
-        text = net.describe()  # (after the accuracy: a long architecture is what gets cut short)
         acc = self.state.test_accuracy()
-        if acc is not None:
-            text = f"test accuracy {acc:.2%} · {text}"
-        self.info.setText(text)
-        self.info.setToolTip(text)
+        accuracy = [f"test accuracy {numbers.percent(acc)}"] if acc is not None else []
+        described = [" · ".join(accuracy + [text]) for text in (net.describe(), summary(net))]
+        self.info.set_variants(described + accuracy)  # (the longest that fits the row, whole)
 
     # --- choices -----------------------------------------------------------------------------------
     def _chosen(self, index: int) -> None:
@@ -162,7 +204,41 @@ class NetworkPicker(QWidget):
     def _network_changed(self, net) -> None:
         if self.following_training and net is not self.state.training_network:
             self.following_training = False  # something else chose a network
+        if self._detour is not None and net is not self._detour:
+            self._forget_detour()  # another network was chosen: going back no longer applies
         self._rebuild()
+
+    # --- a mistake's own network -------------------------------------------------------------------
+    def use_for_digit(self, net, name: str) -> None:
+        """Read with ``net`` (called ``name``) for now, the network that misread a digit sent here, and
+        offer going back to the network chosen before (the first one, after several such digits)."""
+        state = self.state
+        if net is state.network:
+            return
+        before = self._before or (state.network, state.network_label, state.network_path, self.following_training)
+        self.following_training = False
+        state.set_network(net, name)
+        self._before, self._detour = before, net
+        if before[0] is not None:
+            self.back_button.setText(f"↩ Back to {before[1] or 'the network before'}")
+            self.back_button.setToolTip(f"Read with {before[1] or 'the network chosen before'} again")
+            self.back_button.show()
+
+    def go_back(self) -> None:
+        """Back to the network chosen before a mistake brought its own."""
+        if self._before is None:
+            return
+        net, label, path, following = self._before
+        self._forget_detour()
+        if following and self.state.training_network is not None:
+            self.following_training = True
+            self._use_training(self.state.training_network)
+        elif net is not None:
+            self.state.set_network(net, label, path)
+
+    def _forget_detour(self) -> None:
+        self._before = self._detour = None
+        self.back_button.hide()
 
     def _training_changed(self, net) -> None:
         if self.following_training:

@@ -3,14 +3,19 @@ gets wrong, to compare with your own drawing.
 
 MNIST loads off the GUI thread on first use (``AppState.request_data``); finding the network's
 mistakes classifies all 10,000 test images, also off the GUI thread, once per network.
+
+The line under the buttons says what is on the canvas, and stays true: what it says of a network
+("the network misreads it") goes when another network reads the digit, and the rest when the user
+draws over the digit or clears it (:meth:`canvas_changed`).
 """
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app import jobs
+from app import jobs, numbers, theme
+from app.widgets.live_text import LiveText
 
 
 def _predict(net, copy, images: np.ndarray):
@@ -30,6 +35,8 @@ class SamplesBar(QWidget):
         self._predictions: tuple[object, np.ndarray] | None = None  # (network, test predictions)
         self._mistake_worker = None
         self._mistake_for = None
+        self._sample = ""  # what is on the canvas, e.g. "MNIST test image #4837, labelled 7"
+        self._about_network = ""  # what the network on screen makes of it
 
         self.random_button = QPushButton("Random")
         self.random_button.setToolTip("Load a random MNIST test digit onto the canvas (R)")
@@ -45,10 +52,7 @@ class SamplesBar(QWidget):
         self.mistake_button = QPushButton("A mistake")
         self.mistake_button.setToolTip("Load a test digit that the current network misreads")
         self.mistake_button.clicked.connect(lambda: self.request("mistake"))
-        self.message = QLabel("")
-        self.message.setObjectName("caption")
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.message = LiveText(lines=2, colour=theme.MUTED)  # (two lines, always: nothing moves when it fills)
 
         title = QLabel("OR LOAD AN MNIST TEST DIGIT")
         title.setObjectName("cardTitle")
@@ -78,7 +82,7 @@ class SamplesBar(QWidget):
         first if needed (the request is carried out when it arrives)."""
         if self.state.data is None:
             self._pending = (kind, digit)
-            self.message.setText("Loading the MNIST test set…")
+            self._status("Loading the MNIST test set…")
             self.state.request_data()
             return
         test = self.state.data.test
@@ -92,29 +96,54 @@ class SamplesBar(QWidget):
         else:
             raise ValueError(f"unknown sample kind {kind!r}")
 
-    def _emit(self, index: int, note: str = "") -> None:
+    # --- the line under the buttons -----------------------------------------------------------------
+    def say(self, sample: str, about_network: str = "") -> None:
+        """Say what is on the canvas (``sample``) and what the network on screen makes of it."""
+        self._sample, self._about_network = sample, about_network
+        self._show()
+
+    def _status(self, text: str) -> None:
+        """A passing message (loading, classifying, a failure): the next sample replaces it."""
+        self._sample, self._about_network = "", ""
+        self.message.setText(text)
+        self.message.setToolTip(text)
+
+    def _show(self) -> None:
+        text = self._sample + (f": {self._about_network}" if self._sample and self._about_network else "")
+        self.message.setText(text)
+        self.message.setToolTip(text)
+
+    def canvas_changed(self, blank: bool, by_hand: bool) -> None:
+        """The canvas changed: cleared (the line goes), or drawn on by the user (it says so)."""
+        if blank:
+            self.say("")
+        elif by_hand and self._sample and not self._sample.startswith("Your drawing"):
+            self.say(f"Your drawing, over {self._sample}")
+
+    def _emit(self, index: int, about_network: str = "") -> None:
         test = self.state.data.test
         label = int(test.labels[index])
-        self.message.setText(f"MNIST test image #{index}, labelled {label}{note}")
         self.sample_chosen.emit(test.images[index].copy(), label, index)
+        self.say(f"MNIST test image #{index}, labelled {label}", about_network)
 
     def _mistake(self) -> None:
         net = self.state.network
         if net is None:
-            self.message.setText("Choose a network first.")
+            self._status("Choose a network first.")
             return
         if self._predictions is not None and self._predictions[0] is net:
             wrong = np.flatnonzero(self._predictions[1] != self.state.data.test.labels)
             if wrong.size == 0:
-                self.message.setText("This network reads every test image correctly!")
+                self._status("This network reads every test image correctly!")
                 return
             i = int(self.rng.choice(wrong))
-            self._emit(i, f"; the network reads {int(self._predictions[1][i])} "
-                          f"({wrong.size} of {len(self._predictions[1])} test images are misread)")
+            name = self.state.network_label or "this network"
+            self._emit(i, f"{name} reads {int(self._predictions[1][i])}, as it misreads {numbers.count(wrong.size)} "
+                          f"of the {numbers.count(len(self._predictions[1]))} test images")
             return
         if self._mistake_for is net:
             return  # already classifying the test set for this network
-        self.message.setText("Classifying the 10,000 test images…")
+        self._status(f"Classifying the {numbers.count(len(self.state.data.test))} test images…")
         self.mistake_button.setEnabled(False)
         self._mistake_for = net
         self._mistake_worker = jobs.call(_predict, net, net.copy(), self.state.data.test.images, done=self._predicted,
@@ -133,7 +162,7 @@ class SamplesBar(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self._mistake_worker = self._mistake_for = None
-        self.message.setText(f"Could not classify the test set: {exc}")
+        self._status(f"Could not classify the test set: {exc}")
 
     def _data_ready(self, _data) -> None:
         if self._pending is not None:
@@ -143,10 +172,12 @@ class SamplesBar(QWidget):
 
     def _data_failed(self, message: str) -> None:
         self._pending = None
-        self.message.setText(f"MNIST could not be loaded: {message}")
+        self._status(f"MNIST could not be loaded: {message}")
 
     def _network_changed(self, _net) -> None:
         self._predictions = None
+        if self._about_network:  # it was said of the network before: another one reads the digit now
+            self.say(self._sample)
 
     def busy(self) -> bool:
         """True while MNIST loads or the test set is being classified."""

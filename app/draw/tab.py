@@ -7,7 +7,8 @@ with its own reading) and why (saliency). Right: inside the network.
 Two refresh paths keep drawing smooth: the prediction (preprocessing, one forward pass for both
 images, bars) runs in the mouse-move handler itself at most every ``FAST_MS``; the inside views and
 the saliency (a forward and a backward pass, several images) follow at most every ``SLOW_MS``, from
-the event loop, so they never delay the prediction.
+the event loop, so they never delay the prediction. The smoothed saliency map (SmoothGrad) is
+computed off the GUI thread once the drawing rests (``app.draw.smoothing``).
 """
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, Q
                                QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from app.draw.canvas import DrawingCanvas
-from app import theme
+from app import jobs, theme
 from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
 from app.draw.saliency import SaliencyView
 from app.draw.samples import SamplesBar
+from app.draw.smoothing import SAMPLES, SIGMA, SmoothSaliency
 from app.draw.throttle import Throttle
 from app.widgets.live_text import LiveText
 from app.widgets.pixel_image import PixelImage
@@ -58,11 +60,12 @@ QToolButton:hover, QPushButton:hover {{ background: {theme.HOVER}; }}
 QToolButton:checked {{ background: {theme.SELECTED}; border-color: {theme.ACCENT}; }}
 QToolButton:disabled, QPushButton:disabled {{ color: {theme.DISABLED}; }}
 QPushButton#digitButton {{ padding: 4px 0px; }}
+QToolButton#inTitle, QToolButton#backButton {{ padding: 0px 7px; font-size: {theme.FONT_SMALL}px; }}
 """
 
 
-def card(title: str, *widgets: QWidget, stretch: tuple[int, ...] = ()) -> QFrame:
-    """A rounded panel with a small caps title above its widgets."""
+def card(title: str, *widgets: QWidget, stretch: tuple[int, ...] = (), corner: QWidget | None = None) -> QFrame:
+    """A rounded panel with a small caps title above its widgets (and ``corner`` at the title's right)."""
     frame = QFrame()
     frame.setObjectName("card")
     layout = QVBoxLayout(frame)
@@ -70,7 +73,13 @@ def card(title: str, *widgets: QWidget, stretch: tuple[int, ...] = ()) -> QFrame
     layout.setSpacing(6)
     heading = QLabel(title.upper())
     heading.setObjectName("cardTitle")
-    layout.addWidget(heading)
+    if corner is None:
+        layout.addWidget(heading)
+    else:
+        row = QHBoxLayout()
+        row.addWidget(heading, 1)
+        row.addWidget(corner)
+        layout.addLayout(row)
     for i, widget in enumerate(widgets):
         if isinstance(widget, QWidget):
             layout.addWidget(widget, stretch[i] if i < len(stretch) else 0)
@@ -102,7 +111,8 @@ class DrawTab(QWidget):
         self.samples.sample_chosen.connect(lambda image, label, _i: self.load_digit(image, label))
 
         self.bars = ProbabilityBars()
-        self.bars.setMinimumHeight(84)  # with the other cards' minima, the tab fits a 1024×640 window
+        # the cards' minima share a 1024×640 window's height, the saliency map taking the largest share
+        self.bars.setMinimumHeight(66)
         self.big_digit = LiveText(pixels=theme.FONT_HUGE, colour=theme.ACCENT,
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
@@ -112,15 +122,27 @@ class DrawTab(QWidget):
         self.sees = PixelImage(background=theme.SURFACE)  # (QPainter, not pyqtgraph: it is on the hot path)
         self.naive = PixelImage(background=theme.SURFACE)
         for view in (self.sees, self.naive):
-            view.setMinimumSize(76, 76)
+            view.setMinimumSize(62, 62)
             view.set_image(np.zeros((28, 28), np.float32))
         self.sees_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.naive_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.saliency = SaliencyView()
         self.saliency.setBackground(theme.SURFACE)
+        self.saliency.setMinimumSize(84, 84)
         self.saliency.blank()
         self.saliency_caption = LiveText(lines=2, colour=theme.MUTED)
         self.saliency.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it fills its area
+        self.smooth_button = self._tool("Smoothed", f"SmoothGrad: the map averaged over {SAMPLES} copies of the digit, "
+                                        f"each with a little noise added (σ = {SIGMA} of the ink's range), so that "
+                                        "it shows what stays true near your digit rather than the gradient at one "
+                                        "point. Computed when a stroke ends.\nOff: the plain gradient, live while "
+                                        "you draw.", checkable=True)
+        self.smooth_button.setChecked(True)
+        self.smooth_button.setObjectName("inTitle")  # (compact: as tall as the card's title)
+        self.smooth_button.toggled.connect(lambda _: self.slow.flush() if self.output is not None else None)
+        self.smoother = SmoothSaliency(self)
+        self.smoother.ready.connect(self._smooth_map_ready)
+        self._smooth_net = None  # a snapshot of the network, for the smoothing thread alone
         self.inside = InsideView()
 
         self._build_layout()
@@ -132,6 +154,7 @@ class DrawTab(QWidget):
         self.canvas.history_changed.connect(self._update_history_buttons)
         state.network_changed.connect(self.set_network)
         state.show_digit.connect(self.load_digit)
+        state.show_mistake.connect(self.load_mistake)
         if state.network is not None:
             self.set_network(state.network)
         else:
@@ -194,10 +217,14 @@ class DrawTab(QWidget):
         sees = card("What the network sees", sees_grid, stretch=(1,))
         sees.setToolTip("Left: your drawing made the way MNIST was made: its bounding box scaled to 20×20, "
                         "then centred by its centre of mass in 28×28.\nRight: the whole canvas simply shrunk to 28×28.")
-        why = card("Why: saliency", self.saliency, self.saliency_caption, stretch=(1, 0))
-        why.setToolTip("∂(top score)/∂(input pixel), the score being the top output neuron's weighted input z "
-                       "(before its sigmoid or softmax, which flatten a sure answer):\nred pixels, if brighter, "
-                       "raise it; blue ones lower it.")
+        why = card("Why: saliency", self.saliency, self.saliency_caption, stretch=(1, 0), corner=self.smooth_button)
+        why.setToolTip("<p>∂(top score)/∂(input pixel), the score being the top output neuron's weighted input z "
+                       "(before its sigmoid or softmax, which flatten a sure answer).</p>"
+                       "<p>Red pixels, if brighter, raise it; blue ones lower it.</p>"
+                       "<p>Smoothed (SmoothGrad): the same averaged over noisy copies of the digit, so that the map "
+                       "holds still as you draw. A network whose first layer's weights are mostly their random start "
+                       "(the book's chapter 1 network began at N(0, 1)) keeps a speckled map either way: that noise is "
+                       "in its weights.</p>")  # (rich text: it wraps)
 
         middle = QVBoxLayout()
         middle.setSpacing(8)
@@ -262,13 +289,15 @@ class DrawTab(QWidget):
         """Read the drawing with ``net`` from now on."""
         same_shape = self.net is not None and net is not None and self.net.spec() == net.spec()
         self.net = net
+        self._smooth_net = net.snapshot() if net is not None else None
+        self._await_smooth_map()
         if not same_shape:
             self.inside.set_network(net)
         else:
             self.inside.update_weights(net)
+        self.refresh_prediction()
         if not self.canvas.is_blank():
             self.slow.flush()
-        self.refresh_prediction()
 
     def _open_file(self) -> None:
         window = self.window()
@@ -294,8 +323,11 @@ class DrawTab(QWidget):
         if not self.canvas.drawing:  # clear, undo, redo, a loaded image: one change, show it now
             self.fast.flush()
             self.slow.flush()
+            if self.canvas.is_blank():
+                self.samples.canvas_changed(blank=True, by_hand=False)
             return
         self.true_label = None  # the user is changing the drawing: it is no longer MNIST's sample
+        self.smoother.pause()  # (nothing competes with the stroke for the processors)
         self.fast.request()
         self.slow.request()
 
@@ -304,6 +336,7 @@ class DrawTab(QWidget):
             self.fast.flush()
         self.slow.flush()
         self._update_history_buttons()
+        self.samples.canvas_changed(blank=self.canvas.is_blank(), by_hand=True)
 
     def refresh_prediction(self) -> None:
         """Preprocess the canvas, run the network on both images and redraw the prediction views."""
@@ -320,6 +353,7 @@ class DrawTab(QWidget):
         self.bars.set_values(out[0], self.true_label)
         self.big_digit.setText(str(top))
         word = "probability" if self.net.output_layer.activation.name == "softmax" else "output activation"
+        # (probabilities with two decimals, as the bars write them: 1.00 is a rounded certainty)
         verdict = f"reads <b>{top}</b><br>" + theme.coloured(f"{word} {out[0][top]:.2f}", theme.MUTED)
         if self.true_label is not None:
             ok = top == self.true_label
@@ -341,11 +375,31 @@ class DrawTab(QWidget):
             # the score (the top output's z): a sure softmax output (1.0) would give a flat map
             explanation = probes.explain(self.net, self.mnist_image[None], of="score")
         self.inside.show_explanation(explanation)
-        saliency = explanation["saliency"][0]
-        self.saliency.set_data(self.mnist_image, saliency)
         answer = int(explanation["output"][0].argmax())
-        self.saliency_caption.setText(f"Red: more ink here, more of a “{answer}”; blue: less "
-                                      f"(∂ score of {answer} / ∂ pixel)")
+        if not self.smooth_button.isChecked():
+            self._show_saliency(self.mnist_image, explanation["saliency"][0], answer, smoothed=False)
+        elif not self.canvas.drawing:  # (while a stroke goes on, the last map stays)
+            self.smoother.request(self._smooth_net, self.mnist_image, answer)
+
+    def _smooth_map_ready(self, image: np.ndarray, heat: np.ndarray, answer: int) -> None:
+        current = self.mnist_image
+        if current is not None and np.array_equal(image, current) and self.smooth_button.isChecked():
+            # (else the drawing changed since, and a newer map follows)
+            self._show_saliency(image, heat, answer, smoothed=True)
+
+    def _show_saliency(self, image: np.ndarray, heat: np.ndarray, answer: int, smoothed: bool) -> None:
+        self.saliency.set_data(image, heat)
+        if not np.any(heat):
+            text = f"All zero: no pixel moves the score of “{answer}” here."
+        else:
+            text = f"Red: more ink here, more of a “{answer}”; blue: less." + (" (Smoothed.)" if smoothed else "")
+        self.saliency_caption.setText(text)
+
+    def _await_smooth_map(self) -> None:
+        """The map on screen belongs to another digit or network: blank until the new one lands."""
+        if self.smooth_button.isChecked():
+            self.saliency.blank()
+            self.saliency_caption.setText("Smoothing the map…")
 
     def _show_blank(self, has_ink: bool = False) -> None:
         self.mnist_image = self.output = self.naive_output = None
@@ -358,17 +412,32 @@ class DrawTab(QWidget):
         self.sees_caption.setText("MNIST-style")
         self.naive_caption.setText("canvas shrunk")
         self.saliency.blank()
+        self.smoother.cancel()
         self.saliency_caption.setText("Which pixels matter for the answer.")
         if self.inside.net is not None:
             self.inside.clear()
 
     # --- samples -----------------------------------------------------------------------------------
-    def load_digit(self, image: np.ndarray, label: int | None = None) -> None:
-        """Put a 28×28 image (e.g. an MNIST test digit) on the canvas, undoably."""
+    def load_digit(self, image: np.ndarray, label: int | None = None, source: str = "") -> None:
+        """Put a 28×28 image (e.g. an MNIST test digit) on the canvas, undoably, with the brush in hand;
+        ``source`` says where it comes from (under the sample buttons)."""
+        self.brush_button.setChecked(True)
+        self._await_smooth_map()
         self.canvas.set_array(mnist_to_canvas(np.asarray(image, np.float32), self.canvas.size_px))
         self.true_label = None if label is None else int(label)
         self.fast.flush()
         self.slow.flush()
+        self.samples.say(source)
+
+    def load_mistake(self, image: np.ndarray, label: int, origin) -> None:
+        """A digit another tab's network misread (an ``app.state.DigitOrigin`` says which): read it with
+        that network, say so, and offer going back to the one chosen before (the picker's button)."""
+        if origin.network is not None:
+            self.picker.use_for_digit(origin.network, origin.network_name)
+        self.load_digit(image, label)
+        self.samples.say(f"{origin.source}, labelled {label}",
+                         f"misread by {origin.network_name}, which reads it here" if origin.network is not None
+                         else "")
 
     @property
     def prediction(self) -> int | None:
@@ -380,3 +449,4 @@ class DrawTab(QWidget):
 
     def shutdown(self) -> None:
         self.samples.shutdown()
+        jobs.shutdown(self)

@@ -10,7 +10,6 @@ drawing never holds up training for long and never reads a network that is being
 """
 from __future__ import annotations
 
-import copy
 import math
 import time
 from dataclasses import dataclass, field
@@ -51,17 +50,6 @@ def square_grid(images: np.ndarray, cols: int | None = None, pad: int = 1, aspec
     full = np.full((rows * cols, h, w), np.nan, np.float32)
     full[:n] = images
     return grid(full.reshape(rows, cols, h, w), pad)
-
-
-def snapshot_network(net: Network) -> Network:
-    """An independent copy of ``net``'s structure and weights, without the per-batch caches a deep
-    copy would drag along (a CNN's cached patch matrices run to tens of megabytes)."""
-    clone = Network.from_spec(dict(net.spec(), init="zero"), dtype=net.dtype)  # zeros: nothing to draw
-    for src, dst in zip(net.layers, clone.layers):
-        for key, p in src.params.items():
-            np.copyto(dst.params[key], p)
-    clone.init, clone.name, clone.info = net.init, net.name, copy.deepcopy(net.info)
-    return clone
 
 
 def symmetric_level(values: np.ndarray) -> float:
@@ -111,7 +99,7 @@ class LiveProbe:
 
     def __init__(self, net: Network, validation: Split, sample_index: int = 0, seed: int = 0):
         self.net = net
-        self.view = snapshot_network(net)  # runs the sample digit: the training caches stay untouched
+        self.view = net.snapshot()  # runs the sample digit: the training caches stay untouched
         self.validation = validation
         self.sample = (validation.images[sample_index:sample_index + 1] if len(validation)
                        else np.zeros((1, 28, 28), np.float32))
@@ -207,7 +195,7 @@ class LiveProbe:
 
     # --- every epoch ---------------------------------------------------------------------------------
     def epoch(self, trainer: Trainer) -> EpochFrame:
-        result = EpochFrame(self.frame(trainer), network=snapshot_network(self.net))
+        result = EpochFrame(self.frame(trainer), network=self.net.snapshot())
         outputs = getattr(trainer, "validation_outputs", None)
         labels = self.validation.labels
         if outputs is not None and len(outputs) == len(labels) and np.isfinite(outputs).all():

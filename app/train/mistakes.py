@@ -1,11 +1,12 @@
 """The validation mistakes: the confusion matrix and the gallery of misclassified digits, working
 together. Clicking a red cell of the matrix shows only those mistakes (again: all of them); clicking
-a digit sends it to the Draw tab (``AppState.show_digit``)."""
+a digit sends it to the Draw tab with the network of the epoch that misread it (``AppState.show_mistake``)."""
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject
 
+from app.state import DigitOrigin
 from app.train.live import EpochFrame
 from app.widgets.confusion import ConfusionMatrix
 from app.widgets.gallery import DigitGallery
@@ -62,4 +63,8 @@ class Mistakes(QObject):
         if data is None or not 0 <= index < len(self.shown):
             return
         i = self.shown[index]
-        self.state.show_digit.emit(data.validation.images[i].copy(), int(data.validation.labels[i]))
+        net = self.result.network if self.result is not None else None
+        info = net.info if net is not None else {}
+        name = f"{info['title']} (epoch {info['epochs_trained']})" if "title" in info else "the Train tab's network"
+        self.state.show_mistake.emit(data.validation.images[i].copy(), int(data.validation.labels[i]),
+                                     DigitOrigin(f"MNIST validation image #{i}", net, name))

@@ -48,7 +48,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app import jobs, theme
-from app.train.live import BatchGradients, EpochFrame, Frame, LiveProbe, snapshot_network
+from app.train.live import BatchGradients, EpochFrame, Frame, LiveProbe
 from app.pacing import DrawQueue, ResponsiveRun
 from app.train.plan import RunPlan
 from app.train.runs import Run, outcome, remaining_seconds
@@ -468,9 +468,9 @@ class TrainingSession(QObject):
         if run is None:
             return None
         if run.network is not None:
-            return snapshot_network(run.network)
+            return run.network.snapshot()
         if run is self.run and self.latest_network is not None:
-            return snapshot_network(self.latest_network)
+            return self.latest_network.snapshot()
         return None
 
 

@@ -6,17 +6,18 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSpinBox
 
-from app import theme
+from app import numbers, theme
 from app.universality import diagram
 from app.universality.page import SectionPage, group
-from app.universality.plotting import NETWORK
+from app.universality.plotting import NETWORK, DragScale
 from app.widgets.gesture_plot import make_plot, pixels_per_unit
 from app.widgets.page_parts import note_label
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)
 MAX_PAIRS = 5
-Y_LIMIT = 2.0
+Y_LIMIT = 2.0  # the height axis shows at least ±Y_LIMIT, and follows taller bumps
+H_LIMIT = 10.0  # the largest |h| (as the spin boxes allow)
 DEFAULT_BUMPS = [(0.1, 0.3, 0.6), (0.3, 0.55, -0.4), (0.65, 0.9, 1.2), (0.45, 0.75, 0.5), (0.05, 0.95, 0.3)]
 EDGE_PICK_PIXELS = 8
 MIN_WIDTH = 0.01
@@ -24,7 +25,8 @@ MIN_WIDTH = 0.01
 
 class BumpsPage(SectionPage):
     """Bumps (s₁, s₂, h), their sum Σⱼ vⱼaⱼ, and the network that makes it. Drag a bump's top to change
-    h, drag a step (a bump's side) to move it; or type the numbers."""
+    h (the height axis follows, up to ±10), drag a step (a bump's side) to move it; or type the numbers.
+    Every change can be undone."""
 
     TITLE = "Bumps: two steps make a rectangle"
     INTRO = (
@@ -41,6 +43,7 @@ class BumpsPage(SectionPage):
         self.bumps: list[list[float]] = [list(b) for b in DEFAULT_BUMPS[:3]]
         self.steepness = u.STEEP
         self._drag: tuple[int, str] | None = None
+        self._y_limit = Y_LIMIT  # the height axis's extent, ±
 
         self.plot = make_plot("Weighted output from the hidden layer  Σⱼ vⱼaⱼ", "x", "Σⱼ vⱼaⱼ",
                               handler=self,
@@ -50,7 +53,7 @@ class BumpsPage(SectionPage):
         for item in self.fills:
             self.plot.addItem(item)
         self.plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.BORDER_STRONG)))
-        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
+        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3), name="Σⱼ vⱼaⱼ")
         self.tops = pg.ScatterPlotItem(size=13, symbol="s", pen=pg.mkPen(theme.BRIGHT, width=1.2))
         self.edges = pg.ScatterPlotItem(size=12, symbol="t1", pen=pg.mkPen(theme.BRIGHT, width=1))
         self.plot.addItem(self.tops)
@@ -83,7 +86,8 @@ class BumpsPage(SectionPage):
                 spin.setDecimals(3 if c < 2 else 2)
                 spin.setSingleStep(0.01 if c < 2 else 0.05)
                 spin.setKeyboardTracking(False)
-                spin.valueChanged.connect(lambda value, k=k, c=c: self._typed(k, c, value))
+                spin.valueChanged.connect(lambda value, k=k, c=c: (self.history.checkpoint(("typed", k, c)),
+                                                                   self._typed(k, c, value)))
                 grid.addWidget(spin, k + 1, c + 1)
                 spins.append(spin)
             grid.addWidget(name, k + 1, 0)
@@ -99,8 +103,10 @@ class BumpsPage(SectionPage):
         self.diagram.setMinimumHeight(200)
         self.lay_out(self.plot, [controls, (self.diagram, 1)])
 
-        self.count.valueChanged.connect(self._count_changed)
-        self.steep_spin.valueChanged.connect(self._steepness_changed)
+        self.keep_history(self._state, self._restore)
+        self.count.valueChanged.connect(lambda n: (self.history.checkpoint("count"), self._count_changed(n)))
+        self.steep_spin.valueChanged.connect(lambda w: (self.history.checkpoint("steepness"),
+                                                        self._steepness_changed(w)))
         self.refresh()
 
     @staticmethod
@@ -151,8 +157,28 @@ class BumpsPage(SectionPage):
                     spin.blockSignals(False)
         pair_colours = [self._colour(k) for k in range(n) for _ in range(2)]
         self.diagram.set_network(*diagram.bumps(net.w, net.b, net.v, colours=pair_colours),
-                                 caption=f"hidden weights w = {self.steepness:.0f}; output weights ±h")
+                                 caption=f"hidden weights w = {numbers.number(self.steepness, 4)}; output weights ±h")
         self.changed.emit()
+
+    def _state(self) -> tuple:
+        return tuple(tuple(b) for b in self.bumps), self.steepness
+
+    def _restore(self, state: tuple) -> None:
+        bumps, self.steepness = state
+        self.bumps = [list(b) for b in bumps]
+        for spin, value in ((self.count, len(self.bumps)), (self.steep_spin, self.steepness)):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+        self.refresh()
+        self.fit_height_axis()
+
+    def fit_height_axis(self, grow_only: bool = False) -> None:
+        """Show every bump's top: ±max(2, 1.1·max |h|), or (while a bump is dragged) only ever wider."""
+        limit = max(Y_LIMIT, 1.1 * max(abs(b[2]) for b in self.bumps))
+        if limit > self._y_limit or (not grow_only and limit < self._y_limit):
+            self._y_limit = limit
+            self.plot.getPlotItem().getViewBox().setYRange(-limit, limit, padding=0.02)
 
     # --- controls -----------------------------------------------------------------------------------
     def _count_changed(self, n: int) -> None:
@@ -168,8 +194,7 @@ class BumpsPage(SectionPage):
     def _typed(self, k: int, column: int, value: float) -> None:
         if column == 2:
             self.set_height(k, value)
-            limit = max(Y_LIMIT, abs(value) * 1.1)
-            self.plot.getPlotItem().getViewBox().setYRange(-limit, limit, padding=0.02)
+            self.fit_height_axis()
         else:
             self.set_step(k, column, value)
 
@@ -193,6 +218,8 @@ class BumpsPage(SectionPage):
     def drag_started(self, pos: QPointF) -> bool:
         self._drag = self.pick(pos)
         if self._drag is not None:
+            self.history.checkpoint()
+            self._scale = DragScale(self.plot)
             self.dragged(pos)
         return self._drag is not None
 
@@ -200,13 +227,14 @@ class BumpsPage(SectionPage):
         if self._drag is None:
             return
         k, what = self._drag
-        if what == "h":
-            low, high = self.plot.getPlotItem().getViewBox().viewRange()[1]
-            self.set_height(k, float(np.clip(pos.y(), low, high)))
+        if what == "h":  # above or below the plot, the axis grows to keep the top in sight
+            self.set_height(k, float(np.clip(self._scale.height(pos.y()), -H_LIMIT, H_LIMIT)))
+            self.fit_height_axis(grow_only=True)
         else:
             self.set_step(k, 0 if what == "s1" else 1, pos.x())
 
     def drag_finished(self, pos: QPointF) -> None:
         self.dragged(pos)
         self._drag = None
+        self.fit_height_axis()
 

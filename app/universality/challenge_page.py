@@ -1,7 +1,9 @@
 """Page 3: the book's challenge, and beyond it: Auto-fit, Learn, best score against N, other targets.
 
 N bumps on equal bins of [0, 1]; the learner drags each bump's top so the hidden layer's weighted output
-follows σ⁻¹∘f, and so the output σ(Σⱼ vⱼaⱼ) follows f. Scored with the book's average deviation.
+follows σ⁻¹∘f, and so the output σ(Σⱼ vⱼaⱼ) follows f. Scored with the book's average deviation, whose
+terms |σ⁻¹(f(x)) − h| are shaded on the upper plot: each bin's gap to its goal. What the mouse does on
+the plots is in :mod:`app.universality.challenge_gestures`; every change can be undone.
 """
 from __future__ import annotations
 
@@ -11,21 +13,23 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QSplitter)
 
-from app import theme
+from app import numbers, theme
 from app.theme.plots import set_title
+from app.universality.challenge_gestures import BumpGestures, DrawGestures, DrawingCue
 from app.universality.controls import ScoreBadge
 from app.universality.learner import Learner
 from app.universality.page import SectionPage, group
 from app.universality.plotting import ACCENT, BEST, GOAL, LEARNED, NETWORK, FittedTitle, log_ticks
 from app.universality.target_box import TargetBox
-from app.widgets.gesture_plot import make_plot, pixels_per_unit
+from app.widgets.gesture_plot import make_plot
 from app.widgets.page_parts import note_label
 from app.widgets.text_labels import label_item
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)
 DEFAULT_BUMPS = 5
-TOP_PICK_PIXELS = 14
+GAP = theme.WARNING  # the shaded gap between each bump and σ⁻¹∘f
+ACCENT_CUE = theme.ACCENT  # the titles while drawing is on
 LEARN_INTRO = "Train the same network, 2N hidden sigmoid neurons, by gradient descent: steps and heights both move."
 
 
@@ -51,7 +55,6 @@ class ChallengePage(SectionPage):
         self.selected = 0
         self.drawn: u.DrawnCurve | None = None
         self._grab: int | None = None
-        self._last_draw: QPointF | None = None
         self.learned: dict | None = None  # the latest Learn snapshot for the current N and target
         self.learned_scores: dict[int, float] = {}  # best learned deviation per N, current target
         self._generation = 0  # bumped whenever the target or N changes: older Learn reports are dropped
@@ -64,15 +67,20 @@ class ChallengePage(SectionPage):
 
     # --- layout -------------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.top = make_plot("", "", "weighted output", handler=_BumpGestures(self), y_range=(-3, 3))
+        self.draw_gestures = {"z": DrawGestures(self, "z"), "f": DrawGestures(self, "f")}
+        self.top = make_plot("", "", "weighted output", handler=BumpGestures(self), y_range=(-3, 3))
         top = self.top
         self.bars = pg.BarGraphItem(x0=[0], x1=[0], height=[0], pen=pg.mkPen(theme.rgba(NETWORK, 110)),
                                     brush=pg.mkBrush(theme.rgba(NETWORK, 45)))
         top.addItem(self.bars)
         top.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.BORDER_STRONG)))
-        self.goal_curve = top.plot(pen=pg.mkPen(GOAL, width=2))
-        self.network_curve = top.plot(pen=pg.mkPen(NETWORK, width=2.5))
-        self.learned_z_curve = top.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
+        self.goal_curve = top.plot(pen=pg.mkPen(GOAL, width=2), name="σ⁻¹∘f")  # (names: the hover read-out's)
+        self.heights_curve = pg.PlotCurveItem(pen=pg.mkPen(None))  # (each x's bin's h: the gap's other edge)
+        top.addItem(self.heights_curve)
+        self.gap = pg.FillBetweenItem(self.goal_curve, self.heights_curve, brush=pg.mkBrush(theme.rgba(GAP, 70)))
+        top.addItem(self.gap)
+        self.network_curve = top.plot(pen=pg.mkPen(NETWORK, width=2.5), name="yours")
+        self.learned_z_curve = top.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine), name="learned")
         self.learned_steps = pg.ScatterPlotItem(size=9, symbol="t1", brush=pg.mkBrush(LEARNED), pen=None)
         top.addItem(self.learned_steps)
         self.handles = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(theme.BRIGHT, width=1), brush=pg.mkBrush(NETWORK))
@@ -80,14 +88,16 @@ class ChallengePage(SectionPage):
                                                   brush=pg.mkBrush(ACCENT))
         top.addItem(self.handles)
         top.addItem(self.selected_handle)
-        top.setCursor(Qt.CursorShape.SizeVerCursor)
+        self.top_cue = DrawingCue(top, idle_cursor=Qt.CursorShape.SizeVerCursor)
 
-        self.bottom = make_plot("", "x", "output", handler=_DrawGestures(self), y_range=(0, 1))
+        self.bottom = make_plot("", "x", "output", handler=self.draw_gestures["f"], y_range=(0, 1))
         bottom = self.bottom
         self.top_title, self.bottom_title = FittedTitle(top), FittedTitle(bottom)
-        self.f_curve = bottom.plot(pen=pg.mkPen(GOAL, width=2))
-        self.output_curve = bottom.plot(pen=pg.mkPen(NETWORK, width=2.5))
-        self.learned_output_curve = bottom.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
+        self.f_curve = bottom.plot(pen=pg.mkPen(GOAL, width=2), name="f")
+        self.output_curve = bottom.plot(pen=pg.mkPen(NETWORK, width=2.5), name="yours")
+        self.learned_output_curve = bottom.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine),
+                                                name="learned")
+        self.bottom_cue = DrawingCue(bottom)
 
         plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(top)
@@ -96,7 +106,9 @@ class ChallengePage(SectionPage):
 
         # target
         self.target_box = TargetBox(u.PRESETS_1D, ("x",), drawable=True)
-        self.target_box.target_changed.connect(self.set_target)
+        self.target_box.validate = self._check_target
+        self.target_box.target_changed.connect(lambda target, name: (self.history.checkpoint(),
+                                                                     self.set_target(target, name)))
         self.target_box.draw_toggled.connect(self._draw_toggled)
 
         # bumps
@@ -128,9 +140,10 @@ class ChallengePage(SectionPage):
 
         # score
         self.badge = ScoreBadge("Average deviation |σ⁻¹(f(x)) − h|", u.SUCCESS)
+        self.best_label = self.badge.detail  # the best score there is, beside yours
         self.badge.setToolTip("the book's score: the mean of |σ⁻¹(f(x)) − h| over x = 0.00, 0.01, …, 0.99, "
-                              "h the height of the bump x falls in; Success! at 0.40 or less")
-        self.best_label = note_label()
+                              "h the height of the bump x falls in (the shaded gaps on the upper plot); "
+                              "Success! at 0.40 or less")
 
         # learn
         self.eta_spin = QDoubleSpinBox()
@@ -161,34 +174,37 @@ class ChallengePage(SectionPage):
         lg.addWidget(self.learn_label, 1, 0, 1, 3)
         lg.addWidget(self.show_learned, 2, 0, 1, 3)
 
-        # best score against N
-        # x is log10(N), labelled with plain numbers
-        self.n_plot = make_plot("", "N (number of bumps)", "deviation",
-                                x_range=(-0.03, 2.04), y_range=(0, 1.2))
+        # best score against N, on a log axis labelled 1, 2, 5, 10, … (view coordinates: log10 N)
+        self.n_plot = make_plot("", "N (number of bumps)", "deviation",  # (room for the markers at N = 1, 100)
+                                x_range=(-0.07, 2.07), y_range=(0, 1.2))
         set_title(self.n_plot.getPlotItem(), f"Score vs N: {theme.coloured('best heights', BEST)} · "
                                              f"{theme.coloured('● learned', LEARNED)} · {theme.coloured('■ yours', NETWORK)}")
+        self.n_plot.getPlotItem().setLogMode(x=True)
         log_ticks(self.n_plot)
-        self.n_plot.setMinimumHeight(110)
+        self.n_plot.setMinimumHeight(100)  # (with the rest of the column, fits a 1024×700 window unscrolled)
         self.ns = np.arange(1, u.MAX_BUMPS + 1)
-        self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2))
+        self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2), name="best")
         self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DotLine)))
         success = label_item("Success! ≤ 0.40", theme.MUTED, anchor=(0, 1), size=theme.FONT_SMALL)
         success.setPos(1.38, u.SUCCESS)
         self.n_plot.addItem(success)
         self.learned_points = self.n_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=LEARNED,
-                                               symbolPen=None)
+                                               symbolPen=None, name="learned")
         self.yours_point = self.n_plot.plot(pen=None, symbol="s", symbolSize=10, symbolBrush=NETWORK,
-                                            symbolPen=theme.BRIGHT)
+                                            symbolPen=theme.BRIGHT, name="yours")
         self.n_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.BORDER_STRONG))
         self.n_plot.addItem(self.n_line)
+        self.n_plot.getPlotItem().getViewBox().sigResized.connect(lambda *_: self._fit_n_plot(self.score()))
 
-        self.lay_out(plots, [self.target_box, bumps, self.badge, self.best_label, learn, (self.n_plot, 1)],
+        self.lay_out(plots, [self.target_box, bumps, self.badge, learn, (self.n_plot, 1)],
                      max_width=440)
 
-        self.n_spin.valueChanged.connect(self.set_bumps)
-        self.h_spin.valueChanged.connect(lambda h: self.set_height(self.selected, h))
-        self.reset_button.clicked.connect(self.reset)
-        self.fit_button.clicked.connect(self.auto_fit)
+        self.keep_history(self._state, self._restore)
+        self.n_spin.valueChanged.connect(lambda n: (self.history.checkpoint("n"), self.set_bumps(n)))
+        self.h_spin.valueChanged.connect(lambda h: (self.history.checkpoint(("h", self.selected)),
+                                                    self.set_height(self.selected, h)))
+        self.reset_button.clicked.connect(lambda: (self.history.checkpoint(), self.reset()))
+        self.fit_button.clicked.connect(lambda: (self.history.checkpoint(), self.auto_fit()))
         self.learn_button.clicked.connect(self._learn_clicked)
         self.show_learned.toggled.connect(lambda _: self._redraw_learned())
 
@@ -235,14 +251,39 @@ class ChallengePage(SectionPage):
         """Approximate ``target`` from now on; one that cannot be scored (not finite at a sample x) is
         refused with a message under the formula, and the old target stays."""
         try:
-            u.target_values(target, X)  # the plots' x
-            u.average_deviation([0.0], target)  # the score's x
+            self._check_target(target)
         except ValueError as exc:
             self.target_box.refuse(str(exc))
             return
         self.target, self.target_name = target, name
         self.drawn = None
         self._target_changed_internal(autorange=True)
+
+    @staticmethod
+    def _check_target(target: u.Target) -> None:
+        """Raise ValueError unless ``target`` is finite wherever it is drawn or scored."""
+        u.target_values(target, X)  # the plots' x
+        u.average_deviation([0.0], target)  # the score's x
+
+    # --- undo ---------------------------------------------------------------------------------------
+    def _state(self) -> tuple:
+        drawn = tuple(self.drawn.ys) if self.drawn is not None and self.target is self.drawn else None
+        return tuple(self.heights), _TargetState(self.target, self.target_name, self.target_box.formula.text(), drawn)
+
+    def _restore(self, state: tuple) -> None:
+        heights, target = state
+        if target != self._state()[1]:
+            if target.drawn is not None:
+                self.drawn = u.DrawnCurve(np.array(target.drawn))
+                self.target, self.target_name = self.drawn, target.name
+                self.target_box.set_drawn()
+            else:
+                self.drawn = None
+                self.target, self.target_name = target.target, target.name
+                self.target_box.show_target(target.name, target.formula)
+            self._target_changed_internal(autorange=True)
+        self.set_heights(heights)
+        self.fit_height_axis()
 
     def _change_bump_count(self, n: int) -> None:
         self._forget_learned()
@@ -261,15 +302,27 @@ class ChallengePage(SectionPage):
         self.f_curve.setData(X, values)
         self.goal_curve.setData(X, self.goal)
         self.best = u.best_scores(u.MAX_BUMPS, self.target)
-        self.best_curve.setData(np.log10(self.ns), self.best)
+        self.best_curve.setData(self.ns, self.best)
         self.target_box.note_clipping(u.out_of_range(values), "interval")
-        if autorange:
-            low, high = float(self.goal.min()), float(self.goal.max())
-            pad = max(0.4, 0.15 * (high - low))
-            low, high = min(low - pad, -1.0), max(high + pad, 1.0)
-            self.top.getPlotItem().getViewBox().setYRange(low, high, padding=0)
         self._redraw_bumps()
+        if autorange:
+            self.fit_height_axis()
         self._redraw_learned()
+
+    def fit_height_axis(self, grow_only: bool = False) -> None:
+        """The upper plot's height axis: σ⁻¹∘f and every bump's top with a margin (while a bump is
+        dragged, only ever wider, so that its top stays in sight)."""
+        values = np.concatenate([self.goal, self.heights])
+        low, high = float(values.min()), float(values.max())
+        pad = max(0.4, 0.15 * (high - low))
+        low, high = min(low - pad, -1.0), max(high + pad, 1.0)
+        view = self.top.getPlotItem().getViewBox()
+        shown_low, shown_high = view.viewRange()[1]
+        if grow_only:
+            if shown_low <= low and high <= shown_high:
+                return
+            low, high = min(low, shown_low), max(high, shown_high)
+        view.setYRange(low, high, padding=0)
 
     # --- drawing ------------------------------------------------------------------------------------
     def _redraw_bumps(self) -> None:
@@ -277,6 +330,7 @@ class ChallengePage(SectionPage):
         edges = u.bin_edges(n)
         net = u.challenge_network(self.heights)
         self.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=self.heights, y0=np.zeros(n))
+        self.heights_curve.setData(X, self.heights[u.bin_index(X, n)])
         centres = (edges[:-1] + edges[1:]) / 2
         size = float(np.clip(260 / n, 5, 12))
         self.handles.setData(centres, self.heights, size=size)
@@ -287,14 +341,14 @@ class ChallengePage(SectionPage):
         score = self.score()
         self.badge.set_score(score)
         best = self.best[n - 1]
-        self.best_label.setText(f"Best with N = {n}: <b>{best:.3f}</b> (Auto-fit) · all heights 0: "
-                                f"{u.average_deviation(np.zeros(n), self.target):.3f}")
-        self.h_label.setText(f"h of bump {self.selected + 1} (x ∈ [{edges[self.selected]:.2f}, "
-                             f"{edges[self.selected + 1]:.2f}))")
+        self.best_label.setText(f"best <b>{best:.3f}</b> (Auto-fit)<br>"
+                                f"all heights 0: {u.average_deviation(np.zeros(n), self.target):.3f}")
+        self.h_label.setText(f"h of bump {self.selected + 1} (x ∈ [{numbers.number(edges[self.selected])}, "
+                             f"{numbers.number(edges[self.selected + 1])}))")
         self.h_spin.blockSignals(True)
         self.h_spin.setValue(self.heights[self.selected])
         self.h_spin.blockSignals(False)
-        self.yours_point.setData([np.log10(n)], [score])
+        self.yours_point.setData([n], [score])
         self._fit_n_plot(score)
         self.n_line.setValue(np.log10(n))
         self.heights_changed.emit()
@@ -308,11 +362,19 @@ class ChallengePage(SectionPage):
 
     def _fit_n_plot(self, score: float) -> None:
         """Show the best-score curve and your score (up to 3), resizing only on a clear change."""
-        top = max(float(self.best[0]), min(score, 3.0), *self.learned_scores.values()) * 1.15
         view = self.n_plot.getPlotItem().getViewBox()
+        highest = max(float(self.best[0]), min(score, 3.0), *self.learned_scores.values(), 0.1)  # (f = ½: all 0)
+        # room above the highest point for its marker (10 px across) however short the plot
+        top = highest * max(1.15, 1 + 12 / max(view.height() - 12, 1.0))
         current = view.viewRange()[1][1]
-        if not 0.9 * current <= top <= current:
+        if not 0.9 * current <= top <= current or highest * (1 + 8 / max(view.height(), 1.0)) > current:
             view.setYRange(0, top, padding=0)
+            current = top
+        # deviation ticks no closer than 22 px, however short the plot (pyqtgraph's may touch)
+        spacing = next((d for d in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0) if d / current * view.height() >= 22), 5.0)
+        values = np.arange(0.0, current + 1e-9, spacing)
+        self.n_plot.getPlotItem().getAxis("left").setTicks(
+            [list(zip(values, numbers.ticks(values, spacing))), []])
 
     def _redraw_learned(self) -> None:
         shown = self.learned is not None and self.show_learned.isChecked()
@@ -328,15 +390,23 @@ class ChallengePage(SectionPage):
             item.setVisible(shown)
         self._titles(shown)
         ns = sorted(self.learned_scores)
-        self.learned_points.setData(np.log10(ns), [self.learned_scores[n] for n in ns])
+        self.learned_points.setData(ns, [self.learned_scores[n] for n in ns])
 
     def _titles(self, learned: bool) -> None:
         """Colour-coded titles serve as the legends (a legend box would sit on top of bumps); a narrow
-        plot gets the short form."""
+        plot gets the short form. While drawing is on they say what a drag does."""
+        if self.drawing:
+            cue = lambda *texts: [theme.coloured(t, ACCENT_CUE) for t in texts]  # noqa: E731
+            self.top_title.set_variants(*cue("✎ Drawing f: drag across this plot (it draws σ⁻¹∘f)",
+                                             "✎ Drawing f: drag across the plot", "✎ Drawing f"))
+            self.bottom_title.set_variants(*cue("✎ Drawing f: drag across this plot", "✎ Drawing f"))
+            return
         def title(yours, goal, extra):
             extra = f" &nbsp; {theme.coloured('- - ' + extra, LEARNED)}" if learned else ""
             return f"{theme.coloured(yours, NETWORK)} vs {theme.coloured(goal, GOAL)}{extra}"
-        self.top_title.set_variants(title("Weighted output Σⱼ vⱼaⱼ of your bumps", "σ⁻¹∘f", "learned z"),
+        gap = " · " + theme.coloured("▮ gap", GAP)
+        self.top_title.set_variants(title("Weighted output Σⱼ vⱼaⱼ of your bumps", "σ⁻¹∘f", "learned z") + gap,
+                                    title("Your Σⱼ vⱼaⱼ", "σ⁻¹∘f", "learned") + gap,
                                     title("Your Σⱼ vⱼaⱼ", "σ⁻¹∘f", "learned"))
         self.bottom_title.set_variants(title("Output σ(Σⱼ vⱼaⱼ) of your network", "f(x)", "learned"),
                                        title("Your output σ(Σⱼ vⱼaⱼ)", "f(x)", "learned"))
@@ -371,7 +441,8 @@ class ChallengePage(SectionPage):
         n = self.n_bumps
         self.learned_scores[n] = min(self.learned_scores.get(n, np.inf), snap["deviation"])
         deviation = theme.coloured(f"{snap['deviation']:.3f}", LEARNED, bold=True)
-        self.learn_label.setText(f"{2 * n} hidden neurons · step {snap['steps']:,} · cost {snap['cost']:.4f}<br>"
+        self.learn_label.setText(f"{2 * n} hidden neurons · step {numbers.count(snap['steps'])} · "
+                                 f"cost {numbers.number(snap['cost'], 4)}<br>"
                                  f"learned network's average deviation: {deviation}")
         self._redraw_learned()
 
@@ -384,7 +455,9 @@ class ChallengePage(SectionPage):
 
     # --- drawing the target with the mouse ----------------------------------------------------------
     def _draw_toggled(self, on: bool) -> None:
-        self.bottom.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
+        self.top_cue.show(on)
+        self.bottom_cue.show(on)
+        self._titles(self.learned is not None and self.show_learned.isChecked())
 
     @property
     def drawing(self) -> bool:
@@ -406,66 +479,13 @@ class ChallengePage(SectionPage):
         self.learner.stop_and_wait()
 
 
-class _BumpGestures:
-    """On the upper plot: press on a bump (anywhere in its column) to select it and set its height;
-    drag up and down to change it."""
+class _TargetState:
+    """The target as Undo keeps it: the same formula target (the same object), or a drawn curve with
+    the same values."""
 
-    def __init__(self, page: ChallengePage):
-        self.page = page
+    def __init__(self, target, name: str, formula: str, drawn: tuple | None):
+        self.target, self.name, self.formula, self.drawn = target, name, formula, drawn
 
-    def bump_at(self, pos: QPointF) -> int | None:
-        if not 0 <= pos.x() <= 1:
-            return None
-        return int(u.bin_index(pos.x(), self.page.n_bumps))
-
-    def drag_started(self, pos: QPointF) -> bool:
-        j = self.bump_at(pos)
-        if j is None:
-            return False
-        self.page._grab = j
-        _, py = pixels_per_unit(self.page.top)
-        near_top = abs(pos.y() - self.page.heights[j]) * py <= TOP_PICK_PIXELS
-        self._offset = self.page.heights[j] - pos.y() if near_top else 0.0
-        self.dragged(pos)
-        return True
-
-    def dragged(self, pos: QPointF) -> None:
-        j = self.page._grab
-        if j is None:
-            return
-        low, high = self.page.top.getPlotItem().getViewBox().viewRange()[1]
-        self.page.set_height(j, float(np.clip(pos.y() + self._offset, low, high)))
-
-    def drag_finished(self, pos: QPointF) -> None:
-        self.dragged(pos)
-        self.page._grab = None
-
-    def clicked(self, pos: QPointF) -> None:
-        j = self.bump_at(pos)
-        if j is not None:
-            self.page.selected = j
-            self.page._redraw_bumps()
-
-
-class _DrawGestures:
-    """On the lower plot, when "Draw f" is on: drag to draw the target f(x)."""
-
-    def __init__(self, page: ChallengePage):
-        self.page = page
-        self.last: QPointF | None = None
-
-    def drag_started(self, pos: QPointF) -> bool:
-        if not self.page.drawing:
-            return False
-        self.last = pos
-        self.page.draw_stroke(pos, pos)
-        return True
-
-    def dragged(self, pos: QPointF) -> None:
-        self.page.draw_stroke(self.last, pos)
-        self.last = pos
-
-    def drag_finished(self, pos: QPointF) -> None:
-        self.page.draw_stroke(self.last, pos)
-        self.last = None
-        self.page.finish_drawing()
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, _TargetState) and self.drawn == other.drawn
+                and (self.drawn is not None or self.target is other.target))

@@ -1,6 +1,7 @@
 """Small controls of the Universality pages: an inline error message and a score badge."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from app import theme
@@ -22,7 +23,8 @@ def show_error(label: QLabel, message: str) -> None:
 
 
 class ScoreBadge(QFrame):
-    """The book's score in large type, green with "Success!" at or below the threshold."""
+    """The book's score in large type, green with "Success!" at or below the threshold; beside it,
+    ``detail`` (two short lines of rich text, e.g. the best score there is)."""
 
     def __init__(self, caption: str, threshold: float | None = None, parent=None):
         super().__init__(parent)
@@ -35,9 +37,13 @@ class ScoreBadge(QFrame):
         self.value.setStyleSheet(self._large(theme.TEXT))
         self.verdict = QLabel("")
         self.verdict.setStyleSheet(theme.text_style(theme.SUCCESS, theme.FONT_HEADING, bold=True, extra="border: none;"))
+        self.detail = QLabel("")
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setStyleSheet(theme.text_style(theme.MUTED, theme.FONT_SMALL, extra="border: none;"))
         row = QHBoxLayout()
         row.addWidget(self.value)
-        row.addStretch(1)
+        row.addSpacing(8)
+        row.addWidget(self.detail, 1)
         row.addWidget(self.verdict)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app import theme
+from app import numbers, theme
 from app.theme.plots import DIVERGING
 
 BACKGROUND = QColor(theme.BACKGROUND)
@@ -41,16 +41,8 @@ class Connections:
 
 
 def format_number(value: float) -> str:
-    """Compact, with a true minus sign: 1000, −12.5, 0.60."""
-    if value == 0:
-        return "0"
-    if abs(value) >= 100:
-        text = f"{value:.0f}"
-    elif abs(value) >= 10:
-        text = f"{value:.1f}"
-    else:
-        text = f"{value:.2f}"
-    return text.replace("-", "−")
+    """In the app's number format, compact: 1,000, −12.5, 0.6."""
+    return numbers.number(value, 3)
 
 
 class NetworkDiagram(QWidget):

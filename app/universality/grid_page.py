@@ -11,18 +11,19 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QSpinBox
 
-from app import jobs, theme
+from app import jobs, numbers, theme
 from app.theme.plots import ERRORS, SEQUENTIAL
 from app.universality.controls import ScoreBadge
 from app.universality.heatmap import HeatMap
 from app.universality.page import SectionPage
-from app.universality.surface import SurfaceView
+from app.universality.surface import SurfaceView, coordinates_with_jumps
 from app.universality.target_box import TargetBox
 from app.widgets.page_parts import note_label
 from core import universality as u
 
 RESOLUTION = 100
 MAX_GRID = 30
+UPRIGHT_WALLS = 16  # up to this many towers a side, the surface has points either side of their walls
 
 
 def compute(target, n: int, h: float) -> dict:
@@ -31,8 +32,12 @@ def compute(target, n: int, h: float) -> dict:
     values = u.target_values(target, X, Y)
     heights = u.fit_tower_heights(n, target, RESOLUTION)
     z = u.tower_grid_z(heights, X[0], Y[:, 0], h)
+    # the surface: on a grid with points either side of each tower's walls (upright walls), while the
+    # towers are few enough for that to stay a few thousand cells
+    walls = coordinates_with_jumps(np.arange(1, n) / n, n=25) if n <= UPRIGHT_WALLS else np.linspace(0, 1, 49)
     return {"n": n, "h": h, "f": np.clip(values, 0, 1), "outside": u.out_of_range(values),
-            "output": u.sigmoid(z), "z": z, "score": u.grid_deviation(z, target, RESOLUTION), "heights": heights}
+            "output": u.sigmoid(z), "z": z, "score": u.grid_deviation(z, target, RESOLUTION), "heights": heights,
+            "surface": (walls, u.sigmoid(u.tower_grid_z(heights, walls, walls, h)))}
 
 
 class GridPage(SectionPage):
@@ -57,7 +62,7 @@ class GridPage(SectionPage):
         self.target_view = HeatMap("Target f(x, y)", SEQUENTIAL, (0, 1))
         self.output_view = HeatMap("Network output σ(Σ cᵢⱼ Tᵢⱼ)", SEQUENTIAL, (0, 1))
         self.error_view = HeatMap("Error |f − output|", ERRORS, (0, 0.2))
-        self.surface = SurfaceView("Network output as a surface")
+        self.surface = SurfaceView("Network output as a surface", z_label="output")
 
         self.target_box = TargetBox(u.PRESETS_2D, ("x", "y"))
         self.target_box.formula.setPlaceholderText("f(x, y) = …   e.g. 0.5 + 0.4*sin(6*x)*cos(6*y)")
@@ -139,15 +144,19 @@ class GridPage(SectionPage):
         self.target_box.note_clipping(result["outside"], "square")
         self.description.setText(
             f"2 inputs → {2 * (n + 1)} step neurons ({n + 1} on x, {n + 1} on y) → {n * n} tower neurons, each "
-            f"joined to 4 steps by ±h with bias −3h/2 = −{1.5 * h:.4g} → 1 output neuron σ(z)")
+            f"joined to 4 steps by ±h with bias −3h/2 = {numbers.number(-1.5 * h, 4)} → 1 output neuron σ(z)")
         self.status.setText("")
         self.updated.emit(result)
 
     def _show_surface(self) -> None:
         if self.result is not None:
-            key = "output" if self.surface_choice.currentIndex() == 0 else "f"
-            self.surface.title = "Network output as a surface" if key == "output" else "Target f as a surface"
-            self.surface.set_data(self.result[key], (0.0, 1.0))
+            if self.surface_choice.currentIndex() == 0:
+                self.surface.title, self.surface.z_label = "Network output as a surface", "output"
+                coordinates, output = self.result["surface"]
+                self.surface.set_data(output, (0.0, 1.0), coordinates, coordinates)
+            else:
+                self.surface.title, self.surface.z_label = "Target f as a surface", "f"
+                self.surface.set_data(self.result["f"], (0.0, 1.0))
 
     @property
     def busy(self) -> bool:

@@ -6,9 +6,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QRadioButton
 
-from app import theme
+from app import numbers, theme
 from app.universality import diagram
 from app.universality.page import SectionPage, group
+from app.theme.fitting import DataMap, View, free_spot
 from app.universality.plotting import ACCENT, NETWORK
 from app.widgets.gesture_plot import make_plot
 from app.widgets.page_parts import note_label
@@ -17,8 +18,11 @@ from app.widgets.value_slider import ValueSlider
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)
-#: the weights of the faint comparison curves: the same step position, steeper and steeper
+#: the |weights| of the faint comparison curves: the same step position (and sign of w), steeper and steeper
 COMPARE_W = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
+HINTS = {False: "Drag on the plot to move the step; turn the mouse wheel over it to change w (steeper or "
+                "shallower). Ctrl+Z undoes.",
+         True: "Drag on the plot to move the step (w stays 1000: a step). Ctrl+Z undoes."}
 
 
 class NeuronPage(SectionPage):
@@ -37,9 +41,9 @@ class NeuronPage(SectionPage):
         self.w, self.b = 8.0, -4.0
         self.plot = make_plot("Output of one hidden neuron", "x", "σ(wx + b)", handler=self,
                               x_range=(0, 1), y_range=(-0.02, 1.02))
-        self.compare = [self.plot.plot(pen=pg.mkPen(theme.rgba(theme.TEXT, 40 + 25 * k), width=1.5))
-                        for k in range(len(COMPARE_W))]
-        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3))
+        self.compare = [self.plot.plot(pen=pg.mkPen(theme.rgba(theme.TEXT, 40 + 25 * k), width=1.5),
+                                       name=f"|w| = {numbers.number(w)}") for k, w in enumerate(COMPARE_W)]
+        self.curve = self.plot.plot(pen=pg.mkPen(NETWORK, width=3), name="σ(wx + b)")
         self.step_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(ACCENT, width=1, style=Qt.PenStyle.DashLine))
         self.handle = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(ACCENT), pen=pg.mkPen(theme.BRIGHT, width=1.5))
         self.step_label = label_item(color=ACCENT, anchor=(0, 1), backed=True)
@@ -59,22 +63,25 @@ class NeuronPage(SectionPage):
         self.b_slider = ValueSlider("<i>b</i>", -1000, 1000, self.b, 2, "cubic", "the bias b")
         self.s_slider = ValueSlider("<i>s</i>", -0.2, 1.2, 0.5, 3, "linear", "the step position s = −b/w")
         self.readout = note_label(colour=theme.TEXT)
-        self.compare_box = QCheckBox("faint curves: the same s with w = 1, 3, 10, 30, 100, 1000")
+        self.compare_box = QCheckBox("faint curves: the same s, with |w| = 1, 3, 10, 30, 100, 1000")
         self.compare_box.setChecked(True)
 
+        self.hint = note_label(HINTS[False])
         params = group("Parameters", self.by_weight, self.by_step, self.w_slider, self.b_slider, self.s_slider,
-                       self.readout, self.compare_box,
-                       note_label("Drag on the plot to move the step; turn the mouse wheel over it to change w "
-                                  "(steeper or shallower)."))
+                       self.readout, self.compare_box, self.hint)
         self.diagram.setMaximumHeight(220)
         self.lay_out(self.plot, [params, (self.diagram, 1), None])
 
-        self.w_slider.valueChanged.connect(self._w_changed)
-        self.b_slider.valueChanged.connect(self._b_changed)
-        self.s_slider.valueChanged.connect(self._s_changed)
+        self.keep_history(self._state, self._restore)
+        for slider, key, slot in ((self.w_slider, "w", self._w_changed), (self.b_slider, "b", self._b_changed),
+                                  (self.s_slider, "s", self._s_changed)):
+            slider.valueChanged.connect(lambda value, key=key, slot=slot: (self.history.checkpoint(key), slot(value)))
+        modes.buttonPressed.connect(lambda _: self.history.checkpoint())  # (before the mode changes w and b)
         self.by_step.toggled.connect(self._mode_changed)
         self.compare_box.toggled.connect(lambda _: self.redraw())
         self._mode_changed()
+        self.plot.getPlotItem().getViewBox().sigResized.connect(  # (the step's label finds its place again)
+            lambda *_: self.w and self._place_step_label(u.step_position(self.w, self.b)))
 
     # --- the model ----------------------------------------------------------------------------------
     @property
@@ -98,33 +105,67 @@ class NeuronPage(SectionPage):
         compare = self.compare_box.isChecked() and self.w != 0
         for w, curve in zip(COMPARE_W, self.compare):
             curve.setVisible(compare)
-            if compare:
-                curve.setData(X, u.step(X, u.step_position(self.w, self.b), w))
+            if compare:  # (a negative w makes a falling step: so do the faint curves)
+                curve.setData(X, u.step(X, u.step_position(self.w, self.b), float(np.copysign(w, self.w))))
         if self.w != 0:
             s = u.step_position(self.w, self.b)
             self.step_line.setValue(s)
             self.handle.setData([s], [0.5])
-            self.step_label.setText(f"s = −b/w = {s:.3f}")
-            # beside the step, on the side with more room, so it never runs off the plot
-            if s <= 0.5:
-                self.step_label.setAnchor((0, 1))
-                self.step_label.setPos(max(s, 0.0) + 0.02, 0.62)
-            else:
-                self.step_label.setAnchor((1, 1))
-                self.step_label.setPos(min(s, 1.0) - 0.02, 0.62)
+            self.step_label.setText(f"s = −b/w = {numbers.number(s)}")
+            self._place_step_label(s)
             visible = -0.5 < s < 1.5
         else:
             visible = False
         for item in (self.step_line, self.handle, self.step_label):
             item.setVisible(visible)
         self.diagram.set_network(*diagram.one_neuron(self.w, self.b), caption="weights on the connections")
-        self.readout.setText(f"σ(<i>wx</i> + <i>b</i>) with <i>w</i> = {self.w:.4g}, <i>b</i> = {self.b:.4g}"
-                             + (f" &nbsp;→&nbsp; step at <i>s</i> = {u.step_position(self.w, self.b):.3f}"
+        self.readout.setText(f"σ(<i>wx</i> + <i>b</i>) with <i>w</i> = {numbers.number(self.w, 4)}, "
+                             f"<i>b</i> = {numbers.number(self.b, 4)}"
+                             + (f" &nbsp;→&nbsp; step at <i>s</i> = {numbers.number(u.step_position(self.w, self.b))}"
                                 if self.w else " (no step: w = 0)"))
+
+    def _state(self) -> tuple:
+        return self.w, self.b, self.step_mode
+
+    def _restore(self, state: tuple) -> None:
+        w, b, step = state
+        button = self.by_step if step else self.by_weight
+        if not button.isChecked():
+            self.by_step.blockSignals(True)
+            button.setChecked(True)
+            self.by_step.blockSignals(False)
+            self.hint.setText(HINTS[step])
+            for slider, shown in ((self.w_slider, not step), (self.b_slider, not step), (self.s_slider, step)):
+                slider.setVisible(shown)
+        self.set_parameters(w, b)
+
+    def _place_step_label(self, s: float) -> None:
+        """Beside the step where no curve passes: the first free spot of a few, high and low on
+        either side of it (the side with more room first), else the plot's free top corner."""
+        vb = self.plot.getPlotItem().getViewBox()
+        view = View.of(vb)
+        rect = self.step_label.textItem.boundingRect()
+        width, height = rect.width() + 4, rect.height() + 4
+        (x0, x1), _ = view.x, view.y
+        at = (min(max(s, x0), x1) - x0) / (x1 - x0) * view.width  # the step, in pixels from the left
+        sides = [(at + 10, (0, 0)), (at - 10 - width, (1, 0))]
+        if at > view.width / 2:
+            sides.reverse()
+        spots = [(left, top, anchor) for left, anchor in sides if 4 <= left <= view.width - width - 4
+                 for top in (6, view.height * 0.25, view.height * 0.6, view.height - height - 6)]
+        spots += [(view.width - width - 6, 6, (1, 0)), (6, 6, (0, 0))]
+        data = DataMap.of(self.plot.getPlotItem(), exclude=[self.step_line])
+        free = free_spot(view, data, [(left, top, width, height) for left, top, _ in spots])
+        left, top, anchor = spots[free if free is not None else 0]
+        self.step_label.setAnchor(anchor)
+        x = x0 + (left + (width - 4 if anchor[0] else 0) + 2) / view.width * (x1 - x0)
+        y = view.y[1] - (top + 2) / view.height * (view.y[1] - view.y[0])
+        self.step_label.setPos(x, y)
 
     # --- controls -----------------------------------------------------------------------------------
     def _mode_changed(self) -> None:
         step = self.step_mode
+        self.hint.setText(HINTS[step])
         self.w_slider.setVisible(not step)
         self.b_slider.setVisible(not step)
         self.s_slider.setVisible(step)
@@ -145,6 +186,7 @@ class NeuronPage(SectionPage):
 
     # --- gestures on the plot -----------------------------------------------------------------------
     def drag_started(self, pos: QPointF) -> bool:
+        self.history.checkpoint()
         if self.w == 0:
             self.set_parameters(8.0, self.b)
         self.move_step(pos.x())
@@ -163,6 +205,7 @@ class NeuronPage(SectionPage):
         """Steeper (up) or shallower (down) around the same step position."""
         if self.step_mode or self.w == 0:
             return
+        self.history.checkpoint("wheel")
         s = u.step_position(self.w, self.b)
         w = float(np.clip(self.w * 1.25 ** np.sign(delta), -1000, 1000))
         self.set_parameters(w, u.step_bias(s, w))

@@ -18,6 +18,22 @@ BEST = theme.SERIES[2]
 ACCENT = theme.SERIES[1]  # the selected handle, the step's marker
 
 
+class DragScale:
+    """Keeps the mapping of a drag's start between pointer and height while the plot's height axis
+    grows under it: a height dragged past the axis's end is then as far as the pointer went, and the
+    axis, following it, does not feed back into it (as it would with the current mapping)."""
+
+    def __init__(self, plot: pg.PlotWidget):
+        self.view = plot.getPlotItem().getViewBox()
+        self.start = tuple(self.view.viewRange()[1])
+
+    def height(self, y: float) -> float:
+        """The height under the pointer at ``y`` (in the current view's units), on the start's axis."""
+        low, high = self.view.viewRange()[1]
+        fraction = (y - low) / max(high - low, 1e-12)  # (the view's pixel height stays: a fraction of it)
+        return self.start[0] + fraction * (self.start[1] - self.start[0])
+
+
 def log_ticks(plot: pg.PlotWidget, values=(1, 2, 5, 10, 20, 50, 100), axis: str = "bottom") -> None:
     """Label an axis whose data are log10 values with the plain numbers ``values``."""
     plot.getPlotItem().getAxis(axis).setTicks([[(math.log10(v), str(v)) for v in values], []])

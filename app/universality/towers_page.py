@@ -6,13 +6,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout
 
-from app import theme
+from app import numbers, theme
 from app.theme.plots import SEQUENTIAL, set_axis_label, set_title
 from app.universality import diagram
 from app.universality.heatmap import HeatMap
 from app.universality.page import SectionPage, group
 from app.universality.plotting import LEARNED, NETWORK
-from app.universality.surface import SurfaceView
+from app.universality.surface import SurfaceView, coordinates_with_jumps
 from app.widgets.gesture_plot import GestureViewBox, make_plot, pixels_per_unit
 from app.widgets.page_parts import note_label
 from app.widgets.value_slider import ValueSlider
@@ -50,15 +50,15 @@ class TowersPage(SectionPage):
         self.X, self.Y = np.meshgrid(coords, coords)
 
         self.heat = HeatMap("Tower neuron output", SEQUENTIAL, (0, 1), view_box=GestureViewBox(self))
-        self.surface = SurfaceView("The same, as a surface")
+        self.surface = SurfaceView("The same, as a surface", z_label="output")
         # the colour-coded title is the legend (a legend box would sit on the curves)
         self.slices = make_plot("", "x", "", y_range=(-0.05, 1.05))
         set_title(self.slices.getPlotItem(), f"Along x: {theme.coloured('— through the tower', NETWORK)} · "
                                              f"{theme.coloured('- - beside it (on an arm)', LEARNED)}")
         self.slices.setToolTip("two cross-sections at fixed y: through the middle of the tower, and beside it, "
                                "where only the x-bump's arm is")
-        self.slice_in = self.slices.plot(pen=pg.mkPen(NETWORK, width=2.5))
-        self.slice_out = self.slices.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine))
+        self.slice_in = self.slices.plot(pen=pg.mkPen(NETWORK, width=2.5), name="through")
+        self.slice_out = self.slices.plot(pen=pg.mkPen(LEARNED, width=2, style=Qt.PenStyle.DashLine), name="beside")
         self.mode = QComboBox()
         self.mode.addItems([OUTPUT, WEIGHTED])
         self.s1 = ValueSlider("s₁", 0, 1, self.x_steps[0], 3, tooltip="x-bump: first step")
@@ -84,10 +84,14 @@ class TowersPage(SectionPage):
         views.setRowStretch(1, 2)
         self.lay_out(views, [box, (self.diagram, 1)], share=(2, 1), max_width=380)
 
-        for slider, setter in ((self.s1, lambda v: self.set_step("s1", v)), (self.s2, lambda v: self.set_step("s2", v)),
-                               (self.t1, lambda v: self.set_step("t1", v)), (self.t2, lambda v: self.set_step("t2", v)),
-                               (self.h_slider, self.set_h), (self.b_slider, self.set_b)):
-            slider.valueChanged.connect(setter)
+        self.keep_history(self._state, self._restore)
+        for key, slider, setter in (("s1", self.s1, lambda v: self.set_step("s1", v)),
+                                    ("s2", self.s2, lambda v: self.set_step("s2", v)),
+                                    ("t1", self.t1, lambda v: self.set_step("t1", v)),
+                                    ("t2", self.t2, lambda v: self.set_step("t2", v)),
+                                    ("h", self.h_slider, self.set_h), ("b", self.b_slider, self.set_b)):
+            slider.valueChanged.connect(lambda v, key=key, setter=setter: (self.history.checkpoint(key), setter(v)))
+        self.lock.pressed.connect(lambda: self.history.checkpoint())  # (before its toggle changes b)
         self.lock.toggled.connect(lambda on: self.set_h(self.h))
         self.mode.currentIndexChanged.connect(lambda _: self.refresh())
         self.refresh()
@@ -124,11 +128,23 @@ class TowersPage(SectionPage):
             steps[1] = steps[0] + width
         self.refresh()
 
-    def values(self) -> np.ndarray:
-        """What the views show, on a 101×101 grid (rows along y)."""
+    def _state(self) -> tuple:
+        return tuple(self.x_steps), tuple(self.y_steps), self.h, self.b, self.lock.isChecked()
+
+    def _restore(self, state: tuple) -> None:
+        x_steps, y_steps, self.h, self.b, lock = state
+        self.x_steps, self.y_steps = list(x_steps), list(y_steps)
+        self.lock.blockSignals(True)
+        self.lock.setChecked(lock)
+        self.lock.blockSignals(False)
+        self.refresh()
+
+    def values(self, X: np.ndarray | None = None, Y: np.ndarray | None = None) -> np.ndarray:
+        """What the views show, on a 101×101 grid (rows along y), or at the points (X, Y)."""
+        X, Y = (self.X, self.Y) if X is None else (X, Y)
         if self.mode.currentText() == OUTPUT:
-            return u.tower(self.X, self.Y, self.x_steps, self.y_steps, self.h, self.b)
-        return u.tower_weighted_output(self.X, self.Y, self.x_steps, self.y_steps, self.h) + self.b
+            return u.tower(X, Y, self.x_steps, self.y_steps, self.h, self.b)
+        return u.tower_weighted_output(X, Y, self.x_steps, self.y_steps, self.h) + self.b
 
     def refresh(self) -> None:
         z = self.values()
@@ -139,7 +155,10 @@ class TowersPage(SectionPage):
             levels, title = (-top, top), "Weighted input (before σ)"
         self.heat.set_title(title)
         self.heat.set_data(z, levels)
-        self.surface.set_data(z, levels)
+        # the surface on a grid with points either side of each step: its walls stand upright
+        xs, ys = coordinates_with_jumps(self.x_steps), coordinates_with_jumps(self.y_steps)
+        self.surface.z_label = "output" if levels == (0.0, 1.0) else "weighted input"
+        self.surface.set_data(self.values(*np.meshgrid(xs, ys)), levels, xs, ys)
         self._draw_slices(z, levels)
         for slider, value in ((self.s1, self.x_steps[0]), (self.s2, self.x_steps[1]), (self.t1, self.y_steps[0]),
                               (self.t2, self.y_steps[1]), (self.h_slider, self.h), (self.b_slider, self.b)):
@@ -147,8 +166,8 @@ class TowersPage(SectionPage):
         inside = u.sigmoid(2 * self.h + self.b)
         arm = u.sigmoid(self.h + self.b)
         outside = u.sigmoid(self.b)
-        self.readout.setText(f"output ≈ σ(2h + b) = <b>{inside:.3f}</b> in the tower, σ(h + b) = {arm:.3f} on "
-                             f"the arms, σ(b) = {outside:.3f} outside")
+        self.readout.setText(f"output ≈ σ(2h + b) = <b>{numbers.number(inside)}</b> in the tower, "
+                             f"σ(h + b) = {numbers.number(arm)} on the arms, σ(b) = {numbers.number(outside)} outside")
         self.diagram.set_network(*diagram.tower(u.STEEP, self.x_steps, self.y_steps, self.h, self.b),
                                  caption="steps: w = 1000, b = −ws; output weights ±h")
         self.changed.emit()
@@ -184,6 +203,8 @@ class TowersPage(SectionPage):
     def drag_started(self, pos: QPointF) -> bool:
         self._drag = self.pick(pos)
         self._drag_from = pos
+        if self._drag is not None:
+            self.history.checkpoint()
         return self._drag is not None
 
     def dragged(self, pos: QPointF) -> None:

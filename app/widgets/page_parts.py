@@ -4,7 +4,7 @@ and wrapped notes beside them."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from app import theme
 
@@ -17,6 +17,8 @@ def header(title: str, text: str) -> QWidget:
     layout.setSpacing(2)
     t = QLabel(title)
     t.setStyleSheet(theme.text_style(theme.TEXT, theme.FONT_HEADING, bold=True))
+    box.title_row = QHBoxLayout()  # the title, and at its right whatever the page adds (Undo, Redo)
+    box.title_row.addWidget(t, 1)
     body = QLabel(text)
     body.setWordWrap(True)
     body.setTextFormat(Qt.TextFormat.RichText)
@@ -24,7 +26,7 @@ def header(title: str, text: str) -> QWidget:
     # Preferred (not Minimum): the layout then sizes the paragraph by its height for the actual width;
     # Minimum would make its unwrapped size hint a floor and push the window taller than it needs to be
     body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-    layout.addWidget(t)
+    layout.addLayout(box.title_row)
     layout.addWidget(body)
     return box
 

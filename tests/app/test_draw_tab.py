@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 
 from app.draw.inside import InsideView, best_columns
 from app.draw.saliency import PERCENTILE
+from app.draw.smoothing import CHUNK, SAMPLES, SIGMA
 from app.draw.tab import DrawTab
 from app.state import AppState
 from core import probes
@@ -272,6 +273,7 @@ def test_what_the_network_sees_is_the_preprocessed_canvas_and_the_naive_downscal
 
 
 def test_inside_an_mlp_shows_activations_weights_strongest_neurons_and_saliency(tab, mlp):
+    tab.smooth_button.setChecked(False)  # the plain gradient, live
     stroke(tab.canvas, vertical_line())
     tab.slow.flush()
     image = canvas_to_mnist(tab.canvas.array())
@@ -340,6 +342,7 @@ def test_mosaics_are_laid_out_to_fill_their_view(qtbot, cnn):
 
 def test_cnn_saliency_is_the_gradient_coloured_up_to_its_99th_percentile(tab, state, cnn):
     state.set_network(cnn, "Default CNN", BUNDLED["default"].path)
+    tab.smooth_button.setChecked(False)
     for points in hand_strokes(7, 70, 40, 140, 200):
         stroke(tab.canvas, points)
     tab.slow.flush()
@@ -350,7 +353,45 @@ def test_cnn_saliency_is_the_gradient_coloured_up_to_its_99th_percentile(tab, st
     limit = np.percentile(np.abs(gradient), PERCENTILE)
     assert tab.saliency.limit() == pytest.approx(limit, rel=1e-4)
     assert 0 < tab.saliency.limit() < largest
-    assert "“7”" in tab.saliency_caption.text() and "score" in tab.saliency_caption.text()
+    assert "“7”" in tab.saliency_caption.text() and "Smoothed" not in tab.saliency_caption.text()
+
+
+def smoothgrad(net, image):
+    """SmoothGrad of the top score over SAMPLES noisy copies, as the tab computes it (in batches)."""
+    return np.mean([probes.smooth_saliency(net, image[None], of="score", samples=CHUNK, sigma=SIGMA, seed=k)[0]
+                    for k in range(SAMPLES // CHUNK)], axis=0)
+
+
+def test_the_smoothed_map_is_smoothgrad_computed_when_the_stroke_ends(tab, qtbot, mlp):
+    assert tab.smooth_button.isChecked()  # the default
+    points = vertical_line()
+    stroke(tab.canvas, points, release=False)
+    tab.slow.flush()  # while the stroke goes on, nothing is computed
+    assert not tab.smoother.busy and not tab.saliency.overlay.image.any()
+    _send(tab.canvas, QMouseEvent.Type.MouseButtonRelease, points[-1], LEFT, NONE)
+    qtbot.waitUntil(lambda: not tab.smoother.busy and tab.saliency.overlay.image.any(), timeout=10000)
+    image = canvas_to_mnist(tab.canvas.array())
+    np.testing.assert_allclose(tab.saliency.overlay.image, smoothgrad(mlp, image), rtol=1e-4, atol=1e-6)
+    assert "Smoothed" in tab.saliency_caption.text()
+    other = mlp.copy()  # another network: the old map goes at once, the new one follows
+    other.layers[0].params["w"][:] *= -1
+    tab.state.set_network(other, "flipped")
+    assert not tab.saliency.overlay.image.any() or tab.smoother.busy
+    qtbot.waitUntil(lambda: not tab.smoother.busy and tab.saliency.overlay.image.any(), timeout=10000)
+    np.testing.assert_allclose(tab.saliency.overlay.image, smoothgrad(other, image), rtol=1e-4, atol=1e-6)
+    tab.state.set_network(mlp, "back")
+    tab.smooth_button.setChecked(False)  # the plain map at once
+    np.testing.assert_allclose(tab.saliency.overlay.image, probes.saliency(mlp, image[None], of="score")[0],
+                               rtol=1e-4, atol=1e-6)
+
+
+def test_a_stroke_that_begins_puts_the_smoothing_off(tab, qtbot):
+    stroke(tab.canvas, vertical_line())  # released: a map is asked for, to begin once the drawing rests
+    assert tab.smoother.busy
+    stroke(tab.canvas, [(40, 40), (60, 60), (80, 80)], release=False)  # the next stroke begins first
+    assert not tab.smoother.busy  # nothing competes with it
+    _send(tab.canvas, QMouseEvent.Type.MouseButtonRelease, (80, 80), LEFT, NONE)
+    qtbot.waitUntil(lambda: not tab.smoother.busy and tab.saliency.overlay.image.any(), timeout=10000)
 
 
 def test_clear_is_offered_only_when_there_is_ink(tab):

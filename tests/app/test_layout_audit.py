@@ -394,15 +394,8 @@ PAGES = [Page("Draw", ""),
          *(Page("Universality", name) for name in ("one-neuron", "bumps", "the-challenge", "towers",
                                                    "many-towers"))]
 
-STEP_LABEL = "the step's label “s = −b/w = 0.500” lies on the curves"
 #: (page, size) -> its violations today, in short. Remove an entry when its fix lands (strict xfail).
-KNOWN = {
-    ("Draw", "1024x640"): "network line elided; the Inside mosaics' plot layouts wider than their views",
-    ("Draw", "1280x800"): "network line elided",
-    ("Universality/one-neuron", "1024x640"): STEP_LABEL,
-    ("Universality/one-neuron", "1280x800"): STEP_LABEL,
-    ("Universality/one-neuron", "1600x1000"): STEP_LABEL,
-}
+KNOWN: dict = {}
 
 
 def _cases():

@@ -38,9 +38,12 @@ def test_a_mistake_opens_in_the_draw_tab_and_the_network_is_offered_there(qtbot,
     train(qtbot, tab, 1)
     qtbot.waitUntil(lambda: tab.worker is None and tab.run.status == "finished", timeout=WAIT)
     assert window.state.training_network is tab.run.network
-    with qtbot.waitSignal(window.state.show_digit, timeout=WAIT):
+    with qtbot.waitSignal(window.state.show_mistake, timeout=WAIT):
         tab.gallery.clicked.emit(0)
     assert window.tabs.currentIndex() == index_of(window, "Draw")  # the main window switched to the Draw tab
+    epoch_network = tab.mistakes.result.network  # the Draw tab reads it with the network that misread it
+    draw = window.tabs.widget(index_of(window, "Draw"))
+    assert window.state.network is epoch_network and draw.net is epoch_network
     show(window, "Train")
     tab.send_to_draw(tab.run)
     assert window.state.network_label == tab.run.name

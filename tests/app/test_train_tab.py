@@ -263,15 +263,19 @@ def test_clicking_a_mistake_opens_it_in_the_draw_tab(qtbot, tab, small_data):
     wait_until_done(qtbot, tab)
     assert tab.gallery.n > 0
     shown = []
-    tab.state.show_digit.connect(lambda image, label: shown.append((image, label)))
+    tab.state.show_mistake.connect(lambda image, label, origin: shown.append((image, label, origin)))
     view = tab.gallery
     scene_point = view.item.mapToScene(QPointF(14, 14))  # the middle of the first digit
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(scene_point))
     assert len(shown) == 1
-    image, label = shown[0]
+    image, label, origin = shown[0]
     index = tab.mistakes.shown[0]
     assert image.shape == (28, 28) and np.array_equal(image, small_data.validation.images[index])
     assert label == small_data.validation.labels[index]
+    # with the network of the epoch that misread it, named after its run
+    assert origin.network is tab.mistakes.result.network and origin.network is not None
+    assert origin.network.predict(image[None])[0] != label
+    assert origin.network_name == f"{tab.run.name} (epoch 1)" and origin.source == f"MNIST validation image #{index}"
 
 
 def test_a_confusion_cell_filters_the_gallery(qtbot, tab, small_data):

@@ -139,7 +139,7 @@ def test_step_position_parameterisation(tab, qtbot):
     assert page.w == u.STEEP
     page.s_slider.setValue(0.7)
     assert page.b == pytest.approx(-700)
-    assert "0.700" in page.readout.text()
+    assert "step at <i>s</i> = 0.7" in page.readout.text() and "b</i> = −700" in page.readout.text()
     x, y = page.curve.getData()
     assert y[x < 0.69].max() < 1e-4 and y[x > 0.71].min() > 1 - 1e-4  # a step at 0.7
     page.by_weight.setChecked(True)
