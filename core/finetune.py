@@ -89,7 +89,10 @@ class FineTune:
         if config.mini_batch_size > len(train):  # a handful of digits: one mini-batch of them all
             config = replace(config, mini_batch_size=len(train))
         self.trainer = Trainer(self.network, MNIST(train, empty, empty), config)
-        self.network.info = {**self.network.info, "fine_tuned": {
+        # the training record stays (its config is what "Train further" reads); the original's measured
+        # accuracy no longer describes this network
+        info = {k: v for k, v in self.network.info.items() if k not in ("metrics", "finished")}
+        self.network.info = {**info, "fine_tuned": {
             "digits": len(labels), "mnist_digits": len(pick), "epochs": epochs, "eta": config.eta, "seed": seed}}
         self.diverged: str | None = None
 

@@ -36,6 +36,8 @@ def test_input_network_is_untouched_and_the_copy_changes(ch1, personal, mnist):
         np.testing.assert_array_equal(a, b)
     assert any(not np.array_equal(a, b) for a, b in zip(before, _weights(tuned)))
     assert tuned.info["fine_tuned"]["digits"] == 50
+    assert "metrics" in ch1.info and "metrics" not in tuned.info  # the original's accuracy is not this one's
+    assert tuned.info["config"] == ch1.info["config"]
 
 
 def test_same_seed_same_network_other_seed_other_network(ch1, personal, mnist):
