@@ -1,13 +1,14 @@
-"""NNDL Explorer: ``python main.py`` opens the app (the ``nndl-explorer`` command does the same)."""
+"""NNDL Explorer: ``python main.py`` opens the app, like the ``nndl-explorer`` command (and takes the
+same options: ``--version``, ``--install-desktop-entry``, ...)."""
 from __future__ import annotations
 
 import sys
 
+from nndl_explorer import gui
+
 
 def main() -> int:
-    from app.main_window import run
-
-    return run()
+    return gui()
 
 
 if __name__ == "__main__":

@@ -20,13 +20,16 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QWidget)
 
+from app import window_settings
+from app.about import BOOK, about_box
+from app.icon import ICON_NAME, app_icon
 from app.names import bundled_label, network_label
+from core import __version__
 from core.models import bundled_models, default_model_path  # (light: paths only)
 
 # numpy, pyqtgraph, superqt and the tabs are imported where they are first needed, so that the window
 # can be on screen before they have loaded.
 
-BOOK = "http://neuralnetworksanddeeplearning.com"
 NETWORK_FILTER = "NNDL networks (*.npz);;All files (*)"
 CHAPTERS = {
     "chap1.html": "Chapter 1: Using neural nets to recognize handwritten digits",
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
 
         apply_palette(QApplication.instance())  # however the window is made, it looks the same
         self.setWindowTitle("NNDL Explorer")
+        self.setWindowIcon(app_icon())
         self.state = state
         self.settings = settings or QSettings("NNDL Explorer", "NNDL Explorer")
         self.tabs = QTabWidget(self)
@@ -177,7 +181,8 @@ class MainWindow(QMainWindow):
         else:
             for i in order:
                 self._build_tab(i)
-            self._restore_geometry()  # again: the real tabs may have changed the window's minimum size
+            # again: the real tabs may have changed the window's minimum size
+            window_settings.restore_geometry(self, self.settings)
             self._ready()
 
     def _build_later(self, remaining: list[int]) -> None:
@@ -202,6 +207,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         placeholder.deleteLater()
+        window_settings.restore_splitters(self.settings, title, tab)
         if index == current:
             self._tab_changed(current)
 
@@ -409,10 +415,7 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl(getattr(tab, "book_url", BOOK)))
 
     def about(self) -> None:
-        QMessageBox.about(self, "About NNDL Explorer",
-                          "<b>NNDL Explorer</b><br>Michael Nielsen's <i>Neural Networks and Deep Learning</i>, "
-                          f"hands-on.<br><a href='{BOOK}'>{BOOK}</a><br><br>"
-                          "MNIST by Yann LeCun, Corinna Cortes and Christopher J.C. Burges (CC BY-SA 3.0).")
+        about_box(self).exec()
 
     def show_error(self, title: str, message: str) -> None:
         """A modal message box (tests replace it to capture messages)."""
@@ -457,22 +460,12 @@ class MainWindow(QMainWindow):
             return
         self.state.set_network(net, network_label(path), Path(path))
 
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.value("geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 820)
-
     def _restore_settings(self) -> None:
-        self._restore_geometry()
-        tab = self.settings.value("tab", 0)
-        try:
-            self.tabs.setCurrentIndex(min(max(int(tab), 0), self.tabs.count() - 1))
-        except (TypeError, ValueError):
-            self.tabs.setCurrentIndex(0)
+        window_settings.restore_geometry(self, self.settings)
+        window_settings.restore_tab(self.tabs, self.settings)
 
     def closeEvent(self, event) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("tab", self.tabs.currentIndex())
+        window_settings.save(self, self.tabs, self.settings)
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
             if hasattr(tab, "shutdown"):
@@ -487,6 +480,9 @@ def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("NNDL Explorer")
     app.setOrganizationName("NNDL Explorer")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(ICON_NAME)  # Wayland: the task bar finds the icon through the desktop entry
+    app.setWindowIcon(app_icon())
     window = start(app)
     return app.exec()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from core import augment, initializers, presets
+from core import __version__, augment, initializers, presets
 from core.activations import ACTIVATIONS
 from core.costs import COSTS
 from core.data import DataError, load_mnist
@@ -71,6 +71,7 @@ def _sizes(text: str) -> list[int]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nndl", description="Neural Networks and Deep Learning, in NumPy.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("train", help="train a preset or a custom network")

@@ -1,13 +1,28 @@
-"""Where the project's files live: bundled resources, the user's cache folder and data folder."""
+"""Where the project's files live: bundled resources, the user's cache folder and data folder.
+
+The bundled resources (MNIST with its licence note, the pretrained networks, the app's icon) are the
+repository's ``resources/`` folder. An installed wheel carries them as the package data
+``core/resources/`` (``setup.py`` puts them there) and they are found through ``importlib.resources``;
+only a source checkout (``python main.py``, ``pip install -e .``), which has no such package data,
+reads the checkout's own ``resources/`` folder beside ``core/``.
+"""
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
 
-ROOT = Path(__file__).resolve().parent.parent
-RESOURCES = ROOT / "resources"
+
+def _resources() -> Path:
+    packaged = files(__package__) / "resources"
+    if isinstance(packaged, Path) and packaged.is_dir():  # an installed wheel (unpacked, as pip does)
+        return packaged
+    return Path(__file__).resolve().parent.parent / "resources"  # a source checkout
+
+
+RESOURCES = _resources()
 
 
 def cache_dir() -> Path:

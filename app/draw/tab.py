@@ -101,7 +101,7 @@ class DrawTab(QWidget):
         self.samples.sample_chosen.connect(lambda image, label, _i: self.load_digit(image, label))
 
         self.bars = ProbabilityBars()
-        self.bars.setMinimumHeight(90)  # with the other cards' minima, the tab fits a 1024×700 window
+        self.bars.setMinimumHeight(84)  # with the other cards' minima, the tab fits a 1024×640 window
         self.big_digit = LiveText(point_size=self.font().pointSizeF() * 4.2, colour="#4cc9f0",
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
         self.big_digit.setFixedWidth(80)
@@ -111,7 +111,7 @@ class DrawTab(QWidget):
         self.sees = PixelImage(background=CARD_BACKGROUND)  # (QPainter, not pyqtgraph: it is on the hot path)
         self.naive = PixelImage(background=CARD_BACKGROUND)
         for view in (self.sees, self.naive):
-            view.setMinimumSize(84, 84)
+            view.setMinimumSize(76, 76)
             view.set_image(np.zeros((28, 28), np.float32))
         self.sees_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.naive_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
@@ -199,7 +199,7 @@ class DrawTab(QWidget):
                        "raise it; blue ones lower it.")
 
         middle = QVBoxLayout()
-        middle.setSpacing(10)
+        middle.setSpacing(8)
         middle.addWidget(prediction, 4)
         middle.addWidget(sees, 4)
         middle.addWidget(why, 6)
