@@ -41,8 +41,8 @@ class Distortion:
 PRESETS = {
     "none": None,
     "affine": Distortion(),
-    "draw": Distortion(rotation=12.0, scale=0.15, shift=3.0, elastic=0.8, bold=0.35, bold_radius=(0.8, 3.0),
-                       thin=0.2, blur=0.3),
+    "draw": Distortion(rotation=12.0, scale=0.15, shift=3.0, elastic=0.8, bold=0.4, bold_radius=(0.8, 3.0),
+                       thin=0.2, blur=0.25),
 }
 
 

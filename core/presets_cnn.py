@@ -100,5 +100,5 @@ _cnn("default-cnn", "Default CNN: ReLU, dropout, distorted digits",
      "Trained on randomly distorted digits (rotation, scale, shift, elastic warps, bolder and thinner pens, "
      "soft edges) so that it also reads digits drawn with a mouse or a soft brush; momentum and the book's "
      "learning-rate schedule.",
-     epochs=40, mini_batch_size=32, eta=0.02, momentum=0.9, lmbda=1.0, augment="draw", eta_patience=3,
+     epochs=60, mini_batch_size=32, eta=0.02, momentum=0.9, lmbda=1.0, augment="draw", eta_patience=5,
      max_halvings=4, monitor_limit=10_000)
