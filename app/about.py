@@ -16,7 +16,7 @@ BOOK = "http://neuralnetworksanddeeplearning.com"
 MNIST_LICENCE = "https://creativecommons.org/licenses/by-sa/3.0/"
 #: (name shown, distribution) of every runtime dependency in pyproject.toml
 LIBRARIES = [("NumPy", "numpy"), ("SciPy", "scipy"), ("Pillow", "pillow"), ("PySide6", "PySide6-Essentials"),
-             ("pyqtgraph", "pyqtgraph"), ("superqt", "superqt"), ("tqdm", "tqdm"),
+             ("pyqtgraph", "pyqtgraph"), ("tqdm", "tqdm"),
              ("platformdirs", "platformdirs"), ("threadpoolctl", "threadpoolctl")]
 
 

@@ -20,14 +20,14 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QWidget)
 
-from app import window_settings
+from app import jobs, window_settings
 from app.about import BOOK, about_box
 from app.icon import ICON_NAME, app_icon
 from app.names import bundled_label, network_label
 from core import __version__
 from core.models import bundled_models, default_model_path  # (light: paths only)
 
-# numpy, pyqtgraph, superqt and the tabs are imported where they are first needed, so that the window
+# numpy, pyqtgraph and the tabs are imported where they are first needed, so that the window
 # can be on screen before they have loaded.
 
 NETWORK_FILTER = "NNDL networks (*.npz);;All files (*)"
@@ -65,10 +65,6 @@ def _tab_class(title: str):
     return UniversalityTab
 
 
-def _tab_classes():
-    return [(title, _tab_class(title)) for title in TAB_TITLES]
-
-
 class _Loading(QLabel):
     """Stands in for a tab while the app starts."""
 
@@ -83,25 +79,6 @@ class _Loading(QLabel):
 def _test_accuracy(net, copy, images, labels):
     """(net, its accuracy), measured on ``copy`` so that the GUI may go on using ``net``."""
     return net, copy.accuracy(images, labels)
-
-
-#: running background jobs, kept alive until they finish even if their window goes first
-_RUNNING: set = set()
-
-
-def _start(function, *args, returned=None, finished=None):
-    """Run ``function(*args)`` on a worker thread; the callbacks run on the GUI thread."""
-    from superqt.utils import thread_worker
-
-    worker = thread_worker(function, start_thread=False)(*args)
-    if returned is not None:
-        worker.returned.connect(returned)
-    if finished is not None:
-        worker.finished.connect(finished)
-    _RUNNING.add(worker)
-    worker.finished.connect(lambda: _RUNNING.discard(worker))
-    worker.start()
-    return worker
 
 
 class MainWindow(QMainWindow):
@@ -318,8 +295,8 @@ class MainWindow(QMainWindow):
             self._accuracy_wanted = net  # measured when the running one finishes
             return
         test = self.state.data.test
-        self._accuracy_worker = _start(_test_accuracy, net, net.copy(), test.images, test.labels,
-                                       returned=self._accuracy_measured, finished=self._accuracy_finished)
+        self._accuracy_worker = jobs.call(_test_accuracy, net, net.copy(), test.images, test.labels,
+                                          done=self._accuracy_measured, ended=self._accuracy_finished, owner=self)
 
     def _accuracy_measured(self, result) -> None:
         net, acc = result
@@ -443,7 +420,7 @@ class MainWindow(QMainWindow):
                     problems.append(str(exc))
             return None, None, problems
 
-        self._initial_loader = _start(load, returned=self._initial_network_loaded)
+        self._initial_loader = jobs.call(load, done=self._initial_network_loaded, owner=self)
 
     def _initial_network_loaded(self, result) -> None:
         self._initial_loader = None
@@ -470,6 +447,7 @@ class MainWindow(QMainWindow):
             tab = self.tabs.widget(i)
             if hasattr(tab, "shutdown"):
                 tab.shutdown()
+        jobs.shutdown(self)  # whatever is left: no job outlives the window, nor reports to it
         super().closeEvent(event)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from superqt.utils import thread_worker
 
+from app import jobs
 from app.names import network_label
 from core.data import MNIST, load_mnist
 from core.io import ModelFileError, load_network, save_network
@@ -83,14 +83,15 @@ class AppState(QObject):
             return
         if self._data_worker is not None:
             return
-        worker = thread_worker(load_mnist, start_thread=False)()
-        worker.returned.connect(self._data_loaded)
-        worker.errored.connect(lambda exc: self.data_failed.emit(str(exc)))
-        worker.finished.connect(lambda: setattr(self, "_data_worker", None))
-        self._data_worker = worker
-        worker.start()
+        self._data_worker = jobs.call(load_mnist, done=self._data_loaded, failed=self._data_not_loaded,
+                                      owner=self)
+
+    def _data_not_loaded(self, exc: Exception) -> None:
+        self._data_worker = None
+        self.data_failed.emit(str(exc))
 
     def _data_loaded(self, data: MNIST) -> None:
+        self._data_worker = None
         self.data = data
         self.data_ready.emit(data)
 

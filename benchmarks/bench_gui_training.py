@@ -6,9 +6,9 @@ For each preset (``ch1`` and ``ch6-conv1`` by default), the same run is timed th
 
 - ``headless``: ``core.training.Trainer(...).run()`` iterated in a plain loop, no Qt at all;
 - ``worker``: the same trainer in ``app.worker.TrainingWorker``, nothing listening;
-- ``gui``: started from the real ``TrainTab`` (offscreen, 1280×820, shown, every view visible), which
-  draws its curves, weight images or filters and feature maps, histograms, confusion matrix and
-  gallery up to eight times a second and sends the per-mini-batch gradient norms to the other tabs.
+- ``gui``: started from the real ``TrainTab`` (offscreen, 1280×820, shown, every view visible; the run
+  is its ``TrainingSession``, ``app.train.session``), which draws its curves, weight images or filters
+  and feature maps, histograms, confusion matrix and gallery up to eight times a second and sends the per-mini-batch gradient norms to the other tabs.
 
 Figures (medians over the repeats; ratios are taken within a repeat, runs next to each other in time):
 
@@ -166,11 +166,13 @@ def gui(app, tab, name, spec, data):
     def count_frame(_report):
         frames[0] += 1
 
-    runs_before = len(tab.runs)
+    runs_before = len(tab.session.runs)
+
+    session = tab.session
 
     def launched():  # measured from the moment the training thread runs
-        worker = tab.worker
-        if len(tab.runs) > runs_before and worker is not None and (worker.isRunning() or worker.isFinished()):
+        worker = session.worker
+        if len(session.runs) > runs_before and worker is not None and (worker.isRunning() or worker.isFinished()):
             assert worker.trainer.config == config, worker.trainer.config
             worker.progress.connect(count_frame)
             worker.finished_run.connect(lambda _e: clocks.append(thread_clock()), Qt.DirectConnection)
@@ -182,7 +184,7 @@ def gui(app, tab, name, spec, data):
             QTimer.singleShot(1, launched)
 
     def declared_over():  # ... to the moment the tab has drawn the last reports and declared the run over
-        if tab.worker is None:
+        if session.worker is None:
             QTimer.singleShot(50, app.quit)
         else:
             QTimer.singleShot(5, declared_over)
@@ -194,7 +196,7 @@ def gui(app, tab, name, spec, data):
     timer.stop()
     busy[1] = time.thread_time()
     del tab.form.validate_now
-    run = tab.runs[-1]
+    run = session.runs[-1]
     assert run.status == "finished", run.status
     gaps, queued = np.asarray(gaps[1:]), np.asarray(queued[1:])
     stalls = np.maximum(gaps - 0.005, 0) * 1000
@@ -218,8 +220,7 @@ def main(argv=None) -> int:
     app = QApplication.instance() or QApplication([])
     from app.theme.palette import apply_palette
 
-    if hasattr(theme, "apply_palette"):
-        apply_palette(app)
+    apply_palette(app)
     from app.state import AppState
     from app.train.tab import TrainTab
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
+from core.errors import FieldError
+
 
 class Activation:
     name: str = ""
@@ -129,9 +131,16 @@ class Softmax(Activation):
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (Sigmoid(), Tanh(), ReLU(), Linear(), Softmax())}
 
+#: What a hidden layer (dense or convolutional) may use: the element-wise activations, so that BP2 is
+#: a Hadamard product with σ'(z); all of them increase, so max-pooling commutes with them.
+HIDDEN_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.elementwise)
+#: What an output layer may use (the cost may narrow it further: ``Cost.check``), in the order a
+#: form offers them.
+OUTPUT_ACTIVATIONS = ("sigmoid", "softmax") + tuple(n for n in HIDDEN_ACTIVATIONS if n != "sigmoid")
+
 
 def get(name: str) -> Activation:
     try:
         return ACTIVATIONS[name]
     except KeyError:
-        raise ValueError(f"unknown activation {name!r}: choose one of {', '.join(ACTIVATIONS)}") from None
+        raise FieldError("activation", f"unknown activation {name!r}: choose one of {', '.join(ACTIVATIONS)}") from None

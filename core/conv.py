@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from core import activations, initializers
-from core.layers import Layer, register
+from core.errors import FieldError
+from core.layers import Layer
 from core.matmul import matmul
 
 
@@ -137,6 +138,7 @@ def _route(grad: np.ndarray, masks, parts: np.ndarray, axis: int) -> None:
 
 class _ConvBase(Layer):
     regularized = ("w",)
+    label_format = "conv {filters}×{size}×{size}"
 
     def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", init: str | None = None):
         """``init`` overrides the network's initialiser for this layer."""
@@ -145,9 +147,10 @@ class _ConvBase(Layer):
         if int(filters) < 1 or int(size) < 1:
             raise ValueError(f"a convolution needs ≥ 1 filter of size ≥ 1, not {filters} of {size}×{size}")
         self.filters, self.size = int(filters), int(size)
+        if activation not in activations.HIDDEN_ACTIVATIONS:  # element-wise; increasing, for ConvPool2D
+            raise FieldError("activation", f"a convolution needs one of the activations "
+                                           f"{', '.join(activations.HIDDEN_ACTIVATIONS)}, not {activation}")
         self.activation = activations.get(activation)
-        if not self.activation.elementwise:
-            raise ValueError(f"{activation} cannot be a convolution's activation")
 
     def _build_conv(self, input_shape, rng, dtype, init) -> tuple[int, int, int]:
         if len(input_shape) != 3:
@@ -190,7 +193,6 @@ class _ConvBase(Layer):
         return {**spec, "init": self.init} if self.init else spec
 
 
-@register
 class Conv2D(_ConvBase):
     """k filters of f×f over all input channels, valid borders, stride 1, then σ."""
 
@@ -212,11 +214,11 @@ class Conv2D(_ConvBase):
         return self._conv_backward(delta, need_input_grad)
 
 
-@register
 class MaxPool2D(Layer):
     """Max over non-overlapping size×size blocks (chapter 6's 2×2 max-pooling)."""
 
     kind = "maxpool2d"
+    label_format = "pool {size}×{size}"
 
     def __init__(self, size: int = 2):
         super().__init__()
@@ -248,21 +250,23 @@ class MaxPool2D(Layer):
     def spec(self):
         return {"type": self.kind, "size": self.size}
 
+    def describe(self):
+        return f"max-{self.label}"  # no activation: the longer name says which pooling instead
 
-@register
+
 class ConvPool2D(_ConvBase):
     """network3's ``ConvPoolLayer``: convolution, max-pooling, then σ(pooled + b).
 
-    For the increasing activations allowed here, max-pooling commutes with σ and with a per-filter
-    bias, so this equals Conv2D followed by MaxPool2D, with σ evaluated on a quarter of the values.
+    For the increasing activations allowed here (``activations.HIDDEN_ACTIVATIONS``), max-pooling
+    commutes with σ and with a per-filter bias, so this equals Conv2D followed by MaxPool2D, with σ
+    evaluated on a quarter of the values.
     """
 
     kind = "convpool2d"
+    label_format = _ConvBase.label_format + " + pool {pool}×{pool}"
 
     def __init__(self, filters: int, size: int = 5, activation: str = "sigmoid", pool: int = 2,
                  init: str | None = None):
-        if activation not in ("sigmoid", "tanh", "relu", "linear"):
-            raise ValueError(f"conv-pool needs an increasing activation (sigmoid, tanh, relu, linear), not {activation}")
         super().__init__(filters, size, activation, init)
         if int(pool) < 1:
             raise ValueError(f"pool size must be ≥ 1, not {pool}")
@@ -290,3 +294,7 @@ class ConvPool2D(_ConvBase):
 
     def spec(self):
         return {**super().spec(), "pool": self.pool}
+
+    @property
+    def weights_label(self):
+        return _ConvBase.label_format.format(**self.spec())  # the filters are the convolution's

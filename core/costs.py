@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.activations import Activation
+from core.errors import FieldError
 
 _TINY = 1e-12
 
@@ -26,10 +27,10 @@ class Cost:
     allowed: tuple[str, ...] = ()  # output activations the cost is defined for; empty = any
 
     def check(self, activation: Activation) -> None:
-        """Raise ValueError when the cost is not defined for that output activation."""
+        """Raise a :class:`FieldError` (a ValueError) when the cost is not defined for that output activation."""
         if self.allowed and activation.name not in self.allowed:
-            raise ValueError(
-                f"the {self.name} cost needs outputs in (0, 1): use a "
+            raise FieldError(
+                "cost", f"the {self.name} cost needs outputs in (0, 1): use a "
                 f"{' or '.join(self.allowed)} output layer, not {activation.name}")
 
     def value(self, z, a, y, activation: Activation) -> float:
@@ -122,4 +123,4 @@ def get(name: str) -> Cost:
     try:
         return COSTS[ALIASES.get(name, name)]
     except KeyError:
-        raise ValueError(f"unknown cost {name!r}: choose one of {', '.join(COSTS)}") from None
+        raise FieldError("cost", f"unknown cost {name!r}: choose one of {', '.join(COSTS)}") from None

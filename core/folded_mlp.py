@@ -4,27 +4,33 @@ NumPy calls as the mathematics allows.
 At mini-batch 10 a step of ``ch1`` is ~235,000 multiply-adds per product, so most of its time is the
 fixed cost of each call. Two changes of representation remove calls without changing the result:
 
-- **Biases folded into the weights.** Each layer keeps ``[w | b]`` as one (n_out, n_in + 1) matrix,
-  and each activation gets a row of ones, so z = w a + b is one product and the update of w and b
-  (BP3 and BP4 together) is one ``gemm``: [w | b] ← [w | b] − (η/m) δ [a; 1]ᵀ. The layer's
-  ``params["w"]`` and ``params["b"]`` become views of that matrix, so every reader sees the live values.
+- **Biases folded into the weights.** Each layer's ``[w | b]`` is one (n_out, n_in + 1) matrix, and
+  each activation gets a row of ones, so z = w a + b is one product and the update of w and b (BP3
+  and BP4 together) is one ``gemm``: [w | b] ← [w | b] − (η/m) δ [a; 1]ᵀ.
 - **One example per column**, like the book's network.py: z = [w | b] [a; 1] is (n_out, m), and the
   products multiply the tall 784-wide matrix from the left, the faster order for OpenBLAS here.
 
-The results are those of :meth:`core.network.Network.backprop` plus the trainer's update (the same
-BP1–BP4 and the same L2 rule, w ← (1 − ηλ/n) w − (η/m) Σ δ aᵀ, biases not regularised), up to
-rounding; ``tests/core/test_folded_mlp.py`` checks that. Each layer is left as the general path leaves
-it (``x``, ``z``, ``a``, ``delta``, lazily formed ``grads``) so that probes may read a mini-batch's
-gradients while training runs.
+The results are those of ``core.steps.GeneralStep`` (the same BP1–BP4 and the same L2 rule,
+w ← (1 − ηλ/n) w − (η/m) Σ δ aᵀ, biases not regularised), up to rounding;
+``tests/core/test_folded_mlp.py`` checks that. After each mini-batch every layer is left as the
+general step leaves it (``x``, ``z``, ``a``, ``delta``, lazily formed ``grads``), so that probes may
+read a mini-batch's gradients while training runs.
+
+Who owns the weights: :class:`FoldedStep` does, for the length of a run. It copies each layer's w and b
+into its [w | b] matrix and, while the run lasts, the layer's ``params["w"]`` and ``params["b"]`` are
+views of that matrix, so every reader (the live views, the trainer's snapshots, a restore after
+divergence) sees and writes the live values. :meth:`FoldedStep.close`, which the trainer calls however
+the run ends, copies the trained values into the layer's own contiguous arrays and puts those back:
+after a run the layers hold the same array objects as before it, and nothing else has to repair them.
 """
 from __future__ import annotations
 
 import numpy as np
 from scipy.linalg import get_blas_funcs
 
+from core.activations import HIDDEN_ACTIVATIONS
 from core.layers import Dense
 
-ELEMENTWISE_HIDDEN = ("sigmoid", "tanh", "relu", "linear")
 MAX_IMAGES = 100_000  # the fast path keeps its own copy of the training inputs (with a column of ones)
 
 
@@ -36,7 +42,7 @@ def applies(net, config, n_train: int) -> bool:
     return (
         len(layers) >= 1
         and all(type(layer) is Dense for layer in layers)
-        and all(layer.activation.name in ELEMENTWISE_HIDDEN for layer in layers[:-1])
+        and all(layer.activation.name in HIDDEN_ACTIVATIONS for layer in layers[:-1])
         and not config.momentum
         and config.regularization == "l2"  # λ may change while the run goes on
         and config.augment == "none"
@@ -45,20 +51,21 @@ def applies(net, config, n_train: int) -> bool:
     )
 
 
-class FoldedMLP:
-    """Trains the dense layers of ``net`` on ``x_all`` (n, n_in) with one-hot ``y_all`` (n, n_out)."""
+class FoldedStep:
+    """Trains the dense layers of ``net`` on ``x`` (n, n_in) with one-hot ``y`` (n, n_out), one
+    mini-batch per call (the ``core.steps.Step`` interface)."""
 
-    def __init__(self, net, x_all: np.ndarray, y_all: np.ndarray):
+    def __init__(self, net, x: np.ndarray, y: np.ndarray):
         self.net = net
         self.layers: list[Dense] = list(net.layers)
         dtype = net.dtype
-        n, n_in = x_all.shape
-        self.x1 = np.empty((n, n_in + 1), dtype)  # [x | 1] per image
-        self.x1[:, :n_in], self.x1[:, n_in] = x_all, 1
-        self.y_t = np.ascontiguousarray(y_all.T)  # one target per column, so that y matches a's layout
+        self.n, n_in = x.shape
+        self.x1 = np.empty((self.n, n_in + 1), dtype)  # [x | 1] per image
+        self.x1[:, :n_in], self.x1[:, n_in] = x, 1
+        self.y_t = np.ascontiguousarray(y.T)  # one target per column, so that y matches a's layout
+        self.own = [(layer.params["w"], layer.params["b"]) for layer in self.layers]  # back at close()
         self.folded = []  # per layer: [w | b], (n_out, n_in + 1)
-        for layer in self.layers:
-            w, b = layer.params["w"], layer.params["b"]
+        for layer, (w, b) in zip(self.layers, self.own):
             wb = np.empty((w.shape[0], w.shape[1] + 1), dtype)
             wb[:, :-1], wb[:, -1] = w, b
             layer.params["w"], layer.params["b"] = wb[:, :-1], wb[:, -1]  # views: the layer reads live values
@@ -67,18 +74,20 @@ class FoldedMLP:
         self._views = [(wb[:, :-1], wb[:, :-1].T, wb.T) for wb in self.folded]
         self._gemm = get_blas_funcs("gemm", dtype=dtype)
         self._buffers: dict[int, list[tuple]] = {}  # per mini-batch size, see _hidden_buffers
-        self.order, self.m = np.arange(n), 1
 
-    def start_epoch(self, order: np.ndarray, m: int) -> None:
-        """The epoch's order of the training images, taken ``m`` at a time by :meth:`step`."""
-        self.order, self.m = order, m
-
-    def _batch(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Mini-batch ``k`` of the epoch: [x | 1] (m, n_in + 1) and its one-hot targets (m, n_out).
+    def __call__(self, idx: np.ndarray, eta: float, lmbda: float) -> float:
+        """The mini-batch of rows ``idx``, gathered as [x | 1] (m, n_in + 1) and its targets (m, n_out).
         (Gathered one mini-batch at a time: it is then still in the cache for the products; gathering
         1,000 images at once measured 8 % slower.)"""
-        idx = self.order[k * self.m:(k + 1) * self.m]
-        return self.x1.take(idx, axis=0), self.y_t.take(idx, axis=1).T
+        m = len(idx)
+        return self._train(self.x1.take(idx, axis=0), self.y_t.take(idx, axis=1).T, eta / m, eta * lmbda / self.n)
+
+    def close(self) -> None:
+        """Copy the trained [w | b] into each layer's own w and b and give the layer those arrays back."""
+        for layer, wb, (w, b) in zip(self.layers, self.folded, self.own):
+            w[...], b[...] = wb[:, :-1], wb[:, -1]
+            layer.params["w"], layer.params["b"] = w, b
+        self.own, self.folded = [], []
 
     def _hidden_buffers(self, m: int) -> list[tuple]:
         """Per hidden layer, a (n_out + 1, m) buffer for [a; 1] (its last row all ones) and the views
@@ -93,11 +102,10 @@ class FoldedMLP:
             self._buffers[m] = buffers
         return buffers
 
-    def step(self, k: int, step: float, decay: float) -> float:
-        """Mini-batch ``k`` of the epoch: forward, BP1–BP4 and the update with step = η/m and
-        decay = ηλ/n (L2). Returns the sum over the mini-batch of the cost, before the update (as
-        :meth:`Network.backprop` does)."""
-        x1, y = self._batch(k)  # (m, n_in + 1), and (m, n_out) laid out like the output activations
+    def _train(self, x1: np.ndarray, y: np.ndarray, step: float, decay: float) -> float:
+        """One mini-batch, [x | 1] (m, n_in + 1) and y (m, n_out) laid out like the output activations:
+        forward, BP1–BP4 and the update with step = η/m and decay = ηλ/n (L2). Returns the sum over the
+        mini-batch of the cost, before the update (as :meth:`Network.backprop` does)."""
         m = len(x1)
         layers, folded, gemm = self.layers, self.folded, self._gemm
         buffers = self._hidden_buffers(m)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.errors import FieldError
+
 INITIALIZERS = ("large", "default", "he", "zero")
 
 
 def check(name: str) -> str:
     if name not in INITIALIZERS:
-        raise ValueError(f"unknown initialiser {name!r}: choose one of {', '.join(INITIALIZERS)}")
+        raise FieldError("init", f"unknown initialiser {name!r}: choose one of {', '.join(INITIALIZERS)}")
     return name
 
 

@@ -10,6 +10,9 @@ hands back a fresh array (or a view of one).
 """
 from __future__ import annotations
 
+import copy
+import math
+
 import numpy as np
 
 from core import activations, initializers
@@ -17,10 +20,17 @@ from core.matmul import matmul
 
 
 class Gradients(dict):
-    """A layer's gradients by parameter name. A dense layer's weight gradient, Σₓ δᵀ a⁽ˡ⁻¹⁾, is kept
-    as its two factors and multiplied out only when someone reads it: the trainer folds the product
-    straight into its update (one BLAS call), so most mini-batches never form it. (The fully connected
-    fast path, ``core.folded_mlp``, leaves the bias gradient Σₓ δ unformed too.)"""
+    """A layer's gradients by parameter name (sums over the mini-batch, as the book's ``nabla_w`` and
+    ``nabla_b``), formed when read.
+
+    A dense layer keeps its weight gradient Σₓ δᵀ a⁽ˡ⁻¹⁾ as its two factors (``Layer.gradient_factors``)
+    and multiplies them out only when someone reads ``grads["w"]``: the general training step folds the
+    product straight into its update (one BLAS call, ``core.steps``), and :meth:`norm` measures it
+    without forming it, so most mini-batches never form it. (The fully connected fast path,
+    ``core.folded_mlp``, leaves the bias gradient Σₓ δ unformed too.) Outside ``core.layers``,
+    ``core.normalization`` and the training steps, nobody needs to know: read ``grads[name]`` or
+    ``grads.norm(name)``.
+    """
 
     def __init__(self, layer: "Layer"):
         super().__init__()
@@ -33,9 +43,20 @@ class Gradients(dict):
         self[key] = value
         return value
 
-    def __deepcopy__(self, memo):
-        import copy
+    def norm(self, key: str) -> float:
+        """‖∂C/∂p‖ (Frobenius) of parameter ``key``'s summed gradient, without forming a gradient kept
+        as factors when that is cheaper: ‖δᵀa‖² = Σ (a aᵀ) ⊙ (δ δᵀ), two m×m Gram matrices for a
+        mini-batch of m, against an (n_out, n_in) product."""
+        factors = None if key in self else self.layer.gradient_factors(key)
+        if factors is not None:
+            a, delta = (f.reshape(len(f), -1) for f in factors)  # (m, n_in), (m, n_out)
+            m, (n_in, n_out) = len(a), (a.shape[1], delta.shape[1])
+            if m * (n_in + n_out) < n_in * n_out:
+                return math.sqrt(max(float(np.vdot(a @ a.T, delta @ delta.T)), 0.0))
+        g = self[key]
+        return math.sqrt(float(np.vdot(g, g)))
 
+    def __deepcopy__(self, memo):
         new = Gradients(copy.deepcopy(self.layer, memo))
         new.update({k: v.copy() for k, v in self.items()})
         return new
@@ -44,6 +65,7 @@ class Gradients(dict):
 class Layer:
     kind = ""
     regularized: tuple[str, ...] = ()  # parameters that L1/L2 shrink (weights, never biases)
+    label_format = ""  # the layer's label from its spec, e.g. "FC {n_out}" (see :attr:`label`)
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
@@ -78,8 +100,27 @@ class Layer:
         return delta.T @ a
 
     def spec(self) -> dict:
-        """A JSON-able description from which :func:`from_spec` rebuilds the layer (without weights)."""
+        """A JSON-able description from which ``core.layer_types.from_spec`` rebuilds the layer
+        (without weights)."""
         return {"type": self.kind}
+
+    # --- names, for people -------------------------------------------------------------------------
+    @property
+    def label(self) -> str:
+        """The layer in a few words, without its activation: ``FC 100``, ``conv 20×5×5 + pool 2×2``
+        (:attr:`label_format` filled in from :meth:`spec`; else the kind)."""
+        return self.label_format.format(**self.spec()) if self.label_format else self.kind
+
+    @property
+    def weights_label(self) -> str:
+        """What views of the layer's weights call them: its :attr:`label`, but a conv-pool layer's
+        weights are its convolution's (``conv 20×5×5``)."""
+        return self.label
+
+    def describe(self) -> str:
+        """:attr:`label` and the activation, if the layer has one: ``FC 100 relu``."""
+        activation = getattr(self, "activation", None)
+        return f"{self.label} {activation.name}" if activation is not None else self.label
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.spec().items() if k != "type")
@@ -95,6 +136,7 @@ class Dense(Layer):
 
     kind = "dense"
     regularized = ("w",)
+    label_format = "FC {n_out}"
 
     def __init__(self, n_out: int, activation: str = "sigmoid", n_in: int | None = None, init: str | None = None):
         """``init`` overrides the network's initialiser for this layer."""
@@ -159,6 +201,7 @@ class Dropout(Layer):
     the outgoing weights instead; the two are equivalent in expectation)."""
 
     kind = "dropout"
+    label_format = "dropout {p:g}"
 
     def __init__(self, p: float):
         super().__init__()
@@ -205,36 +248,3 @@ class Flatten(Layer):
 
     def backward(self, grad, need_input_grad=True):
         return grad.reshape((len(grad),) + self.input_shape) if need_input_grad else None
-
-
-LAYER_TYPES: dict[str, type[Layer]] = {cls.kind: cls for cls in (Dense, Dropout, Flatten)}
-
-
-def register(cls: type[Layer]) -> type[Layer]:
-    """Make a layer class known to :func:`from_spec` (used by the convolutional layers)."""
-    LAYER_TYPES[cls.kind] = cls
-    return cls
-
-
-def from_spec(spec: dict) -> Layer:
-    """Rebuild a layer (unbuilt, without weights) from :meth:`Layer.spec`."""
-    _load_layer_modules()
-    spec = dict(spec)
-    kind = spec.pop("type", None)
-    if kind not in LAYER_TYPES:
-        import core.normalization  # noqa: F401  (registers the batch-norm and residual layers on first need)
-    if kind not in LAYER_TYPES:
-        raise ValueError(f"unknown layer type {kind!r}")
-    return LAYER_TYPES[kind](**spec)
-
-
-def _load_layer_modules() -> None:
-    """Import the modules that register further layer types (convolutions, normalisation)."""
-    import importlib
-
-    for name in ("core.conv", "core.normalization"):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise

@@ -20,6 +20,7 @@ import math
 import os
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 SMALL_KERNEL_CORES = ("skylakex", "cooperlake", "sapphirerapids")
 SMALL_PRODUCT = 1_000_000  # multiply-adds: OpenBLAS's limit for its small-matrix kernels
@@ -36,8 +37,6 @@ def splits_products() -> bool:
     if forced in ("0", "1"):
         return forced == "1"
     try:
-        from threadpoolctl import threadpool_info
-
         cores = [info.get("architecture", "") for info in threadpool_info()
                  if info.get("internal_api") == "openblas" and "numpy" in info.get("filepath", "")]
     except Exception:  # noqa: BLE001 (no introspection: keep NumPy's own product)

@@ -17,9 +17,8 @@ from typing import Sequence
 import numpy as np
 
 from core import costs, initializers
-from core.layers import Dense, Dropout, Layer, from_spec
-
-IMAGE_SHAPE = (28, 28)
+from core.layer_types import from_spec
+from core.layers import Dense, Dropout, Layer
 
 
 class Network:
@@ -91,9 +90,7 @@ class Network:
         if all(isinstance(l, (Dense, Dropout)) for l in self.layers):
             acts = {l.activation.name for l in self.dense_layers}
             return f"{'-'.join(map(str, self.sizes))} {'/'.join(sorted(acts))}, {self.cost.name}"
-        from core.probes import layer_label
-
-        parts = [layer_label(l) for l in self.layers if l.kind != "flatten"]
+        parts = [l.describe() for l in self.layers if l.kind != "flatten"]
         return " → ".join(parts) + f", {self.cost.name}"
 
     def spec(self) -> dict:

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.layers import Dense, register
+from core.layers import Dense
 
 
-@register
 class BatchNormDense(Dense):
     """z = γ (x wᵀ − μ) / √(s² + ε) + b, a = σ(z), with μ, s² the mean and variance of x wᵀ over the
     mini-batch (training) or their running averages (inference).
@@ -34,6 +33,7 @@ class BatchNormDense(Dense):
     """
 
     kind = "batchnorm_dense"
+    label_format = Dense.label_format + " + batch norm"
     STATS = ("running_mean", "running_var")
 
     def __init__(self, n_out: int, activation: str = "sigmoid", n_in: int | None = None,
@@ -104,7 +104,7 @@ class BatchNormDense(Dense):
             self.grads["running_mean"] = -np.add.reduce(du, axis=0)
             self.grads["running_var"] = -0.5 * np.einsum("ij,ij->j", du, self.z_hat) * self.inv_std
         self.du = du
-        self.grads["w"] = du.T @ self.x  # (n_out, m) @ (m, n_in)
+        self.grads.pop("w", None)  # (∂C/∂u)ᵀ x, (n_out, m) @ (m, n_in): formed when read
         return du @ p["w"] if need_input_grad else None
 
     def gradient_factors(self, name):
@@ -133,15 +133,15 @@ class _Residual:
         return through + grad if need_input_grad else None
 
 
-@register
 class ResidualDense(_Residual, Dense):
     """a = x + σ(x wᵀ + b)."""
 
     kind = "residual_dense"
+    label_format = Dense.label_format + " + residual"
 
 
-@register
 class ResidualBatchNormDense(_Residual, BatchNormDense):
     """a = x + σ(BN(x wᵀ)), the batch-normalised layer with an identity path around it."""
 
     kind = "residual_batchnorm_dense"
+    label_format = BatchNormDense.label_format + " + residual"

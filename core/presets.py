@@ -2,96 +2,31 @@
 
 ``get("ch1").build(seed=0)`` gives a fresh, initialised network; ``preset.config`` is its
 :class:`TrainConfig`. The CLI (``nndl train --preset ch1``) and the Train tab use the same names.
-Chapter 6's convolutional networks are registered by ``core.presets_cnn``.
+The fully connected networks of chapters 1, 3 and 5 are defined here, chapter 6's convolutional ones
+in ``core.presets_cnn``; :data:`PRESETS` holds them all, in that order.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from core import presets_cnn
 from core.layers import Dense, Layer
-from core.network import Network
+from core.preset import BookFigure, Preset
 from core.training import TrainConfig
-
-
-@dataclass(frozen=True)
-class BookFigure:
-    """What the book reports for the network: an accuracy (fraction) on a split, and where."""
-
-    accuracy: float
-    split: str  # "test" or "validation"
-    where: str
-
-    def __str__(self) -> str:
-        return f"{self.accuracy:.2%} {self.split} ({self.where})"
-
-
-@dataclass(frozen=True)
-class Preset:
-    name: str
-    title: str
-    chapter: int
-    make_layers: Callable[[], list[Layer]]
-    cost: str
-    init: str
-    config: TrainConfig
-    book: BookFigure
-    input_shape: tuple[int, ...] = (784,)
-    notes: str = ""
-    tags: tuple[str, ...] = field(default=())
-
-    def build(self, seed: int = 0) -> Network:
-        """A fresh network of this preset, initialised from ``seed``."""
-        return Network(self.make_layers(), cost=self.cost, input_shape=self.input_shape, init=self.init,
-                       seed=seed, name=self.name)
-
-    def with_config(self, **changes) -> TrainConfig:
-        """The preset's config with some fields changed (validated)."""
-        return replace(self.config, **changes)
-
-
-_REGISTRY: dict[str, Preset] = {}
-
-
-def register(preset: Preset) -> Preset:
-    _REGISTRY[preset.name] = preset
-    return preset
-
-
-def names() -> list[str]:
-    _load_cnn()
-    return list(_REGISTRY)
-
-
-def all_presets() -> list[Preset]:
-    _load_cnn()
-    return list(_REGISTRY.values())
-
-
-def get(name: str) -> Preset:
-    _load_cnn()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"unknown preset {name!r}: choose one of {', '.join(_REGISTRY)}") from None
-
-
-def _load_cnn() -> None:
-    try:
-        import core.presets_cnn  # noqa: F401  (registers chapter 6's presets)
-    except ModuleNotFoundError as exc:
-        if exc.name != "core.presets_cnn":
-            raise
-
 
 def mlp_layers(sizes: list[int], activation: str = "sigmoid") -> Callable[[], list[Layer]]:
     """Layers for the book's fully connected ``Network(sizes)`` (the input size is ``sizes[0]``)."""
     return lambda: [Dense(n, activation) for n in sizes[1:]]
 
 
+_MLPS: list[Preset] = []  # in the order the book meets them
+
+
 def _mlp(name, title, chapter, sizes, cost, init, book, notes="", **config) -> Preset:
-    return register(Preset(name, title, chapter, mlp_layers(sizes), cost, init, TrainConfig(**config), book,
-                           (sizes[0],), notes))
+    preset = Preset(name, title, chapter, mlp_layers(sizes), cost, init, TrainConfig(**config), book, (sizes[0],),
+                    notes)
+    _MLPS.append(preset)
+    return preset
 
 
 # --- chapter 1: network.py ---------------------------------------------------------------------------
@@ -126,3 +61,25 @@ for depth, acc in ((2, 0.9690), (3, 0.9657), (4, 0.9653)):
          "cross-entropy", "default", BookFigure(acc, "validation", f"chapter 5, {depth} hidden layers of 30"),
          epochs=30, mini_batch_size=10, eta=0.1, lmbda=5.0,
          notes="Deeper is barely better: the early layers learn much more slowly (vanishing gradient).")
+
+
+#: Every preset by name: the fully connected ones, then chapter 6's.
+PRESETS: dict[str, Preset] = {p.name: p for p in (*_MLPS, *presets_cnn.PRESETS)}
+
+
+def names() -> list[str]:
+    return list(PRESETS)
+
+
+def all_presets() -> list[Preset]:
+    return list(PRESETS.values())
+
+
+def get(name: str) -> Preset:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise KeyError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}") from None
+
+
+__all__ = ["BookFigure", "Preset", "PRESETS", "get", "names", "all_presets", "mlp_layers"]

@@ -1,5 +1,5 @@
-"""Chapter 6's networks (network3.py), registered as presets ``ch6-*``, and the recipe of the bundled
-default network (``default-cnn``).
+"""Chapter 6's networks (network3.py), the presets ``ch6-*``, and the recipe of the bundled default
+network (``default-cnn``), in :data:`PRESETS` (``core.presets`` looks them up by name).
 
 Where we depart from network3, on purpose (we reproduce the book's results, not its accidents):
 
@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from core.conv import ConvPool2D
 from core.layers import Dense, Dropout, Flatten
-from core.presets import BookFigure, Preset, register
+from core.preset import BookFigure, Preset
 from core.training import TrainConfig
 
 CNN_INPUT = (1, 28, 28)
+PRESETS: list[Preset] = []  # in the order of the chapter
 
 
 def _convs(activation: str, two: bool) -> list:
@@ -40,8 +41,10 @@ def _convs(activation: str, two: bool) -> list:
 
 
 def _cnn(name, title, book, make_layers, init, notes, input_shape=CNN_INPUT, **config) -> Preset:
-    return register(Preset(name, title, 6, make_layers, "log-likelihood", init, TrainConfig(**config), book,
-                           input_shape, notes))
+    preset = Preset(name, title, 6, make_layers, "log-likelihood", init, TrainConfig(**config), book, input_shape,
+                    notes)
+    PRESETS.append(preset)
+    return preset
 
 
 def _where(text: str) -> str:

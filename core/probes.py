@@ -1,5 +1,5 @@
-"""What the views look at: activations and feature maps, conv filters, per-layer gradient sizes
-(chapter 5's speed of learning), saturation statistics, and input saliency.
+"""What the views look at: activations and feature maps, per-layer gradient sizes (chapter 5's speed
+of learning), saturation statistics, and input saliency.
 
 Every probe runs the network in inference mode (no dropout) and leaves its weights untouched; probes
 that backpropagate do so on a copy of the network, so they are safe to call on a network that the GUI
@@ -13,10 +13,6 @@ from core.layers import Dense, Layer
 from core.network import Network
 
 
-def _forward(net: Network, images: np.ndarray) -> np.ndarray:
-    return net.feedforward(net.prepare(images), training=False)
-
-
 def activations(net: Network, images: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Each layer's output for ``images``, in order, as (label, array (n, ...)) pairs: the hidden
     activations of an MLP, the feature maps (n, channels, h, w) of a CNN."""
@@ -24,24 +20,8 @@ def activations(net: Network, images: np.ndarray) -> list[tuple[str, np.ndarray]
     out = []
     for i, layer in enumerate(net.layers):
         x = layer.forward(x, training=False)
-        out.append((f"{i}: {layer_label(layer)}", x.copy()))
+        out.append((f"{i}: {layer.describe()}", x.copy()))
     return out
-
-
-def layer_label(layer: Layer) -> str:
-    """A short name for a layer, e.g. ``FC 100 relu``, ``conv 20×5×5 + pool 2×2 sigmoid``."""
-    s = layer.spec()
-    kind = s["type"]
-    if kind == "dense":
-        return f"FC {s['n_out']} {s['activation']}"
-    if kind in ("conv2d", "convpool2d"):
-        pool = f" + pool {s['pool']}×{s['pool']}" if kind == "convpool2d" else ""
-        return f"conv {s['filters']}×{s['size']}×{s['size']}{pool} {s['activation']}"
-    if kind == "maxpool2d":
-        return f"max-pool {s['size']}×{s['size']}"
-    if kind == "dropout":
-        return f"dropout {s['p']:g}"
-    return kind
 
 
 def hidden_param_layers(net: Network) -> list[Layer]:
@@ -49,33 +29,37 @@ def hidden_param_layers(net: Network) -> list[Layer]:
     return [l for l in net.layers[:-1] if "b" in l.params]
 
 
-def _backprop_mean(net: Network, images: np.ndarray, labels: np.ndarray) -> Network:
-    """A copy of ``net`` holding in ``layer.grads`` the gradient of the mean cost over the examples
-    (no regularisation, no dropout)."""
-    probe = net.copy()
-    x = probe.prepare(images)
-    probe.backprop(x, probe.one_hot(labels), training=False)
-    n = max(len(x), 1)
-    for layer in probe.layers:
-        for name in layer.params:  # reading by name forms a dense layer's weight gradient
-            layer.grads[name] = layer.grads[name] / n
-    return probe
+def gradient_norms(net: Network, images: np.ndarray | None = None, labels: np.ndarray | None = None, *,
+                   m: int | None = None, weights: bool = True) -> dict:
+    """For every layer with parameters (output included): ‖∂C/∂bˡ‖ = ‖mean δˡ‖ (``"delta"``, BP3),
+    ‖∂C/∂wˡ‖ (``"w"``, BP4; NaN unless ``weights``) and the layer's description (``"labels"``), for C
+    the mean cost over some examples (no regularisation term):
+
+    - ``images`` and ``labels``: a forward and backward pass over them (inference mode: no dropout,
+      batch norm with its running statistics) on a copy of ``net``;
+    - else the ``m`` examples of the mini-batch that ``net`` was last trained on: read from what that
+      step left in its layers (cheap enough to call after every mini-batch; nothing is run).
+
+    The gradients in ``layer.grads`` are sums over the examples, hence the division by their number.
+    A weight gradient is measured without being formed where that is cheaper (``Gradients.norm``).
+    """
+    if images is not None:
+        net = net.copy()
+        x = net.prepare(images)
+        net.backprop(x, net.one_hot(labels), training=False)
+        m = len(x)
+    if not m:
+        raise ValueError("gradient_norms needs images and labels, or the size m of the last mini-batch")
+    layers = [l for l in net.layers if l.params]
+    return {"delta": np.array([l.grads.norm("b") for l in layers]) / m,
+            "w": np.array([l.grads.norm("w") for l in layers]) / m if weights else np.full(len(layers), np.nan),
+            "labels": [l.describe() for l in layers]}
 
 
 def layer_speeds(net: Network, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Chapter 5's speed of learning of each hidden layer: ‖∂C/∂bˡ‖ = ‖mean over the examples of δˡ‖
     (BP3), for C the mean cost over the given examples. One value per hidden layer, input side first."""
-    probe = _backprop_mean(net, images, labels)
-    return np.array([np.linalg.norm(l.grads["b"]) for l in hidden_param_layers(probe)], dtype=np.float64)
-
-
-def gradient_norms(net: Network, images: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
-    """For every layer with parameters (output included): ‖∂C/∂bˡ‖ (``"delta"``) and ‖∂C/∂wˡ‖ (``"w"``)."""
-    probe = _backprop_mean(net, images, labels)
-    layers = [l for l in probe.layers if l.params]
-    return {"delta": np.array([np.linalg.norm(l.grads["b"]) for l in layers]),
-            "w": np.array([np.linalg.norm(l.grads["w"]) for l in layers]),
-            "labels": [layer_label(l) for l in layers]}
+    return gradient_norms(net, images, labels, weights=False)["delta"][:-1]
 
 
 def saturation(net: Network, images: np.ndarray) -> list[dict[str, np.ndarray]]:
@@ -90,7 +74,7 @@ def saturation(net: Network, images: np.ndarray) -> list[dict[str, np.ndarray]]:
         sp = layer.activation.prime(layer.z, layer.a) if layer.activation.elementwise else np.ones_like(layer.z)
         mean_sp = sp.mean(axis=0)  # (n_out,)
         factors = np.abs(following.params["w"] * mean_sp[None, :])  # |w_jk σ'(z_k)|
-        out.append({"sigma_prime": sp.ravel().copy(), "weighted": factors.ravel().copy(), "label": layer_label(layer)})
+        out.append({"sigma_prime": sp.ravel().copy(), "weighted": factors.ravel().copy(), "label": layer.describe()})
     return out
 
 
@@ -164,8 +148,3 @@ def first_layer_weight_images(net: Network) -> np.ndarray | None:
     if isinstance(first, Dense) and first.n_in == 784:
         return first.params["w"].reshape(-1, 28, 28)
     return None
-
-
-def conv_filters(layer: Layer) -> np.ndarray:
-    """A conv layer's filters as images (filters, channels, f, f)."""
-    return layer.params["w"]

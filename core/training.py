@@ -8,12 +8,8 @@ back. It never prints; a caller (the CLI, a GUI worker, a test) decides what to 
 Pause, step and stop are the caller's: it simply stops pulling events (or closes the generator).
 ``trainer.eta`` and ``trainer.lmbda`` may be changed while a run goes on; the next mini-batch uses them.
 
-The update rule is network2's (chapter 3, equation 93): for a mini-batch of m examples out of n,
-
-    w ← (1 − ηλ/n) w − (η/m) Σₓ ∂Cₓ/∂w        (L2; biases are not regularised)
-    w ← w − (ηλ/n) sgn(w) − (η/m) Σₓ ∂Cₓ/∂w     (L1, equation 96)
-
-and with momentum μ (chapter 3): v ← μv − (η/m) Σₓ ∂Cₓ/∂w − (decay term), w ← w + v.
+What one mini-batch does (forward, BP1–BP4, network2's update) is the run's step, chosen once per run
+by ``core.steps.make_step``: the loop here knows nothing of how a step works.
 """
 from __future__ import annotations
 
@@ -24,15 +20,13 @@ from dataclasses import asdict, dataclass, fields
 from typing import Iterator, Union
 
 import numpy as np
-from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import threadpool_limits
 
 from core import augment as augmentation
-from core import folded_mlp
 from core.divergence import BlowUpWatch
 from core.data import MNIST, Split, expand_mnist
-from core.layers import Layer
 from core.network import Network
+from core.steps import make_step
 
 
 @dataclass(frozen=True)
@@ -162,20 +156,6 @@ class Trainer:
         self.train = expand_mnist(train) if config.expand else train
         self.n = len(self.train)
         self._check_fit()
-        # Per parameter: its key, the array and its flat view, its layer, whether L1/L2 applies, where
-        # the step goes (the parameter itself, or its velocity with momentum) and whether the layer
-        # keeps the gradient as factors (see layers.Gradients).
-        self._velocity = {}
-        self._params = []
-        for i, layer in enumerate(net.layers):
-            factored = type(layer).gradient_factors is not Layer.gradient_factors
-            for name, p in list(layer.params.items()):
-                if not p.flags.c_contiguous:  # e.g. a view left by an earlier run's fast path
-                    layer.params[name] = p = np.ascontiguousarray(p)
-                target = self._velocity.setdefault((i, name), np.zeros_like(p)) if config.momentum else p
-                self._params.append(((i, name), p, p.reshape(-1), layer, name in layer.regularized, target,
-                                     target.reshape(-1), factored))
-        self._axpy, self._gemm = get_blas_funcs(("axpy", "gemm"), dtype=net.dtype)
         self.halvings = 0
         self.best_epoch: int | None = None
         self._best_params: list[dict[str, np.ndarray]] | None = None
@@ -184,8 +164,8 @@ class Trainer:
         # confusion matrix and gallery of mistakes read them instead of running the network again).
         self.keep_validation_outputs = False
         self.validation_outputs: np.ndarray | None = None
-        # Fully connected networks trained by plain SGD take core.folded_mlp's fast path (the same
-        # mathematics in fewer calls); False trains every network through the general path.
+        # Fully connected networks trained by plain SGD take core.folded_mlp's fast step (the same
+        # mathematics in fewer calls); False trains every network with the general step.
         self.fast_path = True
 
     def _check_fit(self) -> None:
@@ -201,117 +181,79 @@ class Trainer:
 
     def run(self) -> Iterator[Event]:
         """Train, yielding events; ends with one :class:`Finished` or :class:`Diverged`."""
-        cfg, net = self.config, self.net
-        x_all = net.prepare(self.train.images)
-        y_all = net.one_hot(self.train.labels)
+        net = self.net
+        step = make_step(net, self.config, net.prepare(self.train.images), net.one_hot(self.train.labels), self.rng,
+                         fast=self.fast_path)
+        # Small mini-batches are dominated by per-call overhead: one BLAS thread is faster for them.
+        # Overflow on the way to a NaN is reported as a Diverged event, not as warnings.
+        try:
+            with threadpool_limits(limits=self.blas_threads(), user_api="blas"), \
+                    np.errstate(over="ignore", invalid="ignore"):
+                yield from self._epochs(step)
+        finally:  # however the run ends (also when the caller closes the generator)
+            step.close()
+
+    def _epochs(self, step) -> Iterator[Event]:
+        """The epochs of :meth:`run`, one mini-batch at a time through ``step``."""
+        cfg = self.config
         m = cfg.mini_batch_size
         batches = math.ceil(self.n / m)
         best = (None, None, None)  # (epoch, validation accuracy, test accuracy)
         since_best = since_halving = 0
         good = self._snapshot()
-        fast = folded_mlp.FoldedMLP(net, x_all, y_all) \
-            if self.fast_path and folded_mlp.applies(net, cfg, self.n) else None
-        watch = BlowUpWatch(net)  # a run that wrecks the network while every number stays finite
-        # Small mini-batches are dominated by per-call overhead: one BLAS thread is faster for them.
-        # Overflow on the way to a NaN is reported as a Diverged event, not as warnings.
-        with threadpool_limits(limits=self.blas_threads(), user_api="blas"), \
-                np.errstate(over="ignore", invalid="ignore"):
-            epoch = 0
-            while epoch < self.epochs:
-                epoch += 1
-                start = time.perf_counter()
-                order = self.rng.permutation(self.n)
-                if fast is not None:
-                    fast.start_epoch(order, m)
-                for k in range(batches):
-                    idx = order[k * m:(k + 1) * m]
-                    if fast is not None:  # forward, backward and update in one go
-                        cost_sum = fast.step(k, self.eta / len(idx), self.eta * self.lmbda / self.n)
-                    else:
-                        x = x_all.take(idx, axis=0)
-                        if cfg.augment != "none":
-                            x = net.prepare(augmentation.augment(x.reshape(len(idx), 28, 28), self.rng, cfg.augment))
-                        cost_sum = net.backprop(x, y_all.take(idx, axis=0))
-                    if not math.isfinite(cost_sum):
-                        self._restore(good)
-                        what = "cost became NaN" if math.isnan(cost_sum) else "cost became infinite"
-                        yield Diverged(self._divergence_message(what, epoch, k + 1), epoch, k + 1)
-                        return
-                    if fast is None:
-                        self._update(len(idx))
-                    watch.batch(cost_sum, len(idx))
-                    yield BatchDone(epoch, k + 1, batches, cost_sum / len(idx))
-                seconds = time.perf_counter() - start
-                if not self._params_finite():
+        watch = BlowUpWatch(self.net)  # a run that wrecks the network while every number stays finite
+        epoch = 0
+        while epoch < self.epochs:
+            epoch += 1
+            start = time.perf_counter()
+            order = self.rng.permutation(self.n)
+            for k in range(batches):
+                idx = order[k * m:(k + 1) * m]
+                cost_sum = step(idx, self.eta, self.lmbda)  # forward, backward and update
+                if not math.isfinite(cost_sum):
                     self._restore(good)
-                    yield Diverged(self._divergence_message("weights became NaN or infinite", epoch, batches),
-                                   epoch, batches)
+                    what = "cost became NaN" if math.isnan(cost_sum) else "cost became infinite"
+                    yield Diverged(self._divergence_message(what, epoch, k + 1), epoch, k + 1)
                     return
-                event = self._evaluate(epoch, seconds)
-                accuracy = event.validation_accuracy if event.validation_accuracy is not None \
-                    else event.training_accuracy
-                blown = watch.epoch(epoch, accuracy)
-                if blown:  # the epoch is not reported: the network goes back to the last good one
-                    self._restore(good)
-                    yield Diverged(f"{blown}: {self._advice(epoch)}", epoch, batches)
+                watch.batch(cost_sum, len(idx))
+                yield BatchDone(epoch, k + 1, batches, cost_sum / len(idx))
+            seconds = time.perf_counter() - start
+            if not self._params_finite():
+                self._restore(good)
+                yield Diverged(self._divergence_message("weights became NaN or infinite", epoch, batches),
+                               epoch, batches)
+                return
+            event = self._evaluate(epoch, seconds)
+            accuracy = event.validation_accuracy if event.validation_accuracy is not None \
+                else event.training_accuracy
+            blown = watch.epoch(epoch, accuracy)
+            if blown:  # the epoch is not reported: the network goes back to the last good one
+                self._restore(good)
+                yield Diverged(f"{blown}: {self._advice(epoch)}", epoch, batches)
+                return
+            good = self._snapshot()
+            self.history.append(event)
+            yield event
+            # the book's rules, both watching the validation accuracy
+            if event.validation_accuracy is not None and (best[1] is None or event.validation_accuracy > best[1]):
+                best, since_best, since_halving = (epoch, event.validation_accuracy, event.test_accuracy), 0, 0
+                self.best_epoch, self._best_params = epoch, good
+            else:
+                since_best += 1
+                since_halving += 1
+            if cfg.early_stopping and since_best >= cfg.early_stopping:
+                yield Finished(f"no improvement in {cfg.early_stopping} epochs", epoch, *best)
+                return
+            if cfg.eta_patience and since_halving >= cfg.eta_patience:
+                self.halvings += 1
+                since_halving = 0
+                if self.halvings >= cfg.max_halvings:
+                    yield Finished(f"η was halved {self.halvings} times", epoch, *best)
                     return
-                good = self._snapshot()
-                self.history.append(event)
-                yield event
-                # the book's rules, both watching the validation accuracy
-                if event.validation_accuracy is not None and (best[1] is None or event.validation_accuracy > best[1]):
-                    best, since_best, since_halving = (epoch, event.validation_accuracy, event.test_accuracy), 0, 0
-                    self.best_epoch, self._best_params = epoch, good
-                else:
-                    since_best += 1
-                    since_halving += 1
-                if cfg.early_stopping and since_best >= cfg.early_stopping:
-                    yield Finished(f"no improvement in {cfg.early_stopping} epochs", epoch, *best)
-                    return
-                if cfg.eta_patience and since_halving >= cfg.eta_patience:
-                    self.halvings += 1
-                    since_halving = 0
-                    if self.halvings >= cfg.max_halvings:
-                        yield Finished(f"η was halved {self.halvings} times", epoch, *best)
-                        return
-                    self.eta /= 2
+                self.eta /= 2
         yield Finished("completed", epoch, *best)
 
     # --- pieces ----------------------------------------------------------------------------------
-    def _update(self, m: int) -> None:
-        """One gradient-descent step from the gradients backprop left in the layers (which it does
-        not modify, so probes can still read them).
-
-        BLAS does the arithmetic in place: ``axpy`` (y ← y + αx) turns "p −= (η/m) g" into one call,
-        and a dense layer's weight gradient δᵀa is never formed: ``gemm`` (C ← αAB + βC) applies
-        w ← (1 − ηλ/n) w − (η/m) δᵀa in a single call (on the transposes: BLAS is column-major, so
-        the C-ordered target's transpose is the matrix it updates in place).
-        """
-        eta, lmbda, n, cfg, axpy, gemm = self.eta, self.lmbda, self.n, self.config, self._axpy, self._gemm
-        step, decay = eta / m, eta * lmbda / n
-        momentum = cfg.momentum
-        for (i, name), p, flat, layer, regularized, target, target_flat, factored in self._params:
-            beta = 1.0
-            if momentum:
-                target *= momentum  # v ← μv ...
-            if decay and regularized:
-                if cfg.regularization == "l1":
-                    axpy(np.sign(flat), target_flat, a=-decay)  # − (ηλ/n) sgn(w)
-                elif momentum:
-                    axpy(flat, target_flat, a=-decay)  # − (ηλ/n) w
-                else:
-                    beta = 1 - decay  # (1 − ηλ/n) w
-            factors = layer.gradient_factors(name) if factored else None
-            if factors is not None:  # target ← β·target − (η/m) δᵀa
-                a, delta = factors
-                gemm(-step, a.T, delta.T, beta=beta, c=target.T, trans_b=1, overwrite_c=1)
-            else:
-                if beta != 1.0:
-                    target *= beta
-                axpy(layer.grads[name].reshape(-1), target_flat, a=-step)  # − (η/m) Σₓ ∂Cₓ/∂p
-            if momentum:
-                axpy(target_flat, flat)  # w ← w + v
-
     def _evaluate(self, epoch: int, seconds: float) -> EpochDone:
         cfg, net = self.config, self.net
         start = time.perf_counter()

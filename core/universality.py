@@ -17,6 +17,8 @@ from typing import Callable
 import numpy as np
 from scipy.special import expit, logit
 
+from core.formula import parse_formula
+
 Target = Callable[[np.ndarray], np.ndarray]
 Target2D = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -79,8 +81,6 @@ def _check_points_1d() -> np.ndarray:
 def formula_target(text: str) -> Target:
     """A target f(x) typed as a formula (see :mod:`core.formula`); ValueError if it is refused or
     not finite somewhere on [0, 1] that the app looks at."""
-    from core.formula import parse_formula
-
     formula = parse_formula(text, ("x",))
     target = lambda x: formula(x=x)  # noqa: E731
     target_values(target, _check_points_1d())
@@ -90,8 +90,6 @@ def formula_target(text: str) -> Target:
 def formula_target_2d(text: str) -> Target2D:
     """A target f(x, y) typed as a formula; ValueError if it is refused or not finite on [0, 1]²
     (checked on a 101×101 grid of corners and on the 2-D score's pixel centres)."""
-    from core.formula import parse_formula
-
     formula = parse_formula(text, ("x", "y"))
     target = lambda x, y: formula(x=x, y=y)  # noqa: E731
     target_values(target, *np.meshgrid(np.linspace(0, 1, 101), np.linspace(0, 1, 101)))

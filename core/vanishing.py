@@ -103,8 +103,8 @@ def speed_layers(net: Network) -> list[Layer]:
 
 def speeds_from_grads(net: Network, m: int) -> np.ndarray:
     """‖∂C/∂bˡ‖ for each hidden layer from the gradients a backprop over ``m`` examples left in the
-    layers (sums over the examples, so divided by m: the gradient of the mean cost)."""
-    return np.array([np.linalg.norm(l.grads["b"]) / m for l in speed_layers(net)], dtype=np.float64)
+    layers (C the mean cost over them)."""
+    return probes.gradient_norms(net, m=m, weights=False)["delta"][:-1]
 
 
 #: What :func:`measures_from_grads` reports per hidden layer (``speeds`` is the book's).
@@ -119,14 +119,14 @@ def measures_from_grads(net: Network, m: int, which=tuple(MEASURES)) -> dict[str
     """Per hidden layer, from the last backprop over ``m`` examples: the book's speed ‖∂C/∂bˡ‖, the
     mean size of the error δˡ reaching each example (averaging δ over the examples first can cancel
     it, notably just before a batch-norm layer, whose backward pass removes the batch mean), and
-    ‖∂C/∂wˡ‖ (a matrix product per layer, the priciest: NaN unless ``which`` asks for it)."""
+    ‖∂C/∂wˡ‖ (the priciest: NaN unless ``which`` asks for it)."""
     layers = speed_layers(net)
-    nan = np.full(len(layers), np.nan)
+    norms = probes.gradient_norms(net, m=m, weights="weights" in which)  # the output layer's last
     return {
-        "speeds": speeds_from_grads(net, m),
+        "speeds": norms["delta"][:-1],
         "errors": np.array([float(np.linalg.norm(l.delta, axis=1).mean()) for l in layers])
-        if "errors" in which else nan,
-        "weights": np.array([np.linalg.norm(l.grads["w"]) / m for l in layers]) if "weights" in which else nan,
+        if "errors" in which else np.full(len(layers), np.nan),
+        "weights": norms["w"][:-1],
     }
 
 
@@ -285,8 +285,8 @@ def explain(net: Network, images: np.ndarray, labels: np.ndarray, n_paths: int =
         quantiles = None
     x = probe.prepare(images)
     probe.backprop(x, probe.one_hot(labels), training=True)  # batch norm as gradient descent sees it
-    hidden_speeds = speeds_from_grads(probe, len(x))
-    out = float(np.linalg.norm(probe.output_layer.grads["b"])) / len(x)
+    speeds = probes.gradient_norms(probe, m=len(x), weights=False)["delta"]
+    hidden_speeds, out = speeds[:-1], speeds[-1]
     relative = hidden_speeds / out if out > 0 else np.full(len(hidden_speeds), np.nan)
     return Cause([s["label"] for s in sat], [s["sigma_prime"] for s in sat], [s["weighted"] for s in sat],
                  bound, quantiles, relative)

@@ -110,23 +110,22 @@ def main(argv: list[str] | None = None) -> int:
 def feed_any_run(state, mini_batches: int = 1500) -> None:
     """Stand in for the Train tab: train chapter 5's [784, 30, 30, 30, 10] preset by SGD (mini-batches
     of 10, η = 0.1, λ = 5.0) and emit each mini-batch's ‖∂C/∂bˡ‖ and ‖∂C/∂wˡ‖ as it would."""
-    from core import presets
+    from core import presets, probes
     from core.training import BatchDone, Trainer
 
     preset = presets.get("ch5-deep-3")
     net = preset.build(seed=0)
     config = preset.with_config(epochs=1, train_size=mini_batches * 10, monitor_training=False)
-    layers = [l for l in net.layers if l.params]
-    labels = [f"FC {l.n_out} {l.activation.name}" for l in layers]
     steps, delta, w = [], [], []
     for event in Trainer(net, state.data, config).run():
         if not isinstance(event, BatchDone):
             continue
         steps.append(event.batch)
-        delta.append([np.linalg.norm(l.grads["b"]) / 10 for l in layers])
-        w.append([np.linalg.norm(l.grads["w"]) / 10 for l in layers])
+        norms = probes.gradient_norms(net, m=10)
+        delta.append(norms["delta"])
+        w.append(norms["w"])
         if len(steps) == 100:
-            state.batch_gradients.emit({"run": "ch5-deep-3, seed 0", "steps": steps, "labels": labels,
+            state.batch_gradients.emit({"run": "ch5-deep-3, seed 0", "steps": steps, "labels": norms["labels"],
                                         "delta": np.array(delta), "w": np.array(w)})
             steps, delta, w = [], [], []
 

@@ -100,7 +100,7 @@ class InsideView(QWidget):
             layer = net.layers[i]
             c, h, w = layer.output_shape
             view = self._view(f"conv layer {n + 1}: {c} maps of {h}×{w}", ACTIVATION)
-            view.setToolTip(probes.layer_label(layer))
+            view.setToolTip(layer.describe())
             view.describe = lambda k, i=i: self._describe_map(i, k)
             self.panels.append(_LayerPanel(i, "maps", view))
         for n, i in enumerate(hidden_dense):

@@ -9,16 +9,13 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
-from superqt.utils import thread_worker
+
+from app import jobs
 
 
 def _predict(net, copy, images: np.ndarray):
     """(net, its predictions), computed with ``copy`` so that the GUI may go on using ``net``."""
     return net, copy.predict(images)
-
-
-#: running background jobs, kept alive until they finish even if their widget goes first
-_RUNNING: set = set()
 
 
 class SamplesBar(QWidget):
@@ -119,14 +116,9 @@ class SamplesBar(QWidget):
             return  # already classifying the test set for this network
         self.message.setText("Classifying the 10,000 test images…")
         self.mistake_button.setEnabled(False)
-        worker = thread_worker(_predict, start_thread=False)(net, net.copy(), self.state.data.test.images)
-        worker.returned.connect(self._predicted)
-        worker.errored.connect(self._failed)
-        worker.finished.connect(self._classified)
-        self._mistake_worker, self._mistake_for = worker, net
-        _RUNNING.add(worker)
-        worker.finished.connect(lambda: _RUNNING.discard(worker))
-        worker.start()
+        self._mistake_for = net
+        self._mistake_worker = jobs.call(_predict, net, net.copy(), self.state.data.test.images, done=self._predicted,
+                                         failed=self._failed, ended=self._classified, owner=self)
 
     def _classified(self) -> None:
         self.mistake_button.setEnabled(True)
@@ -161,5 +153,4 @@ class SamplesBar(QWidget):
         return self._pending is not None or self._mistake_worker is not None
 
     def shutdown(self) -> None:
-        if self._mistake_worker is not None:
-            self._mistake_worker.quit()
+        jobs.shutdown(self)

@@ -8,10 +8,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app import jobs
 from app.gradients import plots
 from app.gradients.controls import int_spin
 from app.gradients.data import when_data_ready
-from app.gradients.runner import OneShot
 from core import vanishing
 from core.network import Network
 
@@ -206,20 +206,13 @@ class CausePage(QWidget):
         if int(np.prod(net.input_shape)) != 784:
             self.status.setText(f"{what} does not read 28×28 images.")
             return
-        worker = OneShot(vanishing.explain, net, data.train.images[:n], data.train.labels[:n])
-        worker.done.connect(lambda cause: self._show(cause, what))
-        worker.failed.connect(lambda message: self.status.setText(f"Cannot analyse {what}: {message}"))
-        worker.finished.connect(self._finished)
-        self._worker = worker
-        worker.start()
+        self._worker = jobs.call(
+            vanishing.explain, net, data.train.images[:n], data.train.labels[:n], owner=self,
+            done=lambda cause: self._show(cause, what), ended=self._finished,
+            failed=lambda exc: self.status.setText(f"Cannot analyse {what}: {type(exc).__name__}: {exc}"))
 
     def _finished(self) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        self._worker = None
         if self._again:
             self._again = False
             self.refresh()
@@ -309,8 +302,7 @@ class CausePage(QWidget):
         self._closed = True
         self._timer.stop()
         self._again = False
-        if self._worker is not None:
-            self._worker.wait()
+        jobs.shutdown(self)
 
     def export_widget(self) -> QWidget:
         return self.view

@@ -2,8 +2,12 @@
 and the Run / Pause / Stop buttons of a page that trains in the background."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QPushButton, QSpinBox, QWidget
+
+from app import jobs
 
 
 def int_spin(lo: int, hi: int, value: int, step: int = 1, tip: str = "") -> QSpinBox:
@@ -28,7 +32,8 @@ def real_spin(lo: float, hi: float, value: float, step: float, decimals: int = 3
 
 
 class RunButtons(QWidget):
-    """Run (becomes Pause / Resume while a run is on) and Stop."""
+    """Run (becomes Pause / Resume while a run is on) and Stop; ``drive(job)`` makes them act on a
+    page's background run."""
 
     run_clicked = Signal()
     pause_clicked = Signal()
@@ -54,6 +59,30 @@ class RunButtons(QWidget):
         self.stop_button.clicked.connect(self.stop_clicked)
         self.state = "idle"
         self.set_state("idle")
+
+    def drive(self, job: jobs.Loop, ended: Callable[[str], None]) -> None:
+        """Pause, Resume and Stop act on ``job`` (started here) until it ends; then the buttons are
+        idle again and ``ended(reason)`` runs."""
+        def pause_or_resume():
+            if job.paused:
+                job.resume()
+            else:
+                job.pause()
+            self.set_state("paused" if job.paused else "running")
+
+        def finish(reason: str):
+            self.pause_clicked.disconnect(pause_or_resume)
+            self.resume_clicked.disconnect(pause_or_resume)
+            self.stop_clicked.disconnect(job.stop)
+            self.set_state("idle")
+            ended(reason)
+
+        self.pause_clicked.connect(pause_or_resume)
+        self.resume_clicked.connect(pause_or_resume)
+        self.stop_clicked.connect(job.stop)
+        job.on(job.ended, finish)
+        self.set_state("running")
+        job.start()
 
     def _run_pressed(self) -> None:
         {"idle": self.run_clicked, "running": self.pause_clicked, "paused": self.resume_clicked}[self.state].emit()

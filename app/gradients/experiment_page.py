@@ -10,10 +10,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app import jobs
 from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
-from app.gradients.data import when_data_ready
-from app.gradients.runner import OneShot, RecordWorker
+from app.gradients.data import start_with_data, when_data_ready
 from core import vanishing
 from core.network import Network
 
@@ -35,7 +35,7 @@ class ExperimentPage(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
-        self.worker: RecordWorker | None = None
+        self.worker: jobs.Loop | None = None
         self.net_shape: tuple[int, int] | None = None  # (depth, width) of the last run
         self.weights: list[dict[str, np.ndarray]] | None = None
         self.speeds = np.zeros((0, 0))
@@ -110,9 +110,6 @@ class ExperimentPage(QWidget):
         layout.addWidget(self.view, 1)
 
         self.buttons.run_clicked.connect(self.start)
-        self.buttons.pause_clicked.connect(self.pause)
-        self.buttons.resume_clicked.connect(self.resume)
-        self.buttons.stop_clicked.connect(self.stop)
         self._initial_timer = QTimer(self, singleShot=True, interval=250)
         self._initial_timer.timeout.connect(self.compute_initial)
         for box in (self.depth, self.width, self.images, self.n_seeds):
@@ -131,16 +128,9 @@ class ExperimentPage(QWidget):
         """Build the network and train it in the background (MNIST loads first if needed)."""
         if self.running:
             return
-        self.buttons.setEnabled(False)
-        self.status.setText("Loading MNIST…")
-        when_data_ready(self.state, self._start_with, self._data_failed)
-
-    def _data_failed(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self.status.setText(f"<span style='color:#ff7b72'>Cannot load MNIST: {message}</span>")
+        start_with_data(self.state, self.buttons, self.status, self._start_with)
 
     def _start_with(self, data) -> None:
-        self.buttons.setEnabled(True)
         if self.running or self._closed:
             return
         depth, width = self.depth.value(), self.width.value()
@@ -162,53 +152,27 @@ class ExperimentPage(QWidget):
         self.curve_plot.getPlotItem().setXRange(0, epochs, padding=0.02)
         self.curve_plot.getPlotItem().enableAutoRange(axis="y")
         held_out = data.validation
-        self.worker = RecordWorker(lambda: vanishing.train_speeds([net], data, config, held_out, which=("speeds",)),
-                                   snapshot=lambda: [{k: v.copy() for k, v in l.params.items()} for l in net.layers])
-        self.worker.records.connect(self._on_records)
-        self.worker.snapshot.connect(self._on_snapshot)
-        self.worker.finished_run.connect(self._on_finished)
+        self.worker = jobs.Loop(lambda: vanishing.train_speeds([net], data, config, held_out, which=("speeds",)),
+                                snapshot=lambda: [{k: v.copy() for k, v in l.params.items()} for l in net.layers],
+                                owner=self)
+        self.worker.on(self.worker.reported, self._on_records)
         self.status.setText(f"Training {net.describe()} on {min(config.train_size, len(data.train)):,} images…")
-        self.buttons.set_state("running")
-        self.worker.start()
+        self.buttons.drive(self.worker, ended=self._on_finished)
 
     @property
     def running(self) -> bool:
         return self.worker is not None
 
-    def pause(self) -> None:
-        if self.worker is not None:
-            self.worker.pause()
-            self.buttons.set_state("paused")
-
-    def resume(self) -> None:
-        if self.worker is not None:
-            self.worker.resume()
-            self.buttons.set_state("running")
-
-    def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
-
     def shutdown(self) -> None:
         self._closed = True  # no new work once the window is closing
         self._initial_timer.stop()
         self._initial_again = False
-        if self.worker is not None:
-            self.worker.stop()
-            self.worker.wait()
-        if self._initial_worker is not None:
-            self._initial_worker.wait()
+        jobs.shutdown(self)
 
     # --- records -----------------------------------------------------------------------------------
-    def _on_snapshot(self, weights) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
+    def _on_records(self, records, weights) -> None:
         self.weights = weights
         self.snapshot_changed.emit()
-
-    def _on_records(self, records) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
         done = None
         for r in records:
             if isinstance(r, vanishing.SpeedRecord):
@@ -248,8 +212,6 @@ class ExperimentPage(QWidget):
             f"the gradient by a factor w σ'(z), and σ'(z) ≤ 1/4: see <i>Why</i>.")
 
     def _report_done(self, done: vanishing.VariantDone) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
         if done.diverged:
             self.status.setText(f"<span style='color:#ff7b72'>{done.reason}</span>")
             return
@@ -261,13 +223,7 @@ class ExperimentPage(QWidget):
                             f"{self.costs[self.last_epoch]:.3f}{acc}")
 
     def _on_finished(self, reason: str) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
-        self.buttons.set_state("idle")
+        self.worker = None
         if reason == "stopped":
             self.status.setText(f"Stopped after {max(self.last_epoch, 0):,} epochs.")
         elif reason.startswith("error"):
@@ -311,25 +267,19 @@ class ExperimentPage(QWidget):
             return
         depth, width, n, seeds = self.depth.value(), self.width.value(), self.images.value(), self.n_seeds.value()
         images, labels = data.train.images[:n], data.train.labels[:n]
-        worker = OneShot(vanishing.initial_speeds, depth, images, labels, seeds=range(seeds), width=width)
-        worker.done.connect(lambda result: self._initial_done(result, depth, width, len(labels)))
-        worker.failed.connect(lambda message: self.initial_note.setText(f"Cannot measure: {message}"))
-        worker.finished.connect(self._initial_finished)
-        self._initial_worker = worker
-        worker.start()
+        self._initial_worker = jobs.call(
+            vanishing.initial_speeds, depth, images, labels, seeds=range(seeds), width=width, owner=self,
+            done=lambda result: self._initial_done(result, depth, width, len(labels)),
+            failed=lambda exc: self.initial_note.setText(f"Cannot measure: {type(exc).__name__}: {exc}"),
+            ended=self._initial_finished)
 
     def _initial_finished(self) -> None:
-        worker, self._initial_worker = self._initial_worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        self._initial_worker = None
         if self._initial_again:
             self._initial_again = False
             self.compute_initial()
 
     def _initial_done(self, speeds: np.ndarray, depth: int, width: int, n: int) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
         self.initial = speeds
         mean, sd = speeds.mean(axis=0), speeds.std(axis=0)
         book = vanishing.BOOK_INITIAL_SPEEDS.get(depth) if width == 30 else None

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
                                QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from app import jobs
 from app.gradients import plots
 from app.gradients.controls import RunButtons, int_spin, real_spin
-from app.gradients.data import when_data_ready
-from app.gradients.runner import RecordWorker
+from app.gradients.data import start_with_data
 from core import vanishing
 
 EXPLANATION = (
@@ -48,7 +48,7 @@ class FixesPage(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
-        self.worker: RecordWorker | None = None
+        self.worker: jobs.Loop | None = None
         self.variants: list[vanishing.Variant] = []  # of the current run, in colour order
         self.data: dict[str, np.ndarray] = {}  # measure -> (variants, depth, epochs + 1)
         self.costs = np.zeros((0, 0))
@@ -151,9 +151,6 @@ class FixesPage(QWidget):
         self.add_button.clicked.connect(self.add_variant)
         self.measure.currentIndexChanged.connect(self._redraw)
         self.buttons.run_clicked.connect(self.start)
-        self.buttons.pause_clicked.connect(self.pause)
-        self.buttons.resume_clicked.connect(self.resume)
-        self.buttons.stop_clicked.connect(self.stop)
         self.status.setText("Press <b>Run</b>: the ticked networks train together.")
         self.list.itemChanged.connect(lambda _item: self._paint_swatches() if self.worker is None else None)
         self._show_empty_axes()
@@ -228,16 +225,9 @@ class FixesPage(QWidget):
         if not self.checked_variants():
             self.status.setText("<span style='color:#ff7b72'>Tick at least one network to train.</span>")
             return
-        self.buttons.setEnabled(False)
-        self.status.setText("Loading MNIST…")
-        when_data_ready(self.state, self._start_with, self._data_failed)
-
-    def _data_failed(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self.status.setText(f"<span style='color:#ff7b72'>Cannot load MNIST: {message}</span>")
+        start_with_data(self.state, self.buttons, self.status, self._start_with)
 
     def _start_with(self, data) -> None:
-        self.buttons.setEnabled(True)
         if self.worker is not None or self._closed:
             return
         variants = self.checked_variants()
@@ -260,36 +250,16 @@ class FixesPage(QWidget):
         self.curve_plot.getPlotItem().setXRange(0, e, padding=0.02)
         self._fill_table(variants)
         held_out = data.validation
-        self.worker = RecordWorker(lambda: vanishing.train_speeds(nets, data, config, held_out))
-        self.worker.records.connect(self._on_records)
-        self.worker.finished_run.connect(self._on_finished)
+        self.worker = jobs.Loop(lambda: vanishing.train_speeds(nets, data, config, held_out), owner=self)
+        self.worker.on(self.worker.reported, self._on_records)
         self.status.setText(f"Training {k} networks, {depth} hidden layers each…")
-        self.buttons.set_state("running")
-        self.worker.start()
-
-    def pause(self) -> None:
-        if self.worker is not None:
-            self.worker.pause()
-            self.buttons.set_state("paused")
-
-    def resume(self) -> None:
-        if self.worker is not None:
-            self.worker.resume()
-            self.buttons.set_state("running")
-
-    def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
+        self.buttons.drive(self.worker, ended=self._on_finished)
 
     def shutdown(self) -> None:
-        self._closed = True
-        if self.worker is not None:
-            self.worker.stop()
-            self.worker.wait()
+        self._closed = True  # no new work once the window is closing
+        jobs.shutdown(self)
 
-    def _on_records(self, records) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
+    def _on_records(self, records, _snapshot) -> None:
         for r in records:
             if isinstance(r, vanishing.SpeedRecord):
                 for key, _ in MEASURES:
@@ -304,13 +274,7 @@ class FixesPage(QWidget):
             self.status.setText(f"Epoch {max(epoch, 0):,} of {self.costs.shape[1] - 1:,}…")
 
     def _on_finished(self, reason: str) -> None:
-        if self._closed:  # a result queued before the window closed: its views are gone
-            return
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
-        self.buttons.set_state("idle")
+        self.worker = None
         diverged = [self.variants[i].label for i, d in self.done.items() if d.diverged]
         if reason == "completed":
             text = f"Done: {self.costs.shape[1] - 1:,} epochs each."

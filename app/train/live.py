@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core import probes
 from core.data import Split
 from core.network import Network
 from core.training import BatchDone, Trainer
@@ -52,11 +53,6 @@ def square_grid(images: np.ndarray, cols: int | None = None, pad: int = 1, aspec
     return grid(full.reshape(rows, cols, h, w), pad)
 
 
-def grid_shape(n: int, cols: int | None = None) -> tuple[int, int]:
-    cols = cols or max(1, math.ceil(math.sqrt(n)))
-    return max(1, math.ceil(n / cols)), cols
-
-
 def snapshot_network(net: Network) -> Network:
     """An independent copy of ``net``'s structure and weights, without the per-batch caches a deep
     copy would drag along (a CNN's cached patch matrices run to tens of megabytes)."""
@@ -66,17 +62,6 @@ def snapshot_network(net: Network) -> Network:
             np.copyto(dst.params[key], p)
     clone.init, clone.name, clone.info = net.init, net.name, copy.deepcopy(net.info)
     return clone
-
-
-def layer_name(index: int, layer) -> str:
-    """A short name for a layer in the views, e.g. ``conv 20×5×5`` or ``FC 100``."""
-    s = layer.spec()
-    kind = s["type"]
-    if kind in CONV_KINDS:
-        return f"conv {s['filters']}×{s['size']}×{s['size']}"
-    if kind == "dense":
-        return f"FC {s['n_out']}"
-    return f"{kind} {index}"
 
 
 def symmetric_level(values: np.ndarray) -> float:
@@ -139,11 +124,11 @@ class LiveProbe:
         self.mosaic_level = symmetric_level(first.params["w"]) if self.pixel_layer else 0.0
         self.conv = [i for i, l in enumerate(layers) if l.kind in CONV_KINDS]
         self.filter_levels = [symmetric_level(layers[i].params["w"]) for i in self.conv]
-        self.conv_names = [f"{k + 1}: {layer_name(i, layers[i])}" for k, i in enumerate(self.conv)]
+        self.conv_names = [f"{k + 1}: {layers[i].weights_label}" for k, i in enumerate(self.conv)]
         self.conv_activations = [layers[i].activation.name for i in self.conv]
         rng = np.random.default_rng(seed)
         self.weighted = [i for i, l in enumerate(layers) if "w" in l.params]
-        self.hist_names = [layer_name(i, layers[i]) for i in self.weighted]
+        self.hist_names = [layers[i].weights_label for i in self.weighted]
         self.hist_names[-1] += " (output)"
         self._hist_index, self._hist_start, self._hist_range, self._hist_start_counts = [], [], [], []
         self._hist_start_extent: list[float] = []
@@ -236,18 +221,6 @@ class LiveProbe:
         return result
 
 
-def _weight_gradient_square(layer) -> float:
-    """‖∂C/∂w‖² of a layer's summed weight gradient. A layer that keeps that gradient as factors,
-    δᵀa (``gradient_factors``), need not form it: ‖δᵀa‖² = Σ (a aᵀ) ⊙ (δ δᵀ), two m×m Gram matrices
-    for a mini-batch of m, far cheaper than the (n_out, n_in) product."""
-    factors = layer.gradient_factors("w") if hasattr(layer, "gradient_factors") and "w" not in layer.grads else None
-    if factors is not None:
-        a, delta = (f.reshape(len(f), -1) for f in factors)
-        return max(float(np.vdot(a @ a.T, delta @ delta.T)), 0.0)
-    g = layer.grads["w"]
-    return float(np.vdot(g, g))
-
-
 class BatchGradients:
     """The worker's per-mini-batch hook: for every layer with weights and biases, the lengths of the
     gradients of the mini-batch's mean cost, ‖∂C/∂bˡ‖ = ‖mean δˡ‖ (BP3) and ‖∂C/∂wˡ‖ (BP4).
@@ -259,8 +232,8 @@ class BatchGradients:
     """
 
     def __init__(self, net: Network, mini_batch_size: int, n_train: int, budget: float = 0.02):
-        self.layers = [l for l in net.layers if "w" in l.params and "b" in l.params]
-        self.labels = [layer_name(i, l) for i, l in enumerate(net.layers) if "w" in l.params and "b" in l.params]
+        self.net = net
+        self.labels = [l.weights_label for l in net.layers if l.params]  # the layers of probes.gradient_norms
         self.m, self.n, self.budget = mini_batch_size, n_train, budget
         self.stride = 1
         self._since = 0
@@ -275,11 +248,10 @@ class BatchGradients:
         start = time.perf_counter()
         per_batch = (start - self._last) / self._since
         m = min(self.m, self.n - (event.batch - 1) * self.m)
-        delta = np.array([math.sqrt(float(np.vdot(l.grads["b"], l.grads["b"]))) for l in self.layers]) / m
-        w = np.array([math.sqrt(_weight_gradient_square(l)) for l in self.layers]) / m
+        norms = probes.gradient_norms(self.net, m=m)
         now = time.perf_counter()
         self._cost = now - start if self._cost is None else 0.8 * self._cost + 0.2 * (now - start)
         self._batch = per_batch if self._batch is None else 0.8 * self._batch + 0.2 * per_batch
         self.stride = min(1000, max(1, math.ceil(self._cost / (self.budget * max(self._batch, 1e-9)))))
         self._since, self._last = 0, now
-        return (event.epoch - 1) * event.batches + event.batch, delta, w
+        return (event.epoch - 1) * event.batches + event.batch, norms["delta"], norms["w"]

@@ -2,7 +2,8 @@
 
 No Qt here: the form hands in the text of its fields, :func:`check_fields` answers with a
 :class:`RunPlan` (or None) and a message per invalid field. The messages come from core's own
-constructors (``TrainConfig``, ``Network``, the layers), which raise ``ValueError`` with readable text.
+constructors (``TrainConfig``, ``Network``, the layers), which raise ``ValueError`` with readable text
+(a ``core.errors.FieldError`` where it is about the cost, the initialiser or an activation).
 """
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
-from core import initializers, presets
+from core import conv, costs, initializers, presets
+from core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from core.errors import FieldError
 from core.layers import Dense, Dropout, Flatten, Layer
 from core.network import Network
+from core.presets_cnn import CNN_INPUT
 from core.training import TrainConfig
 
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
-OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "tanh", "relu", "linear")
-COSTS = ("quadratic", "cross-entropy", "log-likelihood")
-INITS = ("large", "default", "he", "zero")
+COSTS = tuple(costs.COSTS)
+INITS = initializers.INITIALIZERS
 INIT_NAMES = {"large": "large: N(0, 1)", "default": "default: N(0, 1/n_in)", "he": "He: N(0, 2/n_in)",
               "zero": "zero"}
 ROW_KINDS = ("conv-pool", "conv", "pool", "fc", "dropout")
@@ -27,7 +29,6 @@ ROW_NAMES = {"conv-pool": "conv + pool", "conv": "conv", "pool": "max-pool", "fc
              "dropout": "dropout"}
 N_PIXELS, N_CLASSES = 784, 10
 MAX_PARAMS = 20_000_000  # weights and biases; training keeps several copies (gradients, snapshots, views)
-CNN_INPUT = (1, 28, 28)
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,6 @@ class LayerRow:
     init: str | None = None  # a conv layer's own initialiser, overriding the network's (presets set it)
 
     def layer(self) -> Layer:
-        from core import conv  # chapter 6's layers; imported here so MLP-only use never needs them
-
         own = {"init": self.init} if self.init else {}
         if self.kind == "conv-pool":
             return conv.ConvPool2D(self.filters, self.size, self.activation, pool=self.pool, **own)
@@ -61,11 +60,7 @@ class LayerRow:
         raise ValueError(f"unknown layer kind {self.kind!r}")
 
     def describe(self) -> str:
-        return {"conv-pool": lambda: f"conv {self.filters}×{self.size}×{self.size} + pool {self.pool}×{self.pool}",
-                "conv": lambda: f"conv {self.filters}×{self.size}×{self.size}",
-                "pool": lambda: f"pool {self.pool}×{self.pool}",
-                "fc": lambda: f"FC {self.neurons}",
-                "dropout": lambda: f"dropout {self.p:g}"}[self.kind]()
+        return self.layer().label
 
 
 @dataclass(frozen=True)
@@ -320,8 +315,7 @@ def check_fields(values: Mapping[str, object], n_train: int | None = None, activ
         try:
             spec.check()
         except ValueError as exc:
-            message = str(exc)
-            errors[_field_for_network_error(message, kind)] = message
+            errors[_field_for_network_error(exc, kind)] = str(exc)
     if errors:
         return None, errors
 
@@ -358,14 +352,12 @@ def _change_summary(spec: NetworkSpec, config: TrainConfig, changes: tuple[str, 
     return ", ".join(parts)
 
 
-def _field_for_network_error(message: str, kind: str) -> str:
-    lower = message.lower()
-    if " cost " in f" {lower} ":
-        return "cost"
-    if "initialiser" in lower:
-        return "init"
-    if "activation" in lower and kind == "mlp":
-        return "activation"
+def _field_for_network_error(exc: ValueError, kind: str) -> str:
+    """The form field a network's error belongs to: the one core names (a CNN's activations are in its
+    rows), else the layers."""
+    field = exc.field if isinstance(exc, FieldError) else None
+    if field in ("cost", "init") or (field == "activation" and kind == "mlp"):
+        return field
     return "layers" if kind == "mlp" else "rows"
 
 

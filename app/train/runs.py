@@ -16,11 +16,7 @@ import numpy as np
 
 from app.train.plan import RunPlan
 from core.network import Network
-from core.training import EpochDone
-
-RUN_COLOURS = ["#4cc9f0", "#f72585", "#b5e48c", "#ffb703", "#9d4edd", "#fb8500", "#43aa8b", "#e63946",
-               "#90e0ef", "#ff99c8"]
-
+from core.training import EpochDone, Finished
 
 class BatchSeries:
     """The per-mini-batch cost, averaged over bins of ``bin_size`` consecutive mini-batches; when
@@ -108,6 +104,34 @@ class Run:
         """The epoch with the best validation accuracy (the book reports test accuracy there)."""
         scored = [e for e in self.epochs if e.validation_accuracy is not None]
         return max(scored, key=lambda e: e.validation_accuracy) if scored else None
+
+    def network_info(self) -> dict:
+        """What a network file of this run records about it (``Network.info``)."""
+        best = self.best()
+        metrics = {}
+        if best is not None:
+            metrics = {"epoch": best.epoch, "validation_accuracy": best.validation_accuracy,
+                       "test_accuracy": best.test_accuracy}
+        return {"title": self.name, "preset": self.plan.preset.name if self.plan.preset else None,
+                "description": self.plan.describe(), "config": self.plan.config.to_dict(),
+                "epochs_trained": len(self.epochs), "metrics": metrics}
+
+
+def finished_message(run: Run, event: Finished) -> str:
+    """E.g. "finished after 30 epochs; best validation accuracy 95.23% at epoch 28, test accuracy
+    there 94.91% (the book: 95.42% test)." (short enough for the banner's two lines)."""
+    n = event.epochs_run
+    epochs = f"{n} epoch{'s' if n != 1 else ''}"
+    text = f"finished after {epochs}" if event.reason == "completed" else f"stopped after {epochs}: {event.reason}"
+    if event.best_epoch is not None:
+        text += f"; best validation accuracy {event.best_validation_accuracy:.2%} at epoch {event.best_epoch}"
+        if event.test_accuracy_at_best is not None:
+            text += f", test accuracy there {event.test_accuracy_at_best:.2%}"
+    preset = run.plan.preset
+    if preset is not None:
+        text += (f" (the book: {preset.book.accuracy:.2%} {preset.book.split}"
+                 + (", for the preset as it is" if run.plan.changes else "") + ")")
+    return text + "."
 
 
 CSV_COLUMNS = ["run", "label", "network", "cost", "eta", "lmbda", "regularization", "momentum", "mini_batch_size",

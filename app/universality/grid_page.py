@@ -7,19 +7,16 @@ so it runs off the GUI thread; only the latest request is computed.
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QSpinBox, QVBoxLayout,
                                QWidget)
-from superqt.utils import thread_worker
 
+from app import jobs, theme
 from app.theme.plots import SEQUENTIAL
 from app.universality.controls import ScoreBadge, SidePanel, header, note_label
 from app.universality.heatmap import HeatMap
-from app.universality.learner import keep_alive
 from app.universality.surface import SurfaceView
 from app.universality.target_box import TargetBox
 from core import universality as u
@@ -131,13 +128,8 @@ class GridPage(QWidget):
             return
         n, h = self.n_spin.value(), self.h_spin.value()
         self.status.setText(f"computing {n * n} towers…")
-        worker = thread_worker(compute, start_thread=False, ignore_errors=True)(self.target, n, h)
-        worker.returned.connect(self._landed)
-        worker.errored.connect(lambda exc: self.status.setText(f"<span style='color:#ff6b6b'>{exc}</span>"))
-        worker.finished.connect(self._finished)
-        keep_alive(worker)
-        self._worker = worker
-        worker.start()
+        self._worker = jobs.call(compute, self.target, n, h, done=self._landed, ended=self._finished, owner=self,
+                                 failed=lambda exc: self.status.setText(f"<span style='color:{theme.ERROR}'>{exc}</span>"))
 
     def _finished(self) -> None:
         self._worker = None
@@ -174,6 +166,5 @@ class GridPage(QWidget):
     def shutdown(self, timeout: float = 3.0) -> None:
         """Let a running computation finish (it takes well under a second) before the app goes."""
         self._pending = False
-        end = time.monotonic() + timeout
-        while self._worker is not None and self._worker.is_running and time.monotonic() < end:
-            time.sleep(0.01)
+        if self._worker is not None:
+            self._worker.wait(int(timeout * 1000))

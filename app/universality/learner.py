@@ -1,7 +1,7 @@
 """Runs ``core.universality.GradientDescent`` off the GUI thread and reports a copy of the network
 about 20 times a second.
 
-superqt's generator worker: the generator does as many gradient-descent steps as fit in one
+An ``app.jobs.Loop`` over a generator that does as many gradient-descent steps as fit in one
 ``interval``, then yields a snapshot; stop is honoured at every yield.
 """
 from __future__ import annotations
@@ -9,18 +9,9 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QObject, Signal
-from superqt.utils import thread_worker
 
+from app import jobs
 from core import universality as u
-
-#: workers still running, kept alive here so that their signals outlive a page closed mid-run
-_RUNNING: set = set()
-
-
-def keep_alive(worker) -> None:
-    """Hold a reference to a superqt worker until it finishes."""
-    _RUNNING.add(worker)
-    worker.finished.connect(lambda: _RUNNING.discard(worker))
 
 
 def _learn(target, config: u.LearnConfig, max_steps: int, interval: float):
@@ -50,8 +41,7 @@ class Learner(QObject):
     def __init__(self, interval: float = 0.05, parent=None):
         super().__init__(parent)
         self.interval = interval
-        self._worker = None
-        self._reason = ""
+        self._worker: jobs.Loop | None = None
 
     @property
     def running(self) -> bool:
@@ -60,32 +50,27 @@ class Learner(QObject):
     def start(self, target, config: u.LearnConfig, max_steps: int) -> None:
         if self._worker is not None:
             raise RuntimeError("a run is already going")
-        worker = thread_worker(_learn, start_thread=False, ignore_errors=True)(target, config, max_steps, self.interval)
-        self._reason = "done"
-        worker.yielded.connect(self.progress.emit)
-        worker.errored.connect(self._errored)
-        worker.aborted.connect(lambda: setattr(self, "_reason", "stopped"))
-        worker.finished.connect(self._finished)
-        keep_alive(worker)
+        worker = jobs.Loop(lambda: _learn(target, config, max_steps, self.interval), interval=0.0, owner=self)
+        worker.on(worker.reported, lambda snapshots, _none: [self.progress.emit(s) for s in snapshots])
+        worker.on(worker.ended, lambda reason: self._finished(worker, reason))
         self._worker = worker
         worker.start()
 
     def stop(self) -> None:
         """Ask the run to stop at its next report (``finished`` follows)."""
         if self._worker is not None:
-            self._worker.quit()
+            self._worker.stop()
 
     def stop_and_wait(self, timeout: float = 3.0) -> None:
         """Stop and wait (briefly) for the worker thread to leave, e.g. when the app closes."""
         worker = self._worker
         self.stop()
-        end = time.monotonic() + timeout
-        while worker is not None and worker.is_running and time.monotonic() < end:
-            time.sleep(0.01)
+        if worker is not None:
+            worker.wait(int(timeout * 1000))
 
-    def _errored(self, exc: Exception) -> None:
-        self._reason = str(exc) if isinstance(exc, FloatingPointError) else f"{type(exc).__name__}: {exc}"
-
-    def _finished(self) -> None:
+    def _finished(self, worker: jobs.Loop, reason: str) -> None:
         self._worker = None
-        self.finished.emit(self._reason)
+        exc = worker.exception
+        if exc is not None:
+            reason = str(exc) if isinstance(exc, FloatingPointError) else f"{type(exc).__name__}: {exc}"
+        self.finished.emit({"completed": "done"}.get(reason, reason))

@@ -94,14 +94,6 @@ def make_plot(title: str = "", x_label: str = "", y_label: str = "", handler=Non
     return plot
 
 
-def add_legend(plot: pg.PlotWidget, offset=(10, 8)) -> pg.LegendItem:
-    """A legend on a translucent dark card (``offset``: pixels from the top-left, negative = from the
-    right/bottom)."""
-    return plot.getPlotItem().addLegend(offset=offset, labelTextColor=FOREGROUND, labelTextSize="9pt",
-                                        brush=pg.mkBrush(16, 20, 24, 215), pen=pg.mkPen("#2a323c"),
-                                        verSpacing=-4)
-
-
 def log_ticks(plot: pg.PlotWidget, values=(1, 2, 5, 10, 20, 50, 100), axis: str = "bottom") -> None:
     """Label an axis whose data are log10 values with the plain numbers ``values``."""
     import math

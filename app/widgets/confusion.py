@@ -76,10 +76,6 @@ class ConfusionMatrix(pg.GraphicsLayoutWidget):
         centres = [(c + 0.5, r + 0.5) for r in range(k) for c in range(k)]
         self.labels.set_labels(centres, [str(v) if v else "" for v in self.counts.ravel()], QRectF(0, 0, k, k))
 
-    def cell_texts(self) -> list[str]:
-        """The numbers written in the cells, row by row ("" for an empty cell)."""
-        return list(self.labels.texts)
-
     def _clicked(self, event) -> None:
         if event.button() != Qt.LeftButton:
             return

@@ -4,22 +4,17 @@ side, and any run's per-mini-batch gradients (AppState.batch_gradients) are plot
 from __future__ import annotations
 
 import copy
-import threading
-import time
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.gradients import plots
-from app.gradients.runner import RecordWorker
 from app.gradients.tab import GradientsTab
-from app.main_window import MainWindow
 from app.state import AppState
 from core import probes, vanishing
-from core.training import subset
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -79,37 +74,6 @@ def test_no_plot_is_clipped(qtbot, tab, size):
             inner = plot.centralWidget.geometry()
             assert inner.width() <= plot.width() + 1 and inner.height() <= plot.height() + 1, (
                 key, plot.getPlotItem().titleLabel.text, inner, plot.size())
-
-
-def test_record_worker_runs_off_the_gui_thread_and_emits_at_most_every_interval(qtbot):
-    """The pages' training runs in a QThread; its records reach the GUI thread in batches at most
-    every ``interval`` seconds, all of them and in order, while the GUI thread stays free: half-way,
-    the work waits for a timer that only a free GUI thread can fire (if the work ran on the GUI
-    thread, or blocked it, the wait would time out and the run end in an error)."""
-    threads, batches = set(), []
-    gui_alive = threading.Event()
-
-    def records():
-        threads.add(threading.get_ident())
-        rng = np.random.default_rng(0)
-        for i in range(400):
-            if i == 200:
-                assert gui_alive.wait(10), "the GUI thread's timer never fired"
-            np.linalg.svd(rng.standard_normal((60, 60)))  # some work per record
-            yield i, time.perf_counter()
-
-    worker = RecordWorker(records, interval=0.05)
-    worker.records.connect(batches.append)
-    with qtbot.waitSignal(worker.finished_run, timeout=30_000) as finished:
-        worker.start()
-        QTimer.singleShot(60, gui_alive.set)  # fires only if the GUI thread runs its event loop meanwhile
-    worker.wait()
-    assert finished.args == ["completed"]
-    assert threads and threading.get_ident() not in threads
-    assert [i for batch in batches for i, _ in batch] == list(range(400))
-    # a batch goes out with the record after which ``interval`` had passed: the last one's time
-    sent = np.array([batch[-1][1] for batch in batches[:-1]])  # (the very last is the flush at the end)
-    assert len(batches) >= 2 and np.all(np.diff(sent) >= 0.045), np.diff(sent)
 
 
 # --- the book's experiment ---------------------------------------------------------------------------
@@ -337,16 +301,11 @@ def test_any_run_keeps_listening_while_hidden(qtbot, tab):
     assert len(curve_y(page.delta_curves[0])) == 2
 
 
-def test_any_run_follows_a_real_train_tab_run(qtbot, mnist, tmp_path):
+def test_any_run_follows_a_real_train_tab_run(qtbot, small_window):
     """In the main window, a run started in the Train tab reaches the Gradients tab's Any run page:
     one curve per layer with weights, one point per measured mini-batch, and the first point is the
     gradient of the first mini-batch's mean cost at the initial weights."""
-    state = AppState()
-    state.data = subset(mnist, 1000, 300, 300)
-    window = MainWindow(state, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
-                        load_initial_network=False)
-    qtbot.addWidget(window)
-    window.show()
+    window = small_window
     train, gradients = window.tabs.widget(1), window.tabs.widget(2)
     assert window.tabs.tabText(2) == "Gradients"
     page = gradients.any_run

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 
-from app.main_window import MainWindow
-from app.state import AppState
-from core.training import subset
 
 WAIT = 30_000
 
 
 @pytest.fixture
-def window(qtbot, mnist, tmp_path):
-    state = AppState()
-    state.data = subset(mnist, 1000, 300, 300)
-    win = MainWindow(state, QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
-                     load_initial_network=False)
-    qtbot.addWidget(win)
-    win.show()
+def window(small_window):
+    win = small_window
     win.tabs.setCurrentIndex(1)
     tab = win.tabs.currentWidget()
     tab.form.set_training_images(1000)

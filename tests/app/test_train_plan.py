@@ -57,6 +57,20 @@ def test_several_invalid_fields_each_get_their_own_reason():
     assert "cross-entropy" in errors["cost"]
 
 
+@pytest.mark.parametrize("kind, changes, field", [
+    ("mlp", {"init": "huge"}, "init"),
+    ("mlp", {"activation": "swish"}, "activation"),
+    ("mlp", {"output_activation": "relu", "cost": "log-likelihood"}, "cost"),
+    ("cnn", {"rows": [LayerRow("conv-pool", activation="softmax")]}, "rows"),  # a CNN's activations are per row
+    ("cnn", {"rows": [LayerRow("conv", size=40)]}, "rows"),
+])
+def test_a_network_error_goes_to_the_field_core_names(kind, changes, field):
+    fields = fields_from_preset(presets.get("ch1" if kind == "mlp" else "ch6-conv1"))
+    fields.update(changes)
+    plan, errors = check_fields(fields, 50_000)
+    assert plan is None and list(errors) == [field]
+
+
 def test_a_negative_seed_is_reported_on_the_seed_field():
     fields = fields_from_preset(presets.get("ch1"))
     fields.update(seed="-3")

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from app.state import AppState
+from app.train.session import State
 from app.train.tab import TrainTab
 from core.io import load_network
 from core.network import Network
@@ -389,9 +390,9 @@ def test_start_loads_mnist_first_when_needed(qtbot, small_data, monkeypatch):
 def test_stop_while_preparing_cancels_the_start(qtbot, tab):
     set_fields(tab, "ch1", train_size=1000, epochs=1)
     tab.start()
-    assert tab._preparer is not None and tab.controls.stop.isEnabled()
+    assert tab.session.state is State.PREPARING and tab.controls.stop.isEnabled()
     qtbot.mouseClick(tab.controls.stop, Qt.LeftButton)
-    qtbot.waitUntil(lambda: tab._preparer is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: tab.session.state is not State.PREPARING, timeout=WAIT)
     assert tab.run is None and tab.worker is None and "cancelled" in tab.controls.status.text()
     assert tab.controls.start.isEnabled()
 
@@ -433,18 +434,6 @@ def test_the_accuracy_range_follows_the_curves_and_the_book_figure_but_moves_rar
     plot.fit_y()
     low2, high2 = plot.getPlotItem().vb.viewRange()[1]
     assert low2 < 88.0 and 99.0 < high2
-
-
-def test_a_newer_view_update_takes_the_place_of_the_one_still_waiting(qtbot, tab):
-    """A fast run re-queues every view at each draw: a waiting update keeps its turn (so the last
-    views in the queue, the mistakes and the network for the other tabs, are not pushed back for ever)."""
-    done = []
-    tab._later("weights", lambda: done.append("old weights"))
-    tab._later("mistakes", lambda: done.append("mistakes"))
-    tab._later("weights", lambda: done.append("new weights"))
-    assert list(tab._jobs) == ["weights", "mistakes"]
-    qtbot.waitUntil(lambda: not tab._jobs, timeout=WAIT)
-    assert done == ["new weights", "mistakes"]
 
 
 def test_at_1024_pixels_wide_the_tab_fits_and_no_view_is_narrower_than_what_it_draws(qtbot, tab):

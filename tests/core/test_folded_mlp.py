@@ -115,3 +115,30 @@ def test_networks_the_fast_path_leaves_to_the_general_one():
     assert not folded_mlp.applies(with_dropout, config, 1000)
     assert not folded_mlp.applies(softmax_hidden, config, 1000)
     assert not folded_mlp.applies(Network.mlp([784, 6, 10]), config, folded_mlp.MAX_IMAGES + 1)
+
+
+@pytest.mark.parametrize("stop", ["finished", "closed early", "diverged"])
+def test_after_a_run_the_layers_hold_their_own_arrays_again(stop):
+    """However a fast run ends, each layer gets back the contiguous arrays it had before the run (the
+    same objects), holding the trained (or restored) values."""
+    data = _data()
+    net = Network.mlp([784, 6, 10], seed=1)
+    own = [(layer.params["w"], layer.params["b"]) for layer in net.layers]
+    eta = 1e30 if stop == "diverged" else 0.5
+    events = Trainer(net, data, TrainConfig(epochs=1, mini_batch_size=10, eta=eta, seed=0)).run()
+    first = next(events)
+    during = [layer.params["w"] for layer in net.layers]
+    assert not any(w.flags.c_contiguous for w in during)  # the fast step's views of [w | b]
+    trained = [w.copy() for w in during]
+    if stop == "closed early":
+        events.close()
+    else:
+        last = list(events)[-1] if isinstance(first, BatchDone) else first
+        assert type(last).__name__ == ("Diverged" if stop == "diverged" else "Finished")
+        trained = [layer.params["w"].copy() for layer in net.layers]
+    for layer, (w, b) in zip(net.layers, own):
+        assert layer.params["w"] is w and layer.params["b"] is b
+        assert w.flags.c_contiguous and b.flags.c_contiguous
+    if stop == "closed early":
+        for layer, values in zip(net.layers, trained):
+            np.testing.assert_array_equal(layer.params["w"], values)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from core.io import load_network, save_network
-from core.layers import Dense, from_spec
+from core.layer_types import from_spec
+from core.layers import Dense
 from core.network import Network
 from core.normalization import BatchNormDense, ResidualBatchNormDense, ResidualDense
 from core.training import TrainConfig, Trainer, subset
