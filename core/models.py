@@ -27,7 +27,8 @@ class BundledModel:
 BUNDLED = {
     "default": BundledModel("default", "default-cnn.npz", "Default CNN",
                             "The most accurate single network we trained: two conv-pool layers, ReLU, dropout, "
-                            "trained on distorted digits so that it also reads digits drawn with a mouse."),
+                            "trained on distorted digits so that it also reads digits drawn with a mouse, "
+                            "bold, soft or thin."),
     "ch1": BundledModel("ch1", "ch1-mlp.npz", "Chapter 1 MLP",
                         "The book's first network, 784-30-10 sigmoid with the quadratic cost."),
 }

@@ -1,4 +1,4 @@
-"""Where the project's files live: bundled resources and the user's cache folder.
+"""Where the project's files live: bundled resources, the user's cache folder and data folder.
 
 The bundled resources (MNIST with its licence note, the pretrained networks, the app's icon) are the
 repository's ``resources/`` folder. An installed wheel carries them as the package data
@@ -29,3 +29,10 @@ def cache_dir() -> Path:
     """The user cache folder (``NNDL_CACHE_DIR`` overrides it); created on demand by callers."""
     override = os.environ.get("NNDL_CACHE_DIR")
     return Path(override) if override else Path(platformdirs.user_cache_dir("nndl-explorer"))
+
+
+def data_dir() -> Path:
+    """The user data folder, for what the user makes and keeps, such as their own digits
+    (``NNDL_DATA_DIR`` overrides it); created on demand by callers."""
+    override = os.environ.get("NNDL_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("nndl-explorer"))

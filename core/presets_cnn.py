@@ -100,7 +100,8 @@ _cnn("default-cnn", "Default CNN: ReLU, dropout, distorted digits",
      BookFigure(0.9960, "test", _where("the book's best single network, for comparison")),
      lambda: [ConvPool2D(32, 5, "relu"), ConvPool2D(64, 5, "relu"), Flatten(), Dropout(0.5), Dense(256, "relu"),
               Dropout(0.5), Dense(10, "softmax")], "he",
-     "Trained on randomly distorted digits (rotation, scale, shift, stroke width) so that it also reads "
-     "digits drawn with a mouse; momentum and the book's learning-rate schedule.",
-     epochs=40, mini_batch_size=32, eta=0.02, momentum=0.9, lmbda=1.0, augment="draw", eta_patience=3,
+     "Trained on randomly distorted digits (rotation, scale, shift, elastic warps, bolder and thinner pens, "
+     "soft edges) so that it also reads digits drawn with a mouse or a soft brush; momentum and the book's "
+     "learning-rate schedule.",
+     epochs=60, mini_batch_size=32, eta=0.02, momentum=0.9, lmbda=1.0, augment="draw", eta_patience=5,
      max_halvings=4, monitor_limit=10_000)

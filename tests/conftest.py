@@ -1,4 +1,4 @@
-"""Test set-up shared by core and app tests: headless Qt, isolated settings, MNIST loaded once."""
+"""Test set-up shared by core and app tests: headless Qt, isolated settings and data, MNIST loaded once."""
 from __future__ import annotations
 
 import os
@@ -7,6 +7,8 @@ import tempfile
 # Before anything imports Qt: draw offscreen, keep QSettings away from the user's own.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="nndl-test-config-")
+# ...and the user's own digits (core.digit_store) away from theirs.
+os.environ["NNDL_DATA_DIR"] = tempfile.mkdtemp(prefix="nndl-test-data-")
 
 import pytest  # noqa: E402
 

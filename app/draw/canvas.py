@@ -27,7 +27,8 @@ class DrawingCanvas(QWidget):
 
     Signals: ``changed`` after every change (each pointer move while drawing, clear, undo, ...),
     ``stroke_finished`` when the pen or mouse button is released, ``history_changed`` when undo or
-    redo become (un)available.
+    redo become (un)available. ``edits`` counts the strokes, clears and loaded images in effect:
+    each adds one, undo takes one back and redo gives it again.
     """
 
     changed = Signal()
@@ -46,6 +47,7 @@ class DrawingCanvas(QWidget):
         self._image.fill(PAPER)
         self._undo: list[QImage] = []
         self._redo: list[QImage] = []
+        self.edits = 0
         self._points: list[tuple[QPointF, float]] = []  # the current stroke: (canvas point, pressure)
         self._hover: QPointF | None = None
         self._blank = True
@@ -98,6 +100,7 @@ class DrawingCanvas(QWidget):
             return False
         self._redo.append(self._image.copy())
         self._image = self._undo.pop()
+        self.edits -= 1
         self._after_change()
         return True
 
@@ -106,6 +109,7 @@ class DrawingCanvas(QWidget):
             return False
         self._undo.append(self._image.copy())
         self._image = self._redo.pop()
+        self.edits += 1
         self._after_change()
         return True
 
@@ -126,6 +130,7 @@ class DrawingCanvas(QWidget):
         self.update()
 
     def _push_undo(self) -> None:
+        self.edits += 1
         self._undo.append(self._image.copy())
         del self._undo[:-self.MAX_HISTORY]
         self._redo.clear()

@@ -2,7 +2,9 @@
 
 Left: the canvas with its tools and MNIST samples. Middle: the live prediction, what the network
 actually sees (``core.preprocess.canvas_to_mnist``, next to a naive downscale of the whole canvas
-with its own reading) and why (saliency). Right: inside the network.
+with its own reading) and why (saliency). Right, by mode: inside the network ("Read"), your own
+digits and fine-tuning on them ("Teach", ``app.draw.teach``), or the "Fool it" challenge
+(``app.draw.challenge``).
 
 Two refresh paths keep drawing smooth: the prediction (preprocessing, one forward pass for both
 images, bars) runs in the mouse-move handler itself at most every ``FAST_MS``; the inside views and
@@ -16,15 +18,17 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
-                               QSlider, QToolButton, QVBoxLayout, QWidget)
+                               QSlider, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
 from app.draw.canvas import DrawingCanvas
 from app import jobs, theme
+from app.draw.challenge import ChallengePanel
 from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
 from app.draw.saliency import SaliencyView
 from app.draw.samples import SamplesBar
 from app.draw.smoothing import SAMPLES, SIGMA, SmoothSaliency
+from app.draw.teach import TeachPanel
 from app.draw.throttle import Throttle
 from app.widgets.live_text import LiveText
 from app.widgets.pixel_image import PixelImage
@@ -35,6 +39,10 @@ from core.preprocess import canvas_to_mnist, mnist_to_canvas, naive_downscale
 
 FAST_MS = 15
 SLOW_MS = 120
+#: the right column's pages: (button, tooltip)
+MODES = [("Read", "Inside the network: what it computes as it reads your digit"),
+         ("Teach", "Keep digits in your handwriting and fine-tune the network on them"),
+         ("Fool it", "Change a digit it reads right, in as few strokes as you can, until it reads another")]
 _BLAS = None
 
 
@@ -232,7 +240,24 @@ class DrawTab(QWidget):
         middle.addWidget(sees, 4)
         middle.addWidget(why, 6)
 
-        right = card("Inside the network", self.inside, stretch=(1,))
+        self.teach = TeachPanel(self.state, self.canvas, self._show_error)
+        self.challenge = ChallengePanel(self.state, self.canvas, self.load_digit)
+        self.right = QStackedWidget()
+        for page in (card("Inside the network", self.inside, stretch=(1,)),
+                     card("Teach it your digits", self.teach, stretch=(1,)),
+                     card("Fool it", self.challenge, stretch=(1,))):
+            self.right.addWidget(page)
+        right = self.right
+        modes = QHBoxLayout()
+        modes.setSpacing(0)
+        self.mode_buttons = QButtonGroup(self)
+        for i, (text, tip) in enumerate(MODES):
+            button = self._tool(text, tip, checkable=True)
+            button.setObjectName("modeButton")
+            self.mode_buttons.addButton(button, i)
+            modes.addWidget(button)
+        self.mode_buttons.button(0).setChecked(True)
+        self.mode_buttons.idToggled.connect(lambda i, on: on and self.set_mode(i))
 
         columns = QHBoxLayout()
         columns.setSpacing(10)
@@ -242,8 +267,20 @@ class DrawTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
         layout.setSpacing(8)
-        layout.addWidget(self.picker)
+        top = QHBoxLayout()
+        top.addWidget(self.picker, 1)
+        top.addSpacing(12)
+        top.addLayout(modes)
+        layout.addLayout(top)
         layout.addLayout(columns, 1)
+
+    def set_mode(self, index: int) -> None:
+        """Show the right column's page ``index`` of ``MODES``: inside the network, teach, fool it."""
+        self.right.setCurrentIndex(index)
+        self.mode_buttons.button(index).setChecked(True)
+        self.challenge.set_active(index == 2)
+        if index == 0:
+            self.slow.flush()
 
     def _tool(self, text: str, tip: str, checkable: bool = False) -> QToolButton:
         button = QToolButton()

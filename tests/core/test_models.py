@@ -1,11 +1,12 @@
 """The bundled pretrained networks: present, small, as accurate as their README says, and the default
-one robust to digits drawn the way people draw them (bolder strokes, off-centre)."""
+one robust to digits drawn the way people draw them (bold, soft, thin pens, off-centre)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from scipy import ndimage
 
+from core import stroke_styles
 from core.io import load_network
 from core.models import MODELS_DIR, bundled_models, default_model_path
 
@@ -32,10 +33,18 @@ def test_ch1_network_reaches_95_percent(mnist):
     assert net.accuracy(mnist.test.images, mnist.test.labels) >= 0.95
 
 
-def test_default_network_reads_bold_and_off_centre_digits(default_net, mnist):
-    images, labels = mnist.test.images[:2000], mnist.test.labels[:2000]
-    bold = ndimage.grey_dilation(images, footprint=np.ones((1, 2, 2), bool))
-    shifted = np.concatenate([ndimage.shift(images[:1000], (0, 3, 2), order=1),
-                              ndimage.shift(images[1000:], (0, -3, -2), order=1)])
-    assert default_net.accuracy(bold, labels) >= 0.98
+@pytest.mark.parametrize("style", [s for s in stroke_styles.STYLES if s != "plain"])
+def test_default_network_reads_every_pen_style(default_net, mnist, style):
+    """Issue 16's targets are 97 % on all 10,000 test images in each style (benchmarks/bench_robustness.py:
+    97.1-98.4 %). Here, to stay cheap, every tenth test image (both halves of the test set: its first
+    5,000 digits are the tidier writers'), whose standard error is about half a point: at least 96 %
+    (the network bundled before these styles were trained for read 81-83 % of the bold and soft ones)."""
+    images, labels = mnist.test.images[::10], mnist.test.labels[::10]
+    assert default_net.accuracy(stroke_styles.restyle(images, style), labels) >= 0.96
+
+
+def test_default_network_reads_off_centre_digits(default_net, mnist):
+    images, labels = mnist.test.images[::10], mnist.test.labels[::10]
+    shifted = np.concatenate([ndimage.shift(images[:500], (0, 3, 2), order=1),
+                              ndimage.shift(images[500:], (0, -3, -2), order=1)])
     assert default_net.accuracy(shifted, labels) >= 0.98
