@@ -15,13 +15,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable, BinaryIO
 
 import numpy as np
 
+from core.atomic import WriteError, write_atomic
 from core.paths import data_dir
 
 FORMAT = "nndl-explorer-digits"
@@ -139,25 +139,14 @@ def write_digits(path: str | os.PathLike, images: np.ndarray, labels: np.ndarray
 
 
 def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    if path.exists() and not path.is_file():
-        raise DigitFileError(f"cannot save {path}: it is not a regular file, and saving would replace it")
+    """``core.atomic.write_atomic`` into the store's folder (made if missing), its error as ours."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                write(f)
-                f.flush()
-                os.fsync(f.fileno())
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600 files; this is an ordinary file
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, write)
     except OSError as exc:
         raise DigitFileError(f"cannot save {path}: {exc.strerror or exc}") from None
+    except WriteError as exc:
+        raise DigitFileError(str(exc)) from None
 
 
 def read_digits(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
