@@ -274,6 +274,16 @@ class DrawTab(QWidget):
         layout.addLayout(top)
         layout.addLayout(columns, 1)
 
+    # the page protocol (the layout audit's): the right column's modes
+    PAGE_NAMES = ["read", "teach", "fool-it"]
+
+    def page_names(self) -> list[str]:
+        return list(self.PAGE_NAMES)
+
+    def show_page(self, name: str) -> QWidget:
+        self.set_mode(self.PAGE_NAMES.index(name))
+        return self.right.currentWidget()
+
     def set_mode(self, index: int) -> None:
         """Show the right column's page ``index`` of ``MODES``: inside the network, teach, fool it."""
         self.right.setCurrentIndex(index)

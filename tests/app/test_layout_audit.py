@@ -386,7 +386,7 @@ def test_a_window_that_cannot_take_a_size_says_so(qtbot):
 
 
 # --- every page of every tab -------------------------------------------------------------------------------
-PAGES = [Page("Draw", ""),
+PAGES = [*(Page("Draw", name) for name in ("read", "teach", "fool-it")),
          *(Page("Principles", name) for name in ("gradient-descent", "backpropagation", "learning-slowdown",
                                                  "softmax", "initialisation", "overfitting")),
          Page("Train", "setup"), Page("Train", "runs"),
