@@ -105,6 +105,12 @@ def percent(fraction: float, decimals: int = 2) -> str:
     return _minus(f"{100 * fraction:.{decimals}f}%")
 
 
+def a_digit(digit: int, quoted: bool = False) -> str:
+    """A digit with its article, as said aloud: "a 7", "an 8" (``quoted``: "an “8”")."""
+    text = f"“{int(digit)}”" if quoted else str(int(digit))
+    return f"{'an' if int(digit) == 8 else 'a'} {text}"
+
+
 def count(n: int) -> str:
     """A count, every digit kept: 50,000."""
     return _minus(f"{int(n):,}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.numbers import a_digit
 from core import fooling
 from core.io import load_network
 from core.models import BUNDLED
@@ -66,7 +67,7 @@ def test_hint_is_the_gradient_towards_the_runner_up(tab, mlp):
     target = fooling.runner_up(output)
     expected = fooling.hint(mlp, tab.mnist_image, challenge.reading, target)
     np.testing.assert_allclose(challenge.hint_view.overlay.image, expected, rtol=1e-5, atol=1e-6)
-    assert f"more of a {target} than a {challenge.reading}" in challenge.hint_caption.text()
+    assert f"more of {a_digit(target)} than {a_digit(challenge.reading)}" in challenge.hint_caption.text()
 
 
 def test_start_from_my_drawing_and_a_blank_canvas(tab):
