@@ -10,6 +10,7 @@ The rule:
 - η and λ are written **as typed**: :func:`exact` keeps every digit the value has (0.0123456, 3,
   10⁻⁵), only the form follows the rule.
 - Percentages from fractions: :func:`percent` (95.42%).
+- A digit in a sentence with its article: :func:`a_digit` ("a 7", "an 8").
 - Axis ticks: :func:`ticks` writes one axis's labels alike (as many decimals as the spacing needs;
   all a×10ⁿ when any needs it), :func:`decades` the labels of a log axis (all plain, or all 10ⁿ).
 """
