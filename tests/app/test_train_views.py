@@ -265,3 +265,12 @@ def test_a_long_banner_keeps_as_many_whole_clauses_as_fit_its_two_lines(qtbot):
     assert "(the book: 95.42% test, for the preset as it is)" in banner.toolTip()
     banner.resize(2000, 60)
     assert banner.text() == message and banner.toolTip() == ""
+
+
+def test_a_custom_run_s_banner_names_it_short_and_says_how_it_did(qtbot, tab):
+    """A custom network's name is its whole description: the banner calls it "#1 custom" and keeps
+    room for the best validation accuracy, at a 1024×640 window's width."""
+    finished = run(qtbot, tab, "", layers="784-20-10", epochs=1)
+    message = tab.controls.banner.message
+    assert finished.preset is None and message.startswith(f"<b>#{finished.id} custom</b> finished after 1 epoch")
+    assert "best validation accuracy" in tab.controls.banner.text()
