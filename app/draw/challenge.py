@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app import theme
-from app.numbers import a_digit
+from app.numbers import a_digit, percent
 from app.draw.saliency import SaliencyView
 from app.widgets.live_text import LiveText
 from core import fooling
@@ -54,7 +54,7 @@ class ChallengePanel(QWidget):
         buttons.addStretch(1)
         self.score = LiveText(pixels=theme.FONT_DISPLAY, colour=theme.ACCENT, bold=True,
                               background=theme.SURFACE)
-        self.status = LiveText(lines=3, background=theme.SURFACE)
+        self.status = LiveText(lines=4, background=theme.SURFACE)  # (a game won, in the narrowest window)
         self.hint_view = SaliencyView()
         self.hint_view.setBackground(theme.SURFACE)
         self.hint_view.setMinimumSize(120, 120)
@@ -185,7 +185,8 @@ class ChallengePanel(QWidget):
         best = f" Your best: {self._strokes(self.best)}." if self.best is not None else ""
         if self.fooled_in is not None:
             ink = self.ink_changed()
-            ink_text = f", {ink:.0%} of the ink changed" if ink is not None else ""
+            # (a bold stroke may add more ink than the digit had: more than 100 %)
+            ink_text = f", ink added or rubbed out: {percent(ink, 0)} of the digit's" if ink is not None else ""
             colour = theme.SUCCESS
             text = (f"<span style='color:{colour}'><b>Fooled in {self._strokes(self.fooled_in)}</b></span>"
                     f"{ink_text}. It reads {reads}; it read {self.start_label} at the start.{best}")

@@ -430,7 +430,7 @@ def test_every_page_reads_right_at_every_size(app_window, page, size):
 def test_the_draw_pages_in_use_read_right_with_the_chapter_1_network(qapp, mnist, tmp_path):
     """The chapter 1 network's words are longer than the CNN's ("output activation" for "probability"):
     a labelled MNIST digit read in Read mode, a fine-tuning's before → after in Teach mode and a game
-    under way in Fool it, at every size."""
+    won in Fool it, at every size."""
     from app.draw.teach import TeachPanel
     from core.models import BUNDLED
 
@@ -446,12 +446,20 @@ def test_the_draw_pages_in_use_read_right_with_the_chapter_1_network(qapp, mnist
                 found += show(window, page, size)
                 if page.name == "read":
                     window.state.show_digit.emit(mnist.test.images[0].reshape(28, 28), int(mnist.test.labels[0]))
+                    assert "MNIST label" in tab.verdict.text()
                 elif page.name == "teach":
                     tab.teach.result.setText(TeachPanel._results_text(results))
-                else:
+                else:  # a game won: the longest lines the panel writes
                     tab.challenge.new_button.click()
+                    tab.width_slider.setValue(40)
+                    for k in range(12):
+                        if tab.challenge.fooled_in is not None:
+                            break
+                        tab.canvas.begin_stroke(QPointF(30, 60 + 40 * (k % 5)))
+                        tab.canvas.extend_stroke(QPointF(250, 60 + 40 * (k % 5)))
+                        tab.canvas.end_stroke()
+                    assert tab.challenge.fooled_in is not None
                 settle(window)
-                assert tab.true_label is not None
                 found += [f"{page.label} {size_label(size)}: {v}" for v in audit(window)]
         assert not found, "\n".join(map(str, found))
     finally:
