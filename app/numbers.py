@@ -10,6 +10,7 @@ The rule:
 - η and λ are written **as typed**: :func:`exact` keeps every digit the value has (0.0123456, 3,
   10⁻⁵), only the form follows the rule.
 - Percentages from fractions: :func:`percent` (95.42%).
+- A digit in a sentence with its article: :func:`a_digit` ("a 7", "an 8").
 - Axis ticks: :func:`ticks` writes one axis's labels alike (as many decimals as the spacing needs;
   all a×10ⁿ when any needs it), :func:`decades` the labels of a log axis (all plain, or all 10ⁿ).
 """
@@ -103,6 +104,12 @@ def percent(fraction: float, decimals: int = 2) -> str:
     if fraction is None or math.isnan(fraction):
         return MISSING
     return _minus(f"{100 * fraction:.{decimals}f}%")
+
+
+def a_digit(digit: int, quoted: bool = False) -> str:
+    """A digit with its article, as said aloud: "a 7", "an 8" (``quoted``: "an “8”")."""
+    text = f"“{int(digit)}”" if quoted else str(int(digit))
+    return f"{'an' if int(digit) == 8 else 'a'} {text}"
 
 
 def count(n: int) -> str:

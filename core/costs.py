@@ -79,11 +79,12 @@ class CrossEntropy(Cost):
     def value(self, z, a, y, activation):
         if activation.name == "sigmoid":  # −[y ln σ(z) + (1−y) ln(1−σ(z))] = softplus(z) − y z
             return float(np.sum(np.logaddexp(0, z)) - np.vdot(y, z))
-        a = np.clip(a, _TINY, 1 - _TINY)
+        a = np.clip(np.asarray(a, np.float64), _TINY, 1 - _TINY)  # (1 − 10⁻¹² is 1.0 in float32: ln 0)
         return float(-np.sum(y * np.log(a) + (1 - y) * np.log1p(-a)))
 
     def grad_a(self, a, y):
-        a = np.clip(a, _TINY, 1 - _TINY)
+        tiny = max(_TINY, float(np.finfo(a.dtype).eps)) if np.issubdtype(a.dtype, np.floating) else _TINY
+        a = np.clip(a, tiny, 1 - tiny)  # (kept off 0 and 1 in a's own precision: no 0 / 0)
         return (a - y) / (a * (1 - a))
 
     def delta(self, z, a, y, activation):

@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app import theme
+from app.numbers import a_digit, percent
 from app.draw.saliency import SaliencyView
 from app.widgets.live_text import LiveText
 from core import fooling
@@ -21,7 +22,7 @@ from core.preprocess import canvas_to_mnist
 
 class ChallengePanel(QWidget):
     """``state``: the app's shared state (network, MNIST); ``canvas``: the Draw tab's canvas;
-    ``load_digit(image, label)``: puts a 28×28 digit on that canvas."""
+    ``load_digit(image, label, source)``: puts a 28×28 digit on that canvas, saying where it comes from."""
 
     def __init__(self, state, canvas, load_digit, parent=None):
         super().__init__(parent)
@@ -53,12 +54,13 @@ class ChallengePanel(QWidget):
         buttons.addStretch(1)
         self.score = LiveText(pixels=theme.FONT_DISPLAY, colour=theme.ACCENT, bold=True,
                               background=theme.SURFACE)
-        self.status = LiveText(lines=3, background=theme.SURFACE)
+        self.status = LiveText(lines=4, background=theme.SURFACE)  # (a game won, in the narrowest window)
         self.hint_view = SaliencyView()
         self.hint_view.setBackground(theme.SURFACE)
         self.hint_view.setMinimumSize(120, 120)
         self.hint_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.hint_view.blank()
+        self.hint_view.hug_image()  # (square: its caption right under it, the spare room at the bottom)
         self.hint_caption = LiveText(lines=2, colour=theme.MUTED, background=theme.SURFACE)
 
         layout = QVBoxLayout(self)
@@ -70,6 +72,7 @@ class ChallengePanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.hint_view, 1)
         layout.addWidget(self.hint_caption)
+        layout.addStretch(0)
 
         canvas.stroke_finished.connect(self.judge)
         canvas.changed.connect(self._canvas_changed)
@@ -99,7 +102,7 @@ class ChallengePanel(QWidget):
             self._show("This network reads none of the digits tried: train it first.")
             return
         label = int(data.test.labels[index])
-        self._load_digit(data.test.images[index], label)
+        self._load_digit(data.test.images[index], label, f"MNIST test image #{index}, labelled {label}")
         self._begin(label)
 
     def start_from_drawing(self) -> None:
@@ -153,8 +156,8 @@ class ChallengePanel(QWidget):
             self.best = self.fooled_in if self.best is None else min(self.best, self.fooled_in)
         target = fooling.runner_up(output) if self.reading == self.start_label else self.start_label
         self.hint_view.set_data(image, fooling.hint(net, image, self.reading, target))
-        self.hint_caption.setText(f"Hint: ink on red, or rubbing out blue, makes it more of a {target} "
-                                  f"than a {self.reading}")
+        self.hint_caption.setText(f"Hint: ink on red, or rubbing out blue, makes it more of {a_digit(target)} "
+                                  f"than {a_digit(self.reading)}")
         self._show()
 
     def _network_changed(self, _net) -> None:
@@ -175,14 +178,15 @@ class ChallengePanel(QWidget):
         if message is not None or self.start_label is None:
             self.score.setText("")
             self.status.setText(message or "Take a new digit, or draw one and start from it.")
-            self.hint_caption.setText("")
+            self.hint_caption.setText("The hint will show here: where ink would make it read another digit.")
             return
         self.score.setText(self._strokes(self.strokes))
         reads = "nothing (the canvas is blank)" if self.reading is None else f"<b>{self.reading}</b>"
         best = f" Your best: {self._strokes(self.best)}." if self.best is not None else ""
         if self.fooled_in is not None:
             ink = self.ink_changed()
-            ink_text = f", {ink:.0%} of the ink changed" if ink is not None else ""
+            # (a bold stroke may add more ink than the digit had: more than 100 %)
+            ink_text = f", ink added or rubbed out: {percent(ink, 0)} of the digit's" if ink is not None else ""
             colour = theme.SUCCESS
             text = (f"<span style='color:{colour}'><b>Fooled in {self._strokes(self.fooled_in)}</b></span>"
                     f"{ink_text}. It reads {reads}; it read {self.start_label} at the start.{best}")

@@ -76,6 +76,7 @@ class InsideView(QWidget):
         self.caption.setObjectName("caption")
         self.caption.setWordWrap(True)
         self._layout.addWidget(self.caption)
+        self._layout.addStretch(0)  # what views that hug their image leave (see set_network)
 
     # --- building ----------------------------------------------------------------------------------
     def set_network(self, net: Network | None) -> None:
@@ -122,11 +123,17 @@ class InsideView(QWidget):
                 weight_view.describe = lambda k, i=i: self._describe_neuron(i, k)
             self.panels.append(_LayerPanel(i, "dense", view, weight_view))
         for panel in self.panels:
-            self._layout.addWidget(panel.view, 3 if panel.kind == "maps" else 2)
-            if panel.weight_view is not None:
-                self._layout.addWidget(panel.weight_view, 5)
+            self._add(panel.view, 3 if panel.kind == "maps" else 2)
+            if panel.weight_view is not None:  # its grid is the weights': both as tall as their tiles need
+                self._add(panel.weight_view, 5)
+                for view in (panel.view, panel.weight_view):
+                    view.hug_image()
         self.caption.setText(self._caption_text(None))
         self.clear()
+
+    def _add(self, view: MosaicView, stretch: int) -> None:
+        """Add ``view`` under the others (above the spare room at the bottom)."""
+        self._layout.insertWidget(self._layout.count() - 1, view, stretch)
 
     def update_weights(self, net: Network) -> None:
         """Same architecture, new weights (e.g. the next snapshot of a network being trained)."""
@@ -183,13 +190,33 @@ class InsideView(QWidget):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Resize:
             if hasattr(obj, "titles"):
-                room = obj.width() - 24  # (the title row's margins: its layout no wider than the view)
-                metrics = QFontMetrics(font(theme.FONT_NOTE))
-                obj.set_title(next((t for t in obj.titles if metrics.horizontalAdvance(t) <= room), obj.titles[-1]))
+                self._fit_titles()
             for panel in self.panels:
                 if panel.view is obj and panel.weight_view is None:
                     self._fit(panel)
         return False
+
+    def _fit_titles(self) -> None:
+        """Title each view with the longest of its titles (longest first) that fits its width, in the
+        same form for every view of a kind ("conv layer 1: …" and "conv layer 2: …", not one of them
+        shortened to "conv 2: …"): as many forms short of the shortest as the tightest view allows."""
+        metrics = QFontMetrics(font(theme.FONT_NOTE))
+        groups: dict[tuple[str, bool], list[MosaicView]] = {}
+        for panel in self.panels:
+            groups.setdefault((panel.kind, False), []).append(panel.view)
+            if panel.weight_view is not None:
+                groups.setdefault((panel.kind, True), []).append(panel.weight_view)
+
+        def shorter_forms_left(view: MosaicView) -> int:
+            room = view.width() - 24  # (the title row's margins: its layout no wider than the view)
+            fits = next((i for i, t in enumerate(view.titles) if metrics.horizontalAdvance(t) <= room),
+                        len(view.titles) - 1)
+            return len(view.titles) - 1 - fits
+
+        for views in groups.values():
+            left = min(shorter_forms_left(view) for view in views)
+            for view in views:
+                view.set_title(view.titles[len(view.titles) - 1 - min(left, len(view.titles) - 1)])
 
     def _fit(self, panel: _LayerPanel) -> None:
         """Lay the panel's tiles out in as many columns as make them largest in its view (not for the

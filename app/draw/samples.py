@@ -16,6 +16,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app import jobs, numbers, theme
 from app.widgets.live_text import LiveText
+from core.preprocess import canvas_to_mnist, mnist_to_canvas
+
+MISTAKE_TRIES = 20  # misread test images tried, at most, for one the network still misreads on the canvas
+
+
+def as_on_canvas(image: np.ndarray, size: int) -> np.ndarray:
+    """What the network reads once an MNIST image is put on a ``size``-pixel canvas: the image
+    enlarged, kept as the canvas keeps ink (8 bits), and made MNIST-style again as any drawing is.
+    Centring and scaling move the digit a little, so a network may read it otherwise than the original."""
+    ink = np.rint(mnist_to_canvas(np.asarray(image, np.float32).reshape(28, 28), size) * 255).astype(np.uint8)
+    return canvas_to_mnist(ink)
 
 
 def _predict(net, copy, images: np.ndarray):
@@ -27,9 +38,10 @@ class SamplesBar(QWidget):
     #: (28×28 float image, its label, its index in the test set)
     sample_chosen = Signal(object, int, int)
 
-    def __init__(self, state, parent=None, seed: int | None = None):
+    def __init__(self, state, parent=None, seed: int | None = None, canvas_size: int = 280):
         super().__init__(parent)
         self.state = state
+        self.canvas_size = canvas_size  # (the canvas's: a mistake is one the network makes there too)
         self.rng = np.random.default_rng(seed)
         self._pending: tuple[str, int | None] | None = None
         self._predictions: tuple[object, np.ndarray] | None = None  # (network, test predictions)
@@ -45,7 +57,7 @@ class SamplesBar(QWidget):
         for d in range(10):
             button = QPushButton(str(d))
             button.setObjectName("digitButton")
-            button.setToolTip(f"Load a random MNIST test image of a {d}")
+            button.setToolTip(f"Load a random MNIST test image of {numbers.a_digit(d)}")
             button.setFixedWidth(28)
             button.clicked.connect(lambda _=False, d=d: self.request("digit", d))
             self.digit_buttons.append(button)
@@ -136,10 +148,14 @@ class SamplesBar(QWidget):
             if wrong.size == 0:
                 self._status("This network reads every test image correctly!")
                 return
-            i = int(self.rng.choice(wrong))
+            i, reading = self._misread_on_canvas(net, wrong)
             name = self.state.network_label or "this network"
-            self._emit(i, f"{name} reads {int(self._predictions[1][i])}, as it misreads {numbers.count(wrong.size)} "
-                          f"of the {numbers.count(len(self._predictions[1]))} test images")
+            share = f"{numbers.count(wrong.size)} of the {numbers.count(len(self._predictions[1]))} test images"
+            if reading is not None:
+                self._emit(i, f"{name} reads {reading}, as it misreads {share}")
+            else:  # (none tried stays misread once on the canvas: say what the network did read)
+                self._emit(i, f"{name} read the original as {int(self._predictions[1][i])} (it misreads {share}); "
+                              f"redrawn here it may read it right")
             return
         if self._mistake_for is net:
             return  # already classifying the test set for this network
@@ -148,6 +164,17 @@ class SamplesBar(QWidget):
         self._mistake_for = net
         self._mistake_worker = jobs.call(_predict, net, net.copy(), self.state.data.test.images, done=self._predicted,
                                          failed=self._failed, ended=self._classified, owner=self)
+
+    def _misread_on_canvas(self, net, wrong: np.ndarray) -> tuple[int, int | None]:
+        """A test image ``net`` misreads (of the indices ``wrong``) that it also misreads once on the
+        canvas, and what it reads there; else (the first tried, None)."""
+        test = self.state.data.test
+        tried = self.rng.permutation(wrong)[:MISTAKE_TRIES]
+        for i in tried:
+            reading = int(net.predict(as_on_canvas(test.images[i], self.canvas_size)[None])[0])
+            if reading != int(test.labels[i]):
+                return int(i), reading
+        return int(tried[0]), None
 
     def _classified(self) -> None:
         self.mistake_button.setEnabled(True)

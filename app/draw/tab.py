@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFrame, QGridLayout, Q
                                QSlider, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
 from app.draw.canvas import DrawingCanvas
-from app import jobs, theme
+from app import jobs, numbers, theme
 from app.draw.challenge import ChallengePanel
 from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
@@ -115,7 +115,7 @@ class DrawTab(QWidget):
         self.picker = NetworkPicker(state)
         self.picker.show_error = self._show_error
         self.picker.open_file_requested.connect(self._open_file)
-        self.samples = SamplesBar(state)
+        self.samples = SamplesBar(state, canvas_size=self.canvas.size_px)
         self.samples.sample_chosen.connect(lambda image, label, _i: self.load_digit(image, label))
 
         self.bars = ProbabilityBars()
@@ -123,7 +123,9 @@ class DrawTab(QWidget):
         self.bars.setMinimumHeight(66)
         self.big_digit = LiveText(pixels=theme.FONT_HUGE, colour=theme.ACCENT,
                                   align=Qt.AlignmentFlag.AlignHCenter, bold=True)
-        self.big_digit.setFixedWidth(80)
+        # as wide as the widest digit: the verdict beside it keeps its lines whole in a narrow window
+        self.big_digit.setFixedWidth(max(self.big_digit.fontMetrics().horizontalAdvance(str(d)) for d in range(10))
+                                     + 2 * theme.SPACING)
         self.big_digit.setText("")
         self.verdict = LiveText(lines=3, pixels=theme.FONT_BODY)
         self.verdict.setText("Draw a digit")
@@ -273,6 +275,16 @@ class DrawTab(QWidget):
         top.addLayout(modes)
         layout.addLayout(top)
         layout.addLayout(columns, 1)
+
+    # the page protocol (the layout audit's): the right column's modes
+    PAGE_NAMES = ["read", "teach", "fool-it"]
+
+    def page_names(self) -> list[str]:
+        return list(self.PAGE_NAMES)
+
+    def show_page(self, name: str) -> QWidget:
+        self.set_mode(self.PAGE_NAMES.index(name))
+        return self.right.currentWidget()
 
     def set_mode(self, index: int) -> None:
         """Show the right column's page ``index`` of ``MODES``: inside the network, teach, fool it."""
@@ -429,7 +441,7 @@ class DrawTab(QWidget):
         if not np.any(heat):
             text = f"All zero: no pixel moves the score of “{answer}” here."
         else:
-            text = f"Red: more ink here, more of a “{answer}”; blue: less." + (" (Smoothed.)" if smoothed else "")
+            text = f"Red: more ink here, more of {numbers.a_digit(answer, quoted=True)}; blue: less." + (" (Smoothed.)" if smoothed else "")
         self.saliency_caption.setText(text)
 
     def _await_smooth_map(self) -> None:

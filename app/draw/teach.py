@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QP
                                QScrollArea, QVBoxLayout, QWidget)
 
 from app import jobs, theme
+from app.numbers import a_digit, percent
 from app.draw.digit_rows import DigitRows
 from app.widgets.live_text import LiveText
 from core.digit_store import DigitFileError, DigitStore, default_store_path
@@ -83,7 +84,7 @@ class TeachPanel(QWidget):
         for digit in range(10):
             button = QPushButton(str(digit))
             button.setObjectName("digitButton")
-            button.setToolTip(f"Keep the drawing as a {digit} (key {digit})")
+            button.setToolTip(f"Keep the drawing as {a_digit(digit)} (key {digit})")
             button.setMinimumWidth(18)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _checked=False, d=digit: self.keep(d))
@@ -106,7 +107,11 @@ class TeachPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.setMaximumHeight(16)
-        self.result = LiveText(lines=4, background=theme.SURFACE)
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # (shown while fine-tuning: nothing below it moves)
+        self.progress.setSizePolicy(policy)
+        self.progress.hide()
+        self.result = LiveText(lines=5, background=theme.SURFACE)  # (a fine-tuning's results, in the narrowest window)
 
         self.selection = QLabel()
         self.selection.setObjectName("caption")
@@ -183,7 +188,7 @@ class TeachPanel(QWidget):
         """Keep the drawing on the canvas as an example of ``digit`` and clear the canvas."""
         canvas = self.canvas.array()
         if not canvas.any():
-            self.result.setText(f"Draw a {digit} first, then keep it.")
+            self.result.setText(f"Draw {a_digit(digit)} first, then keep it.")
             return False
         try:
             self.store.add(canvas_to_mnist(canvas), digit)
@@ -196,7 +201,7 @@ class TeachPanel(QWidget):
         self.scroll.ensureWidgetVisible(self.rows, 0, 0)
         rect = self.rows.tile_rect(len(self.store) - 1)
         self.scroll.ensureVisible(rect.center().x(), rect.center().y(), 40, 20)
-        self.result.setText(f"Kept as a {digit}: {self.store.counts()[digit]} of them.")
+        self.result.setText(f"Kept as {a_digit(digit)}: {self.store.counts()[digit]} of them.")
         return True
 
     def delete_selected(self) -> None:
@@ -258,6 +263,7 @@ class TeachPanel(QWidget):
         network = self.state.network.copy()  # (copied here: the GUI thread runs the active one)
         images, labels, data = self.store.images.copy(), self.store.labels.copy(), self.state.data
         self.results = None
+        self.progress.show()
         self.progress.setRange(0, 0)
         self.progress.setFormat("Fine-tuning…")
         self.result.setText(f"Fine-tuning on {len(labels)} of your digits, mixed with MNIST…")
@@ -295,9 +301,7 @@ class TeachPanel(QWidget):
             self.result.setText("")
             self.show_error("Fine-tuning failed", reason.removeprefix("error: "))
             self.previous = None
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.progress.setFormat("")
+        self.progress.hide()
         self._update_buttons()
 
     def _finished(self, tuned, results: dict) -> None:
@@ -308,13 +312,12 @@ class TeachPanel(QWidget):
 
     @staticmethod
     def _results_text(r: dict) -> str:
-        muted = theme.MUTED
-        held = (f"your {r['held']} held-out digits: {r['held_before']:.0%} → <b>{r['held_after']:.0%}</b>"
-                if r["held"] else f"<span style='color:{muted}'>your digits: none held out (keep 5 of a "
-                                  f"digit)</span>")
-        test = f"MNIST test images: {r['test_before']:.2%} → <b>{r['test_after']:.2%}</b>"
-        note = f"<br><span style='color:{theme.WARNING}'>{r['diverged']}</span>" if r.get("diverged") else ""
-        return f"Fine-tuned. Before → after on<br>{held}<br>{test}{note}"
+        held = (f"your {r['held']} held-out digits: {percent(r['held_before'], 0)} → "
+                f"<b>{percent(r['held_after'], 0)}</b>" if r["held"] else
+                theme.coloured(f"your digits: none held out (keep {round(1 / HELD_OUT)} of a digit)", theme.MUTED))
+        test = f"MNIST test images: {percent(r['test_before'])} → <b>{percent(r['test_after'])}</b>"
+        note = "<br>" + theme.coloured(r["diverged"], theme.WARNING) if r.get("diverged") else ""
+        return f"Fine-tuned. Before → after:<br>{held}<br>{test}{note}"
 
     def revert(self) -> None:
         """Make the network from before the last fine-tuning active again."""
@@ -344,6 +347,6 @@ class TeachPanel(QWidget):
         self.revert_button.setEnabled(not running and self.previous is not None and self.results is not None)
         selected = self.rows.current
         self.delete_button.setEnabled(selected >= 0)
-        self.selection.setText(f"Selected: a {self.store.labels[selected]}" if selected >= 0
+        self.selection.setText(f"Selected: {a_digit(self.store.labels[selected])}" if selected >= 0
                                else "Click a digit to select it")
         self.export_button.setEnabled(len(self.store) > 0)

@@ -115,10 +115,30 @@ class OneLineLabel(QLabel):
         self.setToolTip(self.full if shown != self.full else "")
 
 
+def cut_points(html: str) -> list[int]:
+    """Where a message may be cut short: before each "; ", ", " or " (" outside brackets and tags, so a
+    shortened message ends with a whole clause, never mid-word nor inside "(…)"."""
+    points, depth, in_tag = [], 0, False
+    for i, ch in enumerate(html):
+        if ch in "<>":
+            in_tag = ch == "<"
+        elif in_tag:
+            continue
+        elif ch == "(":
+            if depth == 0 and html[i - 1:i] == " ":
+                points.append(i - 1)
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and html.startswith(("; ", ", "), i):
+            points.append(i)
+    return points
+
+
 class Banner(QLabel):
     """How a run ended, in at most ``LINES`` lines, so that it fits the row it shares with the
-    status (the views below never move): the clauses (parts between "; ") that do not fit at this
-    width are left for its tooltip, cut at a clause's end with "…", never mid-word."""
+    status (the views below never move): what does not fit at this width is left for its tooltip,
+    the message cut at the end of a clause (:func:`cut_points`) with "…", never mid-word."""
 
     LINES = 2
 
@@ -137,22 +157,22 @@ class Banner(QLabel):
         self._fit()
 
     def _fit(self) -> None:
-        parts = self.message.split("; ")
         width = self.contentsRect().width() - 2 * BANNER_SIDE_PADDING
-        shown, cut = self.message, False
-        if width > 0 and len(parts) > 1:
+        shown = self.message
+        points = cut_points(self.message)
+        if width > 0 and points:
             document = QTextDocument()
             document.setDefaultFont(self.font())
             document.setDocumentMargin(0)
             document.setTextWidth(width)
             room = self.LINES * QFontMetrics(self.font()).lineSpacing() + 2
-            for n in range(len(parts), 0, -1):
-                shown, cut = "; ".join(parts[:n]) + ("…" if n < len(parts) else ""), n < len(parts)
+            for end in [len(self.message), *reversed(points)]:
+                shown = self.message[:end] + ("…" if end < len(self.message) else "")
                 document.setHtml(shown)
                 if document.size().height() <= room:
                     break
         self.setText(shown)
-        if cut:
+        if shown != self.message:
             document = QTextDocument()
             document.setHtml(self.message)
             self.setToolTip(document.toPlainText())

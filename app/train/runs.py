@@ -134,6 +134,12 @@ class Run:
         return f"#{self.id} {self.label}"
 
     @property
+    def short_name(self) -> str:
+        """"#3 ch1", "#4 custom": where its whole name (a custom network's is its description) would
+        crowd out what is said of it."""
+        return f"#{self.id} {self.preset.name if self.preset else 'custom'}"
+
+    @property
     def preset(self) -> Preset | None:
         """The book preset this run (or the run it continues) was made from."""
         return self.plan.preset or (self.parent.preset if self.parent is not None else None)

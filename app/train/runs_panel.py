@@ -141,6 +141,7 @@ class RunsPanel(QWidget):
         self.send.setEnabled(has_net)
         self.remove.setEnabled(run is not None and run.status not in ("running", "paused"))
         self.export_csv.setEnabled(bool(self.runs))
+        self.export_png.setEnabled(bool(self.runs))  # (before any run the plots are empty)
         if run is None:
             self.details.setText("")
         else:

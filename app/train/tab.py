@@ -337,7 +337,7 @@ class TrainTab(QWidget):
         latest = {c.name: c for c in run.changes}  # the last change of each
         changes = [run.describe_change(c, steps) for c in latest.values()]
         # parts a narrow window leaves out from the end: which run, what changed, then what it trains
-        parts = [f"#{run.id} {run.preset.name if run.preset else 'custom'}"] + changes + run.plan.describe().split(", ")
+        parts = [run.short_name] + changes + run.plan.describe().split(", ")
         self.controls.detail.setText(" · ".join(parts))
         self.controls.detail.setToolTip(run.describe(steps))
         self.runs_panel.update_run(run)
@@ -395,7 +395,9 @@ class TrainTab(QWidget):
             # (the message says where the network is back to; the views show it)
             self.controls.show_banner(f"<b>The run diverged:</b> {run.message}.", "error")
         elif run.status == "finished":  # (a run that learned nothing is a warning)
-            self.controls.show_banner(f"<b>{run.name}</b> {run.message}", "warning" if run.note else "info")
+            # (a custom network's whole name would fill the banner: "#4 custom", as the run line names it)
+            self.controls.show_banner(f"<b>{run.short_name if run.preset is None else run.name}</b> {run.message}",
+                                      "warning" if run.note else "info")
         else:
             self.controls.show_banner(run.message, BANNERS[run.status])
         self.runs_panel.update_run(run)

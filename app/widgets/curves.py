@@ -288,7 +288,7 @@ class CurvePlot(pg.PlotWidget):
             left = min(max(position * view.width - (width if position > 0.5 else 0), 0), view.width - width)
             top = line_y - LABEL_GAP - height if above else line_y + LABEL_GAP
             boxes.append((left, top, width, height))
-        inside = [b for b in boxes if b[1] >= 0 and b[1] + b[3] <= view.height]
+        inside = [b for b in boxes if b[1] >= 0 and b[1] + b[3] <= view.height and not self._under_legend(view, b)]
         found = fitting.free_spot(view, data.without(self.reference), inside)
         if found is not None:
             position, above = LABEL_SPOTS[boxes.index(inside[found])]
@@ -298,6 +298,18 @@ class CurvePlot(pg.PlotWidget):
         else:
             label.hide()
         return self._show_reference_entry(found is None)
+
+    def _under_legend(self, view: fitting.View, box: tuple[float, float, float, float]) -> bool:
+        """Whether a rectangle (left, top, width, height in the view's pixels) meets the legend's box."""
+        legend = self.legend
+        if legend is None or not legend.items or not legend.isVisible():
+            return False
+        width, height = legend.boundingRect().width(), legend.boundingRect().height()
+        left = fitting.INSET if fitting.corner_of(legend).endswith("left") else view.width - fitting.INSET - width
+        top = fitting.INSET if fitting.corner_of(legend).startswith("top") else view.height - fitting.INSET - height
+        gap = fitting.MARGIN
+        return (box[0] < left + width + gap and left < box[0] + box[2] + gap
+                and box[1] < top + height + gap and top < box[1] + box[3] + gap)
 
     def _show_reference_entry(self, show: bool) -> bool:
         entry = self._reference_entry

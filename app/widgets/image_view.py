@@ -46,6 +46,8 @@ class ImageView(pg.GraphicsLayoutWidget):
     ``set_image`` only swaps the data, so it is cheap to call many times a second.
     """
 
+    _hug = False  # (see hug_image; a class default: pyqtgraph resizes the view before __init__ is over)
+
     def __init__(self, cmap: pg.ColorMap = GREY, levels: tuple[float, float] = (0.0, 1.0),
                  title: str | None = None, parent=None):
         super().__init__(parent)
@@ -72,6 +74,31 @@ class ImageView(pg.GraphicsLayoutWidget):
         self.item.setImage(image, autoLevels=False, levels=self.levels)
         if resized:
             self.view.autoRange(padding=0.02)
+            self._hug_image()
+
+    def hug_image(self) -> None:
+        """From now on, grow no taller than the image (and the title above it) needs at the view's
+        width: spare height goes to the layout around the view, not to blank bands that part the
+        image from its title above and from what is under the view."""
+        self._hug = True
+        self._hug_image()
+
+    def _hug_image(self) -> None:
+        if not self._hug or self.item.image is None:
+            return
+        rows, cols = self.item.image.shape[:2]
+        left, top, right, bottom = self.ci.layout.getContentsMargins()
+        above = top + bottom
+        if self.title is not None and self.title.isVisible():
+            above += self.title.maximumHeight() + self.ci.layout.verticalSpacing()
+        self.setMaximumHeight(math.ceil(above + max(1.0, self.width() - left - right) * rows / max(cols, 1)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        height = self.height()
+        self._hug_image()
+        if self.height() != height:  # shrunk to its new maximum within this event: lay the scene out anew
+            super().resizeEvent(None)
 
     def set_title(self, text: str) -> None:
         if self.title is not None:

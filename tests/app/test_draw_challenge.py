@@ -4,10 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.numbers import a_digit
 from core import fooling
 from core.io import load_network
 from core.models import BUNDLED
-from tests.app.test_draw_tab import stroke
+from tests.app.test_draw_tab import blank_band, stroke
 from tests.app.test_draw_teach import make_tab
 
 FOOL = 2  # the challenge's page in DrawTab.set_mode
@@ -66,7 +67,7 @@ def test_hint_is_the_gradient_towards_the_runner_up(tab, mlp):
     target = fooling.runner_up(output)
     expected = fooling.hint(mlp, tab.mnist_image, challenge.reading, target)
     np.testing.assert_allclose(challenge.hint_view.overlay.image, expected, rtol=1e-5, atol=1e-6)
-    assert f"more of a {target} than a {challenge.reading}" in challenge.hint_caption.text()
+    assert f"more of {a_digit(target)} than {a_digit(challenge.reading)}" in challenge.hint_caption.text()
 
 
 def test_start_from_my_drawing_and_a_blank_canvas(tab):
@@ -90,3 +91,13 @@ def test_judged_only_while_shown_and_a_new_network_ends_the_game(tab, mlp):
     assert challenge.strokes == 1  # ...but counted, and judged on return
     tab.state.set_network(mlp.copy(), "copy")
     assert challenge.start_label is None and "network changed" in challenge.status.text()
+
+
+def test_the_hint_has_its_caption_right_under_it(qtbot, tab):
+    """In a tall column the hint map does not float in blank room, away from its caption."""
+    tab.resize(1600, 920)
+    challenge = tab.challenge
+    challenge.new_button.click()
+    qtbot.waitUntil(lambda: blank_band(challenge.hint_view) < 3)
+    gap = challenge.hint_caption.geometry().top() - challenge.hint_view.geometry().bottom()
+    assert gap <= 10

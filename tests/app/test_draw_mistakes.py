@@ -3,6 +3,7 @@ stays true (after a network switch, drawing, clearing), a mistake is read by the
 it, with a way back, and a loaded digit puts the brush back in hand."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -31,6 +32,19 @@ def test_the_mistake_line_stays_true_after_a_switch_drawing_and_clearing(tab, qt
     assert tab.samples.message.text() == f"Your drawing, over MNIST test image #{index}, labelled {label}"
     tab.clear_button.click()
     assert tab.samples.message.text() == ""
+
+
+def test_a_mistake_says_what_the_network_reads_on_the_canvas(tab, qtbot, mnist):
+    """Put on the canvas, a digit is centred and scaled again: the line names the reading the tab
+    shows, and the network still gets it wrong there (ten mistakes in a row: about a third of
+    the ones it makes read otherwise on the canvas)."""
+    tab.samples.rng = np.random.default_rng(5)
+    for _ in range(10):
+        with qtbot.waitSignal(tab.samples.sample_chosen, timeout=20000) as blocker:
+            tab.samples.request("mistake")  # (the button is off while the test set is classified)
+        label = blocker.args[1]
+        assert tab.prediction != label and tab.true_label == label
+        assert f"Chapter 1 MLP reads {tab.prediction}, as it misreads" in tab.samples.message.text()
 
 
 def test_a_digit_from_elsewhere_replaces_the_line(tab, state, mnist):

@@ -4,15 +4,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QInputDevice, QMouseEvent, QPointingDevice, QTabletEvent
+from PySide6.QtGui import QFontMetrics, QInputDevice, QMouseEvent, QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 
+from app import theme
 from app.draw.inside import InsideView, best_columns
 from app.draw.saliency import PERCENTILE
 from app.draw.smoothing import CHUNK, SAMPLES, SIGMA
 from app.draw.tab import DrawTab
 from app.state import AppState
+from app.theme.palette import font
 from core import probes
 from core.io import load_network
 from core.models import BUNDLED
@@ -338,6 +340,43 @@ def test_mosaics_are_laid_out_to_fill_their_view(qtbot, cnn):
         np.testing.assert_allclose(view.image()[int(last.y()):int(last.y()) + 12, int(last.x()):int(last.x()) + 12],
                                    maps[31], atol=1e-6)
     assert widths[(900, 700)] > widths[(300, 1400)]
+
+
+def blank_band(view) -> float:
+    """Pixels of a view's image box left blank above and below its (aspect-locked) image."""
+    rows, cols = view.image().shape
+    box = view.view.geometry()
+    return box.height() - box.width() * rows / cols
+
+
+@pytest.mark.parametrize("size", [(1024, 560), (1600, 920)])
+def test_the_mlp_s_mosaics_sit_under_their_titles_the_spare_room_below(qtbot, tab, size):
+    """No blank band parts the first layer's weights (or its activations) from their titles: the
+    spare height of a tall column goes under the views."""
+    tab.resize(*size)
+    (panel,) = tab.inside.panels
+    qtbot.waitUntil(lambda: tab.inside.height() > 0 and panel.weight_view.height() <= panel.weight_view.maximumHeight())
+    for view in (panel.view, panel.weight_view):
+        qtbot.waitUntil(lambda view=view: blank_band(view) < 3)  # (only rounding)
+    if size[1] > 900:  # a tall column: room is left under the views, not between them and their titles
+        assert panel.weight_view.geometry().bottom() < tab.inside.height() - 20
+
+
+def test_conv_layer_titles_share_one_form(qtbot, cnn):
+    """At a width where "conv layer 1: 32 maps of 12×12" does not fit, no layer keeps its long form."""
+    inside = InsideView()
+    qtbot.addWidget(inside)
+    inside.set_network(cnn)
+    metrics = QFontMetrics(font(theme.FONT_NOTE))
+    first, second = (metrics.horizontalAdvance(p.view.titles[0]) for p in inside.panels[:2])
+    assert first > second  # ("conv layer 1: 32 maps of 12×12", "conv layer 2: 64 maps of 4×4")
+    for width in (24 + (first + second) // 2, 900):  # (24: the title row's margins)
+        inside.resize(width, 700)
+        inside.show()
+        qtbot.waitUntil(lambda: inside.panels[0].view.width() == width)
+        titles = [p.view.title.text for p in inside.panels if p.kind == "maps"]
+        forms = {tuple(p.view.titles).index(p.view.title.text) for p in inside.panels if p.kind == "maps"}
+        assert len(forms) == 1, titles
 
 
 def test_cnn_saliency_is_the_gradient_coloured_up_to_its_99th_percentile(tab, state, cnn):

@@ -386,7 +386,7 @@ def test_a_window_that_cannot_take_a_size_says_so(qtbot):
 
 
 # --- every page of every tab -------------------------------------------------------------------------------
-PAGES = [Page("Draw", ""),
+PAGES = [*(Page("Draw", name) for name in ("read", "teach", "fool-it")),
          *(Page("Principles", name) for name in ("gradient-descent", "backpropagation", "learning-slowdown",
                                                  "softmax", "initialisation", "overfitting")),
          Page("Train", "setup"), Page("Train", "runs"),
@@ -424,3 +424,43 @@ def test_the_audited_pages_are_every_page_of_every_tab(app_window):
 def test_every_page_reads_right_at_every_size(app_window, page, size):
     found = show(app_window, page, size) + audit(app_window)
     assert not found, "\n".join(map(str, found))
+
+
+# --- the Draw tab's pages as they are in use, with the book's sigmoid network ------------------------------
+def test_the_draw_pages_in_use_read_right_with_the_chapter_1_network(qapp, mnist, tmp_path):
+    """The chapter 1 network's words are longer than the CNN's ("output activation" for "probability"):
+    a labelled MNIST digit read in Read mode, a fine-tuning's before → after in Teach mode and a game
+    won in Fool it, at every size."""
+    from app.draw.teach import TeachPanel
+    from core.models import BUNDLED
+
+    with seeded_randomness():
+        window = open_window(tmp_path / "settings.ini", network=BUNDLED["ch1"].path, digit=None, data=mnist)
+    try:
+        tab = window.tabs.widget(0)
+        results = {"held": 12, "held_before": 0.5, "held_after": 0.9166, "test_before": 0.9538,
+                   "test_after": 0.9512, "diverged": None}
+        found = []
+        for size in SIZES:
+            for page in pages(window, ["Draw"]):
+                found += show(window, page, size)
+                if page.name == "read":
+                    window.state.show_digit.emit(mnist.test.images[0].reshape(28, 28), int(mnist.test.labels[0]))
+                    assert "MNIST label" in tab.verdict.text()
+                elif page.name == "teach":
+                    tab.teach.result.setText(TeachPanel._results_text(results))
+                else:  # a game won: the longest lines the panel writes
+                    tab.challenge.new_button.click()
+                    tab.width_slider.setValue(40)
+                    for k in range(12):
+                        if tab.challenge.fooled_in is not None:
+                            break
+                        tab.canvas.begin_stroke(QPointF(30, 60 + 40 * (k % 5)))
+                        tab.canvas.extend_stroke(QPointF(250, 60 + 40 * (k % 5)))
+                        tab.canvas.end_stroke()
+                    assert tab.challenge.fooled_in is not None
+                settle(window)
+                found += [f"{page.label} {size_label(size)}: {v}" for v in audit(window)]
+        assert not found, "\n".join(map(str, found))
+    finally:
+        window.close()

@@ -61,3 +61,8 @@ def test_decades_are_all_plain_or_all_powers_of_ten():
     assert numbers.decades([3, 4, 5]) == ["1,000", "10,000", "100,000"]
     assert numbers.decades([-5, -4, -3]) == ["10⁻⁵", "10⁻⁴", "10⁻³"]  # never 0.001 next to 10⁻⁵
     assert numbers.decades([0, 6]) == ["10⁰", "10⁶"]
+
+
+def test_a_digit_takes_the_article_it_is_said_with():
+    assert [numbers.a_digit(d) for d in (1, 7, 8)] == ["a 1", "a 7", "an 8"]
+    assert numbers.a_digit(8, quoted=True) == "an “8”"

@@ -219,3 +219,58 @@ def test_the_tab_during_and_after_runs_reads_right_at_1024_by_640(qtbot, small_w
     settle_page(window)
     found = audit(window)
     assert not found, "\n".join(map(str, found))
+
+
+def test_the_book_s_label_is_not_under_the_legend(qtbot):
+    """A small accuracy plot (a narrow window's) drawn epoch by epoch as the tab draws it: the book's
+    label finds a place on its line that the legend does not cover."""
+    from app.widgets.curves import CurvePlot
+
+    plot = CurvePlot("Accuracy", "epoch", "accuracy (%)", legend_corner="bottom-right", y_limits=(0, 100))
+    qtbot.addWidget(plot)
+    plot.resize(195, 275)  # (the legend ends up in a top corner, above the book's line)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_reference(95.42, "book 95.42%")
+    curves = {"training": [91.0, 92.7, 93.3], "validation": [91.45, 92.8, 93.4], "test": [91.45, 92.45, 92.85]}
+    for name in curves:
+        plot.set_curve(name, [], [], name=name, symbol="o")
+    plot.fit_y(force=True, include=(0, 100))
+    plot.set_x_span(0.5, 3.5)
+    for n in (1, 2, 3):
+        for name, y in curves.items():
+            plot.set_curve(name, list(range(1, n + 1)), y[:n])
+        plot.fit_y(force=n == 1)
+        settled(qtbot, plot)
+    QApplication.processEvents()
+    legend = plot.getPlotItem().legend
+    assert legend.isVisible() and plot.reference_label_shown()
+    assert not plot.reference.label.textItem.sceneBoundingRect().intersects(legend.sceneBoundingRect())
+
+
+def test_a_long_banner_keeps_as_many_whole_clauses_as_fit_its_two_lines(qtbot):
+    """Cut at a clause's end ("; ", ", " or before "(…)"), not only at "; ": a narrow window keeps the
+    best validation accuracy; the tooltip has the whole message."""
+    from app.train.controls import Banner, cut_points
+
+    message = ("<b>#1 ch1: 50,000 images</b> finished after 3 epochs; best validation accuracy 93.39% at epoch 3, "
+               "test accuracy there 92.84% (the book: 95.42% test, for the preset as it is).")
+    assert [message[i:i + 3] for i in cut_points(message)] == ["; b", ", t", " (t"]  # (not 50,000 nor "test, for")
+    banner = Banner()
+    qtbot.addWidget(banner)
+    banner.resize(400, 60)
+    banner.show()
+    banner.set_message(message)
+    assert banner.text() == message[:message.index(", test")] + "…"
+    assert "(the book: 95.42% test, for the preset as it is)" in banner.toolTip()
+    banner.resize(2000, 60)
+    assert banner.text() == message and banner.toolTip() == ""
+
+
+def test_a_custom_run_s_banner_names_it_short_and_says_how_it_did(qtbot, tab):
+    """A custom network's name is its whole description: the banner calls it "#1 custom" and keeps
+    room for the best validation accuracy, at a 1024×640 window's width."""
+    finished = run(qtbot, tab, "", layers="784-20-10", epochs=1)
+    message = tab.controls.banner.message
+    assert finished.preset is None and message.startswith(f"<b>#{finished.id} custom</b> finished after 1 epoch")
+    assert "best validation accuracy" in tab.controls.banner.text()

@@ -84,6 +84,22 @@ def test_cross_entropy_value_is_stable_when_sigmoid_saturates():
     assert np.isfinite(value) and value == pytest.approx(100.0, rel=1e-5)
 
 
+def test_cross_entropy_with_a_saturated_softmax_is_finite_in_float32():
+    """A sure softmax output is exactly 1.0 in float32: neither the value nor δᴸ may become NaN
+    (0 · ln 0 or 0 / 0), which would stop a training run as diverged when nothing went wrong."""
+    net = Network([Dense(3, "softmax")], cost="cross-entropy", input_shape=(1,), dtype=np.float32)
+    net.layers[0].params["w"][...] = np.array([[60.0], [0.0], [0.0]], np.float32).reshape(net.layers[0].params["w"].shape)
+    net.layers[0].params["b"][...] = 0.0
+    a = net.feedforward(np.array([[1.0]], np.float32))
+    assert a[0, 0] == 1.0
+    out = net.output_layer
+    for y in ([[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]]):  # right and sure; wrong and sure
+        y = np.array(y, np.float32)
+        value = net.cost.value(out.z, a, y, out.activation)
+        delta = net.cost.delta(out.z, a, y, out.activation)
+        assert np.isfinite(value) and np.all(np.isfinite(delta)) and delta.dtype == np.float32
+
+
 @pytest.mark.parametrize("cost,output", [("cross-entropy", "relu"), ("log-likelihood", "tanh"), ("cross-entropy", "linear")])
 def test_cost_rejects_outputs_it_is_not_defined_for(cost, output):
     with pytest.raises(ValueError, match="outputs in"):
