@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from app import theme
@@ -27,6 +27,7 @@ from core import backprop_trace
 DEFAULT_X = [0.8, 0.3, -0.5, 0.1]
 DEFAULT_Y = [1.0, 0.0, 0.0, 1.0]
 LIMITS = {"inputs": (1, 4), "hidden": (1, 5), "outputs": (1, 4)}
+EQUATION_LEAST, EQUATION_MOST = 96, 128  # pixels: the equation box's height
 
 
 class BackpropPage(QWidget):
@@ -55,12 +56,15 @@ class BackpropPage(QWidget):
         self.equation = equation_label()
         self.equation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.equation.setStyleSheet(self.equation.styleSheet() + f"background: {theme.BASE}; padding: 6px;")
-        # a box of its own height: a longer equation scrolls instead of moving the diagram (and costs no
-        # relayout of the page)
+        # a box whose height follows the window's, not the equation's: a longer equation scrolls instead of
+        # moving the diagram (and costs no relayout of the page); in a short window it gives up a little
+        # height to a diagram whose tallest column needs it
         equation_box = QScrollArea()
         equation_box.setWidget(self.equation)
         equation_box.setWidgetResizable(True)
-        equation_box.setFixedHeight(128)
+        equation_box.setMinimumHeight(EQUATION_LEAST)
+        equation_box.setMaximumHeight(EQUATION_MOST)
+        equation_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         equation_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         equation_box.setStyleSheet(f"QScrollArea {{ border: 1px solid {theme.BORDER}; background: {theme.BASE}; }}")
         view = QVBoxLayout()
@@ -203,8 +207,10 @@ class BackpropPage(QWidget):
             box.deleteLater()
         for i in range(n):
             value = kept[i] if i < len(kept) else defaults[i]
-            box = real_spin(low, high, value, 0.1, 2, tip)
+            box = real_spin(low, high, value, 0.1, 2, tip + " (mouse wheel or ↑↓ to step)")
             box.setMinimumWidth(56)
+            if n > 2:  # (four boxes with arrows need more than the side column's width: typed, or stepped)
+                box.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
             box.valueChanged.connect(self._example_changed)
             row.addWidget(box)
             boxes.append(box)
