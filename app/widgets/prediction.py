@@ -338,5 +338,5 @@ class SketchPrediction(_PredictionPanel):
 
     def _show_state(self) -> None:
         super()._show_state()
-        if hasattr(self, "curve"):
-            self.curve.setVisible(self.state in ("open", "committed", "revealed"))
+        if hasattr(self, "curve"):  # (shown, and named in a key, once there is a sketch)
+            self.curve.setVisible(self.state in ("open", "committed", "revealed") and self.ready_to_commit())

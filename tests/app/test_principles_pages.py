@@ -309,10 +309,16 @@ def test_the_slowdowns_keys_name_what_is_drawn_and_no_legend_covers_a_curve(tab,
     page = tab.slowdown
     quadratic, cross = page.columns["quadratic"], page.columns["cross-entropy"]
     assert quadratic.plot.getPlotItem().legend is None and cross.plot.getPlotItem().legend is None
-    assert quadratic.key.names() == ["cost C", "output a", "your prediction"]
+    assert quadratic.key.names() == ["cost C", "output a"]  # no sketch yet, none named
     assert cross.key.names() == ["cost C", "output a"]
+    height = quadratic.key.height()
+    page.prediction.add_point(QPointF(0.0, 0.4), start=True)
+    page.prediction.add_point(QPointF(100.0, 0.3))
+    assert quadratic.key.names() == ["cost C", "output a", "your prediction"]
+    QApplication.processEvents()
+    assert quadratic.key.height() == height  # (room was kept for it: the plot does not move)
     qtbot.mouseClick(page.prediction.skip_button, Qt.MouseButton.LeftButton)
-    assert quadratic.key.names() == ["cost C", "output a"]  # no sketch drawn, none named
+    assert quadratic.key.names() == ["cost C", "output a"]  # the sketch gone, its name too
 
 
 def test_the_wild_polynomial_is_cut_at_the_plots_edge_and_marked(tab):
