@@ -69,8 +69,11 @@ class LegendKey(SteadyLabel):
         return GAP.join(shown)
 
     def _reserve_all(self) -> None:
-        """Room for every entry, shown or not: an item that appears (a sketch begun) moves no plot."""
-        self.set_reserve(self._html(self.entries))
+        """Room for every entry, shown or not, with every note it has had: an item or a note that
+        appears (a sketch begun) moves no plot, nor one that goes."""
+        html = self._html(self.entries)
+        if html not in self.reserve:
+            self.set_reserve(*self.reserve, html)
 
     def names(self) -> list[str]:
         """The names of the entries shown (their items visible)."""
