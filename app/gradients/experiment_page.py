@@ -29,6 +29,7 @@ EXPLANATION = (
 )
 
 
+PROMPT = "Press <b>Run</b> to train; each curve is one hidden layer."
 LEGEND_MARGIN = 12  # pixels between the bars' legend and the highest bar (with its corner's inset)
 
 
@@ -114,10 +115,10 @@ class ExperimentPage(Page):
         self._initial_timer.timeout.connect(self.compute_initial)
         for box in (self.depth, self.width, self.images, self.n_seeds):
             box.valueChanged.connect(self._initial_timer.start)
-        self.depth.valueChanged.connect(lambda depth: None if self.running else self._set_layers(depth))
+        self.depth.valueChanged.connect(self._depth_changed)
         self._set_layers(self.depth.value())
         self.curve_plot.getPlotItem().setRange(xRange=(0, self.epochs.value()), yRange=(-5, 0), padding=0)
-        self.status.setText("Press <b>Run</b> to train; each curve is one hidden layer.")
+        self.status.setText(PROMPT)
         self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())  # its messages: no jump below
         self._show_empty_bars()
 
@@ -247,6 +248,16 @@ class ExperimentPage(Page):
         return net
 
     # --- curves and bars ---------------------------------------------------------------------------
+    def _depth_changed(self, depth: int) -> None:
+        """Between runs, a new depth: empty curves for its layers, and no words left about the last
+        run's curves, which are gone (its network stays for the Why page)."""
+        if self.running or len(self.curves) == depth:
+            return
+        self._set_layers(depth)
+        self.caption.setText("")
+        self.status.setToolTip("")
+        self.status.setText(PROMPT)
+
     def _set_layers(self, depth: int) -> None:
         """One curve per hidden layer, colours matching the bars and the other pages."""
         plot = self.curve_plot.getPlotItem()

@@ -96,6 +96,10 @@ def test_experiment_runs_off_the_gui_thread_and_draws_one_curve_per_layer(qtbot,
     net = page.network()  # the trained weights, rebuilt from the worker's snapshot
     assert net is not None and net.sizes == [784, 30, 30, 30, 10]
     assert not np.allclose(net.layers[0].params["w"], fresh.layers[0].params["w"])
+    page.depth.setValue(5)  # between runs: the last run's curves go, and what was said of them too
+    assert len(page.curves) == 5 and all(len(curve_y(c)) == 0 for c in page.curves)
+    assert page.caption.text() == "" and "Done" not in page.status.text()
+    assert page.network().sizes == [784, 30, 30, 30, 10]  # (its network stays, for the Why page)
 
 
 def test_experiment_pauses_and_stops(qtbot, tab):
