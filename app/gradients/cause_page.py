@@ -77,7 +77,8 @@ class CausePage(Page):
         legend.setText(theme.coloured(
             "Each violin is one hidden layer's values (its width: how many); the white bar spans the middle half, "
             "the dot is the median. Factors below 10⁻⁵ (and 0: a unit that is never on) are drawn at the bottom. "
-            "A convolution's factors are its filter weights times the mean σ′ of the channel they read. "
+            "A factor is a weight times its unit's σ′ averaged over the examples (a convolution's: its channel's); "
+            "a path below uses each example's own σ′, so its product can be far smaller. "
             "The lower plot follows the error from the output back to layer l: one path "
             "multiplies it by one factor per layer; the actual gradient sums all paths, whose signs partly "
             "cancel.", theme.MUTED))
@@ -292,6 +293,8 @@ class CausePage(Page):
         if covered.any() and cause.bound < 1:
             xs = x[covered]
             bound = cause.bound ** (hidden + 1 - xs)
+            if len(xs) == 1:  # (a line through one point shows nothing: a short one across its layer)
+                xs, bound = xs[0] + np.array([-0.15, 0.15]), np.repeat(bound, 2)
             self.path_bound.setData(xs, bound)
             legend.addItem(self.path_bound, f"({fraction(cause.bound)})ᵏ, k layers back: the bound if all |w| ≤ 1")
         else:

@@ -117,3 +117,13 @@ def test_the_factors_guide_labels_lie_on_no_violin_and_speak_of_the_networks_act
     assert not plot_violations([page.w_plot]), plot_violations([page.w_plot])
     if activation == "sigmoid":
         assert page.w_quarter.isVisible() and "ReLU" not in page.caption.text()
+
+
+def test_one_hidden_layers_bound_is_drawn_where_the_legend_names_it(qtbot, page, networks):
+    """With the book's 784-30-10 the (1/4)ᵏ bound was a line through one point: listed, not drawn."""
+    analyse(qtbot, page, networks["sigmoid"])
+    entries = legend_entries(page.path_plot)
+    assert any("ᵏ" in text for _, text in entries)
+    x, y = page.path_bound.getData()
+    assert len(x) == 2 and x[1] - x[0] > 0 and np.allclose(page.path_bound.yData, 0.25)  # a short dash across layer 1
+    assert not data_outside_view(page.path_plot), data_outside_view(page.path_plot)
