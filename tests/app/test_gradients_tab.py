@@ -182,6 +182,10 @@ def test_exploding_chain_multiplies_by_25_per_layer(qtbot, tab):
     assert page.w.value() == 1.0 and "vanishes" in page.caption.text()
     QTest.mouseClick(page.saturated_button, LEFT)
     assert not page.zero_z.isChecked() and "saturate" in page.caption.text()
+    # the bars fill the plot: its top is just above the highest (3.7×10⁻⁴⁴), not at 10²⁰ with 10⁰ in view
+    heights = np.asarray(page.bars.opts["y0"]) + np.asarray(page.bars.opts["height"])
+    low, high = page.bars_plot.getPlotItem().vb.viewRange()[1]
+    assert heights.max() < high < heights.max() + 0.4 * (high - low)
     QTest.mouseClick(page.book_button, LEFT)
     np.testing.assert_allclose(page.result["grad_b"][0] / page.result["grad_b"][-1], 25.0 ** 4)
 
