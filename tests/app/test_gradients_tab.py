@@ -315,7 +315,8 @@ def test_fixes_stop(qtbot, tab):
     qtbot.waitUntil(lambda: len(page.last_epoch) and page.last_epoch.min() >= 1, timeout=30_000)
     with qtbot.waitSignal(page.run_finished, timeout=30_000) as finished:
         QTest.mouseClick(page.buttons.stop_button, LEFT)
-    assert finished.args == ["stopped"] and page.worker is None and page.status.text() == "Stopped."
+    assert finished.args == ["stopped"] and page.worker is None
+    assert page.status.text().startswith(f"Stopped after {page.last_epoch.min():,} epochs, in ")
     assert page.last_epoch.max() < 10_000 and page.buttons.run_button.text() == "Run the comparison"
     shown = [len(curve_y(first)) for first, _ in page.curves]
     assert min(shown) >= 2  # every network's curve kept what it had reached
