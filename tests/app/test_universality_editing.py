@@ -201,6 +201,26 @@ def test_the_score_plot_shows_the_marker_at_100_bumps_whole(tab, qtbot):
     assert rect.left() + half <= page.n_plot.mapToScene(point).x() <= rect.right() - half
 
 
+
+def test_the_score_plot_shows_a_perfect_score_whole_and_keeps_success_off_the_markers(tab, qtbot):
+    """A drawn target fitted at N = 100 scores 0: its marker sat half under the plot's floor; and
+    'Success! ≤ 0.40' lay on your marker when it was near 0.40 at the right end."""
+    from app.layout_audit.plot_rules import plot_violations
+
+    page = show(tab, 2, qtbot)
+    page.drawn = u.DrawnCurve.from_target(page.target)
+    page.target = page.drawn
+    page._target_changed_internal(autorange=True)
+    page.set_bumps(100)
+    page.auto_fit()
+    assert page.score() == pytest.approx(0.0, abs=1e-9)
+    assert not plot_violations([page.n_plot]), plot_violations([page.n_plot])
+    heights = page.heights.copy()
+    page.set_heights(heights + 0.38 * np.sign(np.sin(np.arange(100))))  # a score near 0.40, at N = 100
+    assert 0.3 < page.score() < 0.5
+    assert not plot_violations([page.n_plot]), plot_violations([page.n_plot])
+
+
 def test_surfaces_have_upright_walls_and_axes(qtbot):
     xs = coordinates_with_jumps([0.3, 0.6])
     assert {0.295, 0.305, 0.595, 0.605} <= {round(float(x), 3) for x in xs}
