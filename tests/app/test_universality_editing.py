@@ -244,6 +244,19 @@ def test_surfaces_have_upright_walls_and_axes(qtbot):
     view.set_data(z * 4 - 2, (-2.0, 2.0), xs, ys)
     view.grab()
     assert {"−2", "2"} <= {text for text, _ in view.labels}  # the z axis's scale is the data's
+    # the z axis's numbers, drawn over the surface where it crosses them (a plateau at the top of the
+    # scale lies over its middle one), sit on a dark card
+    from PySide6.QtGui import QColor
+
+    from app import theme
+    view.set_data(np.full_like(z, 2.0), (-2.0, 2.0), xs, ys)
+    image = view.grab().toImage()
+    background = QColor(theme.BACKGROUND)
+    z_numbers = view.labels[-4:-1]  # (painted last: its three numbers, then its name)
+    assert [text for text, _ in z_numbers] == ["−2", "0", "2"]
+    for text, rect in z_numbers:
+        beside = image.pixelColor(int(rect.left()) - 1, int(rect.center().y()))  # (on the card, off the text)
+        assert abs(beside.red() - background.red()) + abs(beside.green() - background.green()) < 100, text
     with pytest.raises(ValueError):
         view.set_data(z, (0.0, 1.0), xs[:-1], ys)
 
