@@ -31,6 +31,7 @@ DEFAULT_BUMPS = 5
 GAP = theme.WARNING  # the shaded gap between each bump and σ⁻¹∘f
 ACCENT_CUE = theme.ACCENT  # the titles while drawing is on
 N_MARKER_ROOM = 7  # pixels: half the widest marker of the score-against-N plot, with its outline
+N_RANGE = (-0.07, 2.07)  # its x range, log10 N: room for the markers at N = 1 and 100
 LEARN_INTRO = "Train the same network, 2N hidden sigmoid neurons, by gradient descent: steps and heights both move."
 
 
@@ -177,7 +178,7 @@ class ChallengePage(SectionPage):
 
         # best score against N, on a log axis labelled 1, 2, 5, 10, … (view coordinates: log10 N)
         self.n_plot = make_plot("", "N (number of bumps)", "deviation",  # (room for the markers at N = 1, 100)
-                                x_range=(-0.07, 2.07), y_range=(0, 1.2))
+                                x_range=N_RANGE, y_range=(0, 1.2))
         set_title(self.n_plot.getPlotItem(), f"Score vs N: {theme.coloured('best heights', BEST)} · "
                                              f"{theme.coloured('● learned', LEARNED)} · {theme.coloured('■ yours', NETWORK)}")
         self.n_plot.getPlotItem().setLogMode(x=True)
@@ -188,7 +189,7 @@ class ChallengePage(SectionPage):
         self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DotLine)))
         self.success_label = success = label_item("Success! ≤ 0.40", theme.MUTED, anchor=(0, 1), size=theme.FONT_SMALL)
         success.setPos(1.38, u.SUCCESS)
-        self.n_plot.addItem(success)
+        self.n_plot.addItem(success, ignoreBounds=True)  # (where it goes follows the range, not the reverse)
         self.learned_points = self.n_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=LEARNED,
                                                symbolPen=None, name="learned")
         self.yours_point = self.n_plot.plot(pen=None, symbol="s", symbolSize=10, symbolBrush=NETWORK,
@@ -385,7 +386,7 @@ class ChallengePage(SectionPage):
         """"Success! ≤ 0.40" over its line at the right end, or at the left end when your marker or a
         learned one would be under it there."""
         vb = self.n_plot.getPlotItem().getViewBox()
-        (x0, x1), (y0, y1) = vb.viewRange()
+        (x0, x1), (y0, y1) = N_RANGE, vb.viewRange()[1]
         width, height = vb.width(), vb.height()
         if width <= 1 or height <= 1:
             return

@@ -206,6 +206,7 @@ def test_the_score_plot_shows_a_perfect_score_whole_and_keeps_success_off_the_ma
     """A drawn target fitted at N = 100 scores 0: its marker sat half under the plot's floor; and
     'Success! ≤ 0.40' lay on your marker when it was near 0.40 at the right end."""
     from app.layout_audit.plot_rules import plot_violations
+    from app.universality.challenge_page import N_RANGE
 
     page = show(tab, 2, qtbot)
     page.drawn = u.DrawnCurve.from_target(page.target)
@@ -219,6 +220,10 @@ def test_the_score_plot_shows_a_perfect_score_whole_and_keeps_success_off_the_ma
     page.set_heights(heights + 0.38 * np.sign(np.sin(np.arange(100))))  # a score near 0.40, at N = 100
     assert 0.3 < page.score() < 0.5
     assert not plot_violations([page.n_plot]), plot_violations([page.n_plot])
+    for _ in range(3):  # (the label once pushed the x range wider on every redraw)
+        page.set_heights(page.heights)
+    low, high = page.n_plot.getPlotItem().getViewBox().viewRange()[0]
+    assert N_RANGE[0] - 0.1 < low <= N_RANGE[0] and N_RANGE[1] <= high < N_RANGE[1] + 0.1
 
 
 def test_surfaces_have_upright_walls_and_axes(qtbot):
