@@ -106,7 +106,7 @@ class ExperimentPage(Page):
         plots_row.addWidget(self.curve_plot, 5)
         plots_row.addLayout(bar_column, 4)
         self.view_layout.addLayout(plots_row, 1)
-        self.caption = self.add_caption()
+        self.caption = self.add_caption(reserve=[caption_text(6, 12_345.6, 10_000, 12_345.6)])
         self.prediction = SpeedPrediction(self)  # predict, then reveal (optional)
         self.view_layout.addWidget(self.prediction)
 
@@ -208,13 +208,8 @@ class ExperimentPage(Page):
             self.caption.setText("")
             return
         first, last = self.speeds[0], self.speeds[-1]
-        depth = self.speeds.shape[0]
-        start = last[0] / first[0]
-        now = last[self.last_epoch] / first[self.last_epoch]
-        self.caption.setText(
-            f"At the start, hidden layer 1 learns <b>{numbers.number(start)}×</b> more slowly than hidden layer {depth}; "
-            f"after {self.last_epoch:,} epochs, <b>{numbers.number(now)}×</b>. Each layer back from the output multiplies "
-            f"the gradient by a factor w σ'(z), and σ'(z) ≤ 1/4: see <i>Why</i>.")
+        self.caption.setText(caption_text(self.speeds.shape[0], last[0] / first[0], self.last_epoch,
+                                          last[self.last_epoch] / first[self.last_epoch]))
 
     def _report_done(self, done: vanishing.VariantDone) -> None:
         if done.diverged:
@@ -356,6 +351,14 @@ class ExperimentPage(Page):
         super().showEvent(event)
         if self.initial is None and self._initial_worker is None:
             self.compute_initial()
+
+
+def caption_text(depth: int, start: float, epoch: int, now: float) -> str:
+    """What the curves say: how many times more slowly the first hidden layer learns than the last, at
+    the start and after ``epoch`` epochs."""
+    return (f"At the start, hidden layer 1 learns <b>{numbers.number(start)}×</b> more slowly than hidden layer {depth}; "
+            f"after {epoch:,} epochs, <b>{numbers.number(now)}×</b>. Each layer back from the output multiplies "
+            f"the gradient by a factor w σ'(z), and σ'(z) ≤ 1/4: see <i>Why</i>.")
 
 
 def values_table(mean: np.ndarray, sd: np.ndarray, book) -> str:

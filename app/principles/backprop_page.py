@@ -198,6 +198,8 @@ class BackpropPage(QWidget):
         self.costs = [backprop_trace.cost(self.network, self.x, self.y)]
         self._draw_costs()
         self.prediction.set_options([f"δ{_label(l, j)}" for l in range(1, len(self.sizes)) for j in range(self.sizes[l])])
+        self.prediction.reserve_verdict(*(self.prediction.verdict_html(0, len(self.prediction.options) - 1, explain=reveal_explanation(-1.23e-5, -1.23e-5, out))
+                                          for out in (True, False)))  # (room kept: the controls under it stay put)
 
     def _fill_row(self, row: QHBoxLayout, boxes: list, n: int, defaults, low, high, tip) -> None:
         kept = [b.value() for b in boxes]
@@ -290,12 +292,8 @@ class BackpropPage(QWidget):
         picked = self.prediction.picked
         ratio = flat[truth] / max(flat[picked], 1e-300)
         layer = next(l for l in range(len(sizes)) if truth < sum(sizes[: l + 1])) + 1
-        explain = (f"|δ| = {number(flat[truth])} there" + ("" if picked == truth else
-                                                           f", {number(ratio)}× your pick's {number(flat[picked])}")
-                   + (". The output layer's δ comes straight from the error (BP1); each step back multiplies by "
-                      "wᵀ and σ′(z) ≤ ¼ (BP2)." if layer == len(sizes) else
-                      ". A hidden δ beats the output's here: its weights wᵀ are large enough to outweigh σ′(z) ≤ ¼."))
-        self.prediction.reveal(truth, explain=explain)
+        self.prediction.reveal(truth, explain=reveal_explanation(flat[truth], None if picked == truth else flat[picked],
+                                                                 layer == len(sizes)))
 
     def _draw_costs(self) -> None:
         self.cost_curve.setData(np.arange(len(self.costs)), np.array(self.costs))
@@ -307,6 +305,15 @@ class BackpropPage(QWidget):
         if (steps, height) != getattr(self, "_cost_range", None):
             self._cost_range = (steps, height)
             self.cost_plot.getPlotItem().getViewBox().setRange(xRange=(0, steps), yRange=(0, height), padding=0.03)
+
+
+def reveal_explanation(largest: float, picked: float | None, at_output: bool) -> str:
+    """Why the largest |δ| is where it is (``picked``: the |δ| of a wrong pick, None when it was right)."""
+    return (f"|δ| = {number(largest)} there" + ("" if picked is None else
+                                                 f", {number(largest / max(picked, 1e-300))}× your pick's {number(picked)}")
+            + (". The output layer's δ comes straight from the error (BP1); each step back multiplies by "
+               "wᵀ and σ′(z) ≤ ¼ (BP2)." if at_output else
+               ". A hidden δ beats the output's here: its weights wᵀ are large enough to outweigh σ′(z) ≤ ¼."))
 
 
 def check_text(l: int, j: int, k: int, exact: float, numeric: float) -> str:
