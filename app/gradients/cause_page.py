@@ -27,6 +27,7 @@ EXPLANATION = (
     "its way to the first layers. For tanh σ′ ≤ 1, for ReLU it is 0 or 1: then the weights decide."
 )
 
+W_MARGIN = -0.2  # where the factors' x axis begins: room left of the first violin (at 1 ± 0.38) for ¼'s label
 W_FLOOR = -5.0  # log10 of the factors' axis's bottom: smaller factors (and 0) are drawn there
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
@@ -76,7 +77,8 @@ class CausePage(Page):
         legend.setText(theme.coloured(
             "Each violin is one hidden layer's values (its width: how many); the white bar spans the middle half, "
             "the dot is the median. Factors below 10⁻⁵ (and 0: a unit that is never on) are drawn at the bottom. "
-            "A convolution's factors are its filter weights times the mean σ′ of the channel they read. "
+            "A factor is a weight times its unit's σ′ averaged over the examples (a convolution's: its channel's); "
+            "a path below uses each example's own σ′, so its product can be far smaller. "
             "The lower plot follows the error from the output back to layer l: one path "
             "multiplies it by one factor per layer; the actual gradient sums all paths, whose signs partly "
             "cancel.", theme.MUTED))
@@ -91,11 +93,15 @@ class CausePage(Page):
                                          position=0.98)  # (over the line, in the room left above it)
         self.w_one = plots.guide_line(self.w_plot.getPlotItem(), 0.0, 0, "1: passes the error on unchanged",
                                       anchor=(1, 1), position=0.98)
-        self.w_quarter = plots.guide_line(self.w_plot.getPlotItem(), np.log10(0.25), 0, "1/4", anchor=(1, 1),
-                                          position=0.98)
+        # (¼ labelled on its line at the left, in a margin no violin reaches: above it, 0.6 decade under
+        # the line at 1, it would touch that line in a short plot, or a violin)
+        self.w_quarter = plots.guide_line(self.w_plot.getPlotItem(), np.log10(0.25), 0, "1/4", anchor=(0, 0.5),
+                                          position=0.01)
         self.sp_violins = plots.Violins(self.sp_plot.getPlotItem())
         self.w_violins = plots.Violins(self.w_plot.getPlotItem())
         self.w_plot.getPlotItem().setYRange(W_FLOOR, 1.0, padding=0.02)
+        self._w_span: tuple[float, float] | None = None  # log10 of the factors' floor and of their top or 1
+        self.w_plot.getPlotItem().vb.sigResized.connect(self._fit_w_plot)
         path = self.path_plot.getPlotItem()
         band_pen = pg.mkPen(plots.color(0), width=0.5)
         self.path_lo = pg.PlotDataItem([], [], pen=band_pen, name="one path: 10th percentile")  # (names: the
@@ -219,7 +225,7 @@ class CausePage(Page):
         for plot in (self.sp_plot, self.w_plot, self.path_plot):
             item = plot.getPlotItem()
             item.getAxis("bottom").setTicks([[(float(i + 1), name) for i, name in enumerate(names)]])
-            item.setXRange(0.4, n + 0.6, padding=0)
+            item.setXRange(W_MARGIN if plot is self.w_plot else 0.4, n + 0.6, padding=0)
         symbol = prime_symbol(cause.activations)
         set_title(self.sp_plot.getPlotItem(), f"{symbol}(zˡ) over examples and units")
         set_title(self.w_plot.getPlotItem(), f"BP2's factors |wˡ⁺¹ {symbol}(zˡ)|")
@@ -243,9 +249,22 @@ class CausePage(Page):
         weighted = [np.zeros(0) if w is None else w for w in cause.weighted]
         lo = W_FLOOR
         top = max((float(np.max(w)) for w in weighted if len(w)), default=1.0)
-        hi = max(1.0, np.log10(max(top, 1e-300)) + 0.15)
+        hi = max(0.0, np.log10(max(top, 1e-300)))
         self.w_violins.set(x, [np.log10(np.maximum(w, 10 ** lo)) for w in weighted], lo, hi)
-        self.w_plot.getPlotItem().setYRange(lo - 0.3, hi, padding=0.02)  # (the dots of the values at the floor whole)
+        self._w_span = (lo - 0.3, hi)  # (the dots of the values at the floor whole)
+        self._fit_w_plot()
+
+    def _fit_w_plot(self, *_) -> None:
+        """The factors' y range: from below the floor to above the highest violin (or the line at 1) by
+        as much as the line's label needs, in pixels, so that at any height of the plot the label sits
+        over no violin."""
+        if self._w_span is None:
+            return
+        plot = self.w_plot.getPlotItem()
+        low, high = self._w_span
+        room = self.w_one.label.boundingRect().height() + 4
+        share = min(room / max(plot.vb.height(), 1.0), 0.5)
+        plot.setYRange(low, high + (high - low) * share / (1 - share), padding=0)
 
     def _draw_paths(self, cause: vanishing.Cause) -> None:
         hidden = len(cause.relative_speeds)
@@ -274,6 +293,8 @@ class CausePage(Page):
         if covered.any() and cause.bound < 1:
             xs = x[covered]
             bound = cause.bound ** (hidden + 1 - xs)
+            if len(xs) == 1:  # (a line through one point shows nothing: a short one across its layer)
+                xs, bound = xs[0] + np.array([-0.15, 0.15]), np.repeat(bound, 2)
             self.path_bound.setData(xs, bound)
             legend.addItem(self.path_bound, f"({fraction(cause.bound)})ᵏ, k layers back: the bound if all |w| ≤ 1")
         else:
@@ -366,8 +387,9 @@ def caption(cause: vanishing.Cause, symbol: str) -> str:
         parts.append(f"Along one path the error is multiplied by about <b>{numbers.number(per_layer, 2)}</b> for each layer it "
                      f"goes back")
         if np.any(alive[covered] < 1):
-            parts[-1] += (f" (on the paths that carry it: {_share(alive[covered])} of them; a ReLU that is off "
-                          f"ends a path)")
+            ends = ("a ReLU that is off ends a path" if "relu" in cause.activations else
+                    f"a unit so saturated that its {symbol}(z) rounds to 0 ends a path")
+            parts[-1] += f" (on the paths that carry it: {_share(alive[covered])} of them; {ends})"
         parts[-1] += "."
     elif len(covered) == 1 and hidden == 1:
         parts.append(f"With one hidden layer the error reaching it is the output's times one factor: about "

@@ -29,6 +29,7 @@ EXPLANATION = (
 )
 
 
+PROMPT = "Press <b>Run</b> to train; each curve is one hidden layer."
 LEGEND_MARGIN = 12  # pixels between the bars' legend and the highest bar (with its corner's inset)
 
 
@@ -105,7 +106,7 @@ class ExperimentPage(Page):
         plots_row.addWidget(self.curve_plot, 5)
         plots_row.addLayout(bar_column, 4)
         self.view_layout.addLayout(plots_row, 1)
-        self.caption = self.add_caption()
+        self.caption = self.add_caption(reserve=[caption_text(6, 12_345.6, 10_000, 12_345.6)])
         self.prediction = SpeedPrediction(self)  # predict, then reveal (optional)
         self.view_layout.addWidget(self.prediction)
 
@@ -114,10 +115,10 @@ class ExperimentPage(Page):
         self._initial_timer.timeout.connect(self.compute_initial)
         for box in (self.depth, self.width, self.images, self.n_seeds):
             box.valueChanged.connect(self._initial_timer.start)
-        self.depth.valueChanged.connect(lambda depth: None if self.running else self._set_layers(depth))
+        self.depth.valueChanged.connect(self._depth_changed)
         self._set_layers(self.depth.value())
         self.curve_plot.getPlotItem().setRange(xRange=(0, self.epochs.value()), yRange=(-5, 0), padding=0)
-        self.status.setText("Press <b>Run</b> to train; each curve is one hidden layer.")
+        self.status.setText(PROMPT)
         self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())  # its messages: no jump below
         self._show_empty_bars()
 
@@ -207,13 +208,8 @@ class ExperimentPage(Page):
             self.caption.setText("")
             return
         first, last = self.speeds[0], self.speeds[-1]
-        depth = self.speeds.shape[0]
-        start = last[0] / first[0]
-        now = last[self.last_epoch] / first[self.last_epoch]
-        self.caption.setText(
-            f"At the start, hidden layer 1 learns <b>{numbers.number(start)}×</b> more slowly than hidden layer {depth}; "
-            f"after {self.last_epoch:,} epochs, <b>{numbers.number(now)}×</b>. Each layer back from the output multiplies "
-            f"the gradient by a factor w σ'(z), and σ'(z) ≤ 1/4: see <i>Why</i>.")
+        self.caption.setText(caption_text(self.speeds.shape[0], last[0] / first[0], self.last_epoch,
+                                          last[self.last_epoch] / first[self.last_epoch]))
 
     def _report_done(self, done: vanishing.VariantDone) -> None:
         if done.diverged:
@@ -247,6 +243,16 @@ class ExperimentPage(Page):
         return net
 
     # --- curves and bars ---------------------------------------------------------------------------
+    def _depth_changed(self, depth: int) -> None:
+        """Between runs, a new depth: empty curves for its layers, and no words left about the last
+        run's curves, which are gone (its network stays for the Why page)."""
+        if self.running or len(self.curves) == depth:
+            return
+        self._set_layers(depth)
+        self.caption.setText("")
+        self.status.setToolTip("")
+        self.status.setText(PROMPT)
+
     def _set_layers(self, depth: int) -> None:
         """One curve per hidden layer, colours matching the bars and the other pages."""
         plot = self.curve_plot.getPlotItem()
@@ -345,6 +351,14 @@ class ExperimentPage(Page):
         super().showEvent(event)
         if self.initial is None and self._initial_worker is None:
             self.compute_initial()
+
+
+def caption_text(depth: int, start: float, epoch: int, now: float) -> str:
+    """What the curves say: how many times more slowly the first hidden layer learns than the last, at
+    the start and after ``epoch`` epochs."""
+    return (f"At the start, hidden layer 1 learns <b>{numbers.number(start)}×</b> more slowly than hidden layer {depth}; "
+            f"after {epoch:,} epochs, <b>{numbers.number(now)}×</b>. Each layer back from the output multiplies "
+            f"the gradient by a factor w σ'(z), and σ'(z) ≤ 1/4: see <i>Why</i>.")
 
 
 def values_table(mean: np.ndarray, sd: np.ndarray, book) -> str:

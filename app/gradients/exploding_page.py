@@ -169,10 +169,12 @@ class ExplodingPage(Page):
                 texts.used = values_only
                 break
         texts.end()
-        top = max(logs.max(), 0.0)
+        top = float(logs.max())  # (the highest bar: not 10⁰ too, which left most of a vanishing chain's plot empty)
+        label_room = (texts.items[0].boundingRect().height() + 6) / max(plot.vb.height(), 1.0) if texts.items else 0.1
+        share = min(label_room, 0.4)  # of the plot's height, above the highest bar for its value
         plot.getAxis("bottom").setTicks([[(float(i), f"{i}" if i < n else f"{i} (output)") for i in range(1, n + 1)]])
         plot.setXRange(0.4, n + 0.6, padding=0)
-        plot.setYRange(floor, top + 0.12 * (top - floor) + 0.3, padding=0)
+        plot.setYRange(floor, top + (top - floor) * share / (1 - share) + 0.05, padding=0)
         total = g[0] / g[-1] if g[-1] > 0 else float("nan")
         factor = r["factor"][0]
         if self.zero_z.isChecked():

@@ -299,8 +299,9 @@ class FixesPage(Page):
             text = f"Done: {self.costs.shape[1] - 1:,} epochs each, in {duration(self.buttons.clock.elapsed)}."
             if diverged:
                 text += f" Diverged: {', '.join(diverged)}."
-        elif reason == "stopped":
-            text = "Stopped."
+        elif reason == "stopped":  # (as the experiment's page says it; the table's "now" is each one's epoch)
+            epoch = max(int(self.last_epoch.min()), 0) if len(self.last_epoch) else 0
+            text = f"Stopped after {epoch:,} epochs, in {duration(self.buttons.clock.elapsed)}."
         else:
             text = theme.coloured(reason, theme.ERROR)
         self.status.setText(text)

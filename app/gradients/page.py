@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLab
                                QWidget)
 
 from app import theme
+from app.widgets.steady_label import SteadyLabel
 
 SIDE_PANEL = (
     f"#sidePanel {{ background: {theme.SURFACE}; border-right: 1px solid {theme.BORDER}; }}"
@@ -16,7 +17,7 @@ SIDE_PANEL = (
     f"  text-transform: uppercase; letter-spacing: 1px; padding-top: 6px; }}"
     f"#sidePanel QLabel#status {{ color: {theme.TEXT}; }}"
 )
-CAPTION = theme.text_style(theme.TEXT_SOFT, extra="padding: 4px 8px;")
+CAPTION = theme.text_style(theme.TEXT_SOFT)  # (its room round the text: contents margins, which a SteadyLabel counts)
 
 
 class SidePanel(QFrame):
@@ -96,12 +97,12 @@ class Page(QWidget):
         layout.addWidget(column)
         layout.addWidget(self.view, 1)
 
-    def add_caption(self, text: str = "") -> QLabel:
-        """The wrapped rich-text caption under the plots (added to the view)."""
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.RichText)
+    def add_caption(self, text: str = "", reserve=()) -> QLabel:
+        """The wrapped rich-text caption under the plots (added to the view); with ``reserve``, texts as
+        long as it will get, it keeps their height from the start (the plots do not shrink when it comes)."""
+        label = SteadyLabel(text, reserve)
         label.setStyleSheet(CAPTION)
+        label.setContentsMargins(8, 4, 8, 4)
         self.view_layout.addWidget(label)
         return label
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app import numbers
 from app.widgets.prediction import ChoicePrediction
 
 QUESTION = "Which hidden layer will learn fastest at the start, and how many times as fast as the slowest?"
@@ -25,6 +26,9 @@ class SpeedPrediction(ChoicePrediction):
         page.depth.valueChanged.connect(lambda depth: self.set_options(_layers(depth)))
         page.snapshot_changed.connect(self.check_run)
         page.run_finished.connect(self.check_run)
+        # room for the verdict from the start: it comes during the run, under the plots it would shrink
+        last = len(self.options) - 1
+        self.reserve_verdict(self.verdict_html(0, last, 12_345.6, 1.0, explanation(6, 1, 12_345.6)))
 
     def check_run(self, *_) -> None:
         """Reveal once the running experiment has measured its speeds at the start."""
@@ -36,6 +40,10 @@ class SpeedPrediction(ChoicePrediction):
             return
         fastest, slowest = int(np.argmax(start)), int(np.argmin(start))
         ratio = float(start[fastest] / start[slowest])
-        self.reveal(fastest, ratio=ratio, explain=(
-            f"At the start hidden layer {fastest + 1} learns {ratio:,.3g}× as fast as hidden layer {slowest + 1}: "
-            "each layer back from the output multiplies δ by (w)ᵀ and by σ′(z) ≤ ¼ (BP2)."))
+        self.reveal(fastest, ratio=ratio, explain=explanation(fastest + 1, slowest + 1, ratio))
+
+
+def explanation(fastest: int, slowest: int, ratio: float) -> str:
+    """Why hidden layer ``fastest`` learns ``ratio`` times as fast as hidden layer ``slowest`` at the start."""
+    return (f"At the start hidden layer {fastest} learns {numbers.number(ratio, 3)}× as fast as hidden layer "
+            f"{slowest}: each layer back from the output multiplies δ by (w)ᵀ and by σ′(z) ≤ ¼ (BP2).")

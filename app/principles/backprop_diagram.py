@@ -17,7 +17,11 @@ from app.numbers import number, superscript
 from app.principles.common import opaque, subscript
 from core.backprop_trace import LayerTrace
 
-CARD_W, CARD_H = 92, 56
+CARD_W = 92
+LINE_MOST = 16  # pixels: a card's line when its column has room (down to the font's own line spacing)
+CARD_PAD = 6  # pixels of a card above and below its lines
+CARD_GAP = 3  # pixels at least between two cards of a column
+NOTE_HEIGHT = 14  # the "σ′ small" under a saturated neuron's card, where there is room for it
 NAMES_HEIGHT = 18  # the row of layer names at the top
 LABEL_TOP, LABEL_HEIGHT = 22, 16  # the row under it, for the selected weight's label (no edge passes there)
 CARDS_TOP = LABEL_TOP + LABEL_HEIGHT + 8  # where the columns of cards begin
@@ -34,7 +38,7 @@ class BackpropDiagram(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setMinimumSize(360, 220)
+        self.setMinimumSize(360, 220)  # (taller for a network whose columns need it: set_trace)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
         self.records: list[LayerTrace] = []
@@ -49,6 +53,9 @@ class BackpropDiagram(QWidget):
     def set_trace(self, x, records: list[LayerTrace], forward: int, deltas: set[int], gradients: bool,
                   active: set[int]) -> None:
         self.x, self.records = np.asarray(x, dtype=np.float64), records
+        least = int(np.ceil(CARDS_TOP + 10 + self._rows() * (3 * self._font_line() + CARD_PAD + CARD_GAP)))
+        if least != self.minimumHeight():  # every card whole at the font's line spacing, none overlapping
+            self.setMinimumHeight(max(least, 220))
         self.forward, self.deltas, self.gradients, self.active = forward, deltas, gradients, active
         if self.selected is not None:
             l, j, k = self.selected
@@ -72,6 +79,24 @@ class BackpropDiagram(QWidget):
     def sizes(self) -> list[int]:
         return [len(self.x)] + [len(r.b) for r in self.records]
 
+    def _rows(self) -> int:
+        """Cards in the tallest column of neurons (an input's card has one line, not three)."""
+        return max((len(r.b) for r in self.records), default=1)
+
+    def _font_line(self) -> float:
+        return QFontMetricsF(self._small_font()).lineSpacing()
+
+    def line_height(self) -> float:
+        """A neuron card's line: LINE_MOST when its column has room, else as little as the font's line
+        spacing, so that the cards of a column never overlap (the widget is at least that tall)."""
+        pitch = (self.height() - CARDS_TOP - 10) / self._rows()
+        return float(np.clip((pitch - CARD_PAD - CARD_GAP) / 3, self._font_line(), LINE_MOST))
+
+    def room_for_notes(self) -> bool:
+        """Whether a note fits under a card before the next one (else the amber outline says it alone)."""
+        pitch = (self.height() - CARDS_TOP - 10) / self._rows()
+        return pitch >= 3 * self.line_height() + CARD_PAD + NOTE_HEIGHT + CARD_GAP
+
     def centre(self, layer: int, j: int) -> QPointF:
         sizes = self.sizes()
         margin_x = CARD_W / 2 + 8
@@ -87,9 +112,10 @@ class BackpropDiagram(QWidget):
         return QPointF(a.x() + CARD_W / 2, a.y()), QPointF(b.x() - CARD_W / 2, b.y())
 
     def card(self, layer: int, j: int) -> QRectF:
-        """Neuron j's card in ``layer`` (0: the inputs)."""
+        """Neuron j's card in ``layer`` (0: the inputs, a line each; else three: z, a and δ)."""
         c = self.centre(layer, j)
-        return QRectF(c.x() - CARD_W / 2, c.y() - CARD_H / 2, CARD_W, CARD_H)
+        height = self.line_height() * (1 if layer == 0 else 3) + CARD_PAD
+        return QRectF(c.x() - CARD_W / 2, c.y() - height / 2, CARD_W, height)
 
     def card_at(self, point: QPointF) -> tuple[int, int] | None:
         """(layer, j) of the neuron card (not an input's) under ``point``."""
@@ -146,16 +172,18 @@ class BackpropDiagram(QWidget):
         self._paint_edges(painter)
         painter.setFont(self._small_font())
         for k, value in enumerate(self.x):
-            self._card(painter, self.centre(0, k), [f"x{subscript(k + 1)} {number(value, 2)}"], theme.BORDER_STRONG)
+            self._card(painter, self.card(0, k), [f"x{subscript(k + 1)} {number(value, 2)}"], theme.BORDER_STRONG)
         flagged = set(self.saturated)
+        notes = self.room_for_notes()
         for l, r in enumerate(self.records, 1):
             for j in range(len(r.b)):
                 lines = [f"z {number(r.z[j])}" if l <= self.forward else "z ?",
                          f"a {number(r.a[j])}" if l <= self.forward else "a ?",
                          f"δ {number(r.delta[j], 4)}" if l in self.deltas else "δ ?"]
                 saturated = (l, j) in flagged
-                self._card(painter, self.centre(l, j), lines, theme.WARNING if saturated else theme.BORDER_STRONG,
-                           activation=r.a[j] if l <= self.forward else None, note="σ′ small" if saturated else "")
+                self._card(painter, self.card(l, j), lines, theme.WARNING if saturated else theme.BORDER_STRONG,
+                           activation=r.a[j] if l <= self.forward else None,
+                           note="σ′ small" if saturated and notes else "")
         self._paint_selected_label(painter)
         painter.setPen(QColor(theme.MUTED))
         for layer in range(len(self.records) + 1):
@@ -238,10 +266,9 @@ class BackpropDiagram(QWidget):
         painter.setPen(QColor(theme.ACCENT))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _card(self, painter: QPainter, centre: QPointF, lines: list[str], border: str,
+    def _card(self, painter: QPainter, box: QRectF, lines: list[str], border: str,
               activation: float | None = None, note: str = "") -> None:
-        height = 16 * len(lines) + 8
-        box = QRectF(centre.x() - CARD_W / 2, centre.y() - height / 2, CARD_W, height)
+        line = (box.height() - CARD_PAD) / len(lines)
         fill = QColor(theme.SURFACE)
         painter.setPen(QPen(QColor(border), 2 if note else 1))
         painter.setBrush(fill)
@@ -249,15 +276,16 @@ class BackpropDiagram(QWidget):
         if activation is not None:  # a bar along the left edge: how on the neuron is
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(opaque(theme.ACCENT, 200))
-            bar = (box.height() - 8) * float(activation)
-            painter.drawRect(QRectF(box.left() + 3, box.bottom() - 4 - bar, 4, bar))
+            bar = (box.height() - CARD_PAD) * float(activation)
+            painter.drawRect(QRectF(box.left() + 3, box.bottom() - CARD_PAD / 2 - bar, 4, bar))
         painter.setPen(QColor(theme.TEXT))
         for i, text in enumerate(lines):
-            painter.drawText(QRectF(box.left() + 12, box.top() + 4 + 16 * i, CARD_W - 14, 16),
+            painter.drawText(QRectF(box.left() + 12, box.top() + CARD_PAD / 2 + line * i, CARD_W - 14, line),
                              Qt.AlignmentFlag.AlignVCenter, text)
         if note:
             painter.setPen(QColor(theme.WARNING))
-            painter.drawText(QRectF(box.left(), box.bottom() + 1, CARD_W, 14), Qt.AlignmentFlag.AlignCenter, note)
+            painter.drawText(QRectF(box.left(), box.bottom() + 1, CARD_W, NOTE_HEIGHT), Qt.AlignmentFlag.AlignCenter,
+                             note)
 
 
 def _distance(point: QPointF, p: QPointF, q: QPointF) -> float:

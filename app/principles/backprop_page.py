@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from app import theme
@@ -27,6 +27,7 @@ from core import backprop_trace
 DEFAULT_X = [0.8, 0.3, -0.5, 0.1]
 DEFAULT_Y = [1.0, 0.0, 0.0, 1.0]
 LIMITS = {"inputs": (1, 4), "hidden": (1, 5), "outputs": (1, 4)}
+EQUATION_LEAST, EQUATION_MOST = 96, 128  # pixels: the equation box's height
 
 
 class BackpropPage(QWidget):
@@ -55,12 +56,15 @@ class BackpropPage(QWidget):
         self.equation = equation_label()
         self.equation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.equation.setStyleSheet(self.equation.styleSheet() + f"background: {theme.BASE}; padding: 6px;")
-        # a box of its own height: a longer equation scrolls instead of moving the diagram (and costs no
-        # relayout of the page)
+        # a box whose height follows the window's, not the equation's: a longer equation scrolls instead of
+        # moving the diagram (and costs no relayout of the page); in a short window it gives up a little
+        # height to a diagram whose tallest column needs it
         equation_box = QScrollArea()
         equation_box.setWidget(self.equation)
         equation_box.setWidgetResizable(True)
-        equation_box.setFixedHeight(128)
+        equation_box.setMinimumHeight(EQUATION_LEAST)
+        equation_box.setMaximumHeight(EQUATION_MOST)
+        equation_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         equation_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         equation_box.setStyleSheet(f"QScrollArea {{ border: 1px solid {theme.BORDER}; background: {theme.BASE}; }}")
         view = QVBoxLayout()
@@ -194,6 +198,8 @@ class BackpropPage(QWidget):
         self.costs = [backprop_trace.cost(self.network, self.x, self.y)]
         self._draw_costs()
         self.prediction.set_options([f"δ{_label(l, j)}" for l in range(1, len(self.sizes)) for j in range(self.sizes[l])])
+        self.prediction.reserve_verdict(*(self.prediction.verdict_html(0, len(self.prediction.options) - 1, explain=reveal_explanation(-1.23e-5, -1.23e-5, out))
+                                          for out in (True, False)))  # (room kept: the controls under it stay put)
 
     def _fill_row(self, row: QHBoxLayout, boxes: list, n: int, defaults, low, high, tip) -> None:
         kept = [b.value() for b in boxes]
@@ -203,8 +209,10 @@ class BackpropPage(QWidget):
             box.deleteLater()
         for i in range(n):
             value = kept[i] if i < len(kept) else defaults[i]
-            box = real_spin(low, high, value, 0.1, 2, tip)
+            box = real_spin(low, high, value, 0.1, 2, tip + " (mouse wheel or ↑↓ to step)")
             box.setMinimumWidth(56)
+            if n > 2:  # (four boxes with arrows need more than the side column's width: typed, or stepped)
+                box.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
             box.valueChanged.connect(self._example_changed)
             row.addWidget(box)
             boxes.append(box)
@@ -284,12 +292,8 @@ class BackpropPage(QWidget):
         picked = self.prediction.picked
         ratio = flat[truth] / max(flat[picked], 1e-300)
         layer = next(l for l in range(len(sizes)) if truth < sum(sizes[: l + 1])) + 1
-        explain = (f"|δ| = {number(flat[truth])} there" + ("" if picked == truth else
-                                                           f", {number(ratio)}× your pick's {number(flat[picked])}")
-                   + (". The output layer's δ comes straight from the error (BP1); each step back multiplies by "
-                      "wᵀ and σ′(z) ≤ ¼ (BP2)." if layer == len(sizes) else
-                      ". A hidden δ beats the output's here: its weights wᵀ are large enough to outweigh σ′(z) ≤ ¼."))
-        self.prediction.reveal(truth, explain=explain)
+        self.prediction.reveal(truth, explain=reveal_explanation(flat[truth], None if picked == truth else flat[picked],
+                                                                 layer == len(sizes)))
 
     def _draw_costs(self) -> None:
         self.cost_curve.setData(np.arange(len(self.costs)), np.array(self.costs))
@@ -301,6 +305,15 @@ class BackpropPage(QWidget):
         if (steps, height) != getattr(self, "_cost_range", None):
             self._cost_range = (steps, height)
             self.cost_plot.getPlotItem().getViewBox().setRange(xRange=(0, steps), yRange=(0, height), padding=0.03)
+
+
+def reveal_explanation(largest: float, picked: float | None, at_output: bool) -> str:
+    """Why the largest |δ| is where it is (``picked``: the |δ| of a wrong pick, None when it was right)."""
+    return (f"|δ| = {number(largest)} there" + ("" if picked is None else
+                                                 f", {number(largest / max(picked, 1e-300))}× your pick's {number(picked)}")
+            + (". The output layer's δ comes straight from the error (BP1); each step back multiplies by "
+               "wᵀ and σ′(z) ≤ ¼ (BP2)." if at_output else
+               ". A hidden δ beats the output's here: its weights wᵀ are large enough to outweigh σ′(z) ≤ ¼."))
 
 
 def check_text(l: int, j: int, k: int, exact: float, numeric: float) -> str:

@@ -42,10 +42,11 @@ def regime_text(regime: descent.Regime) -> str:
 
 def readout_text(step_number: int, v, cost: float, gradient, last_step, step) -> str:
     """The ball's numbers: where it is, C and ∇C there, the step it took and the one it will take
-    (−η∇C, plus μ times the velocity with momentum), one short line each."""
-    cost_text = numbers.number(cost, 4) if np.isfinite(cost) else "∞ (escaped)"
+    (−η∇C, plus μ times the velocity with momentum; none once it has escaped), one short line each."""
+    cost_text = numbers.number(cost, 4) if np.isfinite(cost) else "∞"
     rows = [("v", vector(v)), ("∇C", vector(gradient)),
-            ("last Δv", vector(last_step) if last_step is not None else "–"), ("next Δv", vector(step))]
+            ("last Δv", vector(last_step) if last_step is not None else "–"),
+            ("next Δv", vector(step) if step is not None else "– (escaped: it stops)")]
     return "<br>".join([f"step {numbers.count(step_number)} · C(v) = {cost_text}"]
                        + [f"{name.ljust(7).replace(' ', '&nbsp;')} = {value}" for name, value in rows])
 
@@ -54,7 +55,12 @@ def readout_text(step_number: int, v, cost: float, gradient, last_step, step) ->
 LONGEST = [-1.23e-5, -4.56e-5]
 REGIME_RESERVE = [regime_text(descent.Regime("overshoot", 0.99, 458.0)),
                   regime_text(descent.Regime("divergence", 1.5, float("inf")))]
-READOUT_RESERVE = [readout_text(1000, LONGEST, 1.23e-5, LONGEST, LONGEST, LONGEST)]
+READOUT_RESERVE = [readout_text(1000, LONGEST, 1.23e-5, LONGEST, LONGEST, LONGEST),
+                   readout_text(1000, LONGEST, 1.23e-5, LONGEST, LONGEST, None)]
+HINT = (f"Click the map to put the ball there. White: the path; {strong('yellow', theme.WARNING)}: ∇C (at ¼ length); "
+        f"{strong('blue', theme.ACCENT)}: the step Δv.")
+STOCHASTIC_HINT = (" Pink dots: the steps other mini-batches would take (the numbers above are the full "
+                   "gradient's).")
 
 
 class DescentPage(QWidget):
@@ -148,9 +154,8 @@ class DescentPage(QWidget):
         side.addLayout(buttons)
         side.addWidget(self.readout)
         side.addWidget(self.data_plot)
-        side.addWidget(note_label(f"Click the map to put the ball there. White: the path; {strong('yellow', theme.WARNING)}"
-                                  f": ∇C (at ¼ length); {strong('blue', theme.ACCENT)}: the step Δv; pink dots: the "
-                                  "steps other mini-batches would take (the numbers above are the full gradient's)."))
+        self.hint = note_label(HINT)  # (the pink dots' line only where there are pink dots)
+        side.addWidget(self.hint)
         frame(self, "Gradient descent",
               "Think of the cost C(v₁, v₂) as a valley and let a ball roll down: each step moves it by "
               "Δv = −η∇C, against the gradient. A small learning rate η crawls; a large one overshoots the "
@@ -194,6 +199,7 @@ class DescentPage(QWidget):
         self.plot.getPlotItem().setTitle(f"<span style='color:{theme.TEXT}'>{surface.title}</span>")
         self.m.setVisible(self.stochastic)
         self.data_plot.setVisible(self.stochastic)
+        self.hint.setText(HINT + (STOCHASTIC_HINT if self.stochastic else ""))
         if self.stochastic:
             self.data_points.setData(surface.x, surface.y)
         self.reset()
@@ -252,13 +258,15 @@ class DescentPage(QWidget):
         self.path.setData(path[shown, 0], path[shown, 1])
         self.ball_item.setData([v[0]], [v[1]])
         gradient = surface.gradient(v)
-        self._arrow(self.gradient_line, self.gradient_head, v, 0.25 * gradient)
-        step = -eta * gradient + (mu * self.ball.velocity if mu else 0.0)
-        self._arrow(self.step_line, self.step_head, v, step)
+        escaped = self.ball.escaped  # (it takes no more steps: no arrows, which would cross the whole map)
+        step = None if escaped else -eta * gradient + (mu * self.ball.velocity if mu else 0.0)
+        self._arrow(self.gradient_line, self.gradient_head, v, np.zeros(2) if escaped else 0.25 * gradient)
+        self._arrow(self.step_line, self.step_head, v, np.zeros(2) if escaped else step)
         self._draw_cloud(v, eta, mu)
 
         self.regime_label.setText(regime_text(descent.regime(surface, eta, mu)))
-        cost = float(surface.cost(*v)) if not self.ball.escaped else float("inf")
+        with np.errstate(over="ignore", invalid="ignore"):
+            cost = float(surface.cost(*v))  # (C where the ball is: ∞ only if it overflows)
         self.readout.setText(readout_text(len(self.ball.path) - 1, v, cost, gradient, self.last_step, step))
         if self.stochastic:
             x = np.array([-1.6, 1.6])

@@ -105,7 +105,8 @@ class OverfittingPage(QWidget):
         self.errors_plot.addItem(self.degree_line)
         errors.getViewBox().sigResized.connect(self._fit_errors)
         # its key under it too: at the smallest window no corner of so short a plot is free for a legend
-        self.errors_key = LegendKey([(self.train_errors, "on the ten points"), (self.test_errors, "on new points")])
+        self.errors_key = LegendKey([(self.train_errors, "on the ten points"), (self.test_errors, "on new points")],
+                                    note=f"(an exact fit's ≈ 0 drawn at {number(ERROR_FLOOR)})")
         view = QVBoxLayout()
         view.setSpacing(2)
         view.addWidget(self.plot, 3)

@@ -19,11 +19,13 @@ from app.principles.common import Player, button, frame, opaque, plot, steady_no
 from app.widgets.legend_key import LegendKey
 from app.widgets.page_parts import note_label
 from app.widgets.prediction import SketchPrediction
+from core.prediction import CurveGap
 from app.widgets.value_slider import ValueSlider
 from core.single_neuron import COSTS, descend, sigmoid_prime
 
 STARTS = [(0.6, 0.9), (2.0, 2.0)]  # the book's two starts: output 0.82 and 0.98
 BOOK_CROSS_ENTROPY_ETA = 0.005
+STALL_NOTE = "The cost stays flat while σ′(z) is small, then falls."  # (after a sketch from the start at 0.98)
 CAVEAT = ("Why the book's cross-entropy picture falls faster: its animation uses η = 0.005 with an update that is not "
           "the cross-entropy gradient; with the true gradient a − y at that η the neuron from (2, 2) is still at 0.78 "
           "after 300 epochs.")
@@ -179,6 +181,8 @@ class SlowdownPage(QWidget):
         self.prediction = SketchPrediction("Sketch the quadratic cost's curve over the epochs (drag on the left "
                                            "plot), then Run.", self.columns["quadratic"].plot, (0, 300))
         self.columns["quadratic"].key.add(self.prediction.curve, "your prediction")
+        self.prediction.reserve_verdict(SketchPrediction.verdict_html(CurveGap(0.123, 0.456, 123.0, True, 0.5), False,
+                                                                      "epoch", STALL_NOTE))
         side = QVBoxLayout()
         side.addWidget(self.prediction)
         side.addWidget(start_box)
@@ -242,8 +246,7 @@ class SlowdownPage(QWidget):
         if self.epoch == last and self.prediction.waiting:
             run = self.runs["quadratic"]
             self.prediction.reveal(np.arange(last + 1), run.cost, unit="epoch",
-                                   explain="The cost stays flat while σ′(z) is small, then falls."
-                                   if self.start == STARTS[1] else "")
+                                   explain=STALL_NOTE if self.start == STARTS[1] else "")
 
     @property
     def timer(self):

@@ -21,7 +21,7 @@ class SoftmaxPage(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot = plot("Softmax outputs aⱼ = e^(c zⱼ) / Σₖ e^(c zₖ)", "output neuron j", "",
-                              x_range=(0.4, 4.6), y_range=(0, 1.08))
+                              x_range=(0.4, 4.6), y_range=(0, 1.16))  # (room for the label over a bar of 1)
         self.plot.getPlotItem().getAxis("bottom").setTicks([[(j, str(j)) for j in range(1, 5)]])
         self.bars = pg.BarGraphItem(x=np.arange(1, 5), height=np.zeros(4), width=0.55, brush=theme.ACCENT, pen=None)
         self.target_bar = pg.BarGraphItem(x=[1], height=[1], width=0.62, brush=None,

@@ -147,12 +147,20 @@ class NetworkDiagram(QWidget):
                                Qt.AlignmentFlag.AlignCenter, texts[l][k])
             p.setPen(MUTED)
             if positions[l]:
-                p.drawText(QRectF(positions[l][0].x() - 80, 4, 160, 18), Qt.AlignmentFlag.AlignCenter, layer.caption)
+                p.drawText(self.caption_rect(metrics, positions[l][0].x(), layer.caption), Qt.AlignmentFlag.AlignCenter,
+                           layer.caption)
         if self.weight_caption:
             p.setPen(MUTED)
             caption = metrics.elidedText(self.weight_caption, Qt.TextElideMode.ElideRight, self.width() - 12)
             p.drawText(QRectF(6, self.height() - 20, self.width() - 12, 18), Qt.AlignmentFlag.AlignCenter, caption)
         p.end()
+
+    def caption_rect(self, metrics: QFontMetricsF, centre: float, caption: str) -> QRectF:
+        """Where a layer's caption is written: over its column, moved in from the edge it would pass
+        (the last layer's column is close to the right edge)."""
+        width = min(metrics.horizontalAdvance(caption) + 8, float(self.width()))
+        left = min(max(centre - width / 2, 0.0), self.width() - width)
+        return QRectF(left, 4, width, 18)
 
     @staticmethod
     def _tag(p: QPainter, metrics: QFontMetricsF, centre: QPointF, text: str) -> None:

@@ -25,6 +25,7 @@ from app.theme.palette import font
 from app.theme.plots import SEQUENTIAL
 
 BACKGROUND = QColor(theme.BACKGROUND)
+LABEL_CARD = QColor(*theme.rgba(theme.BACKGROUND, 210))  # under the z axis's numbers, which the surface may cross
 MAX_CELLS = 48
 LIGHT = np.array([-0.4, -0.5, 0.77])
 HEIGHT = 0.55  # the top of the colour scale, in box units (the base is 1 × 1)
@@ -212,7 +213,7 @@ class SurfaceView(QWidget):
             if labels:
                 self._text(p, QRectF(x0 - TICK - 3 - 60, y - 8, 60, 16),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                           numbers.number(lo + fraction * (hi - lo)))
+                           numbers.number(lo + fraction * (hi - lo)), backed=True)
             else:
                 p.drawLine(QPointF(x0 - TICK, y), QPointF(x0, y))
         if labels:
@@ -222,10 +223,18 @@ class SurfaceView(QWidget):
     def _label(self, p: QPainter, centre: np.ndarray, text: str) -> None:
         self._text(p, QRectF(float(centre[0]) - 20, float(centre[1]) - 8, 40, 16), Qt.AlignmentFlag.AlignCenter, text)
 
-    def _text(self, p: QPainter, rect: QRectF, align, text: str) -> None:
-        """Draw ``text`` in ``rect``, and keep where (``labels``)."""
+    def _text(self, p: QPainter, rect: QRectF, align, text: str, backed: bool = False) -> None:
+        """Draw ``text`` in ``rect``, and keep where (``labels``); ``backed``: on a card of the
+        background's colour, for a number drawn over the surface (the z axis's, at its far corner)."""
+        bounds = p.boundingRect(rect, align, text)
+        if backed:
+            pen = p.pen()
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(LABEL_CARD)
+            p.drawRoundedRect(bounds.adjusted(-2, 0, 2, 0), 3, 3)
+            p.setPen(pen)
         p.drawText(rect, align, text)
-        self.labels.append((text, p.boundingRect(rect, align, text)))
+        self.labels.append((text, bounds))
 
     # --- turning with the mouse --------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:

@@ -4,8 +4,9 @@ up and down, a prediction sketched anywhere, curves that move while they animate
 
 Each entry is the item's own mark in its colour — ━━ a line, ╍╍ a dashed one, ● points — and its
 name; an item that is hidden has no entry (the key follows its visibility). The text wraps when the
-row is narrow, so it is never cut, and the key keeps the height it has had at its width (a
-``SteadyLabel``), so that the plot beside it does not change size as entries come and go.
+row is narrow, so it is never cut, and the key is as tall as all its entries would be at its width
+(a ``SteadyLabel`` with that reserve), so that the plot beside it does not change size as entries come
+and go.
 """
 from __future__ import annotations
 
@@ -52,21 +53,33 @@ class LegendKey(SteadyLabel):
         self.entries.append((item, name))
         if hasattr(item, "visibleChanged"):
             item.visibleChanged.connect(self.refresh)
+        self._reserve_all()
         self.refresh()
 
     def set_note(self, note: str) -> None:
         if note != self.note:
             self.note = note
+            self._reserve_all()
             self.refresh()
+
+    def _html(self, entries) -> str:
+        shown = [entry_html(*mark(item), name) for item, name in entries]
+        if self.note:
+            shown.append(f"<span style='white-space:nowrap'>{self.note}</span>")
+        return GAP.join(shown)
+
+    def _reserve_all(self) -> None:
+        """Room for every entry, shown or not, with every note it has had: an item or a note that
+        appears (a sketch begun) moves no plot, nor one that goes."""
+        html = self._html(self.entries)
+        if html not in self.reserve:
+            self.set_reserve(*self.reserve, html)
 
     def names(self) -> list[str]:
         """The names of the entries shown (their items visible)."""
         return [name for item, name in self.entries if item.isVisible()]
 
     def refresh(self) -> None:
-        shown = [entry_html(*mark(item), name) for item, name in self.entries if item.isVisible()]
-        if self.note:
-            shown.append(f"<span style='white-space:nowrap'>{self.note}</span>")
-        html = GAP.join(shown)
+        html = self._html([(item, name) for item, name in self.entries if item.isVisible()])
         if html != self.text():
             self.setText(html)

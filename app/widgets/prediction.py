@@ -10,15 +10,19 @@ al., CHI 2017). Every prediction is optional: "Skip" hides the question until th
 
 Both are small panels with the question, the means to answer, Commit and Skip, and a verdict line.
 ``state`` is "open", "committed", "revealed" or "skipped"; ``committed`` and ``skipped`` are signals.
+``reserve_verdict(...)`` keeps room for the verdicts to come, so that nothing around the panel moves when
+one appears (a reveal comes during a run, under the plots that draw it).
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
+                               QWidget)
 
-from app import theme
+from app import numbers, theme
+from app.widgets.steady_label import SteadyLabel
 from core.prediction import curve_gap, ratio_gap
 
 
@@ -47,9 +51,7 @@ class _PredictionPanel(QFrame):
         self.skip_button.setToolTip("No prediction this time")
         self.again_button = QPushButton("Predict again")
         self.again_button.setToolTip("Clear the verdict and make a new prediction")
-        self.verdict = QLabel("")
-        self.verdict.setWordWrap(True)
-        self.verdict.setTextFormat(Qt.TextFormat.RichText)
+        self.verdict = SteadyLabel("")  # (as tall as the verdicts it is told to expect, once told)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.commit_button)
@@ -67,7 +69,11 @@ class _PredictionPanel(QFrame):
             line = QHBoxLayout()
             line.addLayout(text, 1)
             line.addLayout(self.answer_row)
-            line.addLayout(buttons)
+            holder = QWidget()  # (as wide for Commit and Skip as for Predict again: the question keeps its lines)
+            holder.setLayout(buttons)
+            open_width = self.commit_button.sizeHint().width() + self.skip_button.sizeHint().width() + buttons.spacing()
+            holder.setMinimumWidth(max(open_width, self.again_button.sizeHint().width()))
+            line.addWidget(holder)
             layout.addLayout(line)
         else:
             layout.addWidget(self.title)
@@ -114,9 +120,14 @@ class _PredictionPanel(QFrame):
         self._set_verdict(html)
         self._show_state()
 
+    def reserve_verdict(self, *html: str) -> None:
+        """Keep room for verdicts as long as these (while a prediction is open, committed or revealed)."""
+        self.verdict.set_reserve(*html)
+        self._set_verdict(self.verdict.text())
+
     def _set_verdict(self, html: str) -> None:
         self.verdict.setText(html)
-        self.verdict.setVisible(bool(html))
+        self.verdict.setVisible(bool(html) or (bool(self.verdict.reserve) and self.state != "skipped"))
 
     def _show_state(self) -> None:
         open_ = self.state == "open"
@@ -191,18 +202,23 @@ class ChoicePrediction(_PredictionPanel):
         """Show the right answer (and the true ratio) beside the committed one, and the gap."""
         if self.state != "committed":
             return
-        picked = self.picked
+        guess = self.estimate.value() if ratio is not None and self.estimate is not None else None
+        self._revealed(self.verdict_html(self.picked, truth, ratio, guess, explain))
+
+    def verdict_html(self, picked: int, truth: int, ratio: float | None = None, guess: float | None = None,
+                     explain: str = "") -> str:
+        """The verdict on ``picked`` (and the estimate ``guess``) when the truth is ``truth`` (and
+        ``ratio``), in the app's number format."""
         parts = [_good(f"Right: {self.options[truth]}.") if picked == truth else
                  _off(f"You said {self.options[picked]}; it is {self.options[truth]}.")]
-        if ratio is not None and self.estimate is not None:
-            guess = self.estimate.value()
+        if ratio is not None and guess is not None:
             off = ratio_gap(guess, ratio)
-            words = f"×{ratio:.3g} (you said ×{guess:.3g}"
+            words = f"×{numbers.number(ratio, 3)} (you said ×{numbers.number(guess, 3)}"
             parts.append(_good(words + ", close).") if off < 1.5 else
-                         _off(words + f": {off:.2g} times {'too high' if guess > ratio else 'too low'})."))
+                         _off(words + f": {numbers.number(off, 2)} times {'too high' if guess > ratio else 'too low'})."))
         if explain:
             parts.append(f"<span style='color:{theme.TEXT}'>{explain}</span>")
-        self._revealed(" ".join(parts))
+        return " ".join(parts)
 
 
 class _SketchFilter(QObject):
@@ -327,16 +343,22 @@ class SketchPrediction(_PredictionPanel):
             return
         sx, sy = self.sketch()
         gap = curve_gap(sx, sy, x, y)
-        where = f"{gap.at:.0f}" if abs(gap.at) >= 10 else f"{gap.at:.2g}"
+        self._revealed(self.verdict_html(gap, gap.mean < 0.1 * max(np.ptp(y), 1e-12), unit, explain))
+
+    @staticmethod
+    def verdict_html(gap, close: bool, unit: str = "", explain: str = "") -> str:
+        """The verdict on a sketch ``gap`` (:func:`core.prediction.curve_gap`), in the app's number format."""
+        where = numbers.number(gap.at, 3) if abs(gap.at) >= 10 else numbers.number(gap.at, 2)
         side = "higher" if gap.truth_higher else "lower"
-        html = (f"Your sketch is {gap.mean:.3g} off on average; the largest gap, {gap.worst:.3g}, is at "
-                f"{unit}{' ' if unit else ''}{where}, where the truth is {side} than you drew.")
+        html = (f"Your sketch is {numbers.number(gap.mean, 3)} off on average; the largest gap, "
+                f"{numbers.number(gap.worst, 3)}, is at {unit}{' ' if unit else ''}{where}, where the truth is {side} "
+                f"than you drew.")
         if gap.covered < 0.9:
-            html += f" (You drew {gap.covered:.0%} of the range.)"
-        verdict = _good(html) if gap.mean < 0.1 * max(np.ptp(y), 1e-12) else _off(html)
-        self._revealed(verdict + (f" <span style='color:{theme.TEXT}'>{explain}</span>" if explain else ""))
+            html += f" (You drew {numbers.percent(gap.covered, 0)} of the range.)"
+        return (_good(html) if close else _off(html)) + (f" <span style='color:{theme.TEXT}'>{explain}</span>"
+                                                         if explain else "")
 
     def _show_state(self) -> None:
         super()._show_state()
-        if hasattr(self, "curve"):
-            self.curve.setVisible(self.state in ("open", "committed", "revealed"))
+        if hasattr(self, "curve"):  # (shown, and named in a key, once there is a sketch)
+            self.curve.setVisible(self.state in ("open", "committed", "revealed") and self.ready_to_commit())

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from app import numbers
 from app.gradients.tab import GradientsTab
+from app.layout_audit.pages import settle
 from app.state import AppState
 
 
@@ -31,6 +33,9 @@ def test_the_prediction_follows_the_depth_and_is_revealed_by_the_run(qtbot, page
     page.epochs.setValue(3)
     prediction.choice.setCurrentIndex(1)  # hidden layer 1
     prediction.estimate.setValue(4.0)
+    qtbot.waitUntil(lambda: page.initial is not None and page._initial_worker is None, timeout=30_000)
+    settle(page)  # (the bars at initialisation in, and their table)
+    height = page.curve_plot.height()
     qtbot.mouseClick(prediction.commit_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(page.run_finished, timeout=60_000):
         qtbot.mouseClick(page.buttons.run_button, Qt.MouseButton.LeftButton)
@@ -39,7 +44,10 @@ def test_the_prediction_follows_the_depth_and_is_revealed_by_the_run(qtbot, page
     assert int(np.argmax(start)) == 2  # the layer next to the output learns fastest
     text = prediction.verdict.text()
     ratio = start.max() / start.min()
-    assert "You said hidden layer 1; it is hidden layer 3" in text and f"×{ratio:.3g}" in text
+    assert "You said hidden layer 1; it is hidden layer 3" in text and f"×{numbers.number(ratio, 3)}" in text
+    # the verdict came (during the run), and the caption: room was kept for both, so the plots kept still
+    settle(page)
+    assert page.caption.text() and page.curve_plot.height() == height
 
 
 def test_skipping_leaves_the_experiment_alone(qtbot, page):

@@ -96,6 +96,10 @@ def test_experiment_runs_off_the_gui_thread_and_draws_one_curve_per_layer(qtbot,
     net = page.network()  # the trained weights, rebuilt from the worker's snapshot
     assert net is not None and net.sizes == [784, 30, 30, 30, 10]
     assert not np.allclose(net.layers[0].params["w"], fresh.layers[0].params["w"])
+    page.depth.setValue(5)  # between runs: the last run's curves go, and what was said of them too
+    assert len(page.curves) == 5 and all(len(curve_y(c)) == 0 for c in page.curves)
+    assert page.caption.text() == "" and "Done" not in page.status.text()
+    assert page.network().sizes == [784, 30, 30, 30, 10]  # (its network stays, for the Why page)
 
 
 def test_experiment_pauses_and_stops(qtbot, tab):
@@ -178,6 +182,10 @@ def test_exploding_chain_multiplies_by_25_per_layer(qtbot, tab):
     assert page.w.value() == 1.0 and "vanishes" in page.caption.text()
     QTest.mouseClick(page.saturated_button, LEFT)
     assert not page.zero_z.isChecked() and "saturate" in page.caption.text()
+    # the bars fill the plot: its top is just above the highest (3.7×10⁻⁴⁴), not at 10²⁰ with 10⁰ in view
+    heights = np.asarray(page.bars.opts["y0"]) + np.asarray(page.bars.opts["height"])
+    low, high = page.bars_plot.getPlotItem().vb.viewRange()[1]
+    assert heights.max() < high < heights.max() + 0.4 * (high - low)
     QTest.mouseClick(page.book_button, LEFT)
     np.testing.assert_allclose(page.result["grad_b"][0] / page.result["grad_b"][-1], 25.0 ** 4)
 
@@ -307,7 +315,8 @@ def test_fixes_stop(qtbot, tab):
     qtbot.waitUntil(lambda: len(page.last_epoch) and page.last_epoch.min() >= 1, timeout=30_000)
     with qtbot.waitSignal(page.run_finished, timeout=30_000) as finished:
         QTest.mouseClick(page.buttons.stop_button, LEFT)
-    assert finished.args == ["stopped"] and page.worker is None and page.status.text() == "Stopped."
+    assert finished.args == ["stopped"] and page.worker is None
+    assert page.status.text().startswith(f"Stopped after {page.last_epoch.min():,} epochs, in ")
     assert page.last_epoch.max() < 10_000 and page.buttons.run_button.text() == "Run the comparison"
     shown = [len(curve_y(first)) for first, _ in page.curves]
     assert min(shown) >= 2  # every network's curve kept what it had reached

@@ -95,3 +95,35 @@ def test_why_reads_right_for_every_network(qtbot, page, networks, kind):
         assert page.sp_bound.label.format == "ReLU′ is 0 or 1"
         assert not page.w_quarter.isVisible()  # the sigmoid's 1/4 means nothing here
         assert any("carrying the error" in text for _, text in entries)
+
+
+@pytest.mark.parametrize("activation, init, size", [("sigmoid", "large", (1024 - 300, 640 - 130)),
+                                                    ("relu", "he", (1280 - 300, 800 - 130))])
+def test_the_factors_guide_labels_lie_on_no_violin_and_speak_of_the_networks_activation(
+        qtbot, page, gradients_tab, activation, init, size):
+    """The label of the line at 1 sat on the violins that reach it (ReLU, He), the sigmoid's ¼ on the
+    violins above ¼ (N(0, 1)) and on the line at 1 in a short plot; a sigmoid's caption spoke of ReLUs."""
+    from app.layout_audit.plot_rules import plot_violations
+
+    gradients_tab.resize(*size)  # (the tab's share of a window of that size)
+    page.set_source("fresh")
+    page.depth.setValue(6)
+    page.activation.setCurrentIndex(page.activation.findData(activation))
+    page.init.setCurrentIndex(page.init.findData(init))
+    page.refresh()
+    qtbot.waitUntil(lambda: page._worker is None and page.cause is not None and len(page.cause.labels) == 6
+                    and set(page.cause.activations) == {activation}, timeout=60_000)
+    qtbot.wait(50)  # (the plots laid out at the new size)
+    assert not plot_violations([page.w_plot]), plot_violations([page.w_plot])
+    if activation == "sigmoid":
+        assert page.w_quarter.isVisible() and "ReLU" not in page.caption.text()
+
+
+def test_one_hidden_layers_bound_is_drawn_where_the_legend_names_it(qtbot, page, networks):
+    """With the book's 784-30-10 the (1/4)ᵏ bound was a line through one point: listed, not drawn."""
+    analyse(qtbot, page, networks["sigmoid"])
+    entries = legend_entries(page.path_plot)
+    assert any("ᵏ" in text for _, text in entries)
+    x, y = page.path_bound.getData()
+    assert len(x) == 2 and x[1] - x[0] > 0 and np.allclose(page.path_bound.yData, 0.25)  # a short dash across layer 1
+    assert not data_outside_view(page.path_plot), data_outside_view(page.path_plot)

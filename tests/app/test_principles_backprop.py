@@ -193,3 +193,22 @@ def test_the_selected_weights_label_lies_on_no_edge_and_no_card(page, size, size
         assert not any(_segment_meets(p, q, box) for p, q in edges), selected
         cards = [diagram.card(layer, j) for layer, n in enumerate(diagram.sizes()) for j in range(n)]
         assert not any(card.intersects(box) for card in cards), selected
+
+
+def test_the_largest_network_fits_the_page_at_the_smallest_window(page, qtbot):
+    """4-5-4 in the room the page has in a 1024×640 window: the cards of a column do not overlap (five
+    hidden cards used to cover each other's δ), each card's lines are a whole line of text high, and the
+    four input and target boxes are not squeezed below the width their numbers need."""
+    page.resize(834, 470)
+    for name, n in zip(("inputs", "hidden", "outputs"), (4, 5, 4)):
+        page.size_boxes[name].setValue(n)
+    page.go(len(page.steps) - 1)
+    qtbot.waitUntil(lambda: page.diagram.height() >= page.diagram.minimumHeight())
+    diagram = page.diagram
+    assert diagram.line_height() >= diagram._font_line()
+    for layer, n in enumerate(diagram.sizes()):
+        cards = [diagram.card(layer, j) for j in range(n)]
+        assert all(not a.intersects(b) for a, b in zip(cards, cards[1:])), layer
+        assert all(0 <= c.top() and c.bottom() <= diagram.height() for c in cards), layer
+    for box in page.x_boxes + page.y_boxes:
+        assert box.width() >= box.minimumSizeHint().width(), box.value()

@@ -97,6 +97,19 @@ def test_run_steps_off_a_timer_until_the_ball_escapes(tab, qtbot):
     assert page.timer.isActive() and page.run_button.text() == "Pause"
     qtbot.waitUntil(lambda: not page.timer.isActive(), timeout=10_000)
     assert page.ball.escaped and "escaped" in page.readout.text()
+    # C where it is, not ∞ (v is a finite point), and no arrow from the far-off ball across the map
+    cost = page.surface.cost(*page.ball.position)
+    assert np.isfinite(cost) and numbers.number(cost, 4) in page.readout.text() and "∞" not in page.readout.text()
+    assert not page.step_line.isVisible() and not page.gradient_line.isVisible()
+
+
+def test_the_hint_names_the_pink_dots_only_where_there_are_some(tab):
+    page = tab.descent
+    assert "ink dots" not in page.hint.text()
+    page.set_surface("regression")
+    assert "Pink dots" in page.hint.text() and len(page.cloud.getData()[0]) > 0
+    page.set_surface("valley")
+    assert "ink dots" not in page.hint.text() and len(page.cloud.getData()[0]) == 0
 
 
 def test_momentum_gets_further_down_the_valley(tab):
@@ -296,10 +309,16 @@ def test_the_slowdowns_keys_name_what_is_drawn_and_no_legend_covers_a_curve(tab,
     page = tab.slowdown
     quadratic, cross = page.columns["quadratic"], page.columns["cross-entropy"]
     assert quadratic.plot.getPlotItem().legend is None and cross.plot.getPlotItem().legend is None
-    assert quadratic.key.names() == ["cost C", "output a", "your prediction"]
+    assert quadratic.key.names() == ["cost C", "output a"]  # no sketch yet, none named
     assert cross.key.names() == ["cost C", "output a"]
+    height = quadratic.key.height()
+    page.prediction.add_point(QPointF(0.0, 0.4), start=True)
+    page.prediction.add_point(QPointF(100.0, 0.3))
+    assert quadratic.key.names() == ["cost C", "output a", "your prediction"]
+    QApplication.processEvents()
+    assert quadratic.key.height() == height  # (room was kept for it: the plot does not move)
     qtbot.mouseClick(page.prediction.skip_button, Qt.MouseButton.LeftButton)
-    assert quadratic.key.names() == ["cost C", "output a"]  # no sketch drawn, none named
+    assert quadratic.key.names() == ["cost C", "output a"]  # the sketch gone, its name too
 
 
 def test_the_wild_polynomial_is_cut_at_the_plots_edge_and_marked(tab):

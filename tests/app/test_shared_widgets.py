@@ -53,11 +53,9 @@ def test_the_legend_key_marks_each_item_as_drawn_and_follows_its_visibility(qtbo
     assert "output" in key.text() and "a note" not in key.text()
 
 
-def test_a_steady_label_keeps_its_height_as_its_text_changes_and_starts_again_at_a_new_width(qtbot):
-    from app.widgets.steady_label import SteadyLabel
-
-    long = " ".join(["a rather long read-out line"] * 6)
-    label = SteadyLabel("short", reserve=["one<br>two<br>three"])
+def shown_above_a_widget(qtbot, label, width: int, height: int) -> tuple[QWidget, QWidget]:
+    """``label`` at the top of a shown column ``width`` × ``height``, a 20-px widget under it (whose
+    y says whether the label changed height), then a stretch: (the column, the widget)."""
     column = QWidget()
     layout = QVBoxLayout(column)
     layout.addWidget(label)
@@ -66,9 +64,39 @@ def test_a_steady_label_keeps_its_height_as_its_text_changes_and_starts_again_at
     layout.addWidget(below)
     layout.addStretch(1)
     qtbot.addWidget(column)
-    column.resize(200, 400)
+    column.resize(width, height)
     column.show()
     qtbot.waitExposed(column)
+    return column, below
+
+
+def test_a_legend_key_keeps_room_for_hidden_entries_and_for_a_note_that_comes_and_goes(qtbot):
+    """At a width where the entries wrap, neither an entry shown nor a note it has had cleared and set
+    again moves what lies under the key (a plot beside it would jump as a sketch begins or a polynomial
+    leaves the plot)."""
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    curves = [widget.plot([0, 1], [0, k], pen=pg.mkPen(theme.SERIES[k], width=2)) for k in range(4)]
+    curves[3].hide()
+    note = "▲▼ where a curve leaves the plot"
+    key = LegendKey([(c, f"a curve named {k}") for k, c in enumerate(curves)], note=note)
+    key.set_note("")
+    column, below = shown_above_a_widget(qtbot, key, 220, 300)
+    settle(column)  # (the key laid out at its width)
+    at = below.y()
+    for change in (lambda: curves[3].show(), lambda: key.set_note(note), lambda: key.set_note(""),
+                   lambda: curves[3].hide()):
+        change()
+        settle(column)
+        assert below.y() == at
+
+
+def test_a_steady_label_keeps_its_height_as_its_text_changes_and_starts_again_at_a_new_width(qtbot):
+    from app.widgets.steady_label import SteadyLabel
+
+    long = " ".join(["a rather long read-out line"] * 6)
+    label = SteadyLabel("short", reserve=["one<br>two<br>three"])
+    column, below = shown_above_a_widget(qtbot, label, 200, 400)
     three_lines = label.height()
     assert three_lines >= 3 * label.fontMetrics().lineSpacing()  # the reserve's three lines, for "short"
     at = below.y()

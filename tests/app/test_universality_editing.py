@@ -201,6 +201,31 @@ def test_the_score_plot_shows_the_marker_at_100_bumps_whole(tab, qtbot):
     assert rect.left() + half <= page.n_plot.mapToScene(point).x() <= rect.right() - half
 
 
+
+def test_the_score_plot_shows_a_perfect_score_whole_and_keeps_success_off_the_markers(tab, qtbot):
+    """A drawn target fitted at N = 100 scores 0: its marker sat half under the plot's floor; and
+    'Success! ≤ 0.40' lay on your marker when it was near 0.40 at the right end."""
+    from app.layout_audit.plot_rules import plot_violations
+    from app.universality.challenge_page import N_RANGE
+
+    page = show(tab, 2, qtbot)
+    page.drawn = u.DrawnCurve.from_target(page.target)
+    page.target = page.drawn
+    page._target_changed_internal(autorange=True)
+    page.set_bumps(100)
+    page.auto_fit()
+    assert page.score() == pytest.approx(0.0, abs=1e-9)
+    assert not plot_violations([page.n_plot]), plot_violations([page.n_plot])
+    heights = page.heights.copy()
+    page.set_heights(heights + 0.38 * np.sign(np.sin(np.arange(100))))  # a score near 0.40, at N = 100
+    assert 0.3 < page.score() < 0.5
+    assert not plot_violations([page.n_plot]), plot_violations([page.n_plot])
+    for _ in range(3):  # (the label once pushed the x range wider on every redraw)
+        page.set_heights(page.heights)
+    low, high = page.n_plot.getPlotItem().getViewBox().viewRange()[0]
+    assert N_RANGE[0] - 0.1 < low <= N_RANGE[0] and N_RANGE[1] <= high < N_RANGE[1] + 0.1
+
+
 def test_surfaces_have_upright_walls_and_axes(qtbot):
     xs = coordinates_with_jumps([0.3, 0.6])
     assert {0.295, 0.305, 0.595, 0.605} <= {round(float(x), 3) for x in xs}
@@ -224,6 +249,19 @@ def test_surfaces_have_upright_walls_and_axes(qtbot):
     view.set_data(z * 4 - 2, (-2.0, 2.0), xs, ys)
     view.grab()
     assert {"−2", "2"} <= {text for text, _ in view.labels}  # the z axis's scale is the data's
+    # the z axis's numbers, drawn over the surface where it crosses them (a plateau at the top of the
+    # scale lies over its middle one), sit on a dark card
+    from PySide6.QtGui import QColor
+
+    from app import theme
+    view.set_data(np.full_like(z, 2.0), (-2.0, 2.0), xs, ys)
+    image = view.grab().toImage()
+    background = QColor(theme.BACKGROUND)
+    z_numbers = view.labels[-4:-1]  # (painted last: its three numbers, then its name)
+    assert [text for text, _ in z_numbers] == ["−2", "0", "2"]
+    for text, rect in z_numbers:
+        beside = image.pixelColor(int(rect.left()) - 1, int(rect.center().y()))  # (on the card, off the text)
+        assert abs(beside.red() - background.red()) + abs(beside.green() - background.green()) < 100, text
     with pytest.raises(ValueError):
         view.set_data(z, (0.0, 1.0), xs[:-1], ys)
 

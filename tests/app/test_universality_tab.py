@@ -465,3 +465,20 @@ def test_a_2d_target_outside_0_1_is_clipped_and_said_so(tab, qtbot):
     assert landed.args[0]["outside"] == pytest.approx(0.5)
     assert page.target_box.note.isVisible() and "on 50% of the square" in page.target_box.note.text()
     assert landed.args[0]["f"].max() == 1.0
+
+
+@pytest.mark.parametrize("width", [240, 330, 480])
+def test_the_diagrams_layer_captions_lie_inside_it(qtbot, width):
+    """'neuron σ(wx + b)' over the last column was cut at the diagram's right edge in a narrow window."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from app.universality import diagram
+
+    view = diagram.NetworkDiagram()
+    qtbot.addWidget(view)
+    view.set_network(*diagram.one_neuron(8.0, -4.0))
+    view.resize(width, 200)
+    metrics = QFontMetricsF(QFont(view.font()))
+    for centre, caption in ((12.0, "input"), (width - 30.0, "neuron σ(wx + b)")):
+        rect = view.caption_rect(metrics, centre, caption)
+        assert 0 <= rect.left() and rect.right() <= width and rect.width() >= metrics.horizontalAdvance(caption)
