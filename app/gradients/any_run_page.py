@@ -4,7 +4,7 @@ training, one point per mini-batch, from ``AppState.batch_gradients``.
 A payload costs the same early and late in a run (``benchmarks/bench_gui_stalls.py --only any_run``):
 the values are smoothed and gathered as they come (:class:`app.gradients.series.GrowingSeries`: a
 curve of at most a few thousand points shows every spike), the axes change only when the data
-outgrow them (to the next 1, 2 or 5 × 10ᵏ mini-batches, to whole decades) and are blitted from a
+outgrow them (to the next 1, 1.5, 2, 3, 4, 5, 6 or 8 × 10ᵏ mini-batches, to whole decades) and are blitted from a
 cache in between, and the curves, many short noisy segments, are drawn without antialiasing."""
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ class AnyRunPage(Page):
         self.redrawn.emit()
 
     def _fit_ranges(self) -> None:
-        """Every point in view: x from the run's first mini-batch to the next 1, 2 or 5 × 10ᵏ past its
+        """Every point in view: x from the run's first mini-batch to the next of ``NICE`` × 10ᵏ past its
         last, y over whole decades; changed only when the data outgrow them (a new range redraws the
         axes, which are otherwise blitted)."""
         steps = self.steps
@@ -184,8 +184,11 @@ class AnyRunPage(Page):
                 item.setYRange(*y[name], padding=0.02)
 
 
+NICE = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)  # the x axis ends at one of these × 10ᵏ: never more than a third empty
+
+
 def nice_ceiling(value: float) -> float:
-    """The least 1, 2 or 5 × 10ᵏ that is at least ``value`` (at least 10)."""
+    """The least of ``NICE`` × 10ᵏ that is at least ``value`` (at least 10)."""
     value = max(value, 10.0)
     decade = 10.0 ** np.floor(np.log10(value))
-    return next(m * decade for m in (1, 2, 5, 10) if m * decade >= value * (1 - 1e-12))
+    return next(m * decade for m in NICE if m * decade >= value * (1 - 1e-12))
