@@ -143,7 +143,7 @@ class ExperimentPage(Page):
             self.buttons.set_state("idle")
             self.status.setText(theme.coloured(str(exc), theme.ERROR))
             return
-        self.net_shape = (depth, width)
+        self.net_shape, self.weights = (depth, width), None  # (the last run's weights fit another shape)
         self._set_layers(depth)
         for curve in self.curves:
             curve.setData([], [])
