@@ -116,9 +116,13 @@ class Job(QThread):
         QTimer.singleShot(0, self._let_go)
 
     def _let_go(self) -> None:
+        # A relay is a child of the owner: it would stay as long as the owner. Handed to Python, it goes
+        # with its last reference (the list's, or a call of its own still under way). Not deleteLater():
+        # if letting go of the relays lets go of the owner too (its last reference was in a callback),
+        # PySide deletes the owner, and a relay deleted later, after it, crashes the process.
         for relay in self._relays:
             if isValid(relay):
-                relay.deleteLater()  # (a child of the owner: it would stay as long as the owner)
+                relay.setParent(None)
         self._relays.clear()
         _live.discard(self)
 

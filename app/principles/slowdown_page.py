@@ -12,11 +12,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QRadioButton,
-                               QSizePolicy, QSlider, QVBoxLayout, QWidget)
+                               QSlider, QVBoxLayout, QWidget)
 
 from app import numbers, theme
 from app.principles.common import Player, button, frame, opaque, plot, steady_note, strong
 from app.widgets.legend_key import LegendKey
+from app.widgets.live_text import LiveText
 from app.widgets.page_parts import note_label
 from app.widgets.prediction import SketchPrediction
 from app.widgets.value_slider import ValueSlider
@@ -87,14 +88,11 @@ class _CostColumn:
         self.prime_curve = self.prime_plot.plot(pen=pg.mkPen(theme.TEXT, width=1.5), name="σ′(z)")
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(theme.WARNING), pen=None)
         self.prime_plot.addItem(self.marker)
-        self.readout = QLabel()
-        self.readout.setTextFormat(Qt.TextFormat.PlainText)  # cheaper to lay out 60 times a second
-        self.readout.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_SMALL}px;")
-        self.readout.ensurePolished()
-        # four short lines, of a fixed height, whose length never sets the column's width: no relayout
-        # per frame, and nothing beside it moves as the numbers change
-        self.readout.setFixedHeight(4 * self.readout.fontMetrics().lineSpacing() + 4)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # four short lines that never ask the window to lay itself out again (a QLabel's new text does,
+        # and at 60 frames a second that repainted the whole window every frame); never narrower than
+        # its longest line, and nothing beside it moves as the numbers change
+        self.readout = LiveText(lines=4, background=theme.BACKGROUND, pixels=theme.FONT_SMALL, plain=True,
+                                family=theme.MONOSPACE)
         self.readout.setMinimumWidth(self.readout.fontMetrics().horizontalAdvance(READOUT_RESERVE))
         self.widget = QWidget()
         grid = QGridLayout(self.widget)

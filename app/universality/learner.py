@@ -62,6 +62,8 @@ class Learner(QObject):
         self._worker: jobs.Loop | None = None
         self._measures: ResponsiveRun | None = None
         self._latest: dict | None = None  # the newest report, not drawn yet
+        self._deliver_timer = QTimer(self, singleShot=True, interval=0)  # (goes with this object)
+        self._deliver_timer.timeout.connect(self._deliver)
 
     @property
     def running(self) -> bool:
@@ -94,9 +96,9 @@ class Learner(QObject):
     def _received(self, snapshot: dict) -> None:
         """Keep the newest report; it is drawn on a later turn of the event loop, once, however many
         arrived meanwhile (a GUI slower than the reports never works through a backlog)."""
-        if self._latest is None:
-            QTimer.singleShot(0, self._deliver)
         self._latest = snapshot
+        if not self._deliver_timer.isActive():
+            self._deliver_timer.start()
 
     def _deliver(self) -> None:
         snapshot, self._latest = self._latest, None
@@ -112,6 +114,7 @@ class Learner(QObject):
             self._measures.hold_frame()
 
     def _finished(self, worker: jobs.Loop, reason: str) -> None:
+        self._deliver_timer.stop()
         self._deliver()  # the last report first
         self._worker = self._measures = None
         exc = worker.exception

@@ -83,6 +83,21 @@ def test_what_undoes_a_jobs_set_up_runs_when_it_ends_even_cancelled_or_orphaned(
     assert sorted(ended) == [("cancelled", threading.get_ident()), ("orphaned", threading.get_ident())]
 
 
+def test_an_owner_whose_last_reference_was_a_callback_goes_with_its_job(qtbot):
+    """Letting go of a finished job drops its callbacks; when one held the last reference to the
+    owner, the owner is deleted then, with the callbacks' relays (which crashed the process when they
+    were deleted later, after it)."""
+    answers = []
+    for _ in range(30):
+        owner = QObject()  # held by nothing but the callbacks below
+        job = id(jobs.call(lambda: 1, done=lambda r, owner=owner: answers.append((r, owner.objectName())),
+                           ended=lambda owner=owner: owner.objectName(), owner=owner))  # (no reference kept)
+        del owner
+        qtbot.waitUntil(lambda: job not in map(id, jobs._live), timeout=WAIT)
+    qtbot.wait(10)  # (the events that follow, delivered)
+    assert answers == [(1, "")] * 30
+
+
 def test_shutdown_cancels_and_waits_for_the_jobs_of_one_owner(qtbot):
     window, other = QObject(), QObject()
     child = QObject(window)

@@ -14,7 +14,7 @@ from app.pacing import GIL_SWITCH_INTERVAL
 from app.universality.challenge_page import X
 from app.universality.learner import REPORT_INTERVAL, Learner, report
 from core import universality as u
-from tests.app.test_universality_tab import finish_background_work, show, tab  # noqa: F401 (the fixture)
+from tests.app.test_universality_tab import show, tab  # noqa: F401 (tab: the fixture)
 
 CACHED = pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
 
