@@ -5,7 +5,8 @@ A payload costs the same early and late in a run (``benchmarks/bench_gui_stalls.
 the values are smoothed and gathered as they come (:class:`app.gradients.series.GrowingSeries`: a
 curve of at most a few thousand points shows every spike), the axes change only when the data
 outgrow them (to the next 1, 1.5, 2, 3, 4, 5, 6 or 8 × 10ᵏ mini-batches, to whole decades) and are blitted from a
-cache in between, and the curves, many short noisy segments, are drawn without antialiasing."""
+cache in between, and the curves, many short noisy segments, are drawn one pixel wide without
+antialiasing."""
 from __future__ import annotations
 
 import numpy as np
@@ -134,8 +135,9 @@ class AnyRunPage(Page):
             for curve in curves:
                 item.removeItem(curve)
             curves.clear()
-            for i, label in enumerate(labels):  # (without antialiasing: thousands of short noisy segments)
-                curves.append(item.plot([], [], pen=pg.mkPen(plots.color(i), width=1.5), antialias=False,
+            for i, label in enumerate(labels):  # thousands of short noisy segments: one pixel wide, not
+                # antialiased (Qt's fast path: ~5× faster than 1.5 px, ~80× than antialiased)
+                curves.append(item.plot([], [], pen=pg.mkPen(plots.color(i), width=1), antialias=False,
                                         name=f"{i + 1}: {label}"))
         self.layer_list.setText("<br>".join(f"<span style='color:{plots.color(i)}'>■</span> {i + 1}: {label}"
                                             for i, label in enumerate(labels)))
