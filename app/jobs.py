@@ -75,6 +75,7 @@ class Job(QThread):
         self.owner = owner
         self.cancelled = False
         self._relays: list[_Relay] = []
+        self._at_end: list[Callable[[], Any]] = []
         self.finished.connect(self._ended)  # (before any ``on(job.finished, ...)``: it runs first)
 
     def on(self, signal, callback: Callable[..., Any]) -> Job:
@@ -83,6 +84,13 @@ class Job(QThread):
         relay = _Relay(self, callback)
         signal.connect(relay.deliver)
         self._relays.append(relay)
+        return self
+
+    def when_ended(self, callback: Callable[[], Any]) -> Job:
+        """Run ``callback()`` on the GUI thread once the thread has ended, even if the job was cancelled
+        or its owner deleted: to undo what was set up for the job (it must not use the owner); returns
+        the job."""
+        self._at_end.append(callback)
         return self
 
     def start(self, *args) -> None:
@@ -100,14 +108,21 @@ class Job(QThread):
 
     def _ended(self) -> None:
         self.wait()  # (``finished`` is emitted just before the thread returns)
+        for callback in self._at_end:
+            callback()
+        self._at_end.clear()
         # let go of it on a later turn, once what it sent has been delivered (not inside the delivery
         # of its own signal)
         QTimer.singleShot(0, self._let_go)
 
     def _let_go(self) -> None:
+        # A relay is a child of the owner: it would stay as long as the owner. Handed to Python, it goes
+        # with its last reference (the list's, or a call of its own still under way). Not deleteLater():
+        # if letting go of the relays lets go of the owner too (its last reference was in a callback),
+        # PySide deletes the owner, and a relay deleted later, after it, crashes the process.
         for relay in self._relays:
             if isValid(relay):
-                relay.deleteLater()  # (a child of the owner: it would stay as long as the owner)
+                relay.setParent(None)
         self._relays.clear()
         _live.discard(self)
 

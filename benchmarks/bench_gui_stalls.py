@@ -11,7 +11,10 @@ The whole app (``MainWindow``, 1280×800, the bundled network, MNIST) runs one s
 - ``train``: the Train tab training ``ch1`` (50,000 images), every live view on;
 - ``experiment``: Gradients → Vanishing gradient, the book's experiment running;
 - ``fixes``: Gradients → Fixes, the six networks training side by side;
-- ``learn``: Universality → the challenge's Learn;
+- ``any_run``: the Train tab training ``ch1`` as in ``train``, with Gradients → Any run in front (the
+  per-mini-batch gradients it sends, drawn as they come);
+- ``learn``: Universality → the challenge's Learn (N = 5 bumps, the page's default);
+- ``learn100``: the same with N = 100 bumps (200 hidden neurons, the most the page allows);
 - ``principles``: every animation of the Principles tab playing in turn (when the app has that tab).
 
 A 1 ms ``QTimer`` (precise) ticks all along. A stall is the gap between two ticks less 1 ms: how long
@@ -51,7 +54,7 @@ from benchmarks.bench_gui_training import run_queue_wait  # noqa: E402
 if _PLATFORM is None:
     os.environ.pop("QT_QPA_PLATFORM", None)  # main() decides
 
-SCENARIOS = ("draw", "train", "experiment", "fixes", "learn", "principles")
+SCENARIOS = ("draw", "train", "any_run", "experiment", "fixes", "learn", "learn100", "principles")
 TICK_MS = 1
 STROKE_MS = 8  # between two mouse moves while drawing (a mouse sampled at 125 Hz)
 
@@ -213,16 +216,26 @@ class Bench:
         return self.measure("draw", hand.start, hand.stop)
 
     def train(self) -> Stalls:
+        tab = self._train_ch1()
+        return self.measure("train", lambda: self._start(tab), tab.session.stop)
+
+    def any_run(self) -> Stalls:
+        tab = self._train_ch1()
+        self.tab("Gradients").show_page("any_run")
+        return self.measure("any_run", lambda: self._start(tab), tab.session.stop)
+
+    def _train_ch1(self):
+        """The Train tab, set to train ``ch1`` on 50,000 images for longer than any scenario lasts."""
         tab = self.tab("Train")
         tab.form.set_training_images(50_000)
         tab.form.select_preset("ch1")
         tab.form.set_field("epochs", "60")
+        return tab
 
-        def begin():
-            if not tab.start():
-                raise RuntimeError(f"the Train tab did not start: {tab.form.errors}")
-
-        return self.measure("train", begin, tab.session.stop)
+    @staticmethod
+    def _start(tab) -> None:
+        if not tab.start():
+            raise RuntimeError(f"the Train tab did not start: {tab.form.errors}")
 
     def gradients(self, key: str):
         tab = self.tab("Gradients")
@@ -238,13 +251,17 @@ class Bench:
         page = self.gradients("fixes")
         return self.measure("fixes", page.start, lambda: page.worker and page.worker.stop())
 
-    def learn(self) -> Stalls:
+    def learn(self, bumps: int = 5, name: str = "learn") -> Stalls:
         tab = self.tab("Universality")
         index = next(i for i, cls in enumerate(tab.PAGE_CLASSES) if cls.__name__ == "ChallengePage")
         tab.show_section(index)
         page = tab.page(index)
+        page.n_spin.setValue(bumps)
         page.steps_spin.setValue(page.steps_spin.maximum())
-        return self.measure("learn", page.learn, page.stop_learning)
+        return self.measure(name, page.learn, page.stop_learning)
+
+    def learn100(self) -> Stalls:
+        return self.learn(100, "learn100")
 
     def principles(self) -> Stalls | None:
         """Every section of the Principles tab with an animation (a page with a ``player``), playing

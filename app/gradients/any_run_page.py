@@ -1,5 +1,12 @@
 """Any run: the per-layer gradient sizes ‖∂C/∂bˡ‖ and ‖∂C/∂wˡ‖ of whatever the Train tab is
-training, one point per mini-batch, from ``AppState.batch_gradients``."""
+training, one point per mini-batch, from ``AppState.batch_gradients``.
+
+A payload costs the same early and late in a run (``benchmarks/bench_gui_stalls.py --only any_run``):
+the values are smoothed and gathered as they come (:class:`app.gradients.series.GrowingSeries`: a
+curve of at most a few thousand points shows every spike), the axes change only when the data
+outgrow them (to the next 1, 1.5, 2, 3, 4, 5, 6 or 8 × 10ᵏ mini-batches, to whole decades) and are blitted from a
+cache in between, and the curves, many short noisy segments, are drawn one pixel wide without
+antialiasing."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +17,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from app import theme
 from app.gradients import plots
 from app.gradients.page import Page
-from app.theme.plots import plot_widget
+from app.gradients.series import GrowingSeries
+from app.theme.plots import cache_axes, plot_widget
 from app.widgets.spin_boxes import int_spin
 
 EXPLANATION = (
@@ -20,7 +28,6 @@ EXPLANATION = (
     "Curves far apart mean the layers learn at very different speeds."
 )
 NO_RUN = theme.coloured("No run yet.", theme.MUTED)
-MAX_POINTS = 200_000  # per run: older mini-batches are dropped beyond this
 
 
 class AnyRunPage(Page):
@@ -33,10 +40,9 @@ class AnyRunPage(Page):
         self.state = state
         self.run = ""
         self.labels: list[str] = []
-        self.steps = np.zeros(0)
-        self.delta = np.zeros((0, 0))
-        self.w = np.zeros((0, 0))
+        self.delta_series, self.w_series = GrowingSeries(0), GrowingSeries(0)
         self._stale = False
+        self._ranges: tuple | None = None  # (x range, y range) the plots show
 
         panel = self.panel
         self.run_label = panel.status_label()
@@ -53,9 +59,7 @@ class AnyRunPage(Page):
         self.w_plot = plot_widget("‖∂C/∂wˡ‖ per mini-batch", "mini-batch", "‖∂C/∂w‖", log_y=True)
         self.w_plot.getPlotItem().setXLink(self.delta_plot.getPlotItem())
         for plot in (self.delta_plot, self.w_plot):
-            item = plot.getPlotItem()
-            item.setClipToView(True)
-            item.setDownsampling(auto=True, mode="peak")
+            cache_axes(plot.getPlotItem())
         self.delta_curves: list[pg.PlotDataItem] = []
         self.w_curves: list[pg.PlotDataItem] = []
         self.empty_note = QLabel("Nothing trained yet: start a run in the Train tab and its gradients appear here.")
@@ -66,21 +70,27 @@ class AnyRunPage(Page):
         self.view_layout.addWidget(self.w_plot, 1)
 
         state.batch_gradients.connect(self.add)
-        self.smooth.valueChanged.connect(self._redraw)
+        self.smooth.valueChanged.connect(self._smoothing_changed)
         self.clear_button.clicked.connect(self.clear)
         self.run_label.setText(NO_RUN)
         self._show_empty_axes()
 
+    # the values as received (public for tests and scripts)
+    steps = property(lambda self: self.delta_series.steps, doc="the mini-batches received, (n,)")
+    delta = property(lambda self: self.delta_series.values, doc="‖∂C/∂bˡ‖ per mini-batch and layer, (n, layers)")
+    w = property(lambda self: self.w_series.values, doc="‖∂C/∂wˡ‖ per mini-batch and layer, (n, layers)")
+
     def _show_empty_axes(self) -> None:
         """Before a run: axes in the range gradients usually take (decades, not a log axis's 2…9 ticks
         over 1…10), which follow the data once it comes."""
+        self._ranges = None
         for plot in (self.delta_plot, self.w_plot):
             plot.getPlotItem().getAxis("left").setTicks(None)  # pyqtgraph's own decades, not the last run's
             plot.getPlotItem().setRange(xRange=(0, 100), yRange=(-4, 1), padding=0)
 
     def clear(self) -> None:
         self.run, self.labels = "", []
-        self.steps, self.delta, self.w = np.zeros(0), np.zeros((0, 0)), np.zeros((0, 0))
+        self.delta_series, self.w_series = GrowingSeries(0), GrowingSeries(0)
         self._set_layers([])
         self.empty_note.setVisible(True)
         self.run_label.setText(NO_RUN)
@@ -100,14 +110,12 @@ class AnyRunPage(Page):
             return
         if run != self.run or labels != self.labels:
             self.run, self.labels = run, labels
-            self.steps, self.delta, self.w = steps, delta, w
+            self.delta_series = GrowingSeries(len(labels), self.smooth.value())
+            self.w_series = GrowingSeries(len(labels), self.smooth.value())
             self._set_layers(labels)
-            for plot in (self.delta_plot, self.w_plot):
-                plot.getPlotItem().enableAutoRange()
-        else:
-            self.steps = np.concatenate([self.steps, steps])[-MAX_POINTS:]
-            self.delta = np.concatenate([self.delta, delta])[-MAX_POINTS:]
-            self.w = np.concatenate([self.w, w])[-MAX_POINTS:]
+            self._ranges = None
+        self.delta_series.extend(steps, delta)
+        self.w_series.extend(steps, w)
         self.empty_note.setVisible(False)
         self.run_label.setText(f"Run: <b>{run}</b>")
         if self.isVisible():
@@ -127,28 +135,25 @@ class AnyRunPage(Page):
             for curve in curves:
                 item.removeItem(curve)
             curves.clear()
-            for i, label in enumerate(labels):
-                curves.append(item.plot([], [], pen=pg.mkPen(plots.color(i), width=1.5), name=f"{i + 1}: {label}"))
+            for i, label in enumerate(labels):  # thousands of short noisy segments: one pixel wide, not
+                # antialiased (Qt's fast path: ~5× faster than 1.5 px, ~80× than antialiased)
+                curves.append(item.plot([], [], pen=pg.mkPen(plots.color(i), width=1), antialias=False,
+                                        name=f"{i + 1}: {label}"))
         self.layer_list.setText("<br>".join(f"<span style='color:{plots.color(i)}'>■</span> {i + 1}: {label}"
                                             for i, label in enumerate(labels)))
 
-    def _smoothed(self, values: np.ndarray) -> np.ndarray:
-        """Trailing moving average over the smoothing window (shorter at the start), O(n)."""
-        k = min(self.smooth.value(), len(values))
-        if k <= 1:
-            return values
-        sums = np.cumsum(np.concatenate([[0.0], values]))
-        counts = np.minimum(np.arange(1, len(values) + 1), k)
-        return (sums[1:] - sums[np.arange(1, len(values) + 1) - counts]) / counts
+    def _smoothing_changed(self, window: int) -> None:
+        for series in (self.delta_series, self.w_series):
+            series.set_window(window)
+        self._redraw()
 
     def _redraw(self) -> None:
-        if len(self.steps) == 0:
+        if len(self.delta_series) == 0:
             return
-        for values, curves, plot in ((self.delta, self.delta_curves, self.delta_plot),
-                                     (self.w, self.w_curves, self.w_plot)):
-            shown = [plots.finite_positive(self._smoothed(values[:, layer])) for layer in range(len(curves))]
-            for curve, y in zip(curves, shown):
-                curve.setData(self.steps, y, connect="finite")
+        for series, curves in ((self.delta_series, self.delta_curves), (self.w_series, self.w_curves)):
+            for layer, curve in enumerate(curves):
+                curve.setData(*series.drawn(layer), connect="finite")
+        self._fit_ranges()
         last = self.delta[-1]
         if len(last) > 1 and np.isfinite(last).all():
             ref = len(last) - 2 if len(last) > 2 else len(last) - 1  # the last hidden layer (or the output)
@@ -157,3 +162,35 @@ class AnyRunPage(Page):
                                      f"{plots.value_text(last[0] / last[ref])} × that of layer {ref + 1} "
                                      f"({self.labels[ref]}).")
         self.redrawn.emit()
+
+    def _fit_ranges(self) -> None:
+        """Every point in view: x from the run's first mini-batch to the next of ``NICE`` × 10ᵏ past its
+        last, y over whole decades; changed only when the data outgrow them (a new range redraws the
+        axes, which are otherwise blitted)."""
+        steps = self.steps
+        first = float(steps[0]) - 1 if steps[0] <= 1 else float(steps[0])
+        x = (first, first + nice_ceiling(float(steps[-1]) - first))
+        y = {}
+        for name, series in (("delta", self.delta_series), ("w", self.w_series)):
+            if np.isfinite(series.low):
+                low, high = np.floor(np.log10(series.low)), np.ceil(np.log10(series.high))
+                y[name] = (low, max(high, low + 1))
+        ranges = (x, y)
+        if ranges == self._ranges:
+            return
+        self._ranges = ranges
+        for name, plot in (("delta", self.delta_plot), ("w", self.w_plot)):
+            item = plot.getPlotItem()
+            item.setXRange(*x, padding=0.01)
+            if name in y:
+                item.setYRange(*y[name], padding=0.02)
+
+
+NICE = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)  # the x axis ends at one of these × 10ᵏ: never more than a third empty
+
+
+def nice_ceiling(value: float) -> float:
+    """The least of ``NICE`` × 10ᵏ that is at least ``value`` (at least 10)."""
+    value = max(value, 10.0)
+    decade = 10.0 ** np.floor(np.log10(value))
+    return next(m * decade for m in NICE if m * decade >= value * (1 - 1e-12))

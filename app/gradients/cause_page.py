@@ -29,6 +29,7 @@ EXPLANATION = (
 
 W_MARGIN = -0.2  # where the factors' x axis begins: room left of the first violin (at 1 ± 0.38) for ¼'s label
 W_FLOOR = -5.0  # log10 of the factors' axis's bottom: smaller factors (and 0) are drawn there
+FOLLOW_MS = 1000  # a network that changes (a run goes on) is analysed again at most this often
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 SOURCES = [
@@ -130,8 +131,10 @@ class CausePage(Page):
         self.view_layout.addWidget(self.path_plot, 1)
         self.caption = self.add_caption()
 
-        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer = QTimer(self, singleShot=True, interval=150)  # (restarted while a setting changes)
         self._timer.timeout.connect(self.refresh)
+        self._follow_timer = QTimer(self, singleShot=True, interval=FOLLOW_MS)  # (never restarted: a run
+        self._follow_timer.timeout.connect(self.refresh)                       # reports more often)
         self.source.currentIndexChanged.connect(self._source_changed)
         for box in (self.depth, self.seed, self.images):
             box.valueChanged.connect(self._timer.start)
@@ -154,8 +157,9 @@ class CausePage(Page):
         self._timer.start()
 
     def _follow(self, key: str) -> None:
-        if self.source.currentData() == key and self.isVisible():
-            self._timer.start()
+        """The network of source ``key`` changed: analyse it again (soon, not at every change)."""
+        if self.source.currentData() == key and self.isVisible() and not self._follow_timer.isActive():
+            self._follow_timer.start()
 
     def network(self) -> tuple[Network | None, str]:
         """The network to analyse and a line saying which it is (or why there is none)."""
@@ -169,8 +173,10 @@ class CausePage(Page):
             return net, f"{net.describe()}, initialised with seed {self.seed.value()}"
         if key == "experiment":
             net = self.experiment.network() if self.experiment is not None else None
+            if net is None and self.experiment is not None and self.experiment.running:
+                return None, "The experiment has just started: its network shows here after its first epoch."
             if net is None:
-                return None, "Run the book's experiment first (first sub-tab)."
+                return None, "Run the book's experiment first (first sub-tab): its network shows here."
             epoch = max(self.experiment.last_epoch, 0)
             return net, f"the book experiment's {net.describe()} after {epoch:,} epochs"
         if key == "training":
@@ -185,17 +191,18 @@ class CausePage(Page):
 
     # --- analysis ----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Analyse the chosen network in the background (at most one analysis at a time)."""
+        """Analyse the chosen network in the background (at most one analysis at a time); with none
+        to analyse, show nothing and say why."""
+        net, what = self.network()
+        if net is None:
+            self._show_nothing(what)
+            return
         if self._worker is not None:
             self._again = True
             return
-        net, what = self.network()
-        if net is None:
-            self.status.setText(what)
-            return
         self.status.setText(f"Analysing {what}…")
         when_data_ready(self.state, lambda data: self._analyse(net, what, data),
-                        lambda m: self.status.setText(f"Cannot load MNIST: {m}"))
+                        lambda m: self._show_nothing(f"Cannot load MNIST: {m}"))
 
     def _analyse(self, net: Network, what: str, data) -> None:
         if self._closed:
@@ -205,12 +212,13 @@ class CausePage(Page):
             return
         n = self.images.value()
         if int(np.prod(net.input_shape)) != 784:
-            self.status.setText(f"{what} does not read 28×28 images.")
+            self._show_nothing(f"{what} does not read 28×28 images.")
             return
+        key = self.source.currentData()
         self._worker = jobs.call(
             vanishing.explain, net, data.train.images[:n], data.train.labels[:n], owner=self,
-            done=lambda cause: self._show(cause, what), ended=self._finished,
-            failed=lambda exc: self.status.setText(f"Cannot analyse {what}: {type(exc).__name__}: {exc}"))
+            done=lambda cause: self._show(cause, what, key), ended=self._finished,
+            failed=lambda exc: self._show_nothing(f"Cannot analyse {what}: {type(exc).__name__}: {exc}"))
 
     def _finished(self) -> None:
         self._worker = None
@@ -218,7 +226,10 @@ class CausePage(Page):
             self._again = False
             self.refresh()
 
-    def _show(self, cause: vanishing.Cause, what: str) -> None:
+    def _show(self, cause: vanishing.Cause, what: str, key: str) -> None:
+        """Draw an analysis of the network of source ``key`` (unless another source was chosen since)."""
+        if key != self.source.currentData():
+            return
         self.cause = cause
         n = len(cause.labels)
         names = layer_ticks(cause.labels)
@@ -227,15 +238,38 @@ class CausePage(Page):
             item.getAxis("bottom").setTicks([[(float(i + 1), name) for i, name in enumerate(names)]])
             item.setXRange(W_MARGIN if plot is self.w_plot else 0.4, n + 0.6, padding=0)
         symbol = prime_symbol(cause.activations)
-        set_title(self.sp_plot.getPlotItem(), f"{symbol}(zˡ) over examples and units")
-        set_title(self.w_plot.getPlotItem(), f"BP2's factors |wˡ⁺¹ {symbol}(zˡ)|")
-        set_axis_label(self.sp_plot.getPlotItem(), "left", f"{symbol}(z)")
-        set_axis_label(self.w_plot.getPlotItem(), "left", f"|w {symbol}(z)|")
+        self._titles(symbol)
         self._draw_histograms(cause, symbol)
         self._draw_paths(cause)
         self.caption.setText(caption(cause, symbol))
         self.status.setText(f"Showing {what}.")
         self.updated.emit()
+
+    def _show_nothing(self, message: str) -> None:
+        """No analysis to show (no network, or one this page cannot read): empty plots, no legend, no
+        caption but ``message``, and the same message beside the controls."""
+        self.cause = None
+        self._titles("f′")
+        for violins in (self.sp_violins, self.w_violins):
+            violins.set([], [], 0.0, 1.0)
+        for item in (self.path_median, self.path_lo, self.path_hi, self.path_measured, self.path_bound):
+            item.setData([], [])
+        self.path_whiskers.setData(x=np.zeros(0), y=np.zeros(0), top=np.zeros(0), bottom=np.zeros(0))
+        self.path_band.setVisible(False)  # (a band between two empty curves keeps its last shape)
+        self.path_plot.getPlotItem().legend.clear()
+        for plot in (self.sp_plot, self.w_plot, self.path_plot):
+            plot.getPlotItem().getAxis("bottom").setTicks([[]])
+        for line in (self.sp_bound, self.w_quarter):
+            line.setVisible(False)
+        self.caption.setText(theme.coloured(message, theme.MUTED))
+        self.status.setText(message)
+
+    def _titles(self, symbol: str) -> None:
+        """Plot titles and axis labels with the activation's derivative: σ′, tanh′, ReLU′ or f′."""
+        set_title(self.sp_plot.getPlotItem(), f"{symbol}(zˡ) over examples and units")
+        set_title(self.w_plot.getPlotItem(), f"BP2's factors |wˡ⁺¹ {symbol}(zˡ)|")
+        set_axis_label(self.sp_plot.getPlotItem(), "left", f"{symbol}(z)")
+        set_axis_label(self.w_plot.getPlotItem(), "left", f"|w {symbol}(z)|")
 
     def _draw_histograms(self, cause: vanishing.Cause, symbol: str) -> None:
         n = len(cause.sigma_prime)
@@ -243,6 +277,7 @@ class CausePage(Page):
         self.sp_violins.set(x, cause.sigma_prime, 0.0, cause.bound * 1.02)
         self.sp_bound.setValue(cause.bound)
         self.sp_bound.label.setFormat(bound_text(cause.activations, cause.bound, symbol))
+        self.sp_bound.setVisible(True)
         # the dots of values at 0 whole, and room above the bound for its label (over no violin)
         self.sp_plot.getPlotItem().setYRange(-0.06 * cause.bound, cause.bound * 1.22, padding=0)
         self.w_quarter.setVisible(cause.bound == 0.25)  # the sigmoid's largest factor when |w| ≤ 1
@@ -275,6 +310,7 @@ class CausePage(Page):
         self.path_measured.setData(x, measured, connect="finite")
         q = cause.path_quantiles
         covered = ~np.isnan(q[1]) if q is not None else np.zeros(hidden, bool)
+        self.path_band.setVisible(bool(covered.any()))
         if covered.any():
             xs = x[covered]
             self.path_median.setData(xs, q[1, covered])

@@ -16,7 +16,7 @@ from app.gradients.controls import RunButtons
 from app.gradients.data import start_with_data, when_data_ready
 from app.gradients.page import Page
 from app.gradients.speed_prediction import SpeedPrediction
-from app.theme.plots import decade_ticks, plot_widget
+from app.theme.plots import cache_axes, decade_ticks, plot_widget
 from app.widgets.spin_boxes import int_spin, real_spin
 from core import vanishing
 from core.network import Network
@@ -84,6 +84,7 @@ class ExperimentPage(Page):
                                     legend="top-left")
         self.curves: list[pg.PlotDataItem] = []
         self.fit_curves = plots.FittedView(self.curve_plot.getPlotItem(), x=False, keep=True)
+        cache_axes(self.curve_plot.getPlotItem())  # (redrawn ten times a second while it trains: axes blitted)
         bars = self.bar_plot.getPlotItem()
         self.our_bars = plots.LogBars(bars, plots.color(0), "ours: mean of the seeds (±1 sd)", width=0.33)
         self.book_bars = plots.LogBars(bars, theme.REFERENCE, "the book (one network)", width=0.33, fill_alpha=230)
@@ -144,7 +145,7 @@ class ExperimentPage(Page):
             self.buttons.set_state("idle")
             self.status.setText(theme.coloured(str(exc), theme.ERROR))
             return
-        self.net_shape = (depth, width)
+        self.net_shape, self.weights = (depth, width), None  # (the last run's weights fit another shape)
         self._set_layers(depth)
         for curve in self.curves:
             curve.setData([], [])

@@ -12,11 +12,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QRadioButton,
-                               QSizePolicy, QSlider, QVBoxLayout, QWidget)
+                               QSlider, QVBoxLayout, QWidget)
 
 from app import numbers, theme
+from app.theme.plots import cache_rendering
 from app.principles.common import Player, button, frame, opaque, plot, steady_note, strong
 from app.widgets.legend_key import LegendKey
+from app.widgets.live_text import LiveText
 from app.widgets.page_parts import note_label
 from app.widgets.prediction import SketchPrediction
 from core.prediction import CurveGap
@@ -29,6 +31,7 @@ STALL_NOTE = "The cost stays flat while σ′(z) is small, then falls."  # (afte
 CAVEAT = ("Why the book's cross-entropy picture falls faster: its animation uses η = 0.005 with an update that is not "
           "the cross-entropy gradient; with the true gradient a − y at that η the neuron from (2, 2) is still at 0.78 "
           "after 300 epochs.")
+FRAME_MS, EPOCHS_PER_FRAME = 33, 2  # 300 epochs in 5 s, at 30 frames a second (each redraws six plots)
 Z_LEAST = 6.0  # σ′(z) is drawn over z = −6…6, or twice, four times… that when the run's z goes further
 BARS_LEAST = 2.5  # the bars' axis: ±2.5, or twice, four times… that when w or b go further
 
@@ -87,16 +90,14 @@ class _CostColumn:
         self.prime_plot.setToolTip("σ′(z) = σ(z)(1 − σ(z)), at most ¼: the factor the quadratic cost's gradient "
                                    "carries (equation 55)")
         self.prime_curve = self.prime_plot.plot(pen=pg.mkPen(theme.TEXT, width=1.5), name="σ′(z)")
+        cache_rendering(self.prime_curve)  # (still while the marker moves along it)
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(theme.WARNING), pen=None)
         self.prime_plot.addItem(self.marker)
-        self.readout = QLabel()
-        self.readout.setTextFormat(Qt.TextFormat.PlainText)  # cheaper to lay out 60 times a second
-        self.readout.setStyleSheet(f"color: {theme.TEXT}; font-family: {theme.MONOSPACE}; font-size: {theme.FONT_SMALL}px;")
-        self.readout.ensurePolished()
-        # four short lines, of a fixed height, whose length never sets the column's width: no relayout
-        # per frame, and nothing beside it moves as the numbers change
-        self.readout.setFixedHeight(4 * self.readout.fontMetrics().lineSpacing() + 4)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # four short lines that never ask the window to lay itself out again (a QLabel's new text does,
+        # and at 60 frames a second that repainted the whole window every frame); never narrower than
+        # its longest line, and nothing beside it moves as the numbers change
+        self.readout = LiveText(lines=4, background=theme.BACKGROUND, pixels=theme.FONT_SMALL, plain=True,
+                                family=theme.MONOSPACE)
         self.readout.setMinimumWidth(self.readout.fontMetrics().horizontalAdvance(READOUT_RESERVE))
         self.widget = QWidget()
         grid = QGridLayout(self.widget)
@@ -169,7 +170,7 @@ class SlowdownPage(QWidget):
         self.book_eta = QCheckBox(f"the book's η = {BOOK_CROSS_ENTROPY_ETA} for cross-entropy")
         self.book_eta.setToolTip("the η of the book's cross-entropy animation (chapter 3)")
         self.epochs = ValueSlider("epochs", 10, 1000, 300, 0, tooltip="steps of gradient descent (the book: 300)")
-        self.run_button = button("Run", "Animate the epochs, one a frame", primary=True)
+        self.run_button = button("Run", "Animate the epochs, 60 a second", primary=True)
         self.reset_button = button("Reset", "Back to epoch 0: the book's start")
         self.scrub = QSlider(Qt.Orientation.Horizontal)
         self.scrub.setToolTip("the epoch shown: w, b and a after that many steps of w → w − η ∂C/∂w (chapter 1, "
@@ -204,7 +205,7 @@ class SlowdownPage(QWidget):
         self.eta.valueChanged.connect(lambda _: self.recompute())
         self.epochs.valueChanged.connect(lambda _: self.recompute())
         self.book_eta.toggled.connect(lambda _: self.recompute())
-        self.player = Player(self.run_button, 16, self._tick, at_end=self._at_end,  # one epoch a frame: 300 in 5 s
+        self.player = Player(self.run_button, FRAME_MS, self._tick, at_end=self._at_end,
                              restart=lambda: self.show_epoch(0))
         self.reset_button.clicked.connect(lambda: self.show_epoch(0))
         self.scrub.valueChanged.connect(self.show_epoch)
@@ -257,7 +258,7 @@ class SlowdownPage(QWidget):
 
     def _tick(self) -> None:
         last = len(self.runs["quadratic"].w) - 1
-        self.show_epoch(min(self.epoch + 1, last))
+        self.show_epoch(min(self.epoch + EPOCHS_PER_FRAME, last))
         if self.epoch >= last:
             self.player.stop()
 

@@ -202,3 +202,15 @@ def cache_axes(plot: pg.PlotItem) -> None:
     blit, not a redraw of every tick label (the cache is renewed when the range changes)."""
     for name in ("left", "bottom", "right", "top"):
         plot.getAxis(name).setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def cache_rendering(*items: pg.GraphicsObject) -> None:
+    """Keep each item's rendering as a pixmap (a curve's line and symbols, for a ``PlotDataItem``):
+    for items that stay put while others in the same plot are redrawn many times a second, each
+    repaint of the plot then blits them instead of drawing them again (the cache is renewed when the
+    item changes or the view's scale does)."""
+    mode = pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
+    for item in items:
+        parts = (item.curve, item.scatter) if isinstance(item, pg.PlotDataItem) else (item,)
+        for part in parts:
+            part.setCacheMode(mode)

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QSplitter)
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter
 
 from app import numbers, theme
-from app.theme.plots import set_title
+from app.pacing import JOB_GAP_MS
+from app.theme.plots import cache_axes, cache_rendering, set_title
 from app.universality.challenge_gestures import BumpGestures, DrawGestures, DrawingCue
 from app.universality.controls import ScoreBadge
+from app.universality.learn_box import LEARN_INTRO, LearnBox, progress_text
 from app.universality.learner import Learner
 from app.universality.page import SectionPage, group
 from app.universality.plotting import ACCENT, BEST, GOAL, LEARNED, NETWORK, FittedTitle, log_ticks
 from app.universality.target_box import TargetBox
 from app.widgets.gesture_plot import make_plot
-from app.widgets.page_parts import note_label
 from app.widgets.text_labels import label_item
 from core import universality as u
 
@@ -32,7 +32,6 @@ GAP = theme.WARNING  # the shaded gap between each bump and σ⁻¹∘f
 ACCENT_CUE = theme.ACCENT  # the titles while drawing is on
 N_MARKER_ROOM = 7  # pixels: half the widest marker of the score-against-N plot, with its outline
 N_RANGE = (-0.07, 2.07)  # its x range, log10 N: room for the markers at N = 1 and 100
-LEARN_INTRO = "Train the same network, 2N hidden sigmoid neurons, by gradient descent: steps and heights both move."
 
 
 class ChallengePage(SectionPage):
@@ -61,9 +60,12 @@ class ChallengePage(SectionPage):
         self.learned_scores: dict[int, float] = {}  # best learned deviation per N, current target
         self._generation = 0  # bumped whenever the target or N changes: older Learn reports are dropped
         self._learn_generation = -1
+        self._titled: tuple[bool, bool] | None = None  # (drawing, learned) the titles were set for
         self.learner = Learner(parent=self)
         self.learner.progress.connect(self._learn_progress)
         self.learner.finished.connect(self._learn_finished)
+        self._rest_timer = QTimer(self, singleShot=True, interval=JOB_GAP_MS)  # the second half of a report's drawing
+        self._rest_timer.timeout.connect(lambda: (self.learner.hold_frame(), self._draw_learned_rest()))
         self._build()
         self._target_changed_internal(autorange=True)
 
@@ -148,33 +150,9 @@ class ChallengePage(SectionPage):
                               "Success! at 0.40 or less")
 
         # learn
-        self.eta_spin = QDoubleSpinBox()
-        self.eta_spin.setRange(0.001, 10)
-        self.eta_spin.setDecimals(3)
-        self.eta_spin.setSingleStep(0.05)
-        self.eta_spin.setPrefix("η = ")
-        self.eta_spin.setToolTip("learning rate for gradient descent with momentum μ = 0.9")
-        self.steps_spin = QSpinBox()
-        self.steps_spin.setRange(10, 1_000_000)
-        self.steps_spin.setSingleStep(1000)
-        self.steps_spin.setValue(20_000)
-        self.steps_spin.setGroupSeparatorShown(True)
-        self.steps_spin.setSuffix(" steps")
-        self.learn_button = QPushButton("Learn")
-        self.learn_button.setToolTip("train the same network (2N hidden neurons: every weight and bias "
-                                     "free) by gradient descent on ½(z − σ⁻¹(f))²")
-        self.show_learned = QCheckBox("show the learned network (dashed, ▲)")
-        self.show_learned.setToolTip("the learned network's curves are dashed; ▲ marks where each of its "
-                                     "hidden neurons steps, at sⱼ = −bⱼ/wⱼ")
-        self.show_learned.setChecked(True)
-        self.learn_label = note_label(LEARN_INTRO)
-        learn = QGroupBox("Learn by gradient descent")
-        lg = QGridLayout(learn)
-        lg.addWidget(self.eta_spin, 0, 0)
-        lg.addWidget(self.steps_spin, 0, 1)
-        lg.addWidget(self.learn_button, 0, 2)
-        lg.addWidget(self.learn_label, 1, 0, 1, 3)
-        lg.addWidget(self.show_learned, 2, 0, 1, 3)
+        learn = self.learn_box = LearnBox()
+        self.eta_spin, self.steps_spin, self.learn_button = learn.eta_spin, learn.steps_spin, learn.learn_button
+        self.show_learned, self.learn_label = learn.show_learned, learn.label
 
         # best score against N, on a log axis labelled 1, 2, 5, 10, … (view coordinates: log10 N)
         self.n_plot = make_plot("", "N (number of bumps)", "deviation",  # (room for the markers at N = 1, 100)
@@ -198,6 +176,11 @@ class ChallengePage(SectionPage):
         self.n_plot.addItem(self.n_line)
         self.n_plot.getPlotItem().getViewBox().sigResized.connect(lambda *_: self._fit_n_plot(self.score()))
 
+        # Learn redraws its curves ten times a second: what stays put meanwhile is blitted
+        for plot in (top, bottom, self.n_plot):
+            cache_axes(plot.getPlotItem())
+        cache_rendering(self.bars, self.goal_curve, self.heights_curve, self.gap, self.network_curve, self.handles,
+                        self.selected_handle, self.f_curve, self.output_curve, self.best_curve)
         self.lay_out(plots, [self.target_box, bumps, self.badge, learn, (self.n_plot, 1)],
                      max_width=440)
 
@@ -400,24 +383,40 @@ class ChallengePage(SectionPage):
         self.success_label.setPos(x0 + 0.01 * (x1 - x0) if under_right else x1 - 0.01 * (x1 - x0), u.SUCCESS)
 
     def _redraw_learned(self) -> None:
+        """Draw the latest Learn snapshot (or hide it), all at once."""
+        self._draw_learned_top()
+        self._draw_learned_rest()
+
+    def _draw_learned_top(self) -> None:
+        """The learned z and its step markers on the upper plot (curves computed by the learner, off the
+        GUI thread), and whether the learned curves show at all."""
         shown = self.learned is not None and self.show_learned.isChecked()
         if shown:
-            net: u.OneHiddenLayer = self.learned["net"]
-            self.learned_z_curve.setData(X, net.z(X))
-            self.learned_output_curve.setData(X, net.output(X))
-            s = net.step_positions()
+            self.learned_z_curve.setData(X, self.learned["z"])
+            s = self.learned["step_positions"]
             s = s[(s >= 0) & (s <= 1)]
             low = self.top.getPlotItem().getViewBox().viewRange()[1][0]
             self.learned_steps.setData(s, np.full(s.size, low + 0.02 * abs(low)))
         for item in (self.learned_z_curve, self.learned_output_curve, self.learned_steps):
             item.setVisible(shown)
         self._titles(shown)
+
+    def _draw_learned_rest(self) -> None:
+        """The learned output on the lower plot, the learned scores against N and the read-out."""
+        if self.learned is not None and self.show_learned.isChecked():
+            self.learned_output_curve.setData(X, self.learned["output"])
         ns = sorted(self.learned_scores)
         self.learned_points.setData(ns, [self.learned_scores[n] for n in ns])
+        if self.learned is not None and self.learner.running:
+            self.learn_label.setText(progress_text(self.learned, 2 * self.n_bumps))
 
     def _titles(self, learned: bool) -> None:
         """Colour-coded titles serve as the legends (a legend box would sit on top of bumps); a narrow
-        plot gets the short form. While drawing is on they say what a drag does."""
+        plot gets the short form. While drawing is on they say what a drag does. (Set only when they
+        change: a new title lays its plot out again.)"""
+        if (self.drawing, learned) == self._titled:
+            return
+        self._titled = (self.drawing, learned)
         if self.drawing:
             cue = lambda *texts: [theme.coloured(t, ACCENT_CUE) for t in texts]  # noqa: E731
             self.top_title.set_variants(*cue("✎ Drawing f: drag across this plot (it draws σ⁻¹∘f)",
@@ -444,8 +443,8 @@ class ChallengePage(SectionPage):
         self._learn_generation = self._generation
         # the worker gets a target of its own: a drawn curve goes on changing here while it runs
         target = u.DrawnCurve(self.target.ys.copy()) if isinstance(self.target, u.DrawnCurve) else self.target
-        self.learner.start(target, config, self.steps_spin.value())
-        self.learn_button.setText("Stop")
+        self.learner.start(target, config, self.steps_spin.value(), X)
+        self.learn_box.show_running(True)
         self.learn_label.setText("Starting…")
 
     def stop_learning(self) -> None:
@@ -458,21 +457,23 @@ class ChallengePage(SectionPage):
             self.learn()
 
     def _learn_progress(self, snap: dict) -> None:
+        """A Learn report (at most ten a second): drawn over two turns of the event loop, the upper plot
+        at once and the rest on the next, so that no turn repaints every plot."""
         if self._learn_generation != self._generation:
             return  # a report from a run for another target or N
         self.learned = snap
         n = self.n_bumps
         self.learned_scores[n] = min(self.learned_scores.get(n, np.inf), snap["deviation"])
-        deviation = theme.coloured(f"{snap['deviation']:.3f}", LEARNED, bold=True)
-        self.learn_label.setText(f"{2 * n} hidden neurons · step {numbers.count(snap['steps'])} · "
-                                 f"cost {numbers.number(snap['cost'], 4)}<br>"
-                                 f"learned network's average deviation: {deviation}")
-        self._redraw_learned()
+        self._draw_learned_top()
+        self._rest_timer.start()
 
     def _learn_finished(self, reason: str) -> None:
-        self.learn_button.setText("Learn")
+        self._rest_timer.stop()
+        if self.learned is not None and self._learn_generation == self._generation:
+            self._draw_learned_rest()  # (what the last report left to the next turn)
+        self.learn_box.show_running(False)
         if self.learned is not None and reason in ("done", "stopped"):
-            self.learn_label.setText(self.learn_label.text() + f" ({reason})")
+            self.learn_label.setText(progress_text(self.learned, 2 * self.n_bumps) + f" ({reason})")
         elif reason not in ("done", "stopped"):
             self.learn_label.setText(theme.coloured(reason, theme.ERROR))
 

@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 
 from app import numbers, theme
 from app.gradients import plots
+from app.gradients.series import MAX_BINS
 from core import probes, vanishing
 from app.layout_audit import audit
 from tests.app import tabs as main_tabs
@@ -376,6 +377,31 @@ def test_any_run_plots_the_train_tabs_batch_gradients(qtbot, tab):
     assert "Ignored" in page.summary.text() and len(page.delta_curves) == 2
     QTest.mouseClick(page.clear_button, LEFT)
     assert page.empty_note.isVisible() and not page.delta_curves
+
+
+def test_any_run_draws_a_long_run_at_a_bounded_cost(qtbot, tab):
+    """Issue 14 (no stalls): a payload late in a long run costs what one early on does. The curves keep
+    a bounded number of points (each spike still drawn, at its mini-batch), the axes change only when
+    the data outgrow them, and every point stays in view."""
+    page = tab.any_run
+    show(qtbot, tab, page)
+    page.smooth.setValue(1)
+    rng = np.random.default_rng(0)
+    n, chunk = 30_000, 250
+    delta = np.exp(rng.normal(size=(n, 3))) * [1e-4, 1e-3, 1e-2]
+    delta[20_000, 0] = 0.5  # a spike
+    ranges = []
+    page.delta_plot.getPlotItem().vb.sigRangeChanged.connect(lambda *_: ranges.append(1))
+    for start in range(0, n, chunk):
+        steps = range(start + 1, start + chunk + 1)
+        with qtbot.waitSignal(page.redrawn, timeout=2_000):
+            tab.state.batch_gradients.emit(payload("long", steps, delta[start:start + chunk]))
+    assert len(page.steps) == n
+    x, y = page.delta_curves[0].xData, curve_y(page.delta_curves[0])
+    assert len(x) <= 4 * MAX_BINS + 2 * page.delta_series.size and y.max() == 0.5 and x[y.argmax()] == 20_001
+    assert len(ranges) <= 25, len(ranges)  # of 120 payloads: the x axis to 300, 400, 500, 600, 800, … 30,000
+    assert all(curve.curve.opts["antialias"] is False for curve in page.delta_curves)  # (noisy: no need)
+    assert not data_outside_view(page.delta_plot) and not data_outside_view(page.w_plot)
 
 
 def test_any_run_keeps_listening_while_hidden(qtbot, tab):

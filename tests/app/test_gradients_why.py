@@ -4,6 +4,8 @@ legend lists only what is drawn, the sigmoid's (1/4)ᵏ bound appears for the si
 plot's data lies inside its view."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -127,3 +129,62 @@ def test_one_hidden_layers_bound_is_drawn_where_the_legend_names_it(qtbot, page,
     x, y = page.path_bound.getData()
     assert len(x) == 2 and x[1] - x[0] > 0 and np.allclose(page.path_bound.yData, 0.25)  # a short dash across layer 1
     assert not data_outside_view(page.path_plot), data_outside_view(page.path_plot)
+
+
+# --- the truth of what is shown: nothing stale (issue 14) -------------------------------------------
+def shows_nothing(page) -> bool:
+    """No analysis on the page: no violins, no curve, no legend entry, no layer ticks, no bound line."""
+    curves = (page.path_median, page.path_lo, page.path_hi, page.path_measured, page.path_bound)
+    return (page.cause is None and not page.sp_violins.shapes and not page.w_violins.shapes
+            and all(curve.yData is None or len(curve.yData) == 0 for curve in curves)
+            and not legend_entries(page.path_plot) and not any(page_ticks(p) for p in (page.sp_plot, page.path_plot))
+            and not page.sp_bound.isVisible() and not page.path_band.isVisible() and "σ′" not in page.sp_plot.getPlotItem().titleLabel.text)
+
+
+def test_with_the_experiment_as_source_and_no_run_it_shows_nothing_and_says_why(qtbot, page):
+    with qtbot.waitSignal(page.updated, timeout=60_000):
+        page.set_source("fresh")  # (the fresh sigmoid network: drawn)
+    assert page.cause is not None and page.sp_violins.shapes
+    page.set_source("experiment")
+    qtbot.waitUntil(lambda: "Run the book's experiment first" in page.status.text(), timeout=5_000)
+    assert shows_nothing(page)
+    assert "Run the book's experiment first" in page.caption.text() and "per layer" not in page.caption.text()
+    # an analysis of another source still under way when the source changes is not drawn when it ends
+    page.set_source("fresh")
+    page.refresh()
+    assert page._worker is not None
+    page.set_source("experiment")
+    page.refresh()
+    qtbot.waitUntil(lambda: page._worker is None, timeout=60_000)
+    qtbot.wait(200)  # (the follow-up refresh of a queued request, if any)
+    assert shows_nothing(page) and "Run the book's experiment first" in page.status.text()
+
+
+def shown_epoch(page) -> int:
+    match = re.search(r"^Showing the book experiment.s .* after ([\d,]+) epochs", page.status.text())
+    return int(match.group(1).replace(",", "")) if match else -1
+
+
+def test_it_follows_the_experiments_network_as_it_trains_and_a_new_run_of_another_depth(qtbot, page,
+                                                                                        gradients_tab):
+    experiment = gradients_tab.experiment
+    experiment.depth.setValue(2)
+    experiment.images.setValue(100)
+    experiment.epochs.setValue(10_000)
+    page.set_source("experiment")
+    experiment.start()
+    qtbot.waitUntil(lambda: shown_epoch(page) >= 0, timeout=60_000)
+    first = shown_epoch(page)
+    assert len(page.cause.labels) == 2 and "σ′" in page.sp_plot.getPlotItem().titleLabel.text
+    qtbot.waitUntil(lambda: shown_epoch(page) > first, timeout=30_000)  # analysed again as it trains
+    with qtbot.waitSignal(experiment.run_finished, timeout=10_000):
+        experiment.buttons.stop_clicked.emit()
+    experiment.depth.setValue(3)  # a new run of another shape: never the old weights in the new network
+    experiment.start()
+    page.refresh()  # (before its first report is delivered)
+    assert "just started" in page.status.text() and shows_nothing(page)
+    qtbot.waitUntil(lambda: page.cause is not None and len(page.cause.labels) == 3, timeout=60_000)
+    ticks = [[label for _v, label in page_ticks(plot)] for plot in (page.sp_plot, page.w_plot, page.path_plot)]
+    assert ticks[0] == ticks[1] == ticks[2] == ["1", "2", "3"]
+    with qtbot.waitSignal(experiment.run_finished, timeout=10_000):
+        experiment.buttons.stop_clicked.emit()

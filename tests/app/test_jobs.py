@@ -66,6 +66,38 @@ def test_no_callback_reaches_a_deleted_owner_or_a_cancelled_job(qtbot):
     assert answers == [True]  # only the job nobody cancelled, whose owner is there, answered
 
 
+def test_what_undoes_a_jobs_set_up_runs_when_it_ends_even_cancelled_or_orphaned(qtbot):
+    """``when_ended`` callbacks run on the GUI thread once the thread is over, whatever became of the
+    job's owner (a deleted owner's queued slots would crash) or of the job (cancelled)."""
+    owner, ended = QObject(), []
+    orphaned = jobs.Loop(lambda: iter(lambda: time.sleep(0.001), "never"), owner=owner)
+    cancelled = jobs.Loop(lambda: iter(lambda: time.sleep(0.001), "never"))
+    for name, job in (("orphaned", orphaned), ("cancelled", cancelled)):
+        job.when_ended(lambda name=name: ended.append((name, threading.get_ident())))
+        job.start()
+    qtbot.waitUntil(lambda: orphaned.step_count > 3 and cancelled.step_count > 3, timeout=WAIT)
+    orphaned.stop()
+    owner.deleteLater()
+    cancelled.cancel()
+    qtbot.waitUntil(lambda: len(ended) == 2, timeout=WAIT)
+    assert sorted(ended) == [("cancelled", threading.get_ident()), ("orphaned", threading.get_ident())]
+
+
+def test_an_owner_whose_last_reference_was_a_callback_goes_with_its_job(qtbot):
+    """Letting go of a finished job drops its callbacks; when one held the last reference to the
+    owner, the owner is deleted then, with the callbacks' relays (which crashed the process when they
+    were deleted later, after it)."""
+    answers = []
+    for _ in range(30):
+        owner = QObject()  # held by nothing but the callbacks below
+        job = id(jobs.call(lambda: 1, done=lambda r, owner=owner: answers.append((r, owner.objectName())),
+                           ended=lambda owner=owner: owner.objectName(), owner=owner))  # (no reference kept)
+        del owner
+        qtbot.waitUntil(lambda: job not in map(id, jobs._live), timeout=WAIT)
+    qtbot.wait(10)  # (the events that follow, delivered)
+    assert answers == [(1, "")] * 30
+
+
 def test_shutdown_cancels_and_waits_for_the_jobs_of_one_owner(qtbot):
     window, other = QObject(), QObject()
     child = QObject(window)

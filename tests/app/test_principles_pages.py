@@ -6,8 +6,8 @@ import re
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import numbers
 from app.main_window import MainWindow
@@ -165,6 +165,37 @@ def test_slowdown_scrubs_and_every_view_follows(tab):
     z = run.w[120] + run.b[120]
     assert column.marker.getData()[0][0] == pytest.approx(z)
     assert f"a = {numbers.number(run.output[120])}\n" in column.readout.text()
+
+
+def test_the_slowdown_animation_never_lays_the_window_out_again(tab, qtbot):
+    """Issue 14 (no stalls): a frame of the animation changes only what it draws. Its read-outs used
+    to be QLabels, whose every new text asked the layouts from the page's columns up to the window to
+    recompute, which then repainted the whole window 60 times a second."""
+    page = tab.slowdown
+    tab.show_section(2)
+    qtbot.waitExposed(page)
+    page.show_epoch(1)
+    qtbot.wait(100)  # (laid out once, as shown)
+    requests, columns = [], [column.widget for column in page.columns.values()]
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.LayoutRequest and isinstance(obj, QWidget) and (
+                    obj is page or obj.isAncestorOf(page) or obj in columns):
+                requests.append(type(obj).__name__)
+            return False
+
+    spy = Spy()
+    QApplication.instance().installEventFilter(spy)
+    try:
+        for epoch in range(2, 30):
+            page.show_epoch(epoch)
+            qtbot.wait(1)
+    finally:
+        QApplication.instance().removeEventFilter(spy)
+    assert "SlowdownPage" not in requests and "QWidget" not in requests, requests  # (the page, its columns)
+    assert len(requests) <= 2, requests  # (four a frame before: each column, the page, the tab, …)
+    assert page.columns["quadratic"].readout.text().startswith("epoch 29,")
 
 
 def test_the_books_eta_for_cross_entropy(tab):

@@ -8,7 +8,8 @@ from PySide6.QtTest import QTest
 
 from app.state import AppState
 from app.universality.tab import UniversalityTab
-from app.universality.challenge_page import LEARN_INTRO
+from app.universality.challenge_page import LEARN_INTRO, X
+from app.universality.learner import report
 from app.widgets.page_parts import SidePanel
 from app.universality.plotting import FittedTitle, html_width
 from app.universality.target_box import DRAWN
@@ -114,7 +115,7 @@ def test_plot_titles_give_way_to_short_forms_in_a_narrow_window(tab, qtbot):
     page = show(tab, 2, qtbot)
     assert "Weighted output Σⱼ vⱼaⱼ of your bumps" in page.top_title.shown
     tab.resize(*SMALL_TAB_AREA)
-    page.learned = {"net": u.challenge_network(page.heights)}  # as after a Learn run: the titles grow
+    page.learned = report(u.challenge_network(page.heights), page.target, X)  # as after a Learn run: the titles grow
     page._redraw_learned()
     qtbot.waitUntil(lambda: "Your Σⱼ vⱼaⱼ" in page.top_title.shown)
     assert html_width(page.top_title.shown, page.top.font()) <= page.top.width() - FittedTitle.MARGIN
