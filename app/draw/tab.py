@@ -25,6 +25,7 @@ from app import jobs, numbers, theme
 from app.draw.challenge import ChallengePanel
 from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
+from app.draw.one_blas import one_blas_thread
 from app.draw.saliency import SaliencyView
 from app.draw.samples import SamplesBar
 from app.draw.smoothing import SAMPLES, SIGMA, SmoothSaliency
@@ -43,19 +44,6 @@ SLOW_MS = 120
 MODES = [("Read", "Inside the network: what it computes as it reads your digit"),
          ("Teach", "Keep digits in your handwriting and fine-tune the network on them"),
          ("Fool it", "Change a digit it reads right, in as few strokes as you can, until it reads another")]
-_BLAS = None
-
-
-def one_blas_thread():
-    """A context in which BLAS uses one thread. The Draw tab's products are tiny (one or two images):
-    waking a second BLAS thread costs more than it saves, and on a busy machine, waiting for it
-    costs tens of milliseconds."""
-    global _BLAS
-    if _BLAS is None:
-        from threadpoolctl import ThreadpoolController
-
-        _BLAS = ThreadpoolController()
-    return _BLAS.limit(limits=1, user_api="blas")
 
 
 STYLE = f"""

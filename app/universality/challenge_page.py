@@ -14,24 +14,22 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, 
 
 from app import numbers, theme
 from app.pacing import JOB_GAP_MS
-from app.theme.plots import cache_axes, cache_rendering, set_title
+from app.theme.plots import cache_axes, cache_rendering
 from app.universality.challenge_gestures import BumpGestures, DrawGestures, DrawingCue
 from app.universality.controls import ScoreBadge
 from app.universality.learn_box import LEARN_INTRO, LearnBox, progress_text
 from app.universality.learner import Learner
 from app.universality.page import SectionPage, group
-from app.universality.plotting import ACCENT, BEST, GOAL, LEARNED, NETWORK, FittedTitle, log_ticks
+from app.universality.plotting import ACCENT, GOAL, LEARNED, NETWORK, FittedTitle
+from app.universality.score_plot import ScorePlot
 from app.universality.target_box import TargetBox
 from app.widgets.gesture_plot import make_plot
-from app.widgets.text_labels import label_item
 from core import universality as u
 
 X = np.linspace(0, 1, 1001)
 DEFAULT_BUMPS = 5
 GAP = theme.WARNING  # the shaded gap between each bump and σ⁻¹∘f
 ACCENT_CUE = theme.ACCENT  # the titles while drawing is on
-N_MARKER_ROOM = 7  # pixels: half the widest marker of the score-against-N plot, with its outline
-N_RANGE = (-0.07, 2.07)  # its x range, log10 N: room for the markers at N = 1 and 100
 
 
 class ChallengePage(SectionPage):
@@ -154,26 +152,13 @@ class ChallengePage(SectionPage):
         self.eta_spin, self.steps_spin, self.learn_button = learn.eta_spin, learn.steps_spin, learn.learn_button
         self.show_learned, self.learn_label = learn.show_learned, learn.label
 
-        # best score against N, on a log axis labelled 1, 2, 5, 10, … (view coordinates: log10 N)
-        self.n_plot = make_plot("", "N (number of bumps)", "deviation",  # (room for the markers at N = 1, 100)
-                                x_range=N_RANGE, y_range=(0, 1.2))
-        set_title(self.n_plot.getPlotItem(), f"Score vs N: {theme.coloured('best heights', BEST)} · "
-                                             f"{theme.coloured('● learned', LEARNED)} · {theme.coloured('■ yours', NETWORK)}")
-        self.n_plot.getPlotItem().setLogMode(x=True)
-        log_ticks(self.n_plot)
-        self.n_plot.setMinimumHeight(100)  # (with the rest of the column, fits a 1024×700 window unscrolled)
+        # best score against N
+        self.score_plot = ScorePlot()
+        self.n_plot, self.best_curve, self.success_label = (self.score_plot.plot, self.score_plot.best_curve,
+                                                            self.score_plot.success_label)
+        self.learned_points, self.yours_point, self.n_line = (self.score_plot.learned_points,
+                                                              self.score_plot.yours_point, self.score_plot.n_line)
         self.ns = np.arange(1, u.MAX_BUMPS + 1)
-        self.best_curve = self.n_plot.plot(pen=pg.mkPen(BEST, width=2), name="best")
-        self.n_plot.addItem(pg.InfiniteLine(pos=u.SUCCESS, angle=0, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DotLine)))
-        self.success_label = success = label_item("Success! ≤ 0.40", theme.MUTED, anchor=(0, 1), size=theme.FONT_SMALL)
-        success.setPos(1.38, u.SUCCESS)
-        self.n_plot.addItem(success, ignoreBounds=True)  # (where it goes follows the range, not the reverse)
-        self.learned_points = self.n_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=LEARNED,
-                                               symbolPen=None, name="learned")
-        self.yours_point = self.n_plot.plot(pen=None, symbol="s", symbolSize=10, symbolBrush=NETWORK,
-                                            symbolPen=theme.BRIGHT, name="yours")
-        self.n_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.BORDER_STRONG))
-        self.n_plot.addItem(self.n_line)
         self.n_plot.getPlotItem().getViewBox().sigResized.connect(lambda *_: self._fit_n_plot(self.score()))
 
         # Learn redraws its curves ten times a second: what stays put meanwhile is blitted
@@ -346,41 +331,7 @@ class ChallengePage(SectionPage):
         self.learn_label.setText(LEARN_INTRO)
 
     def _fit_n_plot(self, score: float) -> None:
-        """Show the best-score curve and your score (up to 3), resizing only on a clear change."""
-        view = self.n_plot.getPlotItem().getViewBox()
-        highest = max(float(self.best[0]), min(score, 3.0), *self.learned_scores.values(), 0.1)  # (f = ½: all 0)
-        # room above the highest point for its marker (10 px across) however short the plot
-        top = highest * max(1.15, 1 + 12 / max(view.height() - 12, 1.0))
-        current = view.viewRange()[1][1]
-        if not 0.9 * current <= top <= current or highest * (1 + 8 / max(view.height(), 1.0)) > current:
-            current = top
-        # and below 0 for a marker at 0 (a drawn target fitted exactly at N = 100), however short the plot
-        low = -current * N_MARKER_ROOM / max(view.height() - N_MARKER_ROOM, 1.0)
-        if not np.allclose(view.viewRange()[1], (low, current), rtol=1e-6, atol=1e-9):
-            view.setYRange(low, current, padding=0)
-        self._place_success_label(score)
-        # deviation ticks no closer than 22 px, however short the plot (pyqtgraph's may touch)
-        spacing = next((d for d in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0) if d / current * view.height() >= 22), 5.0)
-        values = np.arange(0.0, current + 1e-9, spacing)
-        self.n_plot.getPlotItem().getAxis("left").setTicks(
-            [list(zip(values, numbers.ticks(values, spacing))), []])
-
-    def _place_success_label(self, score: float) -> None:
-        """"Success! ≤ 0.40" over its line at the right end, or at the left end when your marker or a
-        learned one would be under it there."""
-        vb = self.n_plot.getPlotItem().getViewBox()
-        (x0, x1), (y0, y1) = N_RANGE, vb.viewRange()[1]
-        width, height = vb.width(), vb.height()
-        if width <= 1 or height <= 1:
-            return
-        box = self.success_label.boundingRect()
-        span_x = (box.width() + N_MARKER_ROOM) * (x1 - x0) / width
-        span_y = (box.height() + N_MARKER_ROOM) * (y1 - y0) / height
-        markers = [(np.log10(self.n_bumps), score)] + [(np.log10(n), d) for n, d in self.learned_scores.items()]
-        under_right = any(x > x1 - span_x and u.SUCCESS - N_MARKER_ROOM * (y1 - y0) / height < y < u.SUCCESS + span_y
-                          for x, y in markers)
-        self.success_label.setAnchor((0, 1) if under_right else (1, 1))
-        self.success_label.setPos(x0 + 0.01 * (x1 - x0) if under_right else x1 - 0.01 * (x1 - x0), u.SUCCESS)
+        self.score_plot.fit(float(self.best[0]), self.n_bumps, score, self.learned_scores)
 
     def _redraw_learned(self) -> None:
         """Draw the latest Learn snapshot (or hide it), all at once."""

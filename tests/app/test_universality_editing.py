@@ -206,7 +206,7 @@ def test_the_score_plot_shows_a_perfect_score_whole_and_keeps_success_off_the_ma
     """A drawn target fitted at N = 100 scores 0: its marker sat half under the plot's floor; and
     'Success! ≤ 0.40' lay on your marker when it was near 0.40 at the right end."""
     from app.layout_audit.plot_rules import plot_violations
-    from app.universality.challenge_page import N_RANGE
+    from app.universality.score_plot import N_RANGE
 
     page = show(tab, 2, qtbot)
     page.drawn = u.DrawnCurve.from_target(page.target)
