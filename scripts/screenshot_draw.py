@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     draw_strokes(app, tab.canvas, FOUR)
     app.sendEvent(tab.canvas, QEvent(QEvent.Type.Leave))  # the pointer leaves: no brush outline
     tab.slow.flush()
+    maps = []
+    tab.smoother.ready.connect(lambda *args: maps.append(args))  # the smoothed map, once the drawing rests
+    shot.wait(app, lambda: maps, 60, "the smoothed saliency map")
     shot.settle(app, 10, 0)
     if not shot.save(window, args.out):
         return 1
