@@ -23,15 +23,16 @@ cores: two long loops would hold up loading MNIST on a 2-core machine), a genera
 signal across threads for every item it yields (a small network's mini-batch is ~35 µs), and it has
 no step, no throttled reports and no hold for the GUI's frames (below).
 
-Frame lock and GIL hand-over, measured for the Train tab (``benchmarks/README_gui.md``): a loop waits
-between two items while the GUI holds ``frame_lock`` (the Train tab holds it while it draws a frame).
-A small network's mini-batch is Python and tiny NumPy calls that never release the GIL, so without
-the lock the GUI thread would wait for the GIL at each of the hundreds of Python calls a repaint makes
-(a 3 ms frame took 30-100 ms) and the training thread for it in turn. And a run of fast items would
-starve the GUI thread of the GIL (its timers, signals and repaints waited up to ~100 ms): every
-YIELD_EVERY seconds in which at least FAST_ITEMS items ran, the loop sleeps YIELD_FOR, which hands
-the GIL to whatever the GUI has waiting (~4% of such a run). Slower items (BLAS releases the GIL)
-never yield.
+The GUI's turns and the GIL, measured with ``benchmarks/bench_gui_stalls.py`` (``benchmarks/README_gui.md``):
+a small network's mini-batch is Python and tiny NumPy calls that never release the GIL, and a GUI
+thread working beside it waits for the GIL at each of the thousands of times a repaint or a slot lets
+it go (a call into Qt) and the loop takes it: a turn of 5 ms of work took 30-200 ms. So, while a run's
+measures are in force (``app.pacing.ResponsiveRun``), a loop waits between two items whenever the GUI
+thread is at work (``gui_idle`` clear: from the first event of a turn of its event loop until it waits
+for events again), and while the GUI holds ``frame_lock`` (until a frame it draws has been painted).
+And a run of fast items would starve the GUI thread of the GIL it needs to begin a turn: every
+YIELD_EVERY seconds in which at least FAST_ITEMS items ran, the loop sleeps YIELD_FOR. Slower items
+(BLAS releases the GIL) never yield.
 """
 from __future__ import annotations
 
@@ -48,6 +49,15 @@ from shiboken6 import isValid
 YIELD_EVERY = 0.005
 YIELD_FOR = 0.0002
 FAST_ITEMS = 8
+
+#: Clear while the GUI thread is at work, set while its event loop waits (``app.pacing.ResponsiveRun``
+#: keeps it so during runs; always set otherwise): a loop waits between two items until the GUI's turn
+#: is over, at most TURN_WAIT, then runs for TURN_SLICE (or until the GUI rests) before it waits again:
+#: a GUI that is never idle slows a run down, never stops it.
+gui_idle = threading.Event()
+gui_idle.set()
+TURN_WAIT = 0.05
+TURN_SLICE = 0.005
 
 #: every job whose thread has been started and not yet seen to end
 _live: set[Job] = set()
@@ -291,6 +301,7 @@ class Loop(Job):
         extras: list[Any] = []
         last, yielded = 0.0, clock()
         since_yield = 0
+        idle, unchecked_until = gui_idle, 0.0
         reason = "completed"
         items = self.make_items()
         try:
@@ -326,6 +337,10 @@ class Loop(Job):
                     lock.release()
                 else:
                     self._wait_for_frame()
+                if idle.is_set():
+                    unchecked_until = 0.0
+                elif now > unchecked_until and not idle.wait(TURN_WAIT):
+                    unchecked_until = clock() + TURN_SLICE  # the GUI stays busy: go on for a while
                 since_yield += 1
                 if now - yielded > YIELD_EVERY:
                     if since_yield >= FAST_ITEMS:

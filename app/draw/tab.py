@@ -25,7 +25,7 @@ from app import jobs, numbers, theme
 from app.draw.challenge import ChallengePanel
 from app.draw.inside import InsideView
 from app.draw.network_picker import NetworkPicker
-from app.draw.one_blas import one_blas_thread
+from app.blas_threads import one_blas_thread
 from app.draw.saliency import SaliencyView
 from app.draw.samples import SamplesBar
 from app.draw.smoothing import SAMPLES, SIGMA, SmoothSaliency

@@ -71,8 +71,8 @@ class RunButtons(QWidget):
         job.on(job.ended, finish)
         self.set_state("running")
         self.clock.start()
-        self._pacing = ResponsiveRun(job).__enter__()
-        job.finished.connect(self._end_pacing)  # (also when the job is cancelled: no callback runs then)
+        pacing = self._pacing = ResponsiveRun(job).__enter__()
+        job.when_ended(lambda: pacing.__exit__(None, None, None))  # (even if cancelled, or this page is gone)
         job.start()
 
     def _end_pacing(self) -> None:

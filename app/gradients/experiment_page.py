@@ -83,7 +83,7 @@ class ExperimentPage(Page):
         self.bar_plot = plot_widget("At initialisation: ours vs the book", "hidden layer", "‖∂C/∂bˡ‖", log_y=True,
                                     legend="top-left")
         self.curves: list[pg.PlotDataItem] = []
-        self.fit_curves = plots.FittedView(self.curve_plot.getPlotItem(), x=False, keep=True)
+        self.fit_curves = plots.FittedView(self.curve_plot.getPlotItem(), x=False, keep=True, decades=True)
         cache_axes(self.curve_plot.getPlotItem())  # (redrawn ten times a second while it trains: axes blitted)
         bars = self.bar_plot.getPlotItem()
         self.our_bars = plots.LogBars(bars, plots.color(0), "ours: mean of the seeds (±1 sd)", width=0.33)

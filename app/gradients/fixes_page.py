@@ -119,8 +119,9 @@ class FixesPage(Page):
         self.profile_plot = plot_widget("Each layer ÷ the last, now", "hidden layer", "÷ last hidden layer (1: as fast)",
                                         log_y=True)
         plots.guide_line(self.profile_plot.getPlotItem(), 0.0, 0, "", position=0.02)  # 1: as fast as the last
-        self.fit_curves = plots.FittedView(self.curve_plot.getPlotItem(), x=False, keep=True)
-        self.fit_profiles = plots.FittedView(self.profile_plot.getPlotItem(), x=False, keep=True, include_y=[1.0])
+        self.fit_curves = plots.FittedView(self.curve_plot.getPlotItem(), x=False, keep=True, decades=True)
+        self.fit_profiles = plots.FittedView(self.profile_plot.getPlotItem(), x=False, keep=True, include_y=[1.0],
+                                             decades=True)
         for plot in (self.curve_plot, self.profile_plot):
             cache_axes(plot.getPlotItem())  # a data update repaints a pixmap of the axes and grid, not them
         self.curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []

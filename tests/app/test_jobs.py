@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 from shiboken6 import isValid
 
 from app import jobs
+from app.pacing import ResponsiveRun
 
 WAIT = 30_000
 ROOT = Path(__file__).resolve().parents[2]
@@ -210,6 +211,7 @@ def test_closing_the_window_ends_every_job(qtbot, small_window):
     assert experiment.worker in running and challenge.learner._worker in running
     window.close()
     assert jobs.running(window) == [] and all(job.isFinished() for job in running)
+    qtbot.waitUntil(lambda: ResponsiveRun._active == 0, timeout=WAIT)  # the runs' measures undone too
 
 
 EXIT_AT_ONCE = textwrap.dedent("""
