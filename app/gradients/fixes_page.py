@@ -39,7 +39,7 @@ COLUMNS = ["network", "layer 1 ÷ last, start", "layer 1 ÷ last, now", "trainin
 
 
 variant_color = theme.series  # one colour per network, as in the other pages' series
-REPORT_INTERVAL = 0.25  # seconds between two redraws of the curves while the networks train (a run takes minutes)
+REPORT_INTERVAL = 0.25  # seconds between two redraws of the curves while the networks train (~20 s a run)
 FULL_INTERVAL = 1.0  # ... and of the profiles and the table
 PROFILES_DELAY_MS = 30  # after the curves: a turn of the event loop (and a repaint) of their own
 TABLE = (f"QTableWidget {{ background: {theme.BASE}; gridline-color: {theme.BORDER}; border: none; }}"
