@@ -86,10 +86,11 @@ class Network:
         return sum(p.size for l in self.layers for p in l.params.values())
 
     def describe(self) -> str:
-        """A short human description, e.g. ``784-30-10 sigmoid, cross-entropy``."""
+        """A short human description, e.g. ``784-30-10 sigmoid, cross-entropy``; an MLP's activations
+        in the order of its layers (``784-30-10 relu/softmax, log-likelihood``)."""
         if all(isinstance(l, (Dense, Dropout)) for l in self.layers):
-            acts = {l.activation.name for l in self.dense_layers}
-            return f"{'-'.join(map(str, self.sizes))} {'/'.join(sorted(acts))}, {self.cost.name}"
+            acts = dict.fromkeys(l.activation.name for l in self.dense_layers)  # (each once, first to last)
+            return f"{'-'.join(map(str, self.sizes))} {'/'.join(acts)}, {self.cost.name}"
         parts = [l.describe() for l in self.layers if l.kind != "flatten"]
         return " → ".join(parts) + f", {self.cost.name}"
 

@@ -98,6 +98,9 @@ class CausePage(Page):
         # the line at 1, it would touch that line in a short plot, or a violin)
         self.w_quarter = plots.guide_line(self.w_plot.getPlotItem(), np.log10(0.25), 0, "1/4", anchor=(0, 0.5),
                                           position=0.01)
+        self.guides = (self.sp_bound, self.w_one, self.w_quarter)
+        for line in self.guides:  # (shown with an analysis, see _draw_histograms)
+            line.setVisible(False)
         self.sp_violins = plots.Violins(self.sp_plot.getPlotItem())
         self.w_violins = plots.Violins(self.w_plot.getPlotItem())
         self.w_plot.getPlotItem().setYRange(W_FLOOR, 1.0, padding=0.02)
@@ -246,8 +249,8 @@ class CausePage(Page):
         self.updated.emit()
 
     def _show_nothing(self, message: str) -> None:
-        """No analysis to show (no network, or one this page cannot read): empty plots, no legend, no
-        caption but ``message``, and the same message beside the controls."""
+        """No analysis to show (no network, or one this page cannot read): empty plots with no guide
+        line, no legend, no caption but ``message``, and the same message beside the controls."""
         self.cause = None
         self._titles("f′")
         for violins in (self.sp_violins, self.w_violins):
@@ -259,7 +262,7 @@ class CausePage(Page):
         self.path_plot.getPlotItem().legend.clear()
         for plot in (self.sp_plot, self.w_plot, self.path_plot):
             plot.getPlotItem().getAxis("bottom").setTicks([[]])
-        for line in (self.sp_bound, self.w_quarter):
+        for line in self.guides:  # (no guide line or label over nothing)
             line.setVisible(False)
         self.caption.setText(theme.coloured(message, theme.MUTED))
         self.status.setText(message)
@@ -280,6 +283,7 @@ class CausePage(Page):
         self.sp_bound.setVisible(True)
         # the dots of values at 0 whole, and room above the bound for its label (over no violin)
         self.sp_plot.getPlotItem().setYRange(-0.06 * cause.bound, cause.bound * 1.22, padding=0)
+        self.w_one.setVisible(True)
         self.w_quarter.setVisible(cause.bound == 0.25)  # the sigmoid's largest factor when |w| ≤ 1
         weighted = [np.zeros(0) if w is None else w for w in cause.weighted]
         lo = W_FLOOR

@@ -3,8 +3,10 @@ nearest to, a dot on each visible curve there, and a small card beside the line 
 curve's y (in the app's number format, ``app.numbers``).
 
 The card sits entirely to one side of the line, and every dot is on the line, so it never covers a
-point it reads. The work is done when the mouse moves over the plot, and only then: a plot with a
-still mouse, or none over it, costs nothing (its items stay hidden).
+point it reads. The work is done when the mouse moves over the plot, and when the plot is about to be
+redrawn with other data (or another range) under a pointer resting on it: the read-out follows a run
+that adds points, or a curve cleared or replaced, at most once a frame, and hides when nothing is
+under the pointer any more. A plot with no pointer over it costs nothing (its items stay hidden).
 
 The plot factory (``app.theme.plots``) gives every plot one; ``plot.readout`` is it. A curve is named
 as in the legend, or by its ``readout_name`` attribute (one left out of the legend).
@@ -60,6 +62,8 @@ class Readout(QObject):
             vb.addItem(item, ignoreBounds=True)  # not a data item of the plot: no legend entry, no range
         self._scene = None
         self._waiting = False
+        self._pointer = None  # the scene position of a pointer over the view, while one is there
+        self._read_state: list = []  # what the curves and the view were when last read (see _state)
         self._attach()
         if self._scene is None:  # not in a scene yet: as soon as it is laid out
             self._waiting = True
@@ -70,6 +74,7 @@ class Readout(QObject):
         scene = self.plot.scene()
         if scene is None or scene is self._scene:
             return
+        self._stop_following()
         self._scene = scene
         if self._waiting:
             self._waiting = False
@@ -80,12 +85,44 @@ class Readout(QObject):
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Leave:
+            self._stop_following()
             self.hide()
         return False
 
     def hide(self) -> None:
         for item in (self.line, self.dots, self.card):
             item.hide()
+
+    # --- following the data under a pointer at rest ---------------------------------------------------
+    def _follow(self, scene_pos) -> None:
+        """Keep reading at ``scene_pos`` when the curves change: the scene's every redraw while the
+        pointer is over the view compares the curves with what was last read (a few identities)."""
+        if not self._following:
+            self._scene.sigPrepareForPaint.connect(self._read_again)
+        self._pointer = QPointF(scene_pos)
+        self._read_state = self._state()
+
+    def _stop_following(self) -> None:
+        if self._following:
+            self._scene.sigPrepareForPaint.disconnect(self._read_again)
+        self._pointer, self._read_state = None, []
+
+    @property
+    def _following(self) -> bool:
+        return self._pointer is not None
+
+    def _state(self) -> list:
+        """Each data item with its arrays (new ones with each ``setData``) and visibility, and the
+        view's range and place; held, so that no array read is freed and its identity taken by another."""
+        vb = self.plot.vb
+        return [(tuple(map(tuple, vb.viewRange())), vb.sceneBoundingRect().getRect())] + [(item, item.xData, item.yData, item.isVisible())
+                                                      for item in self.plot.listDataItems()]
+
+    def _read_again(self) -> None:
+        state = self._state()
+        if _same(state, self._read_state):
+            return
+        self.mouse_moved(self._pointer)
 
     @property
     def shown(self) -> bool:
@@ -103,8 +140,10 @@ class Readout(QObject):
     def mouse_moved(self, scene_pos) -> None:
         vb = self.plot.vb
         if not self.enabled or not vb.isVisible() or not vb.sceneBoundingRect().contains(scene_pos):
+            self._stop_following()
             self.hide()
             return
+        self._follow(scene_pos)
         self.read_at(vb.mapSceneToView(scene_pos))
 
     def read_at(self, view_pos: QPointF) -> bool:
@@ -175,6 +214,13 @@ class Readout(QObject):
         y = min(max(at.y(), rect.top() + height / 2), rect.bottom() - height / 2)
         self.card.setAnchor((0, 0.5) if right else (1, 0.5))
         self.card.setPos(vb.mapSceneToView(QPointF(x, y)))
+
+
+def _same(state: list, other: list) -> bool:
+    """Whether two ``Readout._state``s are of the same items, arrays, visibility and range."""
+    if len(state) != len(other) or state[0] != other[0]:
+        return False
+    return all(a[0] is b[0] and a[1] is b[1] and a[2] is b[2] and a[3] == b[3] for a, b in zip(state[1:], other[1:]))
 
 
 def _colour(item: pg.PlotDataItem):

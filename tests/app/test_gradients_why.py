@@ -133,21 +133,39 @@ def test_one_hidden_layers_bound_is_drawn_where_the_legend_names_it(qtbot, page,
 
 # --- the truth of what is shown: nothing stale (issue 14) -------------------------------------------
 def shows_nothing(page) -> bool:
-    """No analysis on the page: no violins, no curve, no legend entry, no layer ticks, no bound line."""
+    """No analysis on the page: no violins, no curve, no legend entry, no layer ticks, no guide line
+    or its label."""
     curves = (page.path_median, page.path_lo, page.path_hi, page.path_measured, page.path_bound)
     return (page.cause is None and not page.sp_violins.shapes and not page.w_violins.shapes
             and all(curve.yData is None or len(curve.yData) == 0 for curve in curves)
             and not legend_entries(page.path_plot) and not any(page_ticks(p) for p in (page.sp_plot, page.path_plot))
-            and not page.sp_bound.isVisible() and not page.path_band.isVisible() and "σ′" not in page.sp_plot.getPlotItem().titleLabel.text)
+            and not any(line.isVisible() or line.label.isVisible() for line in guide_lines(page))
+            and not page.path_band.isVisible() and "σ′" not in page.sp_plot.getPlotItem().titleLabel.text)
+
+
+def guide_lines(page) -> list[pg.InfiniteLine]:
+    """Every labelled guide line of the page's plots (σ′'s bound, the factors' 1 and 1/4)."""
+    return [item for plot in (page.sp_plot, page.w_plot, page.path_plot)
+            for item in plot.getPlotItem().items if isinstance(item, pg.InfiniteLine) and item.label is not None]
+
+
+def test_no_guide_line_shows_before_the_first_analysis_and_each_comes_back_with_it(qtbot, gradients_tab):
+    page = gradients_tab.show_page("cause")
+    page.images.setValue(60)
+    assert guide_lines(page) and not any(line.isVisible() for line in guide_lines(page))  # (empty plots)
+    with qtbot.waitSignal(page.updated, timeout=60_000):  # the fresh sigmoid network, analysed when shown
+        gradients_tab.show()
+    assert all(line.isVisible() and line.label.isVisible() for line in guide_lines(page))
 
 
 def test_with_the_experiment_as_source_and_no_run_it_shows_nothing_and_says_why(qtbot, page):
     with qtbot.waitSignal(page.updated, timeout=60_000):
         page.set_source("fresh")  # (the fresh sigmoid network: drawn)
     assert page.cause is not None and page.sp_violins.shapes
+    assert page.w_one.isVisible() and page.w_one.label.isVisible() and "unchanged" in page.w_one.label.format
     page.set_source("experiment")
     qtbot.waitUntil(lambda: "Run the book's experiment first" in page.status.text(), timeout=5_000)
-    assert shows_nothing(page)
+    assert shows_nothing(page) and len(guide_lines(page)) == 3
     assert "Run the book's experiment first" in page.caption.text() and "per layer" not in page.caption.text()
     # an analysis of another source still under way when the source changes is not drawn when it ends
     page.set_source("fresh")
@@ -158,6 +176,9 @@ def test_with_the_experiment_as_source_and_no_run_it_shows_nothing_and_says_why(
     qtbot.waitUntil(lambda: page._worker is None, timeout=60_000)
     qtbot.wait(200)  # (the follow-up refresh of a queued request, if any)
     assert shows_nothing(page) and "Run the book's experiment first" in page.status.text()
+    with qtbot.waitSignal(page.updated, timeout=60_000):  # with data again, its guide lines come back
+        page.set_source("fresh")
+    assert page.w_one.isVisible() and page.w_one.label.isVisible() and page.sp_bound.isVisible()
 
 
 def shown_epoch(page) -> int:

@@ -184,6 +184,39 @@ def test_hover_read_out_shows_each_curve_at_the_x_under_the_cursor_beside_the_po
     qtbot.waitUntil(moved_off)
 
 
+def test_hover_read_out_follows_the_data_under_a_resting_pointer(qtbot):
+    from PySide6.QtCore import QEvent, QPoint, QPointF
+    from PySide6.QtWidgets import QApplication
+
+    widget, plot = curves_plot(qtbot)
+    x = np.arange(1, 11, dtype=float)
+    training = plot.plot(x[:3], 80 + x[:3], pen=theme.TRAIN, name="training")  # a run that has 3 epochs
+    plot.setRange(xRange=(0, 11), yRange=(0, 100), padding=0)
+    readout = plot.readout
+    at = widget.mapFromScene(plot.vb.mapViewToScene(QPointF(4.2, 50)))
+    qtbot.mouseMove(widget.viewport(), QPoint(at.x(), at.y()))
+    qtbot.waitUntil(lambda: readout.shown)
+    assert readout.text().split("\n") == ["epoch 3", "● training 83"]
+    # the pointer stays where it is while the run adds epochs: the read-out reads the new point
+    training.setData(x[:5], 80 + x[:5])
+    qtbot.waitUntil(lambda: readout.text().split("\n") == ["epoch 4", "● training 84"])
+    # the run is replaced (same epochs, other values), and a compared run appears
+    training.setData(x[:5], 60 + x[:5])
+    plot.plot(x, 30 + x, pen=theme.TEST, name="#2 training")
+    qtbot.waitUntil(lambda: readout.text().split("\n") == ["epoch 4", "● training 64", "● #2 training 34"])
+    # the runs are cleared: nothing is under the pointer, and nothing is read
+    plot.clear()
+    qtbot.waitUntil(lambda: not readout.shown)
+    assert not readout.dots.isVisible() and not readout.line.isVisible()
+    new_run = plot.plot(x, 10 + x, pen=theme.TRAIN, name="a new run")  # a new run under the still pointer
+    qtbot.waitUntil(lambda: readout.text().split("\n") == ["epoch 4", "● a new run 14"])
+    # once the pointer has left, a change of data shows nothing
+    QApplication.sendEvent(widget.viewport(), QEvent(QEvent.Type.Leave))
+    new_run.setData(x, 20 + x)
+    widget.viewport().repaint()  # (a redraw now, which would read again if the read-out still followed)
+    assert not readout.shown
+
+
 def test_fit_view_includes_every_curve_and_frees_a_corner_for_the_legend(qtbot):
     from app.theme import fitting
 

@@ -53,6 +53,14 @@ def test_a_network_is_described_by_its_layers():
         "conv 20×5×5 + pool 2×2 sigmoid → FC 100 sigmoid → FC 10 softmax, log-likelihood"
 
 
+def test_a_networks_mixed_activations_are_described_in_the_order_of_its_layers():
+    net = Network.mlp([784, 30, 20, 10], activation="tanh", output_activation="sigmoid", cost="cross-entropy")
+    assert net.describe() == "784-30-20-10 tanh/sigmoid, cross-entropy"  # (not the alphabet's sigmoid/tanh)
+    net = Network([Dense(30, "tanh"), Dense(20, "relu"), Dense(15, "tanh"), Dense(10, "softmax")],
+                  cost="log-likelihood", input_shape=(784,))
+    assert net.describe() == "784-30-20-15-10 tanh/relu/softmax, log-likelihood"
+
+
 @pytest.mark.parametrize("make, field", [
     (lambda: Network.mlp([784, 10], cost="hinge"), "cost"),
     (lambda: Network.mlp([784, 10], output_activation="relu", cost="cross-entropy"), "cost"),
