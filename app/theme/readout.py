@@ -115,8 +115,8 @@ class Readout(QObject):
         """Each data item with its arrays (new ones with each ``setData``) and visibility, and the
         view's range and place; held, so that no array read is freed and its identity taken by another."""
         vb = self.plot.vb
-        return [(tuple(map(tuple, vb.viewRange())), vb.sceneBoundingRect().getRect())] + [(item, item.xData, item.yData, item.isVisible())
-                                                      for item in self.plot.listDataItems()]
+        view = (tuple(map(tuple, vb.viewRange())), vb.sceneBoundingRect().getRect())
+        return [view] + [(item, item.xData, item.yData, item.isVisible()) for item in self.plot.listDataItems()]
 
     def _read_again(self) -> None:
         state = self._state()
