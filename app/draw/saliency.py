@@ -3,6 +3,8 @@
 A gradient's magnitudes are heavy-tailed (a few pixels by the strokes' ends dwarf the rest), so the
 colour scale runs to the 99th percentile of |∂z/∂x| rather than to its maximum: the pattern reads
 across the whole digit, and the few stronger pixels are simply full colour.
+
+The map fills its widget (no margin, no padding): its widget's minimum size is the map's.
 """
 from __future__ import annotations
 
@@ -14,6 +16,12 @@ PERCENTILE = 99.0
 
 
 class SaliencyView(HeatmapOverlayView):
+    range_padding = 0.0
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.ci.setContentsMargins(0, 0, 0, 0)
+
     def set_data(self, base: np.ndarray, heat: np.ndarray) -> None:
         super().set_data(base, heat)
         magnitude = np.abs(np.asarray(heat, np.float32))

@@ -38,6 +38,11 @@ from core import probes
 from core.io import ModelFileError
 from core.preprocess import canvas_to_mnist, mnist_to_canvas, naive_downscale
 
+#: pixels: the saliency map's least side (its caption goes beside it, so that a short window still
+#: shows it at four screen pixels per MNIST pixel)
+SALIENCY_MIN_PX = 112
+#: pixels: the saliency caption's width, beside the map (five lines of its longest text)
+SALIENCY_CAPTION_WIDTH = 96
 FAST_MS = 15
 SLOW_MS = 120
 #: the right column's pages: (button, tooltip)
@@ -126,9 +131,10 @@ class DrawTab(QWidget):
         self.naive_caption = LiveText(lines=2, align=Qt.AlignmentFlag.AlignHCenter)
         self.saliency = SaliencyView()
         self.saliency.setBackground(theme.SURFACE)
-        self.saliency.setMinimumSize(84, 84)
+        self.saliency.setMinimumSize(SALIENCY_MIN_PX, SALIENCY_MIN_PX)
         self.saliency.blank()
-        self.saliency_caption = LiveText(lines=2, colour=theme.MUTED)
+        self.saliency_caption = LiveText(lines=5, colour=theme.MUTED)
+        self.saliency_caption.setFixedWidth(SALIENCY_CAPTION_WIDTH)
         self.saliency.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it fills its area
         self.smooth_button = self._tool("Smoothed", f"SmoothGrad: the map averaged over {SAMPLES} copies of the digit, "
                                         f"each with a little noise added (σ = {SIGMA} of the ink's range), so that "
@@ -215,7 +221,11 @@ class DrawTab(QWidget):
         sees = card("What the network sees", sees_grid, stretch=(1,))
         sees.setToolTip("Left: your drawing made the way MNIST was made: its bounding box scaled to 20×20, "
                         "then centred by its centre of mass in 28×28.\nRight: the whole canvas simply shrunk to 28×28.")
-        why = card("Why: saliency", self.saliency, self.saliency_caption, stretch=(1, 0), corner=self.smooth_button)
+        saliency_row = QHBoxLayout()  # the caption beside the map: the card's height goes to the map
+        saliency_row.setSpacing(8)
+        saliency_row.addWidget(self.saliency, 1)
+        saliency_row.addWidget(self.saliency_caption, 0, Qt.AlignmentFlag.AlignVCenter)
+        why = card("Why: saliency", saliency_row, stretch=(1,), corner=self.smooth_button)
         why.setToolTip("<p>∂(top score)/∂(input pixel), the score being the top output neuron's weighted input z "
                        "(before its sigmoid or softmax, which flatten a sure answer).</p>"
                        "<p>Red pixels, if brighter, raise it; blue ones lower it.</p>"

@@ -146,12 +146,13 @@ class TrainTab(QWidget):
         self.accuracy, self.cost = self.curves.accuracy, self.curves.cost
         self.weights = WeightsPanel()
         self.histograms = LayerHistograms("Weights: start (grey) and now")
-        self.confusion = ConfusionMatrix("Confusion (validation)")
-        self.confusion.setToolTip("Rows: the true digit; columns: the network's answer. Click a red cell to "
-                                  "see those mistakes in the gallery (again to see all).")
-        self.gallery = DigitGallery("Mistakes (validation)", cols=8)
+        self.confusion = ConfusionMatrix("Confusion (validation)", hidden_title="Confusion: hover a cell")
+        self.confusion.setToolTip("Rows: the true digit; columns: the network's answer. Hover a cell for "
+                                  "its count; click a red cell to see those mistakes in the gallery (again to "
+                                  "see all).")
+        self.gallery = DigitGallery("Mistakes (validation)")
         self.gallery.setToolTip("The validation digits the network gets wrong, the ones it is surest about "
-                                "first (true → answer). Click one to open it in the Draw tab.")
+                                "first (true → answer), as many as fit. Click one to open it in the Draw tab.")
         self.mistakes = Mistakes(self.confusion, self.gallery, self.state, self)
         for view in (self.histograms, self.confusion, self.gallery):
             view.ci.setContentsMargins(3, 3, 3, 3)  # pyqtgraph's 9 px a side is room the plots can use
@@ -189,7 +190,7 @@ class TrainTab(QWidget):
         self.controls.set_shown(True)
         if not self._widths_held:  # their titles' sizes are known once they are shown
             self._widths_held = True
-            hold_content_width(self.confusion)
+            hold_content_width(self.confusion, self.confusion.least_width())  # (either of its titles)
             hold_content_width(self.gallery, GALLERY_MIN_WIDTH)  # its title grows with the numbers in it
             hold_content_width(self.histograms)
 

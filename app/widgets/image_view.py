@@ -15,26 +15,31 @@ from app import theme
 from app.theme.plots import GREY
 
 
-def tile(images: np.ndarray, cols: int | None = None, pad: int = 1, fill: float = np.nan) -> np.ndarray:
-    """Arrange ``images`` (n, h, w) in a grid with ``pad`` pixels of ``fill`` between them; returns a
-    2-D float32 array. ``cols`` defaults to a near-square grid."""
+def tile(images: np.ndarray, cols: int | None = None, pad: int = 1, fill: float = np.nan,
+         below: int = 0) -> np.ndarray:
+    """Arrange ``images`` (n, h, w) in a grid with ``pad`` pixels of ``fill`` between them (and ``below``
+    more rows of it under each image, e.g. for a caption); returns a 2-D float32 array. ``cols``
+    defaults to a near-square grid."""
     images = np.asarray(images, dtype=np.float32)
     n, h, w = images.shape
     cols = cols or max(1, math.ceil(math.sqrt(n)))
     rows = max(1, math.ceil(n / cols))
-    out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), fill, np.float32)
+    pitch = h + below + pad
+    out = np.full((rows * pitch - pad, cols * (w + pad) - pad), fill, np.float32)
     for i in range(n):  # at most a few hundred tiles: a plain loop of slice copies
         r, c = divmod(i, cols)
-        out[r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = images[i]
+        out[r * pitch:r * pitch + h, c * (w + pad):c * (w + pad) + w] = images[i]
     return out
 
 
-def tile_index(row: float, col: float, shape: tuple[int, int], n: int, cols: int, pad: int = 1) -> int | None:
-    """Which tile of a :func:`tile` mosaic the pixel (row, col) falls in, or None (padding/outside)."""
+def tile_index(row: float, col: float, shape: tuple[int, int], n: int, cols: int, pad: int = 1,
+               below: int = 0) -> int | None:
+    """Which tile of a :func:`tile` mosaic the pixel (row, col) falls in (an image or the ``below``
+    rows under it), or None (padding/outside)."""
     h, w = shape
-    r, rr = divmod(int(row), h + pad)
+    r, rr = divmod(int(row), h + below + pad)
     c, cc = divmod(int(col), w + pad)
-    if row < 0 or col < 0 or rr >= h or cc >= w or c >= cols:
+    if row < 0 or col < 0 or rr >= h + below or cc >= w or c >= cols:
         return None
     i = r * cols + c
     return i if i < n else None
@@ -47,6 +52,7 @@ class ImageView(pg.GraphicsLayoutWidget):
     """
 
     _hug = False  # (see hug_image; a class default: pyqtgraph resizes the view before __init__ is over)
+    range_padding = 0.02  # the blank margin around the image, a fraction of its size each side
 
     def __init__(self, cmap: pg.ColorMap = GREY, levels: tuple[float, float] = (0.0, 1.0),
                  title: str | None = None, parent=None):
@@ -73,7 +79,7 @@ class ImageView(pg.GraphicsLayoutWidget):
         resized = self.item.image is None or self.item.image.shape != image.shape
         self.item.setImage(image, autoLevels=False, levels=self.levels)
         if resized:
-            self.view.autoRange(padding=0.02)
+            self.view.autoRange(padding=self.range_padding)
             self._hug_image()
 
     def hug_image(self) -> None:

@@ -21,61 +21,66 @@ class TextLabels(pg.GraphicsObject):
     point of each label's box sits on its position, e.g. (0.5, 0.5) centred, (0, 0) top-left."""
 
     def __init__(self, font: QFont, colour: str = theme.TEXT_STRONG, anchor: tuple[float, float] = (0.5, 0.5),
-                 background: tuple[int, int, int, int] | None = None, padding: float = 1.0,
-                 room: float | None = None, overflow: float = 1.0):
-        """``room``: the width (data units) each label has, e.g. a cell's: when the widest label is
-        wider than ``overflow`` times that on screen, no label is drawn (a small view shows the
-        colours alone, rather than labels over their neighbours, or only the short ones). Centred
-        labels may overflow their room a little (their neighbours are mostly narrower)."""
+                 padding: float | tuple[float, float] = 1.0):
+        """``padding``: pixels around each label's text, one number or (across, down). The owner sees
+        that the labels have room (e.g. picks the font for the room, :meth:`set_font`)."""
         super().__init__()
-        self.room, self.overflow = room, overflow
         self.font = font
         self.colour = QColor(colour)
         self.anchor = anchor
-        self.background = QColor(*background) if background else None
         self.padding = padding
         self.positions: list[tuple[float, float]] = []
         self.texts: list[str] = []
         self._rect = QRectF(0, 0, 1, 1)
         self._metrics = QFontMetricsF(font)
-        self._widest = 0.0
 
     def set_labels(self, positions, texts: list[str], rect: QRectF) -> None:
         """Show ``texts[i]`` at ``positions[i]``; ``rect`` (data coordinates) bounds them all."""
         self.prepareGeometryChange()
         self.positions = [(float(x), float(y)) for x, y in positions]
         self.texts = list(texts)
-        self._widest = max((self._metrics.horizontalAdvance(t) for t in self.texts), default=0.0)
         self._rect = QRectF(rect)
         self.update()
 
     def boundingRect(self) -> QRectF:
         return self._rect
 
-    def paint(self, painter, *args) -> None:
-        if not self.texts:
-            return
-        to_device = painter.transform()
-        painter.save()
-        painter.setTransform(QTransform())  # draw in device pixels: the text keeps its size at any zoom
-        painter.setFont(self.font)
-        painter.setPen(self.colour)
+    def set_font(self, font: QFont) -> None:
+        """Draw the labels in ``font`` from now on (e.g. a size chosen for the room they have)."""
+        self.font = font
+        self._metrics = QFontMetricsF(font)
+        self.update()
+
+    def boxes(self, to_device: QTransform) -> list[tuple[QRectF, str]]:
+        """Each label's box (text and padding) in device pixels, as :meth:`paint` draws them with
+        ``to_device`` (this item's transform to the device)."""
+        pad_x, pad_y = self.padding if isinstance(self.padding, tuple) else (self.padding, self.padding)
         height = self._metrics.height()
-        ax, ay, pad = self.anchor[0], self.anchor[1], self.padding
-        if self.room is not None:  # the room in pixels, at this zoom
-            room = abs(to_device.map(QPointF(self.room, 0)).x() - to_device.map(QPointF(0, 0)).x())
-            if self._widest + 2 * pad > room * self.overflow:
-                painter.restore()
-                return
+        ax, ay = self.anchor
+        found = []
         for (x, y), text in zip(self.positions, self.texts):
             if not text:
                 continue
             point = to_device.map(QPointF(x, y))
             width = self._metrics.horizontalAdvance(text)
-            box = QRectF(point.x() - ax * (width + 2 * pad), point.y() - ay * (height + 2 * pad),
-                         width + 2 * pad, height + 2 * pad)
-            if self.background is not None:
-                painter.fillRect(box, self.background)
+            found.append((QRectF(point.x() - ax * (width + 2 * pad_x), point.y() - ay * (height + 2 * pad_y),
+                                 width + 2 * pad_x, height + 2 * pad_y), text))
+        return found
+
+    def screen_boxes(self) -> list[tuple[QRectF, str]]:
+        """:meth:`boxes` in the viewport pixels of the view that shows this item (none if no view)."""
+        views = self.scene().views() if self.scene() is not None else []
+        return self.boxes(self.deviceTransform(views[0].viewportTransform())) if views else []
+
+    def paint(self, painter, *args) -> None:
+        if not self.texts:
+            return
+        boxes = self.boxes(painter.transform())
+        painter.save()
+        painter.setTransform(QTransform())  # draw in device pixels: the text keeps its size at any zoom
+        painter.setFont(self.font)
+        painter.setPen(self.colour)
+        for box, text in boxes:
             painter.drawText(box, Qt.AlignCenter, text)
         painter.restore()
 
