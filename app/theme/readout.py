@@ -116,7 +116,7 @@ class Readout(QObject):
         view's range and place; held, so that no array read is freed and its identity taken by another."""
         vb = self.plot.vb
         view = (tuple(map(tuple, vb.viewRange())), vb.sceneBoundingRect().getRect())
-        return [view] + [(item, item.xData, item.yData, item.isVisible()) for item in self.plot.listDataItems()]
+        return [view] + [(item, *_arrays(item), item.isVisible()) for item in self.plot.listDataItems()]
 
     def _read_again(self) -> None:
         state = self._state()
@@ -214,6 +214,17 @@ class Readout(QObject):
         y = min(max(at.y(), rect.top() + height / 2), rect.bottom() - height / 2)
         self.card.setAnchor((0, 0.5) if right else (1, 0.5))
         self.card.setPos(vb.mapSceneToView(QPointF(x, y)))
+
+
+def _arrays(item) -> tuple:
+    """The arrays a data item draws (each ``setData``/``setOpts`` gives new ones): a curve's x and y, a
+    scatter's points, bars' x and heights."""
+    if hasattr(item, "xData"):
+        return item.xData, item.yData
+    if isinstance(item, pg.ScatterPlotItem):
+        return item.data, None
+    opts = getattr(item, "opts", None) or {}
+    return opts.get("x"), opts.get("height")
 
 
 def _same(state: list, other: list) -> bool:
