@@ -263,6 +263,8 @@ class ExperimentPage(Page):
             plot.removeItem(curve)
         self.curves = [plot.plot([], [], pen=pg.mkPen(plots.color(i), width=2), name=f"hidden layer {i + 1}")
                        for i in range(depth)]
+        for curve in self.curves:  # (a run of 10,000 epochs: each extreme kept, ~2 points a pixel drawn)
+            curve.setDownsampling(auto=True, method="peak")
 
     def compute_initial(self) -> None:
         """Average the speeds at initialisation over several seeds (in the background)."""
