@@ -61,7 +61,7 @@ class RunButtons(QWidget):
             self.resume_clicked.disconnect(pause_or_resume)
             self.stop_clicked.disconnect(job.stop)
             self.clock.pause()
-            self._end_pacing()
+            self._pacing = None  # (its measures end with the thread, below)
             self.set_state("idle")
             ended(reason)
 
@@ -74,11 +74,6 @@ class RunButtons(QWidget):
         pacing = self._pacing = ResponsiveRun(job).__enter__()
         job.when_ended(lambda: pacing.__exit__(None, None, None))  # (even if cancelled, or this page is gone)
         job.start()
-
-    def _end_pacing(self) -> None:
-        if self._pacing is not None:
-            self._pacing.__exit__(None, None, None)
-            self._pacing = None
 
     def hold_frame(self) -> None:
         """Keep the run's thread waiting between two items until this turn of the event loop has
